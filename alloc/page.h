@@ -1,0 +1,146 @@
+// Internal: the object pages of the release-mode allocator (mimalloc), and
+// the size classes. Included by allocator.h for its inline fast paths; not
+// an API.
+//
+// An object page is 64 KiB, aligned to 64 KiB, carved from 4 MiB chunks
+// that come from mimalloc. Its first 128 bytes are a `Page` record; the
+// rest is an array of equal blocks, one size class per page, like
+// mimalloc's own pages (mimalloc/src/page.c) and V8 cppgc's normal pages.
+// An object larger than kMaxSmallSize gets a "jumbo" page of its own,
+// allocated from mimalloc directly (still 64 KiB aligned, the Page record
+// first), so PageOf() works for every object: mask the address.
+//
+// Block states (block i of a page, i < capacity):
+//
+//   | state    | where                               | header's ob_flags |
+//   |----------|-------------------------------------|-------------------|
+//   | uncarved | i >= reserved                       | garbage           |
+//   | free     | on `free` or `thread_free`          | FREED set         |
+//   | live     | handed out by AllocObject           | FREED clear       |
+//
+// A free block's link lives in its first word (ob_tid): a stale lock-free
+// reader then reads an ob_tid that is no thread's id (a block address or
+// 0), so it can never take the owner's non-atomic fast path on a dead
+// object; the rest of the header (ob_ref_shared in particular) is left as
+// the object's last owner left it. Blocks of an object page only ever hold
+// object headers (type-stable memory, as CPython's GC heaps on mimalloc),
+// and a page goes back to the pool (where it may get another size class)
+// or to mimalloc only after a QSBR grace period.
+#ifndef FTRT_ALLOC_PAGE_H_
+#define FTRT_ALLOC_PAGE_H_
+
+#include <algorithm>
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+
+#include "alloc/object_layout.h"
+#include "sync/config.h"
+
+namespace ftrt::alloc {
+
+class ThreadHeap;
+
+namespace internal {
+
+inline constexpr size_t kPageShift = 16;
+inline constexpr size_t kPageSize = size_t{1} << kPageShift;  // 64 KiB
+inline constexpr size_t kChunkSize = size_t{4} << 20;         // 4 MiB
+inline constexpr size_t kPagesPerChunk = kChunkSize / kPageSize;
+inline constexpr size_t kPageHeaderSize = 128;
+inline constexpr size_t kMinObjectSize = sizeof(ObjectHeader);  // 32
+// Classes 32..256 step 16 (15 classes), then 4 per power of two to 8 KiB.
+inline constexpr size_t kMaxFastSize = 256;
+inline constexpr size_t kMaxSmallSize = 8192;
+inline constexpr size_t kNumFastClasses = (kMaxFastSize - kMinObjectSize) / 16 + 1;  // 15
+inline constexpr size_t kNumClasses = kNumFastClasses + 4 * 5;                     // 35
+// Blocks carved per step when a page's free list runs dry.
+inline constexpr uint32_t kCarveBytes = 4096;
+
+// The size class of an object of `size` bytes, size <= kMaxFastSize.
+FTRT_ALWAYS_INLINE size_t FastSizeClass(size_t size) {
+  return ((std::max(size, kMinObjectSize) + 15) >> 4) - 2;
+}
+
+// The size class of any size <= kMaxSmallSize.
+inline size_t SizeClass(size_t size) {
+  if (size <= kMaxFastSize) return FastSizeClass(size);
+  // 257..8192: 4 classes per power of two: (256,320],(320,384],(384,448],(448,512], ...
+  size_t s = size - 1;
+  int log2 = 63 - __builtin_clzll(s);  // 8..12
+  size_t quarter = (s >> (log2 - 2)) & 3;
+  return kNumFastClasses + static_cast<size_t>(log2 - 8) * 4 + quarter;
+}
+
+// The block size of a class.
+inline constexpr size_t ClassBlockSize(size_t cls) {
+  if (cls < kNumFastClasses) return kMinObjectSize + cls * 16;
+  size_t k = cls - kNumFastClasses;
+  size_t base = size_t{256} << (k / 4);
+  return base + (base / 4) * (k % 4 + 1);
+}
+
+static_assert(ClassBlockSize(0) == 32);
+static_assert(ClassBlockSize(kNumFastClasses - 1) == 256);
+static_assert(ClassBlockSize(kNumFastClasses) == 320);
+static_assert(ClassBlockSize(kNumClasses - 1) == kMaxSmallSize);
+
+// A free block: its link overlays the header's ob_tid.
+struct FreeBlock {
+  FreeBlock* next;
+};
+
+enum class PageKind : uint8_t { kFree = 0, kSmall = 1, kJumbo = 2 };
+
+// The record at the start of every object page.
+struct Page {
+  // --- read by other threads (FreeObject, OwnerOf) ---
+  // The ownership record: the owning thread's id, 0 once unowned.
+  std::atomic<uintptr_t> owner_tid;
+  // The owning heap; nullptr when the page is abandoned (owner exited) or
+  // not in use. FreeObject compares it with the caller's heap.
+  std::atomic<ThreadHeap*> heap;
+  // Blocks freed by threads other than the owner (a Treiber stack).
+  std::atomic<FreeBlock*> thread_free;
+  // Immutable while the page is in use (set before any block of it is
+  // handed out, so a thread that got an object from it sees them).
+  uint32_t block_size;
+  uint32_t capacity;  // blocks in the page
+  PageKind kind;
+  uint8_t gc;          // 1 if the page holds GC-capable objects
+  uint8_t size_class;  // for kSmall
+  uint8_t in_full;     // unused padding kept explicit
+  uint32_t jumbo_span;  // kJumbo: bytes of the mimalloc allocation
+
+  // --- the owner's (or, once abandoned or retired, the allocator lock's) ---
+  FreeBlock* free;     // blocks ready for allocation
+  uint32_t used;       // blocks handed out and not back on `free`
+  uint32_t reserved;   // blocks carved so far: [0, reserved) hold headers
+  Page* next;          // in the heap's queue or an allocator list
+  Page* prev;
+  uint64_t retire_goal;  // QSBR goal once retired
+  uint8_t* chunk;        // the chunk it was carved from (kSmall / kFree)
+
+  uint8_t* blocks() { return reinterpret_cast<uint8_t*>(this) + kPageHeaderSize; }
+  ObjectHeader* block(uint32_t i) {
+    return reinterpret_cast<ObjectHeader*>(blocks() + size_t{i} * block_size);
+  }
+};
+static_assert(sizeof(Page) <= kPageHeaderSize, "Page record must fit its slot");
+
+FTRT_ALWAYS_INLINE Page* PageOf(const void* p) {
+  return reinterpret_cast<Page*>(reinterpret_cast<uintptr_t>(p) & ~(kPageSize - 1));
+}
+
+// A size class's pages in one heap.
+struct PageQueue {
+  Page* current;  // never null: the heap's empty sentinel page when none
+  Page* first = nullptr;
+  uint32_t pages = 0;
+  uint32_t allocs_since_scan = 0;
+};
+
+}  // namespace internal
+}  // namespace ftrt::alloc
+
+#endif  // FTRT_ALLOC_PAGE_H_
