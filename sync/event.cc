@@ -60,7 +60,7 @@ void CallOnceSlow(OnceFlag& flag, absl::FunctionRef<void()> fn) {
       return;
     }
     if (v == OnceFlag::kRunning &&
-        !state.compare_exchange_weak(v, OnceFlag::kRunningWithWaiters, std::memory_order_relaxed,
+        !state.compare_exchange_weak(v, OnceFlag::kRunningWithWaiters, std::memory_order_acquire,
                                      std::memory_order_acquire)) {
       continue;
     }

@@ -28,11 +28,9 @@ namespace internal {
 namespace {
 
 constinit std::atomic<int64_t> g_handoff_ns{kDefaultMutexHandoffNs};
+constinit std::atomic<int> g_spins{kDefaultMutexSpins};
 constinit std::atomic<uint64_t> g_parks{0};
 constinit std::atomic<uint64_t> g_handoffs{0};
-
-// How many times LockSlow yields before it parks.
-constexpr int kMaxSpins = 40;
 
 }  // namespace
 
@@ -41,6 +39,10 @@ void SetMutexHandoffThresholdNs(int64_t ns) {
 }
 
 int64_t MutexHandoffThresholdNs() { return g_handoff_ns.load(std::memory_order_relaxed); }
+
+void SetMutexSpinLimit(int spins) { g_spins.store(spins < 0 ? 0 : spins, std::memory_order_relaxed); }
+
+int MutexSpinLimit() { return g_spins.load(std::memory_order_relaxed); }
 
 MutexStats GetMutexStats() {
   return {g_parks.load(std::memory_order_relaxed), g_handoffs.load(std::memory_order_relaxed)};
@@ -63,6 +65,7 @@ bool Mutex::LockSlow(int64_t timeout_ns, bool detach) {
   const int64_t deadline = timeout_ns > 0 ? internal::MonotonicNowNs() + timeout_ns : -1;
   LockWaiter waiter{0};
   int spins = 0;
+  const int max_spins = internal::MutexSpinLimit();
   uint8_t v = ref().load(std::memory_order_relaxed);
   for (;;) {
     if ((v & kLocked) == 0) {
@@ -73,7 +76,7 @@ bool Mutex::LockSlow(int64_t timeout_ns, bool detach) {
       continue;
     }
     if ((v & kHasParked) == 0) {
-      if (spins < internal::kMaxSpins) {
+      if (spins < max_spins) {
         ++spins;
         sched_yield();
         v = ref().load(std::memory_order_relaxed);

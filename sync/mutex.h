@@ -148,6 +148,13 @@ inline constexpr int64_t kDefaultMutexHandoffNs = 1000000;
 void SetMutexHandoffThresholdNs(int64_t ns);
 int64_t MutexHandoffThresholdNs();
 
+// How many times LockSlow yields before it parks (default
+// kDefaultMutexSpins); 0 parks at the first contention. Process-wide, for
+// tests that must force parking, and for tuning.
+inline constexpr int kDefaultMutexSpins = 40;
+void SetMutexSpinLimit(int spins);
+int MutexSpinLimit();
+
 // Process-wide counts of slow-path events, for tests (relaxed counters).
 struct MutexStats {
   uint64_t parks;     // times a thread slept in LockSlow

@@ -230,4 +230,12 @@ size_t UnparkAll(const void* addr) {
   return count;
 }
 
+size_t NumParkedForTesting(const void* addr) {
+  Bucket& b = BucketFor(addr);
+  RawMutexLock lock(b.mu);
+  size_t n = 0;
+  for (Waiter* w = b.head; w != nullptr; w = w->next) n += w->addr == addr ? 1 : 0;
+  return n;
+}
+
 }  // namespace ftrt::parking_lot

@@ -71,6 +71,10 @@ bool UnparkOne(const void* addr, absl::FunctionRef<bool(const UnparkInfo&)> call
 // Wakes every thread parked on `addr` (handoff = false). Returns how many.
 size_t UnparkAll(const void* addr);
 
+// How many threads are parked on addr right now (takes the bucket lock).
+// For tests: lets them wait until a thread is really asleep.
+size_t NumParkedForTesting(const void* addr);
+
 }  // namespace ftrt::parking_lot
 
 #endif  // FTRT_SYNC_PARKING_LOT_H_
