@@ -1,0 +1,156 @@
+// The slow paths of reference counting: the transitions of the lifecycle
+// table in refcount.h that change a state (T2, T3, T5's free, T6, T7-T9's
+// merge). Each is a compare-and-swap loop on the shared word; whichever
+// thread's successful RMW turns the word into MERGED with count 0 (or, for
+// T2, the owner that reads an all-zero word) is the one that frees, so an
+// object is freed exactly once. Follows CPython's Objects/object.c
+// (_Py_MergeZeroLocalRefcount, _Py_DecRefShared, _Py_ExplicitMergeRefcount).
+#include "object/refcount.h"
+
+#include "object/dealloc.h"
+#include "object/refcount_abi.h"
+#include "object/thread_objects.h"
+
+namespace ftrt {
+namespace internal {
+
+void MergeZeroLocalSlow(ObjectHeader* op) {
+  // Acquire: pairs with the release decrements of other threads, so their
+  // writes to the object happen-before a free here.
+  intptr_t shared = SharedRef(op).load(std::memory_order_acquire);
+  if (shared == 0) {
+    // T2: nothing shared, no weak references: dead at once.
+    Dealloc(op);
+    return;
+  }
+  // T3. Unown first: once MERGED is published another thread may free the
+  // object, so nothing may be written to it after the RMW below.
+  TidRef(op).store(0, std::memory_order_relaxed);
+  intptr_t desired;
+  do {
+    if ((shared & kRefStateMask) == kRefMerged) {
+      // A thread that found ob_tid == 0 merged it for us (T9); whoever
+      // produced the final word decides the free.
+      return;
+    }
+    desired = (shared & ~kRefStateMask) | kRefMerged;
+  } while (!SharedRef(op).compare_exchange_weak(shared, desired,
+                                                std::memory_order_acq_rel,
+                                                std::memory_order_acquire));
+  if constexpr (kDebugChecks) {
+    if (desired < kRefMerged) ReportRefcountError(op, "decref below zero (merged count negative)");
+  }
+  if (desired == kRefMerged) Dealloc(op);
+}
+
+void DecrefSharedSlow(ObjectHeader* op) {
+  intptr_t shared = SharedRef(op).load(std::memory_order_relaxed);
+  intptr_t desired;
+  bool queue;
+  do {
+    const intptr_t state = shared & kRefStateMask;
+    queue = (shared >> kRefShift) == 0 &&
+            (state == kRefDefault || state == kRefMaybeWeakref);
+    if (queue) {
+      // T6: the queue takes this decrement over; the count stays 0.
+      desired = kRefQueued;
+    } else {
+      if constexpr (kDebugChecks) {
+        if (state == kRefMerged && (shared >> kRefShift) <= 0) {
+          ReportRefcountError(op, "decref below zero (shared count)");
+        }
+      }
+      desired = shared - kRefOne;  // T5 (may go negative while QUEUED)
+    }
+  } while (!SharedRef(op).compare_exchange_weak(shared, desired,
+                                                std::memory_order_acq_rel,
+                                                std::memory_order_relaxed));
+  if (queue) {
+    QueueToOwner(op);
+  } else if (desired == kRefMerged) {
+    Dealloc(op);  // T5: the last reference of a merged object
+  }
+}
+
+intptr_t MergeRefcount(ObjectHeader* op, intptr_t extra) {
+  intptr_t shared = SharedRef(op).load(std::memory_order_relaxed);
+  if ((shared & kRefStateMask) != kRefMerged) {
+    // Unown before publishing MERGED (see MergeZeroLocalSlow).
+    TidRef(op).store(0, std::memory_order_relaxed);
+  }
+  intptr_t desired;
+  do {
+    if ((shared & kRefStateMask) == kRefMerged) {
+      desired = shared + extra * kRefOne;
+    } else {
+      // The owner is this thread (T7), has exited (T8 runs on it before it
+      // goes; T9 after it unowned the object) or is stopped: nobody writes
+      // the local count now.
+      const intptr_t local = LocalRef(op).load(std::memory_order_relaxed);
+      desired = (((shared >> kRefShift) + local + extra) << kRefShift) | kRefMerged;
+    }
+  } while (!SharedRef(op).compare_exchange_weak(shared, desired,
+                                                std::memory_order_acq_rel,
+                                                std::memory_order_relaxed));
+  const intptr_t count = desired >> kRefShift;
+  if constexpr (kDebugChecks) {
+    if (count < 0) ReportRefcountError(op, "decref below zero (merge)");
+  }
+  return count;
+}
+
+}  // namespace internal
+
+void SetMaybeWeakref(ObjectHeader* op) {
+  if (IsImmortal(op)) return;
+  intptr_t shared = internal::SharedRef(op).load(std::memory_order_relaxed);
+  while ((shared & kRefStateMask) == kRefDefault) {
+    if (internal::SharedRef(op).compare_exchange_weak(
+            shared, shared | kRefMaybeWeakref, std::memory_order_relaxed,
+            std::memory_order_relaxed)) {
+      return;
+    }
+  }
+  // MAYBE_WEAKREF, QUEUED or MERGED: TryIncref already works.
+}
+
+void SetImmortal(ObjectHeader* op) {
+  internal::LocalRef(op).store(kImmortalLocal, std::memory_order_relaxed);
+  internal::SharedRef(op).store(0, std::memory_order_relaxed);
+  internal::TidRef(op).store(0, std::memory_order_relaxed);
+}
+
+void InitStaticHeader(ObjectHeader* op, struct _typeobject* type) {
+  op->ob_flags = FTRT_OBJ_FLAG_STATIC;
+  op->ob_gc_bits = 0;
+  op->ob_type = type;
+  SetImmortal(op);
+}
+
+void SetDeferredRefcount(ObjectHeader* op) {
+  if (IsImmortal(op)) return;
+  FTRT_DCHECK(IsOwnedByCurrentThread(op),
+              "SetDeferredRefcount on %p: only its owner may, at creation",
+              static_cast<void*>(op));
+  internal::GcBitsRef(op).fetch_or(FTRT_GC_BIT_DEFERRED, std::memory_order_relaxed);
+  internal::SharedRef(op).fetch_add(kDeferredBias * kRefOne, std::memory_order_relaxed);
+}
+
+}  // namespace ftrt
+
+// The C entry points of object/refcount_abi.h.
+extern "C" {
+
+void ftrt_MergeZeroLocalRefcount(struct _object* op) {
+  ftrt::internal::MergeZeroLocalSlow(op);
+}
+
+void ftrt_DecRefShared(struct _object* op) { ftrt::internal::DecrefSharedSlow(op); }
+
+void ftrt_CheckIncref(struct _object* op) { ftrt::internal::CheckIncrefSlow(op); }
+
+void ftrt_CheckDecref(struct _object* op) { ftrt::internal::CheckDecrefSlow(op); }
+
+int ftrt_TryIncrefShared(struct _object* op) { return ftrt::TryIncref(op) ? 1 : 0; }
+
+}  // extern "C"

@@ -1,0 +1,305 @@
+// Biased, deferred and immortal reference counting on the object header.
+//
+// This gives alloc/object_layout.h's header its behaviour. It follows
+// CPython's free-threaded build (PEP 703; Include/object.h, Objects/object.c,
+// Python/brc.c), which follows Choi, Shull and Torrellas, "Biased Reference
+// Counting" (PACT 2018): the thread that allocated an object (its owner)
+// counts in a plain 32-bit field with no atomic instruction, every other
+// thread counts in an atomic word whose two low bits say where the object
+// is in its life. The two counts are merged once, when the owner drops its
+// last local reference, when another thread would drive the shared count
+// below zero (the object is queued to its owner, which merges it at its next
+// safepoint), or when the owner exits.
+//
+// Layout (alloc/object_layout.h): ob_tid (owner's fast thread id, 0 =
+// unowned), ob_ref_local (owner's count, UINT32_MAX = immortal),
+// ob_ref_shared (count << 2 | state). The fast paths below are inline and do
+// only the immortal check, the owner check and the count update; the rest
+// is in refcount.cc as ...Slow functions. ext_abi/'s Python.h carries the
+// very same fast path in C (object/refcount_abi.h) over the same fields.
+//
+// Lifecycle. "count" is ob_ref_shared >> 2 (signed), "state" its low bits,
+// "pending" the number of decrements a merge queue has taken over (see Q).
+//
+//   name        | ob_tid | local      | state       | count       | notes
+//   ------------|--------|------------|-------------|-------------|----------
+//   IMMORTAL    | any    | UINT32_MAX | any         | any         | never
+//               |        |            |             |             | counted,
+//               |        |            |             |             | never
+//               |        |            |             |             | written
+//   OWNED       | owner  | >= 1       | DEFAULT or  | >= 0        | the
+//               |        |            | MAYBE_WEAK  |             | common
+//               |        |            |             |             | case
+//   QUEUED      | owner  | >= 0       | QUEUED      | any (< 0 ok)| one entry
+//               | (or 0) |            |             |             | in a merge
+//               |        |            |             |             | queue
+//   MERGED      | 0      | ignored    | MERGED      | >= 1        | shared
+//               |        |            |             |             | count only
+//   DEAD        | -      | 0/ignored  | DEFAULT & 0,| 0           | being
+//               |        |            | or MERGED   |             | deallocated
+//
+// The total number of references is local + count - pending (MERGED: count
+// - pending). Transitions, each with its own test in refcount_test.cc:
+//
+//   T1 owner incref/decref        OWNED -> OWNED: local +-1, plain.
+//   T2 owner decref to 0, shared word exactly 0 (no weakrefs, nothing
+//      shared)                    OWNED -> DEAD at once (owner-only life).
+//   T3 owner decref to 0, shared word != 0
+//                                 OWNED/QUEUED -> MERGED (ob_tid = 0 first),
+//                                 or DEAD if the merged count is 0.
+//   T4 non-owner incref           count + 1 in any state but DEAD.
+//   T5 non-owner decref, count >= 1
+//                                 count - 1; MERGED with count 0 -> DEAD.
+//   T6 non-owner decref, count 0, state DEFAULT/MAYBE_WEAK
+//                                 OWNED -> QUEUED: the decrement is not
+//                                 applied; the owner's merge queue takes it
+//                                 over (pending = 1) and the object is
+//                                 queued exactly once.
+//   T7 owner drains its queue     QUEUED -> MERGED with count local + count
+//                                 - 1, or DEAD if that is 0.
+//   T8 owner thread exits         OWNED/QUEUED -> MERGED (every object it
+//                                 still owns; local folded into shared,
+//                                 ob_tid = 0), so a later thread that gets
+//                                 the same id owns none of them.
+//   T9 queued to an owner that has exited (ob_tid already 0)
+//                                 merged on the spot by the queuing thread,
+//                                 as T7.
+//   T10 TryIncref                 count + 1 unless the object may be DEAD:
+//                                 fails on a shared word of exactly 0 (the
+//                                 owner may free it without an atomic, T2)
+//                                 or exactly MERGED (count 0).
+//   DEAD -> freed: refcount.cc's Dealloc (object/dealloc.h): weak references
+//   cleared, tp_finalize once, tp_dealloc, weakref callbacks; nested frees
+//   go through the thread's trashcan (constant stack); frees that happen
+//   while the world is stopped wait until it restarts.
+//
+// Deferred objects (types, modules: FTRT_GC_BIT_DEFERRED) carry a bias of
+// kDeferredBias in their count, so counting never frees them; references in
+// a thread's root stack (StackRef, object/stack_ref.h) are not counted at
+// all. Only a collection (gc/, or CollectDeferred in object/thread_objects.h
+// until gc/ lands) frees them, once no root stack and no other object holds
+// them.
+//
+// Memory ordering:
+//  - local count, ob_tid, ob_flags, ob_gc_bits: relaxed std::atomic_ref; the
+//    owner is the only writer of local and (until a merge) of ob_tid; others
+//    read them (merges, debug checks). Relaxed atomics compile to plain
+//    moves on x86-64 and make the design visible to TSan.
+//  - non-owner incref: relaxed RMW (a new reference is made from an existing
+//    one, whose transfer already ordered things; as std::shared_ptr does).
+//  - non-owner decref: release RMW, so every write this thread made to the
+//    object happens-before its deallocation; the RMW that frees is acq_rel
+//    (acquire pairs with every earlier release in the RMW chain).
+//  - the owner reads the shared word with acquire before freeing (T2/T3).
+//  - ob_tid is set to 0 before the RMW that publishes MERGED, never after
+//    (after it another thread may free the object).
+#ifndef FTRT_OBJECT_REFCOUNT_H_
+#define FTRT_OBJECT_REFCOUNT_H_
+
+#include <atomic>
+#include <cstdint>
+#include <type_traits>
+
+#include "alloc/object_layout.h"
+#include "sync/config.h"
+#include "sync/thread_id.h"
+
+namespace ftrt {
+
+// The shared word's states, as named in the lifecycle table.
+inline constexpr intptr_t kRefShift = FTRT_REF_SHARED_SHIFT;
+inline constexpr intptr_t kRefOne = intptr_t{1} << kRefShift;
+inline constexpr intptr_t kRefStateMask = FTRT_REF_SHARED_FLAG_MASK;
+inline constexpr intptr_t kRefDefault = FTRT_REF_DEFAULT;
+inline constexpr intptr_t kRefMaybeWeakref = FTRT_REF_MAYBE_WEAKREF;
+inline constexpr intptr_t kRefQueued = FTRT_REF_QUEUED;
+inline constexpr intptr_t kRefMerged = FTRT_REF_MERGED;
+inline constexpr uint32_t kImmortalLocal = FTRT_IMMORTAL_REFCNT_LOCAL;
+
+// Added to the count of a deferred object (2^40 references): no sequence of
+// real decrements brings it to zero, and count + bias never overflows.
+inline constexpr intptr_t kDeferredBias = intptr_t{1} << 40;
+
+// ob_flags bits that object/ owns (alloc/ owns bits 0-7). Written by the
+// thread that deallocates the object, read by debug checks anywhere.
+inline constexpr uint16_t kObjFlagDeallocating = 1u << 8;  // DEAD, in dealloc
+inline constexpr uint16_t kObjFlagTrashcan = 1u << 9;      // waiting in a trashcan
+static_assert(((kObjFlagDeallocating | kObjFlagTrashcan) &
+               (FTRT_OBJ_FLAG_FREED | FTRT_OBJ_FLAG_STATIC)) == 0,
+              "object/ flags must not overlap alloc/'s");
+
+namespace internal {
+
+// Relaxed views of the header fields (see "Memory ordering" above).
+FTRT_ALWAYS_INLINE std::atomic_ref<uint32_t> LocalRef(ObjectHeader* op) {
+  return std::atomic_ref<uint32_t>(op->ob_ref_local);
+}
+FTRT_ALWAYS_INLINE std::atomic_ref<intptr_t> SharedRef(ObjectHeader* op) {
+  return std::atomic_ref<intptr_t>(op->ob_ref_shared);
+}
+FTRT_ALWAYS_INLINE std::atomic_ref<uintptr_t> TidRef(ObjectHeader* op) {
+  return std::atomic_ref<uintptr_t>(op->ob_tid);
+}
+FTRT_ALWAYS_INLINE std::atomic_ref<uint16_t> FlagsRef(ObjectHeader* op) {
+  return std::atomic_ref<uint16_t>(op->ob_flags);
+}
+FTRT_ALWAYS_INLINE std::atomic_ref<uint8_t> GcBitsRef(ObjectHeader* op) {
+  return std::atomic_ref<uint8_t>(op->ob_gc_bits);
+}
+// For const callers: atomic_ref needs a non-const object; the accessors
+// below only load through it.
+FTRT_ALWAYS_INLINE ObjectHeader* Mut(const ObjectHeader* op) {
+  return const_cast<ObjectHeader*>(op);
+}
+
+// Slow paths (refcount.cc). C entry points with the same behaviour are in
+// object/refcount_abi.h.
+
+// T2/T3: the owner's local count just reached zero.
+FTRT_COLD void MergeZeroLocalSlow(ObjectHeader* op);
+// T5/T6 and the free of T5: a non-owner decrement the inline path did not
+// finish (count <= 1 or a lost race).
+FTRT_COLD void DecrefSharedSlow(ObjectHeader* op);
+// Debug checks (object/debug.cc); each aborts naming the object.
+[[noreturn]] FTRT_COLD void ReportRefcountError(const ObjectHeader* op,
+                                                const char* what);
+FTRT_COLD void CheckIncrefSlow(ObjectHeader* op);
+FTRT_COLD void CheckDecrefSlow(ObjectHeader* op);
+
+}  // namespace internal
+
+// Views any object struct whose first member is the header as the header.
+template <typename T>
+FTRT_ALWAYS_INLINE ObjectHeader* AsHeader(T* p) {
+  static_assert(std::is_standard_layout_v<T>,
+                "objects are standard-layout structs starting with the header");
+  return reinterpret_cast<ObjectHeader*>(p);
+}
+FTRT_ALWAYS_INLINE ObjectHeader* AsHeader(ObjectHeader* p) { return p; }
+
+// True if the object is immortal (never counted, never freed).
+FTRT_ALWAYS_INLINE bool IsImmortal(const ObjectHeader* op) {
+  return internal::LocalRef(internal::Mut(op)).load(std::memory_order_relaxed) ==
+         kImmortalLocal;
+}
+
+// True if the calling thread owns the object (counts it in the local field).
+FTRT_ALWAYS_INLINE bool IsOwnedByCurrentThread(const ObjectHeader* op) {
+  return internal::TidRef(internal::Mut(op)).load(std::memory_order_relaxed) ==
+         CurrentThreadId();
+}
+
+// True if the object uses deferred reference counting.
+FTRT_ALWAYS_INLINE bool HasDeferredRefcount(const ObjectHeader* op) {
+  return (internal::GcBitsRef(internal::Mut(op)).load(std::memory_order_relaxed) &
+          FTRT_GC_BIT_DEFERRED) != 0;
+}
+
+// Adds a reference. The caller must already hold one (or own the object's
+// only path of reach, e.g. right after allocation); use TryIncref when the
+// object may be concurrently losing its last reference.
+// Memory ordering: none beyond the count itself (relaxed); see above.
+FTRT_ALWAYS_INLINE void Incref(ObjectHeader* op) {
+  if constexpr (kDebugChecks) internal::CheckIncrefSlow(op);
+  const uint32_t local = internal::LocalRef(op).load(std::memory_order_relaxed);
+  const uint32_t new_local = local + 1;
+  if (new_local == 0) return;  // local was kImmortalLocal
+  if (FTRT_LIKELY(IsOwnedByCurrentThread(op))) {
+    internal::LocalRef(op).store(new_local, std::memory_order_relaxed);
+  } else {
+    internal::SharedRef(op).fetch_add(kRefOne, std::memory_order_relaxed);  // T4
+  }
+}
+
+// Drops a reference; may deallocate the object, which runs arbitrary code
+// (destructors, weakref callbacks): the caller must not hold any internal
+// lock here, and must re-check any state it read before the call.
+// Memory ordering: release on the shared count; the thread that frees
+// acquires it first.
+FTRT_ALWAYS_INLINE void Decref(ObjectHeader* op) {
+  if constexpr (kDebugChecks) internal::CheckDecrefSlow(op);
+  uint32_t local = internal::LocalRef(op).load(std::memory_order_relaxed);
+  if (local == kImmortalLocal) return;
+  if (FTRT_LIKELY(IsOwnedByCurrentThread(op))) {
+    --local;  // T1
+    internal::LocalRef(op).store(local, std::memory_order_relaxed);
+    if (FTRT_UNLIKELY(local == 0)) internal::MergeZeroLocalSlow(op);  // T2/T3
+    return;
+  }
+  // T5 without a state change: the count was >= 1 and the result is not
+  // MERGED with count 0. Everything else (T6, the free of T5, a lost race)
+  // goes to the slow path.
+  intptr_t shared = internal::SharedRef(op).load(std::memory_order_relaxed);
+  const intptr_t desired = shared - kRefOne;
+  if (FTRT_LIKELY(desired >= 0 && desired != kRefMerged) &&
+      FTRT_LIKELY(internal::SharedRef(op).compare_exchange_weak(
+          shared, desired, std::memory_order_release,
+          std::memory_order_relaxed))) {
+    return;
+  }
+  internal::DecrefSharedSlow(op);
+}
+
+// Adds a reference unless the object may already be on its way to being
+// freed (lifecycle T10); returns whether it did. The object's memory must
+// still be a header (a QSBR grace period, or a lock that deallocation
+// takes, such as the weakref lock). Lock-free readers (list and dict reads)
+// re-check their source after a success.
+// Memory ordering: acquire on success.
+FTRT_ALWAYS_INLINE bool TryIncref(ObjectHeader* op) {
+  const uint32_t local = internal::LocalRef(op).load(std::memory_order_relaxed);
+  const uint32_t new_local = local + 1;
+  if (new_local == 0) return true;  // immortal
+  if (IsOwnedByCurrentThread(op)) {
+    // Owned by us: local >= 1 (a local count of 0 unowns the object before
+    // anything else, T3), so it is alive.
+    internal::LocalRef(op).store(new_local, std::memory_order_relaxed);
+    return true;
+  }
+  intptr_t shared = internal::SharedRef(op).load(std::memory_order_relaxed);
+  for (;;) {
+    if (shared == 0 || shared == kRefMerged) return false;
+    if (internal::SharedRef(op).compare_exchange_weak(
+            shared, shared + kRefOne, std::memory_order_acquire,
+            std::memory_order_relaxed)) {
+      return true;
+    }
+  }
+}
+
+// The total count as far as a racing reader can tell (exact when nothing
+// else touches the object). Immortal objects report kImmortalLocal; deferred
+// ones include kDeferredBias.
+inline intptr_t Refcount(const ObjectHeader* op) {
+  ObjectHeader* o = internal::Mut(op);
+  const uint32_t local = internal::LocalRef(o).load(std::memory_order_relaxed);
+  if (local == kImmortalLocal) return kImmortalLocal;
+  const intptr_t shared = internal::SharedRef(o).load(std::memory_order_relaxed);
+  const intptr_t count = shared >> kRefShift;
+  if ((shared & kRefStateMask) == kRefMerged) return count;
+  return count + static_cast<intptr_t>(local) -
+         ((shared & kRefStateMask) == kRefQueued ? 1 : 0);
+}
+
+// Turns DEFAULT into MAYBE_WEAKREF, so that TryIncref from another thread
+// can succeed even while the shared count is zero (the owner then merges
+// with an atomic instead of freeing on the spot). Weak references and
+// lock-free containers call it on objects other threads may reach.
+FTRT_NOINLINE void SetMaybeWeakref(ObjectHeader* op);
+
+// Makes a live object immortal: it is never counted or freed again. Call it
+// only while no other thread can reach the object (at creation, or during a
+// stop-the-world).
+void SetImmortal(ObjectHeader* op);
+
+// Initialises a static object's header (static storage, e.g. a static
+// type): immortal, unowned, FTRT_OBJ_FLAG_STATIC.
+void InitStaticHeader(ObjectHeader* op, struct _typeobject* type);
+
+// Makes an object the calling thread owns use deferred reference counting
+// (see above). Call it right after creation, before others can reach it.
+void SetDeferredRefcount(ObjectHeader* op);
+
+}  // namespace ftrt
+
+#endif  // FTRT_OBJECT_REFCOUNT_H_

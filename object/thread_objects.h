@@ -1,0 +1,119 @@
+// object/'s per-thread state and how it hooks into runtime/ and alloc/:
+// merge queues, thread exit and id reuse, frees deferred past a stop, root
+// stacks, and the explicit merge / collect-deferred API.
+//
+// InstallObjects(runtime) registers, on one Runtime:
+//   * a per-thread slot holding the thread's ObjectThread (runtime/'s
+//     opaque slots): its merge queue, root stack and after-stop list;
+//   * lifecycle hooks: thread start (create and register the ObjectThread),
+//     thread exit (below), after-fork-child (re-initialise our locks; the
+//     dead threads' exits then run through the exit hook);
+//   * a safepoint hook: a thread that queued an object to its owner asks
+//     the owner (ThreadState::RequestSafepointWork) to merge at its next
+//     safepoint.
+//
+// MERGE QUEUES (CPython's Python/brc.c, with our own code). Per runtime, a
+// registry of ObjectThreads in kRegistryBuckets buckets keyed by fast thread
+// id, each bucket with its own ftrt::Mutex; a thread's queue is guarded by
+// its bucket's lock. A non-owner that takes an object to QUEUED (refcount.h
+// T6) locks the bucket of the object's ob_tid, re-reads ob_tid under it and
+//   - if it is still the owner's (registered: owners register before they
+//     allocate and unregister only after unowning everything), pushes the
+//     object and asks the owner to merge at its next safepoint;
+//   - if it became 0 (the owner exited or merged meanwhile), merges on the
+//     spot (T9).
+// The owner drains its queue at safepoints (and in MergeQueuedObjects) by
+// swapping it out under the lock, merging each object (T7) and collecting
+// those that reach zero in a local list, which it frees only after every
+// merge is done and no lock is held (a destructor can run any code). If a
+// queue chunk cannot be allocated (the queue has no error channel), the
+// object is merged during a stop-the-world instead.
+//
+// THREAD EXIT AND ID REUSE. glibc gives a later thread the same TLS block,
+// so the same fast id. At exit (the runtime's exit hook, on the exiting
+// thread while its heap still exists) the thread, until nothing changes:
+// drains its queue; unowns every object its heap still owns
+// (alloc::Allocator::ForEachOwnedObject; T8: local count folded into the
+// shared count, state MERGED, ob_tid = 0); frees what reached zero. Then,
+// under its bucket's lock and only if its queue is empty, it unregisters.
+// From then on no header carries its id, so a later thread with the same
+// id cannot take any object for its own, and a thread that queues to an
+// object of it finds ob_tid == 0 and merges on the spot.
+//
+// STOPS. An object that reaches zero on the thread that has the world
+// stopped (a collector breaking cycles, a fallback merge) is not freed
+// then: it waits in that thread's after-stop list until the world has
+// restarted (FreeObjectsPendingAfterStop, called by whoever restarted it,
+// or the thread's next safepoint or exit).
+#ifndef FTRT_OBJECT_THREAD_OBJECTS_H_
+#define FTRT_OBJECT_THREAD_OBJECTS_H_
+
+#include <cstddef>
+#include <cstdint>
+
+#include "absl/functional/function_ref.h"
+#include "alloc/object_layout.h"
+#include "object/stack_ref.h"
+
+namespace ftrt {
+
+class Runtime;
+
+inline constexpr int kRegistryBuckets = 64;
+
+// Installs object/ into `runtime` (see above). Call it right after
+// Runtime::Init, before other threads attach; the calling thread, if
+// attached to `runtime`, is registered at once. Idempotent per runtime.
+void InstallObjects(Runtime& runtime);
+
+// Merges the calling thread's queued objects now, then frees what reached
+// zero and what waits in its after-stop list (if the world is not stopped
+// by it). What a safepoint does when asked. Returns the number of queued
+// objects merged.
+size_t MergeQueuedObjects();
+
+// How many objects wait in the calling thread's merge queue (a snapshot).
+size_t QueuedObjectCount();
+
+// Frees the objects that reached zero on this thread while it had the
+// world stopped. Call after StartTheWorld (it does nothing while the caller
+// still has the world stopped). Returns how many it freed.
+size_t FreeObjectsPendingAfterStop();
+
+// --- For the collector (gc/): only while the caller has the world
+// stopped (Runtime::StopTheWorld). ---
+
+// Merges every thread's queued objects (T7 on their behalf: their owners
+// are parked). Objects that reach zero wait for FreeObjectsPendingAfterStop.
+// Returns the number merged.
+size_t MergeAllQueuedObjectsDuringStop(Runtime& runtime);
+
+// Calls fn for each entry of each thread's root stack.
+void ForEachRootStackEntry(Runtime& runtime, absl::FunctionRef<void(const RootStackEntry&)> fn);
+
+// The explicit "collection" of deferred objects, until gc/ lands: stops the
+// world, merges every queue, finds the deferred objects that no counted
+// reference and no root stack holds, restarts the world and frees them.
+// Returns how many it freed. The calling thread must be attached.
+size_t CollectDeferred(Runtime& runtime);
+
+namespace internal {
+
+// refcount.cc: T6's second half (the object is QUEUED and its queue entry
+// holds one decrement).
+void QueueToOwner(ObjectHeader* op);
+// refcount.cc: T7/T8/T9: folds the local count into the shared one (if not
+// MERGED yet), adds `extra`, publishes MERGED; returns the new count. The
+// caller holds a reference or the pending decrement, and the owner is the
+// calling thread, gone, or stopped.
+intptr_t MergeRefcount(ObjectHeader* op, intptr_t extra);
+// dealloc.cc: step 1 of Dealloc.
+bool DeferDeallocIfWorldStopped(ObjectHeader* op);
+// object.cc: the calling thread's heap.
+void* AllocObjectMemory(size_t size, bool gc_capable);
+void FreeObjectMemory(void* op);
+
+}  // namespace internal
+}  // namespace ftrt
+
+#endif  // FTRT_OBJECT_THREAD_OBJECTS_H_
