@@ -13,6 +13,7 @@
 // throughput with two threads.
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <mutex>
 #include <thread>
@@ -114,8 +115,6 @@ void BM_Contended(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations());
 }
-
-std::atomic<uint64_t> g_handoffs_in_contended{0};
 
 void BM_MutexContended(benchmark::State& state) {
   uint64_t before = ftrt::internal::GetMutexStats().handoffs;

@@ -127,33 +127,52 @@ TEST(MutexTest, MutualExclusion) {
   EXPECT_EQ(RawByte(m), 0);  // no stale has-parked bit once all are done
 }
 
-// Two threads hammer one mutex with the hand-off threshold at 0: once a
-// waiter has parked, the next Unlock hands it the lock, so neither thread
-// can starve the other. Asserted on counts only.
+// Two threads hammer one mutex with the hand-off threshold at 0. Asserted
+// on counts only, and on counts that do not depend on how the OS schedules
+// the two threads:
+//  - whenever the holder sees the other thread parked on the mutex, the
+//    next acquisition is the other thread's (a parked waiter is never
+//    overtaken: Unlock hands it the lock, the holder cannot barge back in);
+//  - every kForcedEvery-th acquisition, the holder waits (holding the lock)
+//    until the other thread has parked. So the other gets a turn at least
+//    that often, which bounds each thread's share from below; with a lock
+//    that lets the holder barge back in, the other could starve instead.
+//  - the hand-off path is taken at least once per forced wait.
 TEST(MutexTest, FairnessWithHandoff) {
   KnobGuard knobs(/*handoff_ns=*/0, internal::kDefaultMutexSpins);
+  constexpr long kForcedEvery = 16;
   const long total = testing_util::Scaled(20000, 2000);
   const uint64_t seed = testing_util::Seed();
   Mutex m;
-  long taken = 0;  // guarded by m
+  // Guarded by m:
+  long taken = 0;
   long share[2] = {0, 0};
-  std::atomic<int> arrived{0};
+  int must_be_next = -1;  // the thread the holder last saw parked
+  long overtakes = 0;     // acquisitions past a parked waiter
+  long forced = 0;        // forced waits for the other to park
   const uint64_t handoffs_before = internal::GetMutexStats().handoffs;
   auto worker = [&](int id) {
     std::mt19937_64 rng(seed + 17 * static_cast<uint64_t>(id));
-    arrived.fetch_add(1, std::memory_order_acq_rel);
-    while (arrived.load(std::memory_order_acquire) < 2) std::this_thread::yield();
     for (;;) {
       m.Lock();
+      if (must_be_next != -1 && must_be_next != id) ++overtakes;
+      must_be_next = -1;
       if (taken == total) {
         m.Unlock();
         return;
       }
       ++taken;
       ++share[id];
-      // Hold the lock across a yield now and then, so the other thread
-      // finds it held and parks.
-      if (rng() % 2 == 0) std::this_thread::yield();
+      if (share[id] % kForcedEvery == 0) {
+        // The other thread has not finished (taken < total before our
+        // increment means it cannot have seen taken == total), so it will
+        // call Lock, find the lock held and park.
+        while (parking_lot::NumParkedForTesting(&m) == 0) std::this_thread::yield();
+        ++forced;
+      } else if (rng() % 2 == 0) {
+        std::this_thread::yield();  // let the other find the lock held
+      }
+      if (parking_lot::NumParkedForTesting(&m) != 0) must_be_next = 1 - id;
       m.Unlock();
     }
   };
@@ -163,9 +182,49 @@ TEST(MutexTest, FairnessWithHandoff) {
   b.join();
   const uint64_t handoffs = internal::GetMutexStats().handoffs - handoffs_before;
   EXPECT_EQ(share[0] + share[1], total);
-  EXPECT_GE(share[0], total / 10) << "thread 0 starved: " << share[0] << " of " << total;
-  EXPECT_GE(share[1], total / 10) << "thread 1 starved: " << share[1] << " of " << total;
-  EXPECT_GT(handoffs, 0u);
+  EXPECT_EQ(overtakes, 0);
+  // Each forced wait gives the other thread the next turn, so neither can
+  // take more than kForcedEvery in a row while the other still runs.
+  const long lower = total / (kForcedEvery + 1) - 1;
+  EXPECT_GE(share[0], lower) << "thread 0 starved: " << share[0] << " of " << total;
+  EXPECT_GE(share[1], lower) << "thread 1 starved: " << share[1] << " of " << total;
+  EXPECT_GE(forced, total / kForcedEvery - 1);
+  EXPECT_GE(handoffs, static_cast<uint64_t>(forced));
+}
+
+// Several waiters parked behind a held lock, and a thread that keeps trying
+// to barge in with TryLock: with hand-off, the lock passes from waiter to
+// waiter and is never free until every parked waiter has had it.
+TEST(MutexTest, ParkedWaitersAreServedBeforeABarger) {
+  KnobGuard knobs(/*handoff_ns=*/0, /*spins=*/0);
+  constexpr int kWaiters = 4;
+  Mutex m;
+  std::atomic<int> served{0};
+  m.Lock();
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kWaiters; ++i) {
+    threads.emplace_back([&] {
+      m.Lock();
+      served.fetch_add(1, std::memory_order_relaxed);
+      std::this_thread::yield();
+      m.Unlock();
+    });
+  }
+  AwaitParked(&m, kWaiters);
+  m.Unlock();
+  int barged = 0;
+  int served_when_barged = -1;
+  while (barged == 0) {
+    if (m.TryLock()) {
+      served_when_barged = served.load(std::memory_order_relaxed);
+      barged = 1;
+      m.Unlock();
+    } else {
+      std::this_thread::yield();
+    }
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(served_when_barged, kWaiters);
 }
 
 // With threshold 0, Unlock gives a parked waiter the lock directly: the

@@ -11,6 +11,7 @@
 #include "sync/parking_lot.h"
 
 #include <atomic>
+#include <new>
 
 #include "sync/blocking.h"
 #include "sync/config.h"
@@ -228,6 +229,18 @@ size_t UnparkAll(const void* addr) {
     ++count;
   }
   return count;
+}
+
+void AfterForkChild() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+  for (Bucket& b : g_buckets) {
+    // Only this thread exists: plain re-initialisation, no lock to take.
+    new (&b.mu) RawMutex();
+    b.head = nullptr;
+    b.tail = nullptr;
+  }
+  Waiter* self = &tls_waiter;
+  self->queued = false;
+  self->next = self->prev = nullptr;
 }
 
 size_t NumParkedForTesting(const void* addr) {

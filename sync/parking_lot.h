@@ -71,6 +71,16 @@ bool UnparkOne(const void* addr, absl::FunctionRef<bool(const UnparkInfo&)> call
 // Wakes every thread parked on `addr` (handoff = false). Returns how many.
 size_t UnparkAll(const void* addr);
 
+// In the child of fork(), before anything else parks or unparks: forgets
+// every parked thread (none of them exists in the child) and releases every
+// bucket lock (a thread of the parent may have held one: stop-the-world
+// does not stop detached threads). The runtime calls it from its
+// after-fork-in-child hook. A Mutex whose kHasParked bit is left set by a
+// vanished waiter is harmless (its next Unlock finds nobody and clears it);
+// a Mutex LOCKED by a vanished thread stays locked: callers must not hold
+// any across fork (DESIGN.md, "Threads").
+void AfterForkChild();
+
 // How many threads are parked on addr right now (takes the bucket lock).
 // For tests: lets them wait until a thread is really asleep.
 size_t NumParkedForTesting(const void* addr);

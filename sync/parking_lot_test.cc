@@ -7,10 +7,13 @@
 #include <atomic>
 #include <cstdint>
 #include <random>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <thread>
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "sync/mutex.h"
 #include "tests/test_util.h"
 
 namespace ftrt::parking_lot {
@@ -136,6 +139,47 @@ TEST(ParkingLotTest, WakesOnlyThreadsOnTheGivenAddress) {
   EXPECT_EQ(NumParkedForTesting(&words[1]), 1u);
   EXPECT_TRUE(UnparkOne(&words[1], [](const UnparkInfo&) { return false; }));
   b.join();
+}
+
+// fork() while one thread is parked and another holds that address's
+// bucket lock (inside an UnparkOne callback): in the child, AfterForkChild
+// forgets the vanished waiter and frees the bucket, so parking works.
+TEST(ParkingLotTest, AfterForkChildResetsTheBuckets) {
+  uint32_t word = 1;
+  std::atomic<int> in_callback{0};
+  std::atomic<bool> leave_callback{false};
+  std::thread parked([&] { EXPECT_EQ(Park(&word, 1, 4, kNoTimeout).status, ParkStatus::kUnparked); });
+  AwaitParked(&word, 1);
+  std::thread holder([&] {
+    // Wakes `parked`, but stays inside the callback (bucket locked) until
+    // the parent has forked.
+    UnparkOne(&word, [&](const UnparkInfo&) {
+      in_callback.store(1, std::memory_order_release);
+      while (!leave_callback.load(std::memory_order_acquire)) std::this_thread::yield();
+      return false;
+    });
+  });
+  while (in_callback.load(std::memory_order_acquire) == 0) std::this_thread::yield();
+  pid_t pid = fork();
+  if (pid == 0) {
+    AfterForkChild();
+    bool ok = NumParkedForTesting(&word) == 0;
+    ok = ok && !UnparkOne(&word, [](const UnparkInfo& info) { return info.found; });
+    ok = ok && Park(&word, 1, 4, 0).status == ParkStatus::kTimedOut;
+    Mutex m;
+    m.Lock();
+    ok = ok && m.IsLocked();
+    m.Unlock();
+    _exit(ok ? 0 : 1);
+  }
+  ASSERT_GT(pid, 0);
+  leave_callback.store(true, std::memory_order_release);
+  holder.join();
+  parked.join();
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
 }
 
 // A token passes round a ring of threads: thread i waits until turn == i,
