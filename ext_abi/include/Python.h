@@ -1,0 +1,121 @@
+/* Python.h for ftrt: CPython 3.13t's C API names, with free-threaded
+ * semantics, for C extensions.
+ *
+ * An extension written for CPython's free-threaded build (3.13t) compiles
+ * against this header unchanged (C11 or C++), loads into a program linked
+ * with libftrt.so, and runs from many threads at once. Its undefined
+ * symbols resolve against libftrt.so when it is dlopen'ed; it links nothing
+ * of ftrt itself, so a process never holds two runtimes.
+ *
+ * Py_GIL_DISABLED is always defined (pyconfig.h); Py_LIMITED_API is refused,
+ * as on CPython's free-threaded build. PY_VERSION_HEX says 3.13.
+ *
+ * Layout of the headers (each opens with what it is; CPython's split):
+ *   pyconfig.h patchlevel.h pyport.h pymacro.h   build facts, versions,
+ *                                                export and cast macros
+ *   ftrt_abi.h        THE ABI TAG every extension carries (see there)
+ *   pytypedefs.h typeslots.h  PyObject, PyTypeObject, PyType_Spec,
+ *                     PyMethodDef, PyModuleDef..., from object/'s
+ *                     cpython_types.h over alloc/'s object_layout.h
+ *   lock.h            PyMutex (inline fast path)
+ *   refcount.h        Py_INCREF / Py_DECREF... (inline biased counting,
+ *                     object/refcount_abi.h)
+ *   object.h          Py_TYPE, Py_SIZE, type checks, None, types, the
+ *                     generic object protocol
+ *   objimpl.h pymem.h allocation, PyObject_New, GC tracking, Py_VISIT
+ *   bytesobject.h unicodeobject.h longobject.h boolobject.h floatobject.h
+ *   tupleobject.h listobject.h dictobject.h      the values
+ *   pyerrors.h warnings.h                        exceptions, PyExc_*
+ *   methodobject.h moduleobject.h modsupport.h   functions, modules,
+ *                                                argument parsing
+ *   descrobject.h weakrefobject.h abstract.h     members, weak refs, calls
+ *   pystate.h ceval.h pythread.h                 thread states, detaching,
+ *                                                threads
+ *   critical_section.h                           Py_BEGIN_CRITICAL_SECTION
+ *   pylifecycle.h     Py_Initialize / Py_FinalizeEx and THE LIST OF
+ *                     OPERATIONS FINALIZATION REFUSES (PythonFinalization-
+ *                     Error)
+ *   structmember.h    old T_* names; not included here (as in CPython)
+ *
+ * Layout dependencies on object/: the inline accessors of
+ * tupleobject.h, listobject.h, dictobject.h, bytesobject.h, floatobject.h
+ * and unicodeobject.h (PyTuple_GET_ITEM, PyList_GET_ITEM, PyDict_GET_SIZE,
+ * PyBytes_AS_STRING, PyFloat_AS_DOUBLE, PyUnicode_KIND/DATA/...) read
+ * CPython 3.13's object layouts (PyTupleObject, PyListObject,
+ * PyDictObject's head, PyBytesObject, PyFloatObject, PyASCIIObject /
+ * PyCompactUnicodeObject / PyUnicodeObject), declared in those headers;
+ * object/'s built-in types must be laid out the same way (python_h_test
+ * checks these offsets against CPython 3.13t's).
+ *
+ * Borrowed references. Without a GIL a borrowed reference can be freed by
+ * another thread at any moment. The functions that return one from a
+ * container others may mutate (PyList_GetItem, PyDict_GetItem,
+ * PyDict_GetItemWithError, PyDict_GetItemString, PyDict_SetDefault,
+ * PyDict_Next outside a critical section, PyWeakref_GetObject) are offered
+ * because real extensions call them, each marked in its header with the
+ * safe replacement (PyList_GetItemRef, PyDict_GetItemRef, ...).
+ *
+ * The runtime's implementation of these functions must #undef the
+ * function-like macros that share a function's name (PyMutex_Lock,
+ * PyMutex_Unlock, Py_Is) before defining them, as CPython's own sources
+ * do, and should define FTRT_NO_ABI_TAG. */
+#ifndef Py_PYTHON_H
+#define Py_PYTHON_H
+
+#include "pyconfig.h"
+#include "patchlevel.h"
+
+#if defined(Py_LIMITED_API)
+#error "The limited API is not supported by the free-threaded build (ftrt)"
+#endif
+
+/* The C library headers CPython's Python.h includes; extensions rely on
+ * them being there. */
+#include <assert.h>
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
+#include <wchar.h>
+
+#include "pyport.h"
+#include "pymacro.h"
+#include "pymem.h"
+#include "pytypedefs.h"
+#include "ftrt_abi.h"
+#include "lock.h"
+#include "refcount.h"
+#include "object.h"
+#include "objimpl.h"
+#include "typeslots.h"
+#include "bytesobject.h"
+#include "unicodeobject.h"
+#include "pyerrors.h"
+#include "longobject.h"
+#include "boolobject.h"
+#include "floatobject.h"
+#include "tupleobject.h"
+#include "listobject.h"
+#include "dictobject.h"
+#include "methodobject.h"
+#include "moduleobject.h"
+#include "pystate.h"
+#include "descrobject.h"
+#include "warnings.h"
+#include "weakrefobject.h"
+#include "pythread.h"
+#include "modsupport.h"
+#include "pylifecycle.h"
+#include "ceval.h"
+#include "abstract.h"
+#include "critical_section.h"
+
+#endif /* !Py_PYTHON_H */

@@ -1,0 +1,76 @@
+/* Calls and the abstract object protocol (CPython's abstract.h), the part
+ * extensions use most.
+ *
+ * Calls run arbitrary code: the callee may block, detach, call back into
+ * the extension from this or another thread, or drop the last reference
+ * to objects the caller only borrowed. Hold strong references to what you
+ * use after a call, and do not hold a PyMutex across one. */
+#ifndef Py_ABSTRACT_H
+#define Py_ABSTRACT_H
+
+#include <stddef.h>
+
+#include "object.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* callable(*args, **kwargs); args a tuple (not NULL), kwargs a dict or
+ * NULL. */
+PyAPI_FUNC(PyObject*) PyObject_Call(PyObject* callable, PyObject* args,
+                                    PyObject* kwargs);
+/* callable(*args); args a tuple or NULL (no arguments). */
+PyAPI_FUNC(PyObject*) PyObject_CallObject(PyObject* callable, PyObject* args);
+PyAPI_FUNC(PyObject*) PyObject_CallNoArgs(PyObject* func);
+PyAPI_FUNC(PyObject*) PyObject_CallOneArg(PyObject* func, PyObject* arg);
+/* Arguments built as by Py_BuildValue(format, ...). */
+PyAPI_FUNC(PyObject*) PyObject_CallFunction(PyObject* callable,
+                                            const char* format, ...);
+PyAPI_FUNC(PyObject*) PyObject_CallMethod(PyObject* obj, const char* name,
+                                          const char* format, ...);
+/* NULL-terminated lists of PyObject* arguments. */
+PyAPI_FUNC(PyObject*) PyObject_CallFunctionObjArgs(PyObject* callable, ...);
+PyAPI_FUNC(PyObject*) PyObject_CallMethodObjArgs(PyObject* obj,
+                                                 PyObject* name, ...);
+
+/* Vectorcall (PEP 590): nargsf is the number of positional arguments,
+ * optionally or'ed with PY_VECTORCALL_ARGUMENTS_OFFSET. */
+#define PY_VECTORCALL_ARGUMENTS_OFFSET \
+  (_Py_STATIC_CAST(size_t, 1) << (8 * sizeof(size_t) - 1))
+static inline Py_ssize_t PyVectorcall_NARGS(size_t n) {
+  return _Py_STATIC_CAST(Py_ssize_t, n & ~PY_VECTORCALL_ARGUMENTS_OFFSET);
+}
+PyAPI_FUNC(PyObject*) PyObject_Vectorcall(PyObject* callable,
+                                          PyObject* const* args,
+                                          size_t nargsf, PyObject* kwnames);
+
+PyAPI_FUNC(Py_ssize_t) PyObject_Size(PyObject* o);
+PyAPI_FUNC(Py_ssize_t) PyObject_Length(PyObject* o);
+PyAPI_FUNC(PyObject*) PyObject_GetItem(PyObject* o, PyObject* key);
+PyAPI_FUNC(int) PyObject_SetItem(PyObject* o, PyObject* key, PyObject* v);
+PyAPI_FUNC(int) PyObject_DelItem(PyObject* o, PyObject* key);
+PyAPI_FUNC(PyObject*) PyObject_GetIter(PyObject* o);
+/* The next item (new reference), or NULL: exhausted if no exception is
+ * set. */
+PyAPI_FUNC(PyObject*) PyIter_Next(PyObject* iter);
+PyAPI_FUNC(int) PyIter_Check(PyObject* o);
+
+PyAPI_FUNC(PyObject*) PyNumber_Index(PyObject* o);
+PyAPI_FUNC(PyObject*) PyNumber_Long(PyObject* o);
+PyAPI_FUNC(PyObject*) PyNumber_Float(PyObject* o);
+PyAPI_FUNC(Py_ssize_t) PyNumber_AsSsize_t(PyObject* o, PyObject* exc);
+
+PyAPI_FUNC(int) PySequence_Check(PyObject* o);
+PyAPI_FUNC(Py_ssize_t) PySequence_Size(PyObject* o);
+PyAPI_FUNC(PyObject*) PySequence_GetItem(PyObject* o, Py_ssize_t i);
+PyAPI_FUNC(int) PySequence_Contains(PyObject* seq, PyObject* ob);
+PyAPI_FUNC(PyObject*) PySequence_Tuple(PyObject* o);
+PyAPI_FUNC(PyObject*) PySequence_List(PyObject* o);
+PyAPI_FUNC(int) PyMapping_Check(PyObject* o);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* !Py_ABSTRACT_H */

@@ -1,0 +1,40 @@
+/* Detaching around blocking calls (CPython's ceval.h).
+ *
+ *   Py_BEGIN_ALLOW_THREADS
+ *   n = read(fd, buf, len);      // no Python objects touched here
+ *   Py_END_ALLOW_THREADS
+ *
+ * detaches the thread for the block: a stop-the-world (the collector) does
+ * not wait for it, and its critical sections are suspended (their mutexes
+ * released) until it re-attaches, which may block until a stop ends. No API
+ * call and no access to a Python object's mutable state is allowed in the
+ * block. PyEval_SaveThread / PyEval_RestoreThread are the same pair as
+ * functions. After finalization's final stop, PyEval_RestoreThread blocks
+ * for ever (see pylifecycle.h). */
+#ifndef Py_CEVAL_H
+#define Py_CEVAL_H
+
+#include "pystate.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+PyAPI_FUNC(PyThreadState*) PyEval_SaveThread(void);
+PyAPI_FUNC(void) PyEval_RestoreThread(PyThreadState* tstate);
+
+#define Py_BEGIN_ALLOW_THREADS \
+  {                            \
+    PyThreadState* _save;      \
+    _save = PyEval_SaveThread();
+#define Py_BLOCK_THREADS PyEval_RestoreThread(_save);
+#define Py_UNBLOCK_THREADS _save = PyEval_SaveThread();
+#define Py_END_ALLOW_THREADS \
+    PyEval_RestoreThread(_save); \
+  }
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* !Py_CEVAL_H */

@@ -1,0 +1,36 @@
+/* Member and getset descriptors (CPython's descrobject.h). PyMemberDef,
+ * PyGetSetDef, getter / setter, the Py_T_* member types and Py_READONLY /
+ * Py_RELATIVE_OFFSET are object/cpython_types.h's.
+ *
+ * A PyMemberDef field is read and written by the runtime with no lock
+ * beyond what the member type implies: Py_T_OBJECT_EX fields are read with
+ * an atomic load and a safe incref, and written under the object's
+ * critical section; plain C fields (Py_T_INT, Py_T_DOUBLE, ...) are
+ * accessed with relaxed atomics of their size. An extension that writes
+ * the same field from C must use the object's critical section too. */
+#ifndef Py_DESCROBJECT_H
+#define Py_DESCROBJECT_H
+
+#include "object.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+PyAPI_FUNC(PyObject*) PyDescr_NewMethod(PyTypeObject* type, PyMethodDef* meth);
+PyAPI_FUNC(PyObject*) PyDescr_NewClassMethod(PyTypeObject* type,
+                                             PyMethodDef* meth);
+PyAPI_FUNC(PyObject*) PyDescr_NewMember(PyTypeObject* type,
+                                        PyMemberDef* member);
+PyAPI_FUNC(PyObject*) PyDescr_NewGetSet(PyTypeObject* type,
+                                        PyGetSetDef* getset);
+
+/* Reads / writes the member described by l at obj_addr + l->offset. */
+PyAPI_FUNC(PyObject*) PyMember_GetOne(const char* obj_addr, PyMemberDef* l);
+PyAPI_FUNC(int) PyMember_SetOne(char* obj_addr, PyMemberDef* l, PyObject* o);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* !Py_DESCROBJECT_H */

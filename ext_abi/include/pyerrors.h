@@ -1,0 +1,171 @@
+/* Exceptions (CPython's pyerrors.h).
+ *
+ * The error indicator is per thread (it lives in the calling thread's
+ * thread state), so raising, testing and clearing need no lock and never
+ * see another thread's exception. A thread that is not attached to the
+ * runtime has no thread state and so no indicator: call these only from an
+ * attached thread (inside a method, an init function, or between
+ * PyGILState_Ensure and PyGILState_Release).
+ *
+ * Conventions, as in CPython: a function that fails sets the indicator and
+ * returns NULL (object results) or -1 (int results); PyErr_Format,
+ * PyErr_NoMemory and friends return NULL so one can write
+ * `return PyErr_Format(...)`. Functions that steal or borrow are marked.
+ *
+ * The exception objects are types the runtime exports as immortal
+ * PyObject* variables. PyExc_PythonFinalizationError (3.13) is a subclass
+ * of RuntimeError raised by operations refused once finalization has begun
+ * (the list is in pylifecycle.h). */
+#ifndef Py_PYERRORS_H
+#define Py_PYERRORS_H
+
+#include <stdarg.h>
+
+#include "object.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- Raising ------------------------------------------------------------ */
+PyAPI_FUNC(void) PyErr_SetNone(PyObject* type);
+PyAPI_FUNC(void) PyErr_SetObject(PyObject* type, PyObject* value);
+PyAPI_FUNC(void) PyErr_SetString(PyObject* type, const char* message);
+/* Sets type with a message formatted as by PyUnicode_FromFormat; always
+ * returns NULL. */
+PyAPI_FUNC(PyObject*) PyErr_Format(PyObject* type, const char* format, ...);
+PyAPI_FUNC(PyObject*) PyErr_FormatV(PyObject* type, const char* format,
+                                    va_list vargs);
+/* MemoryError; returns NULL. Never allocates. */
+PyAPI_FUNC(PyObject*) PyErr_NoMemory(void);
+/* TypeError "bad argument type for built-in operation"; returns 0. */
+PyAPI_FUNC(int) PyErr_BadArgument(void);
+/* SystemError naming the caller's file and line. */
+PyAPI_FUNC(void) _PyErr_BadInternalCall(const char* filename, int lineno);
+#define PyErr_BadInternalCall() _PyErr_BadInternalCall(__FILE__, __LINE__)
+PyAPI_FUNC(PyObject*) PyErr_SetFromErrno(PyObject* type);
+PyAPI_FUNC(PyObject*) PyErr_SetFromErrnoWithFilename(PyObject* type,
+                                                     const char* filename);
+PyAPI_FUNC(PyObject*) PyErr_SetImportError(PyObject* msg, PyObject* name,
+                                           PyObject* path);
+
+/* ---- Testing and clearing ----------------------------------------------- */
+/* BORROWED: the current exception's type, or NULL. (Borrowed from the
+ * calling thread's own state, which no other thread touches: safe.) */
+PyAPI_FUNC(PyObject*) PyErr_Occurred(void);
+PyAPI_FUNC(void) PyErr_Clear(void);
+/* Whether the current exception is an instance of exc (a class or a tuple
+ * of classes). 0 if none is set. */
+PyAPI_FUNC(int) PyErr_ExceptionMatches(PyObject* exc);
+PyAPI_FUNC(int) PyErr_GivenExceptionMatches(PyObject* given, PyObject* exc);
+
+/* The current exception (a new reference) and clears it; NULL if none. */
+PyAPI_FUNC(PyObject*) PyErr_GetRaisedException(void);
+/* Sets exc (stolen; NULL clears) as the current exception. */
+PyAPI_FUNC(void) PyErr_SetRaisedException(PyObject* exc);
+/* The pre-3.12 triple API, kept for old extensions. */
+PyAPI_FUNC(void) PyErr_Fetch(PyObject** ptype, PyObject** pvalue,
+                             PyObject** ptraceback);
+PyAPI_FUNC(void) PyErr_Restore(PyObject* type, PyObject* value,
+                               PyObject* traceback);
+PyAPI_FUNC(void) PyErr_NormalizeException(PyObject** ptype, PyObject** pvalue,
+                                          PyObject** ptraceback);
+
+/* Reports obj's current exception as unraisable (prints it to stderr with
+ * obj's repr, or calls sys.unraisablehook) and clears it. For errors in
+ * finalizers and deallocators, which cannot propagate. */
+PyAPI_FUNC(void) PyErr_WriteUnraisable(PyObject* obj);
+
+/* Prints a message and aborts the process. Never returns. */
+PyAPI_FUNC(void) _Py_NO_RETURN Py_FatalError(const char* message);
+
+/* ---- Exception objects -------------------------------------------------- */
+/* A new exception class "module.Name" deriving from base (a class, a tuple
+ * of classes, or NULL for Exception), with dict (or NULL) as its
+ * namespace. New reference. */
+PyAPI_FUNC(PyObject*) PyErr_NewException(const char* name, PyObject* base,
+                                         PyObject* dict);
+PyAPI_FUNC(PyObject*) PyErr_NewExceptionWithDoc(const char* name,
+                                                const char* doc,
+                                                PyObject* base,
+                                                PyObject* dict);
+PyAPI_FUNC(PyObject*) PyException_GetCause(PyObject* exc);
+PyAPI_FUNC(void) PyException_SetCause(PyObject* exc, PyObject* cause);
+PyAPI_FUNC(PyObject*) PyException_GetContext(PyObject* exc);
+PyAPI_FUNC(void) PyException_SetContext(PyObject* exc, PyObject* context);
+PyAPI_FUNC(PyObject*) PyException_GetTraceback(PyObject* exc);
+PyAPI_FUNC(int) PyException_SetTraceback(PyObject* exc, PyObject* tb);
+PyAPI_FUNC(PyObject*) PyException_GetArgs(PyObject* exc);
+PyAPI_FUNC(void) PyException_SetArgs(PyObject* exc, PyObject* args);
+
+#define PyExceptionClass_Check(x)                         \
+  (PyType_Check((x)) &&                                   \
+   PyType_FastSubclass(_Py_CAST(PyTypeObject*, (x)),      \
+                       Py_TPFLAGS_BASE_EXC_SUBCLASS))
+#define PyExceptionInstance_Check(x) \
+  PyType_FastSubclass(Py_TYPE(x), Py_TPFLAGS_BASE_EXC_SUBCLASS)
+#define PyExceptionInstance_Class(x) _PyObject_CAST(Py_TYPE(x))
+
+PyAPI_DATA(PyObject*) PyExc_BaseException;
+PyAPI_DATA(PyObject*) PyExc_Exception;
+PyAPI_DATA(PyObject*) PyExc_BaseExceptionGroup;
+PyAPI_DATA(PyObject*) PyExc_StopAsyncIteration;
+PyAPI_DATA(PyObject*) PyExc_StopIteration;
+PyAPI_DATA(PyObject*) PyExc_GeneratorExit;
+PyAPI_DATA(PyObject*) PyExc_ArithmeticError;
+PyAPI_DATA(PyObject*) PyExc_LookupError;
+PyAPI_DATA(PyObject*) PyExc_AssertionError;
+PyAPI_DATA(PyObject*) PyExc_AttributeError;
+PyAPI_DATA(PyObject*) PyExc_BufferError;
+PyAPI_DATA(PyObject*) PyExc_EOFError;
+PyAPI_DATA(PyObject*) PyExc_FloatingPointError;
+PyAPI_DATA(PyObject*) PyExc_OSError;
+PyAPI_DATA(PyObject*) PyExc_ImportError;
+PyAPI_DATA(PyObject*) PyExc_ModuleNotFoundError;
+PyAPI_DATA(PyObject*) PyExc_IndexError;
+PyAPI_DATA(PyObject*) PyExc_KeyError;
+PyAPI_DATA(PyObject*) PyExc_KeyboardInterrupt;
+PyAPI_DATA(PyObject*) PyExc_MemoryError;
+PyAPI_DATA(PyObject*) PyExc_NameError;
+PyAPI_DATA(PyObject*) PyExc_OverflowError;
+PyAPI_DATA(PyObject*) PyExc_RuntimeError;
+/* RuntimeError subclass: the operation was refused because the runtime is
+ * finalizing (see pylifecycle.h). */
+PyAPI_DATA(PyObject*) PyExc_PythonFinalizationError;
+PyAPI_DATA(PyObject*) PyExc_RecursionError;
+PyAPI_DATA(PyObject*) PyExc_NotImplementedError;
+PyAPI_DATA(PyObject*) PyExc_SyntaxError;
+PyAPI_DATA(PyObject*) PyExc_ReferenceError;
+PyAPI_DATA(PyObject*) PyExc_SystemError;
+PyAPI_DATA(PyObject*) PyExc_SystemExit;
+PyAPI_DATA(PyObject*) PyExc_TypeError;
+PyAPI_DATA(PyObject*) PyExc_UnicodeError;
+PyAPI_DATA(PyObject*) PyExc_UnicodeEncodeError;
+PyAPI_DATA(PyObject*) PyExc_UnicodeDecodeError;
+PyAPI_DATA(PyObject*) PyExc_ValueError;
+PyAPI_DATA(PyObject*) PyExc_ZeroDivisionError;
+PyAPI_DATA(PyObject*) PyExc_TimeoutError;
+PyAPI_DATA(PyObject*) PyExc_FileNotFoundError;
+
+/* Old names of OSError. */
+#define PyExc_EnvironmentError PyExc_OSError
+#define PyExc_IOError PyExc_OSError
+
+/* Warning categories (for PyErr_WarnEx, warnings.h). */
+PyAPI_DATA(PyObject*) PyExc_Warning;
+PyAPI_DATA(PyObject*) PyExc_UserWarning;
+PyAPI_DATA(PyObject*) PyExc_DeprecationWarning;
+PyAPI_DATA(PyObject*) PyExc_PendingDeprecationWarning;
+PyAPI_DATA(PyObject*) PyExc_SyntaxWarning;
+PyAPI_DATA(PyObject*) PyExc_RuntimeWarning;
+PyAPI_DATA(PyObject*) PyExc_FutureWarning;
+PyAPI_DATA(PyObject*) PyExc_ImportWarning;
+PyAPI_DATA(PyObject*) PyExc_UnicodeWarning;
+PyAPI_DATA(PyObject*) PyExc_BytesWarning;
+PyAPI_DATA(PyObject*) PyExc_ResourceWarning;
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* !Py_PYERRORS_H */

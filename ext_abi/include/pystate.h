@@ -1,0 +1,58 @@
+/* Thread states (CPython's pystate.h).
+ *
+ * Every thread that uses the API is ATTACHED to the runtime through its
+ * thread state (runtime/'s ThreadState). Threads the runtime created for
+ * Python-level code are attached while they run it; a thread an extension
+ * created (PyThread_start_new_thread, pthread_create) or a foreign thread
+ * (a callback from a C library) attaches with PyGILState_Ensure and
+ * detaches with PyGILState_Release; the calls nest.
+ *
+ * "GIL" in these names is historical: on the free-threaded runtime,
+ * attaching takes no global lock (unless a module without
+ * Py_mod_gil = Py_MOD_GIL_NOT_USED turned the GIL back on, see
+ * moduleobject.h); it makes the thread visible to stop-the-world
+ * operations (the cycle collector), which wait for every attached thread
+ * to reach a safe point. So a thread that blocks for long (I/O, waiting on
+ * a lock) should detach first: Py_BEGIN_ALLOW_THREADS (ceval.h).
+ *
+ * After finalization's final stop, a thread that is not attached and
+ * calls PyGILState_Ensure blocks for ever (CPython 3.14 behaviour; it has
+ * no error indicator to report anything through): see pylifecycle.h. */
+#ifndef Py_PYSTATE_H
+#define Py_PYSTATE_H
+
+#include "object.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The calling thread's state (fatal error if it is not attached). */
+PyAPI_FUNC(PyThreadState*) PyThreadState_Get(void);
+#define PyThreadState_GET() PyThreadState_Get()
+/* The same, or NULL if not attached (3.13). */
+PyAPI_FUNC(PyThreadState*) PyThreadState_GetUnchecked(void);
+/* A per-thread dict extensions may keep state in (borrowed; lives as long
+ * as the thread state). NULL if not attached. */
+PyAPI_FUNC(PyObject*) PyThreadState_GetDict(void);
+PyAPI_FUNC(uint64_t) PyThreadState_GetID(PyThreadState* tstate);
+
+typedef enum { PyGILState_LOCKED, PyGILState_UNLOCKED } PyGILState_STATE;
+
+/* Attaches the calling thread (creating its thread state on first use).
+ * Returns what PyGILState_Release needs to undo exactly this call. */
+PyAPI_FUNC(PyGILState_STATE) PyGILState_Ensure(void);
+PyAPI_FUNC(void) PyGILState_Release(PyGILState_STATE state);
+/* 1 if the calling thread is attached. */
+PyAPI_FUNC(int) PyGILState_Check(void);
+PyAPI_FUNC(PyThreadState*) PyGILState_GetThisThreadState(void);
+
+/* Single-phase modules only: the module object created from def, or NULL
+ * (borrowed). */
+PyAPI_FUNC(PyObject*) PyState_FindModule(PyModuleDef* def);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* !Py_PYSTATE_H */

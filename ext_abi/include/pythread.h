@@ -1,0 +1,60 @@
+/* Threads (CPython's pythread.h).
+ *
+ * PyThread_start_new_thread starts an OS thread running func(arg). The new
+ * thread is NOT attached to the runtime: to use the API it calls
+ * PyGILState_Ensure first and PyGILState_Release before it returns.
+ * Returns the new thread's ident, or PYTHREAD_INVALID_THREAD_ID on failure.
+ * Once finalization has begun it starts nothing and returns
+ * PYTHREAD_INVALID_THREAD_ID, with PythonFinalizationError set if the
+ * caller is attached (see pylifecycle.h); this includes a finalizer
+ * (tp_finalize, __del__) run by finalization itself.
+ *
+ * PyThread_type_lock: a simple non-recursive lock that any thread may
+ * release (a binary semaphore), for old extensions. New code uses
+ * PyMutex. Acquiring with WAIT_LOCK detaches the thread while it waits. */
+#ifndef Py_PYTHREAD_H
+#define Py_PYTHREAD_H
+
+#include <stdint.h>
+
+#include "pyport.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef void* PyThread_type_lock;
+
+typedef enum PyLockStatus {
+  PY_LOCK_FAILURE = 0,
+  PY_LOCK_ACQUIRED = 1,
+  PY_LOCK_INTR
+} PyLockStatus;
+
+#define PYTHREAD_INVALID_THREAD_ID ((unsigned long)-1)
+
+PyAPI_FUNC(void) PyThread_init_thread(void);
+PyAPI_FUNC(unsigned long) PyThread_start_new_thread(void (*func)(void*),
+                                                    void* arg);
+PyAPI_FUNC(void) _Py_NO_RETURN PyThread_exit_thread(void);
+PyAPI_FUNC(unsigned long) PyThread_get_thread_ident(void);
+PyAPI_FUNC(unsigned long) PyThread_get_thread_native_id(void);
+
+PyAPI_FUNC(PyThread_type_lock) PyThread_allocate_lock(void);
+PyAPI_FUNC(void) PyThread_free_lock(PyThread_type_lock lock);
+/* waitflag WAIT_LOCK blocks, NOWAIT_LOCK does not; returns 1 if acquired. */
+PyAPI_FUNC(int) PyThread_acquire_lock(PyThread_type_lock lock, int waitflag);
+#define WAIT_LOCK 1
+#define NOWAIT_LOCK 0
+/* microseconds: < 0 waits for ever; intr_flag is ignored (no signals). */
+#define PY_TIMEOUT_T long long
+PyAPI_FUNC(PyLockStatus) PyThread_acquire_lock_timed(PyThread_type_lock lock,
+                                                     PY_TIMEOUT_T microseconds,
+                                                     int intr_flag);
+PyAPI_FUNC(void) PyThread_release_lock(PyThread_type_lock lock);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* !Py_PYTHREAD_H */

@@ -1,0 +1,293 @@
+/* str (CPython's unicodeobject.h): PEP 393's flexible representation.
+ *
+ * LAYOUT DEPENDENCY: the PEP 393 access macros below (PyUnicode_KIND,
+ * PyUnicode_DATA, PyUnicode_GET_LENGTH, PyUnicode_IS_ASCII,
+ * PyUnicode_READ_CHAR, PyUnicode_MAX_CHAR_VALUE, ...) read the object
+ * directly, so object/'s str must be laid out exactly as CPython 3.13 lays
+ * it out: PyASCIIObject (header, length, hash, the `state` bitfield word)
+ * for compact ASCII strings, with the characters right after it;
+ * PyCompactUnicodeObject (adds the cached UTF-8 length and pointer) for
+ * other compact strings, characters right after it; PyUnicodeObject (adds
+ * a pointer to a separate buffer) for the non-compact strings of
+ * subclasses. Strings made by PyUnicode_New are compact; kind is the
+ * smallest of 1, 2, 4 bytes per character that holds maxchar, and every
+ * string has a terminating NUL character after its last one.
+ *
+ * Thread safety. A str is immutable once published: the macros read it
+ * with no lock. Only the creator of a string made with PyUnicode_New may
+ * write its characters (PyUnicode_WRITE), before any other thread can see
+ * it. The cached UTF-8 form of a non-ASCII string (PyUnicode_AsUTF8) is
+ * created once, under the string's critical section, and then never
+ * changes; the returned pointer lives as long as the string. hash is
+ * written with a relaxed atomic store by whoever computes it first. */
+#ifndef Py_UNICODEOBJECT_H
+#define Py_UNICODEOBJECT_H
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <wchar.h>
+
+#include "object.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef uint32_t Py_UCS4;
+typedef uint16_t Py_UCS2;
+typedef uint8_t Py_UCS1;
+
+PyAPI_DATA(PyTypeObject) PyUnicode_Type;
+
+#define PyUnicode_Check(op) \
+  PyType_FastSubclass(Py_TYPE(op), Py_TPFLAGS_UNICODE_SUBCLASS)
+#define PyUnicode_CheckExact(op) Py_IS_TYPE((op), &PyUnicode_Type)
+
+/* ---- Layout (CPython 3.13) ---------------------------------------------- */
+typedef struct {
+  PyObject_HEAD
+  Py_ssize_t length; /* code points */
+  Py_hash_t hash;    /* -1 until computed */
+  struct {
+    /* 0 not interned, 1 interned, 2 interned and immortal, 3 interned,
+     * immortal and static. */
+    unsigned int interned : 2;
+    /* PyUnicode_1BYTE_KIND, _2BYTE_KIND or _4BYTE_KIND. */
+    unsigned int kind : 3;
+    /* One block: characters right after the struct. */
+    unsigned int compact : 1;
+    /* Only U+0000-U+007F (then kind is 1). */
+    unsigned int ascii : 1;
+    unsigned int statically_allocated : 1;
+    /* Keeps the characters 4-byte aligned. */
+    unsigned int : 24;
+  } state;
+} PyASCIIObject;
+
+typedef struct {
+  PyASCIIObject _base;
+  Py_ssize_t utf8_length; /* bytes in utf8, excluding the NUL */
+  char* utf8;             /* cached UTF-8 form, NUL-terminated, or NULL */
+} PyCompactUnicodeObject;
+
+typedef struct {
+  PyCompactUnicodeObject _base;
+  union {
+    void* any;
+    Py_UCS1* latin1;
+    Py_UCS2* ucs2;
+    Py_UCS4* ucs4;
+  } data;
+} PyUnicodeObject;
+
+#define SSTATE_NOT_INTERNED 0
+#define SSTATE_INTERNED_MORTAL 1
+#define SSTATE_INTERNED_IMMORTAL 2
+#define SSTATE_INTERNED_IMMORTAL_STATIC 3
+
+enum PyUnicode_Kind {
+  PyUnicode_1BYTE_KIND = 1,
+  PyUnicode_2BYTE_KIND = 2,
+  PyUnicode_4BYTE_KIND = 4
+};
+
+#define _PyASCIIObject_CAST(op) \
+  (assert(PyUnicode_Check(op)), _Py_CAST(PyASCIIObject*, (op)))
+#define _PyCompactUnicodeObject_CAST(op) \
+  (assert(PyUnicode_Check(op)), _Py_CAST(PyCompactUnicodeObject*, (op)))
+#define _PyUnicodeObject_CAST(op) \
+  (assert(PyUnicode_Check(op)), _Py_CAST(PyUnicodeObject*, (op)))
+
+/* ---- PEP 393 access (no checks: op must be a str) ------------------------ */
+static inline unsigned int PyUnicode_CHECK_INTERNED(PyObject* op) {
+  return _PyASCIIObject_CAST(op)->state.interned;
+}
+#define PyUnicode_CHECK_INTERNED(op) \
+  PyUnicode_CHECK_INTERNED(_PyObject_CAST(op))
+
+/* Every string is "ready" since 3.12. */
+static inline unsigned int PyUnicode_IS_READY(PyObject* op) {
+  (void)op;
+  return 1;
+}
+#define PyUnicode_IS_READY(op) PyUnicode_IS_READY(_PyObject_CAST(op))
+static inline int PyUnicode_READY(PyObject* op) {
+  (void)op;
+  return 0;
+}
+#define PyUnicode_READY(op) PyUnicode_READY(_PyObject_CAST(op))
+
+static inline unsigned int PyUnicode_IS_ASCII(PyObject* op) {
+  return _PyASCIIObject_CAST(op)->state.ascii;
+}
+#define PyUnicode_IS_ASCII(op) PyUnicode_IS_ASCII(_PyObject_CAST(op))
+
+static inline unsigned int PyUnicode_IS_COMPACT(PyObject* op) {
+  return _PyASCIIObject_CAST(op)->state.compact;
+}
+#define PyUnicode_IS_COMPACT(op) PyUnicode_IS_COMPACT(_PyObject_CAST(op))
+
+static inline int PyUnicode_IS_COMPACT_ASCII(PyObject* op) {
+  return _PyASCIIObject_CAST(op)->state.ascii && PyUnicode_IS_COMPACT(op);
+}
+#define PyUnicode_IS_COMPACT_ASCII(op) \
+  PyUnicode_IS_COMPACT_ASCII(_PyObject_CAST(op))
+
+/* One of the PyUnicode_*_KIND values (a macro, not a function, so that it
+ * compares cleanly with both int and unsigned, as in CPython). */
+#define PyUnicode_KIND(op) _Py_RVALUE(_PyASCIIObject_CAST(op)->state.kind)
+
+static inline void* _PyUnicode_COMPACT_DATA(PyObject* op) {
+  if (PyUnicode_IS_ASCII(op)) {
+    return _Py_STATIC_CAST(void*, (_PyASCIIObject_CAST(op) + 1));
+  }
+  return _Py_STATIC_CAST(void*, (_PyCompactUnicodeObject_CAST(op) + 1));
+}
+
+static inline void* _PyUnicode_NONCOMPACT_DATA(PyObject* op) {
+  void* data;
+  assert(!PyUnicode_IS_COMPACT(op));
+  data = _PyUnicodeObject_CAST(op)->data.any;
+  assert(data != NULL);
+  return data;
+}
+
+/* The characters, PyUnicode_KIND(op) bytes each. */
+static inline void* PyUnicode_DATA(PyObject* op) {
+  if (PyUnicode_IS_COMPACT(op)) return _PyUnicode_COMPACT_DATA(op);
+  return _PyUnicode_NONCOMPACT_DATA(op);
+}
+#define PyUnicode_DATA(op) PyUnicode_DATA(_PyObject_CAST(op))
+
+#define PyUnicode_1BYTE_DATA(op) _Py_STATIC_CAST(Py_UCS1*, PyUnicode_DATA(op))
+#define PyUnicode_2BYTE_DATA(op) _Py_STATIC_CAST(Py_UCS2*, PyUnicode_DATA(op))
+#define PyUnicode_4BYTE_DATA(op) _Py_STATIC_CAST(Py_UCS4*, PyUnicode_DATA(op))
+
+static inline Py_ssize_t PyUnicode_GET_LENGTH(PyObject* op) {
+  return _PyASCIIObject_CAST(op)->length;
+}
+#define PyUnicode_GET_LENGTH(op) PyUnicode_GET_LENGTH(_PyObject_CAST(op))
+
+/* Stores a code point: only into a string the caller made with
+ * PyUnicode_New and has not shared yet. value must fit the kind. */
+static inline void PyUnicode_WRITE(int kind, void* data, Py_ssize_t index,
+                                   Py_UCS4 value) {
+  assert(index >= 0);
+  if (kind == PyUnicode_1BYTE_KIND) {
+    assert(value <= 0xffU);
+    _Py_STATIC_CAST(Py_UCS1*, data)[index] = _Py_STATIC_CAST(Py_UCS1, value);
+  } else if (kind == PyUnicode_2BYTE_KIND) {
+    assert(value <= 0xffffU);
+    _Py_STATIC_CAST(Py_UCS2*, data)[index] = _Py_STATIC_CAST(Py_UCS2, value);
+  } else {
+    assert(kind == PyUnicode_4BYTE_KIND);
+    assert(value <= 0x10ffffU);
+    _Py_STATIC_CAST(Py_UCS4*, data)[index] = value;
+  }
+}
+#define PyUnicode_WRITE(kind, data, index, value)                   \
+  PyUnicode_WRITE(_Py_STATIC_CAST(int, kind), _Py_CAST(void*, data), \
+                  (index), _Py_STATIC_CAST(Py_UCS4, value))
+
+static inline Py_UCS4 PyUnicode_READ(int kind, const void* data,
+                                     Py_ssize_t index) {
+  assert(index >= 0);
+  if (kind == PyUnicode_1BYTE_KIND) {
+    return _Py_STATIC_CAST(const Py_UCS1*, data)[index];
+  }
+  if (kind == PyUnicode_2BYTE_KIND) {
+    return _Py_STATIC_CAST(const Py_UCS2*, data)[index];
+  }
+  assert(kind == PyUnicode_4BYTE_KIND);
+  return _Py_STATIC_CAST(const Py_UCS4*, data)[index];
+}
+#define PyUnicode_READ(kind, data, index)                     \
+  PyUnicode_READ(_Py_STATIC_CAST(int, kind),                  \
+                 _Py_STATIC_CAST(const void*, data), (index))
+
+/* One character (index may be the length: reads the terminating NUL). */
+static inline Py_UCS4 PyUnicode_READ_CHAR(PyObject* unicode,
+                                          Py_ssize_t index) {
+  int kind;
+  assert(index >= 0);
+  assert(index <= PyUnicode_GET_LENGTH(unicode));
+  kind = PyUnicode_KIND(unicode);
+  if (kind == PyUnicode_1BYTE_KIND) return PyUnicode_1BYTE_DATA(unicode)[index];
+  if (kind == PyUnicode_2BYTE_KIND) return PyUnicode_2BYTE_DATA(unicode)[index];
+  assert(kind == PyUnicode_4BYTE_KIND);
+  return PyUnicode_4BYTE_DATA(unicode)[index];
+}
+#define PyUnicode_READ_CHAR(unicode, index) \
+  PyUnicode_READ_CHAR(_PyObject_CAST(unicode), (index))
+
+/* An upper bound of the string's code points, from its kind. */
+static inline Py_UCS4 PyUnicode_MAX_CHAR_VALUE(PyObject* op) {
+  int kind;
+  if (PyUnicode_IS_ASCII(op)) return 0x7fU;
+  kind = PyUnicode_KIND(op);
+  if (kind == PyUnicode_1BYTE_KIND) return 0xffU;
+  if (kind == PyUnicode_2BYTE_KIND) return 0xffffU;
+  assert(kind == PyUnicode_4BYTE_KIND);
+  return 0x10ffffU;
+}
+#define PyUnicode_MAX_CHAR_VALUE(op) \
+  PyUnicode_MAX_CHAR_VALUE(_PyObject_CAST(op))
+
+/* ---- Functions ---------------------------------------------------------- */
+
+/* A new compact string of size code points, all <= maxchar (which picks
+ * the kind), characters uninitialised except the terminating NUL. Fill it
+ * with PyUnicode_WRITE before sharing it. SystemError if maxchar >
+ * 0x10ffff, MemoryError on failure. */
+PyAPI_FUNC(PyObject*) PyUnicode_New(Py_ssize_t size, Py_UCS4 maxchar);
+
+PyAPI_FUNC(PyObject*) PyUnicode_FromString(const char* u);
+PyAPI_FUNC(PyObject*) PyUnicode_FromStringAndSize(const char* u,
+                                                  Py_ssize_t size);
+PyAPI_FUNC(PyObject*) PyUnicode_FromKindAndData(int kind, const void* buffer,
+                                                Py_ssize_t size);
+PyAPI_FUNC(PyObject*) PyUnicode_FromOrdinal(int ordinal);
+PyAPI_FUNC(PyObject*) PyUnicode_FromWideChar(const wchar_t* w,
+                                             Py_ssize_t size);
+PyAPI_FUNC(PyObject*) PyUnicode_DecodeUTF8(const char* s, Py_ssize_t size,
+                                           const char* errors);
+PyAPI_FUNC(PyObject*) PyUnicode_InternFromString(const char* u);
+PyAPI_FUNC(void) PyUnicode_InternInPlace(PyObject** p);
+PyAPI_FUNC(PyObject*) PyUnicode_Substring(PyObject* str, Py_ssize_t start,
+                                          Py_ssize_t end);
+PyAPI_FUNC(PyObject*) PyUnicode_Concat(PyObject* left, PyObject* right);
+
+/* printf-like, with CPython's conversions; at least %s %d %i %u %ld %lu
+ * %lld %zd %zu %x %p %c %%, and %R (repr of a PyObject*), %S (str of a
+ * PyObject*), %U (a str object), %V. An unknown conversion raises
+ * SystemError. */
+PyAPI_FUNC(PyObject*) PyUnicode_FromFormatV(const char* format, va_list vargs);
+PyAPI_FUNC(PyObject*) PyUnicode_FromFormat(const char* format, ...);
+
+/* The UTF-8 form, cached in the string (lives as long as it; do not
+ * modify). NULL with an exception (e.g. lone surrogates). */
+PyAPI_FUNC(const char*) PyUnicode_AsUTF8(PyObject* unicode);
+PyAPI_FUNC(const char*) PyUnicode_AsUTF8AndSize(PyObject* unicode,
+                                                Py_ssize_t* size);
+PyAPI_FUNC(PyObject*) PyUnicode_AsUTF8String(PyObject* unicode);
+PyAPI_FUNC(Py_ssize_t) PyUnicode_AsWideChar(PyObject* unicode, wchar_t* w,
+                                            Py_ssize_t size);
+PyAPI_FUNC(wchar_t*) PyUnicode_AsWideCharString(PyObject* unicode,
+                                                Py_ssize_t* size);
+
+PyAPI_FUNC(Py_ssize_t) PyUnicode_GetLength(PyObject* unicode);
+PyAPI_FUNC(Py_UCS4) PyUnicode_ReadChar(PyObject* unicode, Py_ssize_t index);
+
+PyAPI_FUNC(int) PyUnicode_Compare(PyObject* left, PyObject* right);
+PyAPI_FUNC(int) PyUnicode_CompareWithASCIIString(PyObject* left,
+                                                 const char* right);
+PyAPI_FUNC(int) PyUnicode_EqualToUTF8(PyObject* unicode, const char* string);
+PyAPI_FUNC(int) PyUnicode_EqualToUTF8AndSize(PyObject* unicode,
+                                             const char* string,
+                                             Py_ssize_t size);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* !Py_UNICODEOBJECT_H */
