@@ -55,6 +55,9 @@ struct ObjectThread {
   // Objects that reached zero while this thread had the world stopped,
   // linked through ob_tid (they are DEAD). Owner only.
   ObjectHeader* after_stop = nullptr;
+  // GC-capable allocations not yet reported to the GC allocation hook.
+  // Owner only.
+  uint32_t gc_allocs = 0;
 };
 
 struct Bucket {
@@ -72,6 +75,10 @@ struct ObjectRuntime {
   SafepointWork merge_work = 0;
   Bucket buckets[kRegistryBuckets];
   ObjectRuntime* next_all = nullptr;
+  // SetGcAllocationHook: arg is stored before the hook (release), read
+  // after it (acquire).
+  std::atomic<GcAllocationHook> gc_hook{nullptr};
+  std::atomic<void*> gc_hook_arg{nullptr};
 
   Bucket& BucketFor(uintptr_t tid) {
     // TLS bases are page-aligned and far apart: mix the bits.
@@ -422,13 +429,27 @@ bool DeferDeallocIfWorldStopped(ObjectHeader* op) {
   return true;
 }
 
+// Reports a batch of GC-capable allocations to the collector's hook.
+FTRT_COLD FTRT_NOINLINE void GcAllocationBatchSlow(ObjectThread* ot) {
+  const uint32_t n = ot->gc_allocs;
+  ot->gc_allocs = 0;
+  if (GcAllocationHook hook = ot->ort->gc_hook.load(std::memory_order_acquire)) {
+    hook(ot->ts, n, ot->ort->gc_hook_arg.load(std::memory_order_relaxed));
+  }
+}
+
 void* AllocObjectMemory(size_t size, bool gc_capable) {
   ThreadState* ts = ThreadState::Current();
   FTRT_CHECK(ts != nullptr, "object allocation on a thread that is not attached");
   FTRT_DCHECK(CurrentObjectThread() != nullptr && CurrentObjectThread()->ts == ts,
               "object allocation on a thread not registered with object/ "
               "(InstallObjects must come before other threads attach)");
-  return ts->runtime().allocator().AllocObject(ts->heap(), size, gc_capable);
+  void* mem = ts->runtime().allocator().AllocObject(ts->heap(), size, gc_capable);
+  if (gc_capable && mem != nullptr) {
+    ObjectThread* ot = CurrentObjectThread();
+    if (ot != nullptr && ++ot->gc_allocs >= kGcAllocationBatch) GcAllocationBatchSlow(ot);
+  }
+  return mem;
 }
 
 void FreeObjectMemory(void* op) {
@@ -482,6 +503,12 @@ void InstallObjects(Runtime& runtime) {
   if (ts != nullptr && &ts->runtime() == &runtime && ts->slot(ort->slot) == nullptr) {
     internal::Register(ort, ts);
   }
+}
+
+void SetGcAllocationHook(Runtime& runtime, GcAllocationHook hook, void* arg) {
+  internal::ObjectRuntime* ort = internal::RuntimeOfCaller(runtime);
+  ort->gc_hook_arg.store(arg, std::memory_order_relaxed);
+  ort->gc_hook.store(hook, std::memory_order_release);
 }
 
 size_t MergeQueuedObjects() {

@@ -58,6 +58,7 @@
 namespace ftrt {
 
 class Runtime;
+class ThreadState;
 
 inline constexpr int kRegistryBuckets = 64;
 
@@ -79,6 +80,18 @@ size_t QueuedObjectCount();
 // world stopped. Call after StartTheWorld (it does nothing while the caller
 // still has the world stopped). Returns how many it freed.
 size_t FreeObjectsPendingAfterStop();
+
+// The collector's allocation counter. `hook` runs on the allocating thread
+// (attached; ts is its ThreadState) after every kGcAllocationBatch-th
+// allocation of a GC-capable object by that thread, with the number of such
+// allocations since its previous call. It must not collect there (an
+// allocation never runs a collection: DESIGN.md, "Deallocation"); it may
+// only ask for one through the safepoint word
+// (ThreadState::RequestSafepointWork). One hook per runtime, set once by
+// gc/ before other threads allocate; nullptr turns it off.
+using GcAllocationHook = void (*)(ThreadState* ts, uint32_t allocations, void* arg);
+inline constexpr uint32_t kGcAllocationBatch = 64;
+void SetGcAllocationHook(Runtime& runtime, GcAllocationHook hook, void* arg);
 
 // --- For the collector (gc/): only while the caller has the world
 // stopped (Runtime::StopTheWorld). ---
