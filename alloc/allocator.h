@@ -216,8 +216,12 @@ class Allocator {
   inline void FreeObject(ThreadHeap* current, void* obj);
 
   // --- raw memory (never visited; no header) ---
+  // Uninitialised memory from mimalloc (the system allocator under the
+  // sanitizers), for any thread's use; nullptr on failure. To free it once
+  // lock-free readers are done, pass RawFreeFn to Qsbr::FreeDelayed.
   void* AllocRaw(ThreadHeap* heap, size_t size);
   void FreeRaw(void* p);
+  static void RawFreeFn(void* p);
 
   // --- visiting (stop-the-world only; see the threading contract) ---
   void ForEachTrackedObject(absl::FunctionRef<void(ObjectHeader*)> fn);
@@ -259,6 +263,8 @@ class Allocator {
   internal::Page* NewSmallPage(ThreadHeap* heap, size_t cls, bool gc);
   void* AllocJumbo(ThreadHeap* heap, size_t size, bool gc);
   void RetirePages(internal::Page* list);
+  void RetireOneLocked(internal::Page* p, uint64_t goal) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void DisposePageLocked(internal::Page* p, uint64_t& goal) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void ReclaimRetiredLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void ReclaimAbandonedLocked(size_t budget) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void CollectHeapPages(ThreadHeap* heap, bool retire_all_empty);
@@ -271,6 +277,9 @@ class Allocator {
   void SanFree(ThreadHeap* current, void* obj);
   void SanPoll(ThreadHeap* heap);
   void SanDrainOrphans();
+  void SanAppendAssigned(internal::SanDelayList& d, internal::SanPrefix* pre, size_t bytes);
+  size_t SanFreeReady(internal::SanDelayList& d);
+  void FoldCounters(ThreadHeap* heap);
   void SanVisit(bool tracked_only, absl::FunctionRef<void(ObjectHeader*)> fn);
 
   // Shared header initialisation.
@@ -290,7 +299,11 @@ class Allocator {
   std::atomic<uint64_t> retired_alloc_bytes_{0}, retired_free_bytes_{0};
 
   // Release mode.
-  uint8_t* chunks_ ABSL_GUARDED_BY(mu_) = nullptr;  // list through the first word
+  struct ChunkRecord {
+    void* base;
+    ChunkRecord* next;
+  };
+  ChunkRecord* chunks_ ABSL_GUARDED_BY(mu_) = nullptr;
   uint8_t* carve_chunk_ ABSL_GUARDED_BY(mu_) = nullptr;
   size_t carve_next_ ABSL_GUARDED_BY(mu_) = 0;  // next page index to carve
   internal::Page* free_pages_ ABSL_GUARDED_BY(mu_) = nullptr;
@@ -304,7 +317,7 @@ class Allocator {
   // Sanitizer mode: objects of released heaps, and heaps to reuse.
   ThreadHeap* orphan_heap_ = nullptr;  // owner 0; set in the constructor
   ThreadHeap* free_heaps_ ABSL_GUARDED_BY(mu_) = nullptr;
-  Mutex orphan_delay_mu_;
+  mutable Mutex orphan_delay_mu_;
   internal::SanDelayList orphan_delayed_ ABSL_GUARDED_BY(orphan_delay_mu_);
   std::atomic<bool> has_orphan_delayed_{false};
 };

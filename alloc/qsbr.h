@@ -77,6 +77,21 @@ class Qsbr;
 
 namespace internal {
 
+// alloc/'s own locks are leaves, held for a few instructions and never
+// across a safepoint: they never run sync/'s blocking hooks (the runtime's
+// detach), which keeps alloc/ usable from inside the runtime's own attach,
+// detach and thread-exit paths.
+class ABSL_SCOPED_LOCKABLE LeafLock {
+ public:
+  explicit LeafLock(Mutex& mu) ABSL_EXCLUSIVE_LOCK_FUNCTION(mu) : mu_(mu) { mu_.LockNoDetach(); }
+  LeafLock(const LeafLock&) = delete;
+  LeafLock& operator=(const LeafLock&) = delete;
+  ~LeafLock() ABSL_UNLOCK_FUNCTION() { mu_.Unlock(); }
+
+ private:
+  Mutex& mu_;
+};
+
 // One block waiting for its grace period.
 struct DelayEntry {
   void* ptr;
@@ -126,6 +141,8 @@ class DelayQueue {
   Chunk* tail_ = nullptr;   // newest entries
   Chunk* spare_ = nullptr;  // one empty chunk kept to avoid malloc churn
   size_t unassigned_ = 0;   // the newest `unassigned_` entries have goal 0
+  Chunk* ua_chunk_ = nullptr;  // where the first of them is
+  uint32_t ua_index_ = 0;
   std::atomic<size_t> count_{0};
   std::atomic<size_t> bytes_{0};  // block bytes + entry overhead
 };
@@ -171,12 +188,17 @@ class Qsbr {
   void Unregister(QsbrThread* t);
 
   // The calling thread holds no lock-free reference: publish the current
-  // write sequence. Cheap: one load, one store (and a poll only if one was
-  // requested because the thread holds too much).
+  // write sequence. Cheap: one load, one store. If the thread queued
+  // entries since its last advance, they get a goal first (so this very
+  // quiescent state already counts for them), and a poll runs if one was
+  // requested because the thread holds too much.
   static inline void Quiescent(QsbrThread* t) {
     Qsbr* q = t->shared;
+    if (FTRT_UNLIKELY(t->since_advance != 0 || t->poll_requested)) {
+      q->QuiescentSlow(t);
+      return;
+    }
     t->seq.store(q->wr_seq_.load(std::memory_order_acquire), std::memory_order_release);
-    if (FTRT_UNLIKELY(t->poll_requested)) q->Poll(t);
   }
   // Goes offline: the thread will not read shared memory lock-free until
   // Attach, and holds no goal back meanwhile.
@@ -216,6 +238,8 @@ class Qsbr {
   // blocking hooks (sync/blocking.h) around the wait.
   void Synchronize(QsbrThread* self);
   // Frees what the orphan queue holds past its grace period (takes the lock).
+  // free_fn callbacks run under the Qsbr's lock there: they must not call
+  // Register or Unregister.
   void DrainOrphans();
 
   // Statistics (snapshots, relaxed): entries and bytes queued, all threads
@@ -232,12 +256,21 @@ class Qsbr {
   // Scans every attached slot except `exclude`: the smallest seq, or the
   // current write sequence if none is attached.
   uint64_t ScanMin(const QsbrThread* exclude) const;
+  // Scans, raises the cached rd_seq, returns the scan's minimum.
+  uint64_t RefreshReadSeq();
   FTRT_COLD void FreeSynchronously(QsbrThread* t, void* p, void (*free_fn)(void*));
   FTRT_COLD void OverLimitSlow(QsbrThread* t);
+  FTRT_NOINLINE void QuiescentSlow(QsbrThread* t);
   void DrainOrphansLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
-  alignas(64) std::atomic<uint64_t> wr_seq_{1};
-  alignas(64) std::atomic<uint64_t> rd_seq_{1};
+  // wr_seq_ and rd_seq_ on separate cache lines (padding, not alignas: a
+  // Qsbr lives inside the Allocator, which may sit on a stack that
+  // sanitizers' fake stacks align to 32 bytes only).
+  char pad0_[64];
+  std::atomic<uint64_t> wr_seq_{1};
+  char pad1_[64 - sizeof(std::atomic<uint64_t>)];
+  std::atomic<uint64_t> rd_seq_{1};
+  char pad2_[64 - sizeof(std::atomic<uint64_t>)];
   // Slot blocks: an append-only list (scans walk it without the lock).
   std::atomic<SlotBlock*> blocks_{nullptr};
   FaultInjector* const faults_;
