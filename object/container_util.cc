@@ -1,0 +1,33 @@
+// Shared container helpers (see container_util.h).
+#include "object/container_util.h"
+
+#include <cstdlib>
+
+#include "alloc/qsbr.h"
+#include "runtime/runtime.h"
+#include "runtime/thread_state.h"
+#include "sync/config.h"
+
+namespace ftrt::internal {
+
+void FreeAfterGracePeriod(void* p, size_t size) {
+  ThreadState* ts = ThreadState::Current();
+  FTRT_CHECK(ts != nullptr,
+             "freeing a container block (%p) on a thread that is not attached: lock-free "
+             "readers could still be reading it",
+             p);
+  ts->runtime().qsbr().FreeDelayed(ts->qsbr(), p, size, std::free);
+}
+
+void DeferredDrops::Flush() {
+  // Blocks first: they hold no references, and freeing them cannot run code.
+  for (auto& [p, size] : blocks_) FreeAfterGracePeriod(p, size);
+  blocks_.clear();
+  // Dropping a reference may run a destructor that drops more; take the
+  // list out first so a re-entrant Flush (through a destructor) is safe.
+  absl::InlinedVector<PyObject*, 4> objects = std::move(objects_);
+  objects_.clear();
+  for (PyObject* op : objects) Decref(op);
+}
+
+}  // namespace ftrt::internal

@@ -1,0 +1,49 @@
+// float: an IEEE 754 double, laid out as CPython's PyFloatObject (so
+// ext_abi/'s PyFloat_AS_DOUBLE reads ob_fval directly).
+//
+// Immutable. Comparisons with ints are exact (no rounding of the int to a
+// double: 2**53 + 1 > 2.0**53), as in Python, and equal numbers hash equal
+// across int and float (hash.h). NaN compares unequal to everything,
+// itself included, and hashes by identity.
+#ifndef FTRT_OBJECT_FLOAT_H_
+#define FTRT_OBJECT_FLOAT_H_
+
+#include <compare>
+#include <cstdint>
+
+#include "absl/status/statusor.h"
+#include "object/builtin_layouts.h"
+#include "object/cpython_types.h"
+#include "object/ref.h"
+
+extern "C" {
+extern PyTypeObject PyFloat_Type;
+}
+
+namespace ftrt {
+
+using FloatObject = PyFloatObject;
+
+PyTypeObject* FloatType();
+
+inline bool IsFloat(const PyObject* op) { return op->ob_type == &PyFloat_Type; }
+
+// The value (unchecked: op must be a float).
+inline double FloatValue(const PyObject* op) {
+  return reinterpret_cast<const FloatObject*>(op)->ob_fval;
+}
+
+// A new float; MemoryError if allocation fails.
+absl::StatusOr<Ref<>> FloatFromDouble(double v);
+
+// PyFloat_AsDouble: a float's value, or an int's converted (OverflowError
+// never happens for 64-bit ints: they all round to a finite double);
+// TypeError for other types.
+absl::StatusOr<double> FloatAsDouble(const PyObject* op);
+
+// The exact ordering of an int and a double (unordered for NaN).
+std::partial_ordering CompareInt64Double(int64_t i, double d);
+
+}  // namespace ftrt
+
+#endif  // FTRT_OBJECT_FLOAT_H_

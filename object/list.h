@@ -1,0 +1,138 @@
+// list: a mutable sequence whose items other threads can read lock-free.
+//
+// After CPython 3.13t's Objects/listobject.c (PEP 703, "Container
+// thread-safety"), with our own code. The object is CPython's PyListObject
+// (builtin_layouts.h): ob_size, ob_item, allocated. The items live in an
+// ftrt_ListArray (capacity, then the slots) that is never resized in place.
+//
+// WRITERS. Every mutation (append, insert, pop, set, delete, slice
+// assignment, extend, sort, clear) runs inside the list's critical section
+// on the header's ob_mutex (sync/critical_section.h). Slots, ob_size and
+// ob_item are written with atomic stores (release), so lock-free readers
+// see only values that were stored. Growing or shrinking publishes a new
+// array and hands the old one to QSBR (alloc/qsbr.h): it is freed only once
+// every attached thread has passed a quiescent state, so a reader that
+// loaded the old pointer keeps reading valid memory.
+//
+// INVARIANT (what makes lock-free reads sound): a non-null pointer in a
+// slot of the list's current array is a reference the list owns. Removal
+// therefore clears or overwrites the slot before the item is dropped, and
+// items are dropped only after the section ends ("drop replaced items after
+// the section ends"): a Decref can run a destructor, and a destructor can
+// run any code.
+//
+// READERS. GetItemRef(i) loads ob_size, ob_item, the array's capacity and
+// the slot, takes a reference with TryIncref (refcount.h; fails if the item
+// may already be on its way to being freed), then re-checks that the list
+// still has that array and the slot still holds that item; if any step
+// fails it falls back to the critical section, where the answer is exact.
+// The fallback also marks the item MAYBE_WEAKREF so that later lock-free
+// reads of an item owned by another thread succeed (CPython's
+// _Py_NewRefWithLock). A reader must be attached (QSBR counts only attached
+// threads) and must not pass a quiescent state between the loads and the
+// re-check, which a call into ftrt never does.
+//
+// CODE WE DO NOT CONTROL. Comparisons (index, count, remove, contains,
+// sort) call the items' __eq__ / __lt__, which may do anything, including
+// mutate this list. index/count/remove/contains compare outside the section
+// on references they hold, and remove re-checks under the section that the
+// slot still holds the object it compared. sort holds the section but
+// detaches the items first (the list looks empty meanwhile, as in CPython);
+// if the list was modified while sorting it gives a ValueError ("list
+// modified during sort"), keeps the sorted items and drops what was added.
+// A sort whose comparison fails leaves the list in its original order.
+//
+// ITERATION. ListNext(list, &index) returns a new reference to the item at
+// index and advances, or null at the end: under concurrent mutation it
+// returns items that were in the list, never a freed one, and it always
+// ends.
+//
+// INDICES. Functions that take an index accept Python's negative indices
+// (-1 is the last item), except GetItemRef, which is PyList_GetItemRef's
+// (0 <= i < size). Errors: TypeError if `list` is not a list (or an
+// argument has the wrong type), IndexError out of range, ValueError for a
+// missing value; a failing call leaves the list unchanged.
+//
+// COLLECTOR. tp_traverse visits the items (the world is stopped); tp_clear
+// empties the list.
+#ifndef FTRT_OBJECT_LIST_H_
+#define FTRT_OBJECT_LIST_H_
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "object/builtin_layouts.h"
+#include "object/cpython_types.h"
+#include "object/ref.h"
+
+extern "C" {
+extern PyTypeObject PyList_Type;
+}
+
+namespace ftrt {
+
+using ListObject = PyListObject;
+
+PyTypeObject* ListType();
+
+inline bool IsList(const PyObject* op) {
+  return (op->ob_type->tp_flags & Py_TPFLAGS_LIST_SUBCLASS) != 0;
+}
+
+// A new empty list (GC-tracked).
+absl::StatusOr<Ref<>> ListNew();
+
+// A new list of `items` (new references).
+absl::StatusOr<Ref<>> ListFromItems(absl::Span<PyObject* const> items);
+
+// len(list): a snapshot (relaxed). Unchecked: op must be a list.
+Py_ssize_t ListSize(const PyObject* list);
+
+// list[i] as a new reference, lock-free when it can be (see READERS).
+// IndexError "list index out of range" unless 0 <= i < len(list).
+absl::StatusOr<Ref<>> ListGetItemRef(PyObject* list, Py_ssize_t i);
+
+// The item at *index (a new reference) and *index + 1, or null once *index
+// is past the end (see ITERATION). Unchecked: list must be a list.
+Ref<> ListNext(PyObject* list, Py_ssize_t* index);
+
+// list.append(item).
+absl::Status ListAppend(PyObject* list, PyObject* item);
+// list.insert(index, item): index clamped to [0, len] after Python's
+// negative-index adjustment.
+absl::Status ListInsert(PyObject* list, Py_ssize_t index, PyObject* item);
+// list[index] = item.
+absl::Status ListSetItem(PyObject* list, Py_ssize_t index, PyObject* item);
+// del list[index].
+absl::Status ListDelItem(PyObject* list, Py_ssize_t index);
+// list.pop(index): the removed item. IndexError "pop from empty list" /
+// "pop index out of range".
+absl::StatusOr<Ref<>> ListPop(PyObject* list, Py_ssize_t index = -1);
+// list[lo:hi] as a new list (bounds clamped, as slicing does).
+absl::StatusOr<Ref<>> ListGetSlice(PyObject* list, Py_ssize_t lo, Py_ssize_t hi);
+// list[lo:hi] = items (a list or tuple; the list itself is fine), or
+// del list[lo:hi] when items is null. Bounds clamped.
+absl::Status ListSetSlice(PyObject* list, Py_ssize_t lo, Py_ssize_t hi, PyObject* items);
+// list.extend(items): items is a list or tuple (TypeError otherwise, until
+// the iteration protocol exists).
+absl::Status ListExtend(PyObject* list, PyObject* items);
+// list.clear().
+absl::Status ListClear(PyObject* list);
+// list.sort(): ascending by "<", stable (see CODE WE DO NOT CONTROL).
+absl::Status ListSort(PyObject* list);
+// list.reverse().
+absl::Status ListReverse(PyObject* list);
+// list.index(value): ValueError "x not in list".
+absl::StatusOr<Py_ssize_t> ListIndex(PyObject* list, PyObject* value);
+// list.count(value).
+absl::StatusOr<Py_ssize_t> ListCount(PyObject* list, PyObject* value);
+// value in list.
+absl::StatusOr<bool> ListContains(PyObject* list, PyObject* value);
+// list.remove(value): ValueError "list.remove(x): x not in list".
+absl::Status ListRemove(PyObject* list, PyObject* value);
+// tuple(list).
+absl::StatusOr<Ref<>> ListAsTuple(PyObject* list);
+
+}  // namespace ftrt
+
+#endif  // FTRT_OBJECT_LIST_H_
