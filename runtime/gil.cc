@@ -87,7 +87,7 @@ void Runtime::SetGilEnabled(bool enabled) {
   ThreadState* requester;
   {
     internal::RtLockGuard g(head_mu_);
-    requester = stop_requester_;
+    requester = stop_requester_.load(std::memory_order_relaxed);
   }
   internal::RtLockGuard g(gil_mu_);
   if (gil_enabled_.load(std::memory_order_relaxed) == enabled) return;

@@ -202,7 +202,7 @@ ThreadState* Runtime::NewThreadState(bool daemon, bool started_nondaemon, bool b
       // Born during a stop: it may not attach until the restart, and it is
       // not counted by the stop (it never was attached).
       ts->state_.store(internal::kStateSuspended, std::memory_order_relaxed);
-      ts->wants_attach_ = true;
+      ts->wants_attach_.store(true, std::memory_order_relaxed);
     }
   }
   created_.fetch_add(1, std::memory_order_relaxed);
@@ -275,13 +275,16 @@ void Runtime::ExitThread(ThreadState* ts) {
     Unlink(ts);
     strong = ts->bound_;
     ts->bound_ = false;
-    if (ts == stop_requester_) {
+    if (ts == stop_requester_.load(std::memory_order_relaxed)) {
       FTRT_CHECK(shutdown_.load(std::memory_order_relaxed),
                  "a thread exits while it has the world stopped");
-      stop_requester_ = nullptr;
+      // The finalizer leaves: the world stays stopped, by nobody (a later
+      // thread reusing its thread id must not pass for it).
+      stop_requester_.store(nullptr, std::memory_order_relaxed);
+      stw_owner_tid_.store(0, std::memory_order_relaxed);
     } else if (stop_requested_.load(std::memory_order_relaxed)) {
-      // It was attached, so the stop in progress counted it.
-      DecrementCountdownLocked();
+      // It is attached, so the stop in progress is waiting for it.
+      DecrementCountdown();
     }
     if (finalizer_ == ts) finalizer_ = nullptr;
   }
@@ -424,7 +427,7 @@ void Runtime::Finalize() {
       if (t == me) continue;
       FTRT_CHECK(t->state_.load(std::memory_order_relaxed) == internal::kStateSuspended,
                  "final stop: thread state %p is not suspended", static_cast<void*>(t));
-      t->wants_attach_ = false;
+      t->wants_attach_.store(false, std::memory_order_relaxed);
       t->state_.store(internal::kStateShutdown, std::memory_order_release);
       // A TryAttach waiting there returns the finalizing status; a blocking
       // attach goes back to sleep for good.

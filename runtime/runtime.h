@@ -276,9 +276,9 @@ class Runtime {
   // stop_the_world.cc: the state machine.
   absl::Status AttachInternal(ThreadState* ts, bool can_fail);
   void DetachInternal(ThreadState* ts, bool park);
-  void SetDetached(ThreadState* ts, bool park);
+  void SetDetached(ThreadState* ts);
   absl::Status WaitForAttach(ThreadState* ts, bool can_fail);
-  void DecrementCountdownLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(head_mu_);
+  void DecrementCountdown();
   void ParkForStop(ThreadState* ts);
   void RunSafepointHooks(ThreadState* ts, uint32_t work);
   void StopTheWorldLocked(ThreadState* requester) ABSL_EXCLUSIVE_LOCKS_REQUIRED(head_mu_);
@@ -321,10 +321,12 @@ class Runtime {
   internal::TicketLock stw_gate_;
   // Set (seq_cst) under head_mu_; read without it by Detach (Dekker).
   std::atomic<bool> stop_requested_{false};
-  ThreadState* stop_requester_ ABSL_GUARDED_BY(head_mu_) = nullptr;
+  // Written under head_mu_ before stop_requested_ is set.
+  std::atomic<ThreadState*> stop_requester_{nullptr};
   // The fast id of the thread that has the world stopped (0: none).
   std::atomic<uintptr_t> stw_owner_tid_{0};
-  int64_t stop_countdown_ ABSL_GUARDED_BY(head_mu_) = 0;
+  // Threads of the current stop not yet suspended (see stop_the_world.cc).
+  std::atomic<int64_t> stop_countdown_{0};
   std::atomic<uint32_t> stop_done_{0};  // futex word: 1 once all parked
   std::atomic<uint64_t> stops_{0};
 

@@ -2,21 +2,34 @@
 // machine (see the table in thread_state.h and the protocol in runtime.h).
 //
 // After CPython's Python/pystate.c (_PyThreadState_Attach/_Detach/_Suspend,
-// stop_the_world/start_the_world), with two differences:
+// stop_the_world/start_the_world), with these differences:
 //   * the stopper never polls: a thread that detaches while a stop is
 //     requested suspends itself and counts down (CPython re-scans every
 //     1 ms for threads that went from attached to detached);
+//   * a thread parking at a safepoint takes no lock: it CASes its own state
+//     attached -> suspended and decrements an atomic countdown, so eight
+//     parkers on two cores do not queue on the head lock;
 //   * StartTheWorld hands "attached" directly to threads waiting in attach,
 //     so repeated stops cannot starve a re-attaching thread.
 //
-// Invariant (under head_mu_, while a stop is requested): stop_countdown_ is
-// the number of threads other than the requester that were attached when
-// the stop was requested and have not yet suspended themselves or exited.
-// A thread attached during a stop is impossible (detached ones were made
-// suspended by the scan; new ones are born suspended), so every attached
-// non-requester thread during a stop is counted exactly once.
-#include <climits>
-
+// The countdown. Under head_mu_, the stopper sets it to the number of
+// threads other than itself, then sets "requested" (seq_cst), then scans:
+// it CASes each detached thread to suspended (and subtracts those at the
+// end, in one step) and sets kBreakStop on each attached one. Every thread
+// of the list is moved to suspended exactly once per stop, by whoever wins
+// the CAS on its state word, and the winner subtracts one: the stopper (for
+// detached ones), the thread itself (parking, or detaching while the stop
+// is requested), or the exit path (a thread that leaves the list attached).
+// Whoever brings it to zero wakes the stopper. Threads born during a stop
+// are born suspended and are not counted.
+//
+// Why parking needs no lock: the parker is attached, and a stop cannot end
+// while an attached thread has not suspended itself, so the request it saw
+// is still the current one. Detaching (rather than parking) while a stop is
+// requested does take the lock: the thread stores "detached" first (the
+// Dekker pairing with the stopper's request) and may find the stop already
+// finished and restarted when it gets to suspend itself; under the lock it
+// re-checks that the stop is still on and that it is still detached.
 #include "absl/container/inlined_vector.h"
 #include "runtime/runtime.h"
 #include "sync/critical_section.h"
@@ -52,7 +65,7 @@ absl::Status Runtime::AttachInternal(ThreadState* ts, bool can_fail) {
     if (gil_enabled_.load(std::memory_order_relaxed) &&
         gil_holder_.load(std::memory_order_relaxed) != ts) {
       internal::tls_current = nullptr;
-      SetDetached(ts, /*park=*/false);
+      SetDetached(ts);
       continue;
     }
     break;
@@ -64,13 +77,15 @@ absl::Status Runtime::AttachInternal(ThreadState* ts, bool can_fail) {
 }
 
 absl::Status Runtime::WaitForAttach(ThreadState* ts, bool can_fail) {
-  {
+  // A parked thread asked for the hand-off when it parked; others ask now,
+  // under the lock, so that StartTheWorld cannot miss the request.
+  if (!ts->wants_attach_.load(std::memory_order_relaxed)) {
     internal::RtLockGuard g(head_mu_);
     if (ts->state_.load(std::memory_order_relaxed) == kStateSuspended) {
       FTRT_CHECK(stw_owner_tid_.load(std::memory_order_relaxed) != CurrentThreadId(),
                  "a thread that stopped the world while detached attaches before "
                  "StartTheWorld");
-      ts->wants_attach_ = true;
+      ts->wants_attach_.store(true, std::memory_order_relaxed);
     }
   }
   uint32_t s;
@@ -95,7 +110,19 @@ void Runtime::DetachInternal(ThreadState* ts, bool park) {
   SuspendAllCriticalSections();
   if (alloc::QsbrThread* q = ts->qsbr()) qsbr().Detach(q);
   internal::tls_current = nullptr;
-  SetDetached(ts, park);
+  if (park) {
+    // ParkForStop saw the request; we are attached, so that stop is still
+    // on and waits for us. Ask for the hand-off, then suspend.
+    ts->wants_attach_.store(true, std::memory_order_relaxed);
+    uint32_t expected = kStateAttached;
+    const bool ok = ts->state_.compare_exchange_strong(
+        expected, kStateSuspended, std::memory_order_acq_rel, std::memory_order_relaxed);
+    FTRT_CHECK(ok, "park: thread state %p was not attached (%u)", static_cast<void*>(ts),
+               expected);
+    DecrementCountdown();
+  } else {
+    SetDetached(ts);
+  }
   // The thread that has the world stopped keeps the GIL until it restarts
   // it: a waiter that took it now would wait for the restart while holding
   // it, and the stopper would wait for the waiter.
@@ -104,25 +131,25 @@ void Runtime::DetachInternal(ThreadState* ts, bool park) {
   }
 }
 
-void Runtime::SetDetached(ThreadState* ts, bool park) {
+void Runtime::SetDetached(ThreadState* ts) {
+  ts->wants_attach_.store(false, std::memory_order_relaxed);
   // Dekker with StopTheWorldLocked: store our state, then load the request;
   // the stopper stores the request, then loads our state. Both seq_cst, so
   // at least one side sees the other.
   ts->state_.store(kStateDetached, std::memory_order_seq_cst);
   if (FTRT_LIKELY(!stop_requested_.load(std::memory_order_seq_cst))) return;
   internal::RtLockGuard g(head_mu_);
-  if (stop_requested_.load(std::memory_order_relaxed) && ts != stop_requester_ &&
+  if (stop_requested_.load(std::memory_order_relaxed) &&
+      ts != stop_requester_.load(std::memory_order_relaxed) &&
       ts->state_.load(std::memory_order_relaxed) == kStateDetached) {
+    // Under the lock nobody else changes a detached state.
     ts->state_.store(kStateSuspended, std::memory_order_relaxed);
-    // A thread parking at a safepoint will attach again at once.
-    ts->wants_attach_ = park;
-    DecrementCountdownLocked();
+    DecrementCountdown();
   }
 }
 
-void Runtime::DecrementCountdownLocked() {
-  FTRT_DCHECK(stop_countdown_ > 0, "stop-the-world countdown underflow");
-  if (--stop_countdown_ == 0) {
+void Runtime::DecrementCountdown() {
+  if (stop_countdown_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
     stop_done_.store(1, std::memory_order_release);
     internal::RtFutexWake(&stop_done_, 1);
   }
@@ -133,8 +160,12 @@ void Runtime::DecrementCountdownLocked() {
 
 void Runtime::ParkForStop(ThreadState* ts) {
   ts->breaker_.fetch_and(~internal::kBreakStop, std::memory_order_relaxed);
-  // A stale bit (the stop already ended) costs nothing more.
-  if (!stop_requested_.load(std::memory_order_acquire)) return;
+  // A stale bit (the stop already ended) costs nothing more. The requester
+  // never parks for its own stop.
+  if (!stop_requested_.load(std::memory_order_acquire) ||
+      stop_requester_.load(std::memory_order_relaxed) == ts) {
+    return;
+  }
   DetachInternal(ts, /*park=*/true);
   (void)AttachInternal(ts, /*can_fail=*/false);
 }
@@ -203,9 +234,11 @@ void Runtime::StopTheWorld() {
     internal::RtLockGuard g(head_mu_);
     StopTheWorldLocked(me);
   }
-  // The parkers run on the other cores: spin briefly, then sleep.
+  // Spin very briefly (a parker on another core may be a few hundred
+  // cycles away), then sleep: with more threads than cores, the parkers
+  // need this core.
   for (int i = 0; stop_done_.load(std::memory_order_acquire) == 0; ++i) {
-    if (i < 512) {
+    if (i < 64) {
       internal::RtCpuRelax();
     } else {
       internal::RtFutexWait(&stop_done_, 0, -1);
@@ -216,24 +249,31 @@ void Runtime::StopTheWorld() {
 }
 
 void Runtime::StopTheWorldLocked(ThreadState* requester) {
-  stop_requester_ = requester;
+  stop_requester_.store(requester, std::memory_order_relaxed);
   stop_done_.store(0, std::memory_order_relaxed);
+  int64_t total = 0;
+  for (ThreadState* t = threads_; t != nullptr; t = t->next_) {
+    if (t != requester) ++total;
+  }
+  // Before the request: a thread that sees the request sees the count.
+  stop_countdown_.store(total, std::memory_order_relaxed);
   stop_requested_.store(true, std::memory_order_seq_cst);
-  int64_t count = 0;
+  int64_t parked = 0;
   for (ThreadState* t = threads_; t != nullptr; t = t->next_) {
     if (t == requester) continue;
     uint32_t s = kStateDetached;
     if (t->state_.compare_exchange_strong(s, kStateSuspended, std::memory_order_seq_cst,
                                           std::memory_order_seq_cst)) {
-      continue;  // was detached: stopped now
-    }
-    if (s == kStateAttached) {
+      ++parked;  // was detached: stopped now
+    } else if (s == kStateAttached) {
       t->breaker_.fetch_or(internal::kBreakStop, std::memory_order_relaxed);
-      ++count;
     }
+    // else: it suspended itself already (parked, or detached under the lock
+    // before we took it - impossible, we hold it - so parked).
   }
-  stop_countdown_ = count;
-  if (count == 0) stop_done_.store(1, std::memory_order_relaxed);
+  if (total == 0 || stop_countdown_.fetch_sub(parked, std::memory_order_acq_rel) == parked) {
+    stop_done_.store(1, std::memory_order_relaxed);
+  }
 }
 
 void Runtime::StartTheWorld() {
@@ -242,7 +282,7 @@ void Runtime::StartTheWorld() {
   ThreadState* requester;
   {
     internal::RtLockGuard g(head_mu_);
-    requester = stop_requester_;
+    requester = stop_requester_.load(std::memory_order_relaxed);
     RestartLocked();
   }
   // A requester that detached during its stop kept the GIL; give it up now.
@@ -251,9 +291,9 @@ void Runtime::StartTheWorld() {
 }
 
 void Runtime::RestartLocked() {
-  ThreadState* requester = stop_requester_;
+  ThreadState* requester = stop_requester_.load(std::memory_order_relaxed);
   const bool gil_on = gil_enabled_.load(std::memory_order_relaxed);
-  stop_requester_ = nullptr;
+  stop_requester_.store(nullptr, std::memory_order_relaxed);
   stw_owner_tid_.store(0, std::memory_order_relaxed);
   stop_requested_.store(false, std::memory_order_seq_cst);
   for (ThreadState* t = threads_; t != nullptr; t = t->next_) {
@@ -262,9 +302,9 @@ void Runtime::RestartLocked() {
     if (t->state_.load(std::memory_order_relaxed) != kStateSuspended) continue;
     // Hand "attached" to a thread waiting to attach, unless the GIL is on
     // and it does not hold it (then it must take the GIL first).
-    const bool handoff =
-        t->wants_attach_ && (!gil_on || gil_holder_.load(std::memory_order_relaxed) == t);
-    t->wants_attach_ = false;
+    const bool handoff = t->wants_attach_.load(std::memory_order_relaxed) &&
+                         (!gil_on || gil_holder_.load(std::memory_order_relaxed) == t);
+    t->wants_attach_.store(false, std::memory_order_relaxed);
     t->state_.store(handoff ? kStateAttached : kStateDetached, std::memory_order_release);
     internal::RtFutexWake(&t->state_, 1);
   }

@@ -190,14 +190,17 @@ class ThreadState {
   std::atomic<alloc::QsbrThread*> qsbr_{nullptr};
   std::atomic<void*> slots_[kMaxSlots] = {};
 
-  // --- guarded by the runtime's head lock (Runtime::head_mu_) ---
-  ThreadState* prev_ = nullptr;  // the runtime's thread list
-  ThreadState* next_ = nullptr;
   // Waiting (or about to wait) in attach while suspended: StartTheWorld
   // makes it attached directly rather than detached, so repeated stops
   // cannot starve it (the thread would otherwise have to win a CAS race
-  // against the next stop's suspension each time).
-  bool wants_attach_ = false;
+  // against the next stop's suspension each time). Set by the owner (when
+  // it parks, before it suspends itself; or under the head lock while
+  // suspended), cleared by StartTheWorld under the head lock.
+  std::atomic<bool> wants_attach_{false};
+
+  // --- guarded by the runtime's head lock (Runtime::head_mu_) ---
+  ThreadState* prev_ = nullptr;  // the runtime's thread list
+  ThreadState* next_ = nullptr;
   // The heap and QSBR slot exist and the start hooks have begun: the
   // thread is visible to ForEachThread.
   bool initialized_ = false;
