@@ -665,9 +665,13 @@ void Allocator::ReclaimRetiredLocked() {
 }
 
 void Allocator::ReclaimAbandonedLocked(size_t budget) {
+  // Round-robin from where the last call stopped, wrapping around once.
   uint64_t goal = 0;
-  Page* p = abandoned_cursor_ != nullptr ? abandoned_cursor_ : abandoned_;
-  for (size_t visited = 0; p != nullptr && visited < budget; visited++) {
+  size_t todo = std::min<size_t>(budget, Load(pages_abandoned_));
+  Page* p = abandoned_cursor_;
+  for (size_t visited = 0; visited < todo; visited++) {
+    if (p == nullptr) p = abandoned_;
+    if (p == nullptr) break;
     Page* next = p->next;
     CollectThreadFree(p);
     if (p->kind == PageKind::kJumbo && p->free != nullptr) p->used = 0;
