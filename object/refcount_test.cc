@@ -1,0 +1,294 @@
+// One test per lifecycle transition of refcount.h's table (T1-T10), plus
+// the fast paths' exact effect on the header.
+#include "object/refcount.h"
+
+#include <cstring>
+#include <thread>
+
+#include "gtest/gtest.h"
+#include "object/debug.h"
+#include "object/refcount_testing.h"
+#include "object/thread_objects.h"
+#include "runtime/runtime.h"
+
+namespace ftrt {
+namespace {
+
+using testing_util::Counters;
+using testing_util::H;
+using testing_util::LocalCount;
+using testing_util::NewTestObject;
+using testing_util::Owner;
+using testing_util::SharedCount;
+using testing_util::SharedState;
+using testing_util::SpinUntil;
+using testing_util::TestObject;
+
+class RefcountTest : public testing_util::RuntimeTest {};
+
+// T1 + T2: an object its owner alone ever touches is counted in the local
+// field only, and freed at once when the owner drops the last reference.
+TEST_F(RefcountTest, OwnerOnlyLife) {
+  Ref<TestObject> obj = NewTestObject();
+  ObjectHeader* h = obj.header();
+  EXPECT_TRUE(IsOwnedByCurrentThread(h));
+  EXPECT_EQ(LocalCount(h), 1u);
+  EXPECT_EQ(h->ob_ref_shared, 0);
+  Incref(h);
+  Incref(h);
+  EXPECT_EQ(LocalCount(h), 3u);
+  EXPECT_EQ(h->ob_ref_shared, 0);  // T1 never touches the shared word
+  EXPECT_EQ(Refcount(h), 3);
+  Decref(h);
+  Decref(h);
+  EXPECT_EQ(LocalCount(h), 1u);
+  EXPECT_EQ(Counters().deallocs.load(), 0);
+  obj.Reset();  // T2
+  EXPECT_EQ(Counters().deallocs.load(), 1);
+  EXPECT_EQ(Counters().last_dealloc_tid.load(), CurrentThreadId());
+}
+
+// T4, T3, T5: another thread takes a reference; the owner drops its own
+// first (merge: unowned, MERGED, still alive); the other thread's drop is
+// the last and frees it, on that thread.
+TEST_F(RefcountTest, SharedThenDroppedByOwnerFirst) {
+  Ref<TestObject> obj = NewTestObject();
+  ObjectHeader* h = obj.header();
+  std::atomic<int> step{0};
+  std::atomic<uintptr_t> other_tid{0};
+  std::thread t = Spawn([&] {
+    other_tid.store(CurrentThreadId());
+    EXPECT_FALSE(IsOwnedByCurrentThread(h));
+    Incref(h);  // T4
+    step.store(1, std::memory_order_release);
+    SpinUntil([&] { return step.load(std::memory_order_acquire) == 2; });
+    EXPECT_EQ(Counters().deallocs.load(), 0);
+    Decref(h);  // T5: the last reference
+    EXPECT_EQ(Counters().deallocs.load(), 1);
+  });
+  SpinUntil([&] { return step.load(std::memory_order_acquire) == 1; });
+  EXPECT_EQ(SharedCount(h), 1);
+  EXPECT_EQ(SharedState(h), kRefDefault);
+  EXPECT_EQ(LocalCount(h), 1u);
+  obj.Reset();  // T3
+  EXPECT_EQ(Counters().deallocs.load(), 0);
+  EXPECT_EQ(Owner(h), 0u);
+  EXPECT_EQ(SharedState(h), kRefMerged);
+  EXPECT_EQ(SharedCount(h), 1);
+  EXPECT_EQ(Refcount(h), 1);
+  step.store(2, std::memory_order_release);
+  Join(t);
+  EXPECT_EQ(Counters().deallocs.load(), 1);
+  EXPECT_EQ(Counters().last_dealloc_tid.load(), other_tid.load());
+}
+
+// T6, T7: a non-owner drops references the owner made for it; the first
+// drop below zero queues the object (once), a second drop goes negative;
+// the owner merges at its next safepoint and the total reaching zero frees
+// it there, exactly once.
+TEST_F(RefcountTest, DroppedByNonOwnerFirstIsQueuedMergedFreedOnce) {
+  Ref<TestObject> obj = NewTestObject();
+  ObjectHeader* h = obj.header();
+  Incref(h);
+  Incref(h);  // two references for the other thread: local 3
+  std::thread t = Spawn([&] {
+    Decref(h);  // T6: count 0 -> QUEUED, the queue takes the decrement
+    EXPECT_EQ(SharedState(h), kRefQueued);
+    EXPECT_EQ(SharedCount(h), 0);
+    Decref(h);  // T5 while QUEUED: count -1, no second queueing
+    EXPECT_EQ(SharedState(h), kRefQueued);
+    EXPECT_EQ(SharedCount(h), -1);
+  });
+  Join(t);
+  EXPECT_EQ(QueuedObjectCount(), 1u);
+  EXPECT_EQ(Refcount(h), 1);  // 3 + (-1) - 1 pending
+  EXPECT_EQ(Counters().deallocs.load(), 0);
+  ObjectHeader* raw = AsHeader(obj.Release());
+  Decref(raw);  // local 2: the total is 0 now, but only a merge can tell
+  EXPECT_EQ(Counters().deallocs.load(), 0);
+  EXPECT_EQ(LocalCount(h), 2u);
+  ThreadState::Current()->Safepoint();  // T7: the merge requested by T6
+  EXPECT_EQ(QueuedObjectCount(), 0u);
+  EXPECT_EQ(Counters().deallocs.load(), 1);
+  EXPECT_EQ(MergeQueuedObjects(), 0u);
+  EXPECT_EQ(Counters().deallocs.load(), 1);
+}
+
+// T7 with survivors: after the merge the object is unowned and MERGED, and
+// the owner's own later drop goes through the shared count.
+TEST_F(RefcountTest, MergedObjectIsCountedInTheSharedWordAfterwards) {
+  Ref<TestObject> obj = NewTestObject();
+  ObjectHeader* h = obj.header();
+  Incref(h);  // for the other thread
+  std::thread t = Spawn([&] { Decref(h); });
+  Join(t);
+  EXPECT_EQ(MergeQueuedObjects(), 1u);
+  EXPECT_EQ(Owner(h), 0u);
+  EXPECT_EQ(SharedState(h), kRefMerged);
+  EXPECT_EQ(SharedCount(h), 1);
+  EXPECT_FALSE(IsOwnedByCurrentThread(h));
+  Incref(h);
+  EXPECT_EQ(SharedCount(h), 2);
+  Decref(h);
+  obj.Reset();
+  EXPECT_EQ(Counters().deallocs.load(), 1);
+}
+
+// T8: the owner exits while others hold references; its exit merges the
+// object (unowned, MERGED, exact count) and the others free it later.
+TEST_F(RefcountTest, OwnerExitsWhileOthersHoldReferences) {
+  ObjectHeader* h = nullptr;
+  uintptr_t owner_tid = 0;
+  std::thread t = Spawn([&] {
+    Ref<TestObject> obj = NewTestObject();
+    Incref(obj.header());
+    Incref(obj.header());  // two references for the main thread
+    h = obj.header();
+    owner_tid = CurrentThreadId();
+  });  // exits holding one reference itself, dropped before its exit
+  Join(t);
+  EXPECT_NE(owner_tid, 0u);
+  EXPECT_EQ(Owner(h), 0u);  // no later thread with the same id owns it
+  EXPECT_EQ(rt().allocator().OwnerOf(h), 0u);
+  EXPECT_EQ(SharedState(h), kRefMerged);
+  EXPECT_EQ(SharedCount(h), 2);
+  EXPECT_EQ(Counters().deallocs.load(), 0);
+  Decref(h);
+  EXPECT_EQ(Counters().deallocs.load(), 0);
+  Decref(h);
+  EXPECT_EQ(Counters().deallocs.load(), 1);
+}
+
+// T8 with a pending queue entry: the owner exits with an object in its
+// queue; its exit drains the queue before anything else.
+TEST_F(RefcountTest, OwnerExitDrainsItsQueue) {
+  std::atomic<ObjectHeader*> shared{nullptr};
+  std::atomic<int> step{0};
+  std::thread owner = Spawn([&] {
+    Ref<TestObject> obj = NewTestObject();
+    shared.store(AsHeader(obj.Release()), std::memory_order_release);  // given away
+    SpinUntil([&] { return step.load(std::memory_order_acquire) == 1; });
+    EXPECT_EQ(QueuedObjectCount(), 1u);
+    // Exits without a safepoint: the exit path must merge it.
+  });
+  SpinUntil([&] { return shared.load(std::memory_order_acquire) != nullptr; });
+  Decref(shared.load());  // T6: queued to the owner
+  step.store(1, std::memory_order_release);
+  Join(owner);
+  EXPECT_EQ(Counters().deallocs.load(), 1);
+}
+
+// T9: a thread queues an object whose owner has unowned it meanwhile
+// (ob_tid already 0, state not yet MERGED: the window inside T3/T8). It
+// merges on the spot. The window is made by hand: the header is exactly
+// what a racing T3 leaves between its ob_tid store and its CAS.
+TEST_F(RefcountTest, QueueToAnOwnerThatLeftMergesOnTheSpot) {
+  Ref<TestObject> obj = NewTestObject();
+  ObjectHeader* h = AsHeader(obj.Release());
+  Incref(h);  // the other thread's reference: local 2
+  // As if the owner dropped both local references and is inside T3.
+  std::atomic_ref<uint32_t>(h->ob_ref_local).store(1, std::memory_order_relaxed);
+  std::atomic_ref<uintptr_t>(h->ob_tid).store(0, std::memory_order_relaxed);
+  std::thread t = Spawn([&] {
+    Decref(h);  // count 0, DEFAULT: T6, then QueueToOwner sees ob_tid 0: T9
+  });
+  Join(t);
+  // Merged on the spot: local 1 + count 0 - 1 = 0: freed by that thread.
+  EXPECT_EQ(Counters().deallocs.load(), 1);
+  EXPECT_EQ(QueuedObjectCount(), 0u);
+}
+
+// T10: TryIncref succeeds on live objects and refuses the two DEAD words.
+TEST_F(RefcountTest, TryIncrefRefusesOnlyWhatMayBeDead) {
+  Ref<TestObject> obj = NewTestObject();
+  ObjectHeader* h = obj.header();
+  EXPECT_TRUE(TryIncref(h));  // owner: local path
+  EXPECT_EQ(LocalCount(h), 2u);
+  Decref(h);
+  std::atomic<int> results{0};
+  std::thread t = Spawn([&] {
+    // Not the owner, shared word exactly 0: the owner could free it with
+    // no atomic at all (T2), so a non-owner must not add a reference.
+    if (!TryIncref(h)) results.fetch_add(1);
+  });
+  Join(t);
+  EXPECT_EQ(results.load(), 1);
+  SetMaybeWeakref(h);
+  EXPECT_EQ(SharedState(h), kRefMaybeWeakref);
+  t = Spawn([&] {
+    if (TryIncref(h)) {
+      results.fetch_add(10);
+      Decref(h);  // count back to 0, state stays MAYBE_WEAKREF
+    }
+  });
+  Join(t);
+  EXPECT_EQ(results.load(), 11);
+  EXPECT_EQ(Refcount(h), 1);
+  obj.Reset();  // T3 (the shared word is not 0): merged, count 0, freed
+  EXPECT_EQ(Counters().deallocs.load(), 1);
+
+  // The DEAD words, on a header no allocator owns.
+  ObjectHeader dead{};
+  dead.ob_tid = 12345;
+  dead.ob_ref_shared = kRefMerged;
+  EXPECT_FALSE(TryIncref(&dead));
+  EXPECT_EQ(dead.ob_ref_shared, kRefMerged);
+  dead.ob_ref_shared = 0;
+  EXPECT_FALSE(TryIncref(&dead));
+  EXPECT_EQ(dead.ob_ref_shared, 0);
+  dead.ob_ref_shared = kRefQueued;  // QUEUED with count 0 is alive (pending)
+  EXPECT_TRUE(TryIncref(&dead));
+  EXPECT_EQ(dead.ob_ref_shared, kRefQueued + kRefOne);
+}
+
+// Immortal objects: every operation is a no-op that never writes.
+TEST_F(RefcountTest, ImmortalObjectsAreNeverWritten) {
+  static TestObject immortal = {PyObject_HEAD_INIT(testing_util::TestType()) nullptr, nullptr, 7};
+  ObjectHeader* h = H(&immortal);
+  EXPECT_TRUE(IsImmortal(h));
+  unsigned char before[sizeof(ObjectHeader)];
+  std::memcpy(before, h, sizeof before);
+  Incref(h);
+  Decref(h);
+  EXPECT_TRUE(TryIncref(h));
+  Decref(h);
+  { Ref<> r = Ref<>::NewRef(h); }
+  EXPECT_EQ(std::memcmp(before, h, sizeof before), 0);
+  EXPECT_EQ(Refcount(h), static_cast<intptr_t>(kImmortalLocal));
+}
+
+// SetImmortal at run time: the object is never freed again.
+TEST_F(RefcountTest, SetImmortalStopsCounting) {
+  Ref<TestObject> obj = NewTestObject();
+  ObjectHeader* h = AsHeader(obj.Release());
+  SetImmortal(h);
+  EXPECT_TRUE(IsImmortal(h));
+  Decref(h);
+  Decref(h);
+  EXPECT_EQ(Counters().deallocs.load(), 0);
+  EXPECT_STREQ(LifecycleStateName(h), "IMMORTAL");
+  // Leaving it immortal would leak its memory to the allocator's teardown;
+  // make it a plain owned object again so the test ends clean.
+  std::atomic_ref<uint32_t>(h->ob_ref_local).store(1);
+  std::atomic_ref<uintptr_t>(h->ob_tid).store(CurrentThreadId());
+  Decref(h);
+  EXPECT_EQ(Counters().deallocs.load(), 1);
+}
+
+// Deferred objects carry a bias: counting alone never frees them.
+TEST_F(RefcountTest, DeferredObjectsAreNotFreedByCounting) {
+  Ref<TestObject> obj = NewTestObject();
+  ObjectHeader* h = AsHeader(obj.Release());
+  SetDeferredRefcount(h);
+  EXPECT_TRUE(HasDeferredRefcount(h));
+  EXPECT_EQ(Refcount(h), kDeferredBias + 1);
+  Decref(h);  // owner's last local reference: T3, merged with the bias
+  EXPECT_EQ(Counters().deallocs.load(), 0);
+  EXPECT_EQ(SharedState(h), kRefMerged);
+  EXPECT_EQ(Refcount(h), kDeferredBias);
+  EXPECT_EQ(CollectDeferred(rt()), 1u);
+  EXPECT_EQ(Counters().deallocs.load(), 1);
+}
+
+}  // namespace
+}  // namespace ftrt
