@@ -108,6 +108,10 @@ class TicketLock {
   void Unlock();
   // In a fork child, by the holder: forgets the dead threads' tickets.
   void ResetAfterForkHeld();
+  // Tickets taken and not yet released (the holder's and the waiters').
+  uint32_t TicketsOutForTesting() const {
+    return next_.load(std::memory_order_relaxed) - serving_.load(std::memory_order_relaxed);
+  }
 
  private:
   std::atomic<uint32_t> next_{0};
