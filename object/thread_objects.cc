@@ -511,6 +511,12 @@ void SetGcAllocationHook(Runtime& runtime, GcAllocationHook hook, void* arg) {
   ort->gc_hook.store(hook, std::memory_order_release);
 }
 
+void* GcAllocationHookArg(Runtime& runtime) {
+  internal::ObjectRuntime* ort = internal::RuntimeOfCaller(runtime);
+  if (ort->gc_hook.load(std::memory_order_acquire) == nullptr) return nullptr;
+  return ort->gc_hook_arg.load(std::memory_order_relaxed);
+}
+
 size_t MergeQueuedObjects() {
   ObjectThread* ot = internal::CurrentObjectThread();
   if (ot == nullptr) return 0;

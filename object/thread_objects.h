@@ -92,6 +92,9 @@ size_t FreeObjectsPendingAfterStop();
 using GcAllocationHook = void (*)(ThreadState* ts, uint32_t allocations, void* arg);
 inline constexpr uint32_t kGcAllocationBatch = 64;
 void SetGcAllocationHook(Runtime& runtime, GcAllocationHook hook, void* arg);
+// The `arg` of the runtime's hook (nullptr if none), so that gc/ can find
+// its collector from the runtime. On a thread attached to `runtime`.
+void* GcAllocationHookArg(Runtime& runtime);
 
 // --- For the collector (gc/): only while the caller has the world
 // stopped (Runtime::StopTheWorld). ---
