@@ -1,0 +1,624 @@
+// The collector, shape by shape: cycles of every length, roots that keep
+// them (counted references, deferred root stacks of this and other
+// threads, immortal and untracked holders), finalizers (once, resurrection,
+// errors), weak references, objects of exited threads, pending merges, the
+// automatic trigger, and the header fields it borrows as scratch.
+#include "gc/collector.h"
+
+#include <atomic>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "gc/gc_testing.h"
+#include "gc/testing_types.h"
+#include "gtest/gtest.h"
+#include "object/errors.h"
+#include "object/object.h"
+#include "object/stack_ref.h"
+#include "object/thread_objects.h"
+#include "object/weakref.h"
+#include "sync/thread_id.h"
+#include "tests/test_util.h"
+
+namespace ftrt::gc::testing {
+namespace {
+
+using testing_util::Scaled;
+using testing_util::Seed;
+
+ObjectHeader* H(const Ref<Node>& n) { return n.header(); }
+
+// a <-> b, each holding the other in field a.
+void Link2(const Ref<Node>& x, const Ref<Node>& y) {
+  SetA(H(x), H(y));
+  SetA(H(y), H(x));
+}
+
+uintptr_t TidOf(ObjectHeader* op) {
+  return std::atomic_ref<uintptr_t>(op->ob_tid).load(std::memory_order_relaxed);
+}
+uint8_t GcBitsOf(ObjectHeader* op) {
+  return std::atomic_ref<uint8_t>(op->ob_gc_bits).load(std::memory_order_relaxed);
+}
+constexpr uint8_t kScratchBits = FTRT_GC_BIT_UNREACHABLE | FTRT_GC_BIT_ALIVE;
+
+using CollectorTest = GcTest;
+
+TEST_F(CollectorTest, TwoCycleIsCollected) {
+  {
+    Ref<Node> x = NewNode(0), y = NewNode(1);
+    Link2(x, y);
+  }
+  EXPECT_EQ(GetCounters().deallocs.load(), 0);  // refcounting alone cannot
+  EXPECT_EQ(gc().Collect(), 2u);
+  EXPECT_EQ(DeallocsOf(0), 1);
+  EXPECT_EQ(DeallocsOf(1), 1);
+  EXPECT_EQ(LiveObjects(), 0);
+  EXPECT_EQ(gc().Collect(), 0u);  // nothing twice
+  EXPECT_EQ(GetCounters().deallocs.load(), 2);
+}
+
+TEST_F(CollectorTest, SelfReferenceIsCollected) {
+  {
+    Ref<Node> x = NewNode(0);
+    SetA(H(x), H(x));
+    SetB(H(x), H(x));
+  }
+  EXPECT_EQ(gc().Collect(), 1u);
+  EXPECT_EQ(DeallocsOf(0), 1);
+}
+
+TEST_F(CollectorTest, LongRingIsCollectedAndFreedIteratively) {
+  const int64_t n = Scaled(200'000, 5'000);
+  {
+    Ref<Node> first = NewNode(0);
+    Ref<Node> prev = first.Clone();
+    for (int64_t i = 1; i < n; ++i) {
+      Ref<Node> cur = NewNode(i);
+      SetA(H(prev), H(cur));
+      prev = std::move(cur);
+    }
+    SetA(H(prev), H(first));  // close the ring
+  }
+  EXPECT_EQ(gc().Collect(), static_cast<size_t>(n));
+  for (int64_t i = 0; i < std::min<int64_t>(n, kMaxIds); ++i) ASSERT_EQ(DeallocsOf(i), 1) << i;
+  EXPECT_EQ(LiveObjects(), 0);
+}
+
+TEST_F(CollectorTest, ReachableCycleIsKeptUntilDropped) {
+  Ref<Node> x = NewNode(0);
+  {
+    Ref<Node> y = NewNode(1);
+    Link2(x, y);
+    Ref<Node> z = NewNode(2);  // hangs off the cycle
+    SetB(H(y), H(z));
+  }
+  EXPECT_EQ(gc().Collect(), 0u);
+  EXPECT_EQ(LiveObjects(), 3);
+  // The fields are intact and usable after the collection.
+  auto* y = reinterpret_cast<Node*>(x->a);
+  EXPECT_EQ(y->id, 1);
+  EXPECT_EQ(reinterpret_cast<Node*>(y->b)->id, 2);
+  EXPECT_EQ(y->a, H(x));
+  x.Reset();
+  EXPECT_EQ(gc().Collect(), 3u);
+  EXPECT_EQ(LiveObjects(), 0);
+}
+
+TEST_F(CollectorTest, AcyclicGarbageNeedsNoCollector) {
+  {
+    Ref<Node> x = NewNode(0), y = NewNode(1);
+    SetA(H(x), H(y));
+  }
+  EXPECT_EQ(LiveObjects(), 0);
+  EXPECT_EQ(gc().Collect(), 0u);
+}
+
+TEST_F(CollectorTest, CycleReachableOnlyThroughADeferredRootIsKept) {
+  ObjectHeader* d;
+  {
+    Ref<Node> deferred = NewNode(0);
+    SetDeferredRefcount(H(deferred));
+    d = H(deferred);
+    Ref<Node> y = NewNode(1);
+    Link2(deferred, y);
+  }
+  // No counted reference is left: only the deferred bias keeps it.
+  {
+    StackRef root(d);  // uncounted: the collector must count it
+    EXPECT_EQ(gc().Collect(), 0u);
+    EXPECT_EQ(LiveObjects(), 2);
+    EXPECT_EQ(reinterpret_cast<Node*>(reinterpret_cast<Node*>(d)->a)->id, 1);
+  }
+  // Nothing holds it now; deferred counting is dropped for the collection.
+  EXPECT_EQ(gc().Collect(), 2u);
+  EXPECT_EQ(DeallocsOf(0), 1);
+  EXPECT_EQ(DeallocsOf(1), 1);
+}
+
+TEST_F(CollectorTest, CycleReachableFromAnotherThreadsRootStackIsKept) {
+  ObjectHeader* d;
+  {
+    Ref<Node> deferred = NewNode(0);
+    SetDeferredRefcount(H(deferred));
+    d = H(deferred);
+    Ref<Node> y = NewNode(1);
+    Link2(deferred, y);
+  }
+  std::atomic<int> step{0};
+  std::thread t = Spawn([&] {
+    StackRef root(d);
+    step.store(1, std::memory_order_release);
+    // Attached, passing safepoints, until the main thread has collected.
+    while (step.load(std::memory_order_acquire) != 2) Safepoint();
+  });
+  while (step.load(std::memory_order_acquire) != 1) Safepoint();
+  EXPECT_EQ(gc().Collect(), 0u);
+  EXPECT_EQ(LiveObjects(), 2);
+  step.store(2, std::memory_order_release);
+  Join(t);
+  EXPECT_EQ(gc().Collect(), 2u);
+  EXPECT_EQ(LiveObjects(), 0);
+}
+
+TEST_F(CollectorTest, UntrackedAndImmortalHoldersKeepCycles) {
+  Ref<Node> holder = NewNode(0);
+  UntrackObject(H(holder));  // assumed alive, like any object outside the heap
+  {
+    Ref<Node> x = NewNode(1), y = NewNode(2);
+    Link2(x, y);
+    SetA(H(holder), H(x));
+  }
+  Ref<Node> immortal = NewNode(3);
+  {
+    Ref<Node> p = NewNode(4), q = NewNode(5);
+    Link2(p, q);
+    SetA(H(immortal), H(p));
+  }
+  SetImmortal(H(immortal));
+  const ObjectHeader before_holder = *H(holder);
+  const ObjectHeader before_immortal = *H(immortal);
+  EXPECT_EQ(gc().Collect(), 0u);
+  EXPECT_EQ(LiveObjects(), 6);
+  // Never touched.
+  EXPECT_EQ(std::memcmp(&before_holder, H(holder), sizeof(ObjectHeader)), 0);
+  EXPECT_EQ(std::memcmp(&before_immortal, H(immortal), sizeof(ObjectHeader)), 0);
+  holder.Reset();  // frees holder; x <-> y is garbage now
+  EXPECT_EQ(gc().Collect(), 2u);
+  EXPECT_EQ(DeallocsOf(1), 1);
+  EXPECT_EQ(DeallocsOf(4), 0);
+  (void)immortal.Release();  // immortal: never freed, its cycle stays
+}
+
+TEST_F(CollectorTest, ScratchFieldsAreRestoredExactly) {
+  // Objects owned by this thread, by a live thread and by an exited one.
+  Ref<Node> mine = NewNode(0);
+  SetA(H(mine), H(mine));
+  Ref<Node> from_exited;
+  {
+    std::thread t = Spawn([&] {
+      from_exited = NewNode(1);
+      SetA(H(from_exited), H(from_exited));
+    });
+    Join(t);
+  }
+  Ref<Node> from_live;
+  std::atomic<int> step{0};
+  uintptr_t live_tid = 0;
+  std::thread t = Spawn([&] {
+    Ref<Node> n = NewNode(2);
+    SetA(H(n), H(n));
+    live_tid = CurrentThreadId();
+    from_live = n.Clone();  // a shared reference: stays owned by this thread
+    step.store(1, std::memory_order_release);
+    while (step.load(std::memory_order_acquire) != 2) Safepoint();
+  });
+  while (step.load(std::memory_order_acquire) != 1) Safepoint();
+  const uintptr_t tids[3] = {TidOf(H(mine)), TidOf(H(from_exited)), TidOf(H(from_live))};
+  EXPECT_EQ(tids[0], CurrentThreadId());
+  EXPECT_EQ(tids[1], 0u);
+  EXPECT_EQ(tids[2], live_tid);
+  const uint32_t local_mine = H(mine)->ob_ref_local;
+  for (int round = 0; round < 3; ++round) {
+    EXPECT_EQ(gc().Collect(), 0u);
+    EXPECT_EQ(TidOf(H(mine)), tids[0]);
+    EXPECT_EQ(TidOf(H(from_exited)), tids[1]);
+    EXPECT_EQ(TidOf(H(from_live)), tids[2]);
+    EXPECT_EQ(H(mine)->ob_ref_local, local_mine);
+    for (ObjectHeader* op : {H(mine), H(from_exited), H(from_live)}) {
+      EXPECT_EQ(GcBitsOf(op) & kScratchBits, 0);
+      EXPECT_TRUE(IsTracked(op));
+    }
+  }
+  step.store(2, std::memory_order_release);
+  Join(t);
+  mine.Reset();
+  from_exited.Reset();
+  from_live.Reset();
+  EXPECT_EQ(gc().Collect(), 3u);
+  EXPECT_EQ(LiveObjects(), 0);
+}
+
+TEST_F(CollectorTest, CycleOfAnExitedThreadIsCollected) {
+  std::thread t = Spawn([&] {
+    // This thread holds the only references into the cycle until it exits.
+    Ref<Node> x = NewNode(0), y = NewNode(1), z = NewNode(2);
+    SetA(H(x), H(y));
+    SetA(H(y), H(z));
+    SetA(H(z), H(x));
+  });
+  Join(t);
+  EXPECT_EQ(LiveObjects(), 3);
+  EXPECT_EQ(gc().Collect(), 3u);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(DeallocsOf(i), 1);
+}
+
+TEST_F(CollectorTest, PendingMergeIsAppliedAndFreedAfterTheStop) {
+  // A thread makes a node and hands its only reference to us; our drop
+  // queues it to the owner, who is blocked (detached) and cannot merge.
+  std::atomic<int> step{0};
+  ObjectHeader* handed = nullptr;
+  std::thread t = Spawn([&] {
+    Ref<Node> n = NewNode(0);
+    handed = H(n);
+    (void)n.Release();
+    step.store(1, std::memory_order_release);
+    DetachGuard detached;
+    while (step.load(std::memory_order_acquire) != 2) std::this_thread::yield();
+  });
+  while (step.load(std::memory_order_acquire) != 1) Safepoint();
+  Decref(handed);  // queued: the total is 0 but the owner has not merged
+  EXPECT_EQ(DeallocsOf(0), 0);
+  gc().Collect();  // merges every queue during the stop, frees after it
+  EXPECT_EQ(DeallocsOf(0), 1);
+  step.store(2, std::memory_order_release);
+  Join(t);
+  EXPECT_EQ(LiveObjects(), 0);
+}
+
+// --- finalizers ---------------------------------------------------------------
+
+std::atomic<ObjectHeader*> g_resurrect_slot{nullptr};
+
+void ResurrectFirst(Node* node) {
+  if (node->id == 0) {
+    Incref(AsHeader(node));
+    g_resurrect_slot.store(AsHeader(node), std::memory_order_release);
+  }
+}
+
+TEST_F(CollectorTest, ResurrectingFinalizerKeepsTheCycleAndRunsOnce) {
+  g_resurrect_slot.store(nullptr);
+  SetFinalizerHook(ResurrectFirst);
+  {
+    Ref<Node> x = NewNode(0, FinalizerNodeType()), y = NewNode(1, FinalizerNodeType());
+    Link2(x, y);
+    Ref<Node> z = NewNode(2);  // reachable from the resurrected cycle
+    SetB(H(y), H(z));
+  }
+  EXPECT_EQ(gc().Collect(), 0u);
+  EXPECT_EQ(FinalizationsOf(0), 1);
+  EXPECT_EQ(FinalizationsOf(1), 1);
+  EXPECT_EQ(LiveObjects(), 3);  // x, y and z all kept
+  EXPECT_EQ(gc().GetStats().resurrected, 3u);
+  ObjectHeader* x = g_resurrect_slot.load();
+  ASSERT_NE(x, nullptr);
+  auto* y = reinterpret_cast<Node*>(reinterpret_cast<Node*>(x)->a);
+  EXPECT_EQ(y->id, 1);
+  EXPECT_EQ(y->a, x);
+  EXPECT_EQ(reinterpret_cast<Node*>(y->b)->id, 2);
+  EXPECT_EQ(GcBitsOf(x) & kScratchBits, 0);
+  // Still referenced: kept, and the finalizers do not run again.
+  EXPECT_EQ(gc().Collect(), 0u);
+  EXPECT_EQ(FinalizationsOf(0), 1);
+  EXPECT_EQ(FinalizationsOf(1), 1);
+  // Dropped: collected now, still without a second finalization.
+  Decref(g_resurrect_slot.exchange(nullptr));
+  EXPECT_EQ(gc().Collect(), 3u);
+  EXPECT_EQ(FinalizationsOf(0), 1);
+  EXPECT_EQ(FinalizationsOf(1), 1);
+  EXPECT_EQ(LiveObjects(), 0);
+}
+
+TEST_F(CollectorTest, FinalizerWithoutResurrectionRunsOnceThenCollected) {
+  {
+    Ref<Node> x = NewNode(0, FinalizerNodeType()), y = NewNode(1, FinalizerNodeType());
+    Link2(x, y);
+  }
+  EXPECT_EQ(gc().Collect(), 2u);
+  EXPECT_EQ(FinalizationsOf(0), 1);
+  EXPECT_EQ(FinalizationsOf(1), 1);
+  EXPECT_EQ(DeallocsOf(0), 1);
+  EXPECT_EQ(DeallocsOf(1), 1);
+}
+
+struct Unraisable {
+  std::vector<std::string> messages;
+  std::vector<int64_t> ids;
+};
+
+void RaiseForOdd(Node* node) {
+  if (node->id % 2 == 1) SetErrorIndicator(MakeError(ErrorKind::kRuntimeError, "boom"));
+}
+
+TEST_F(CollectorTest, RaisingFinalizerIsReportedAndTheCollectionGoesOn) {
+  SetFinalizerHook(RaiseForOdd);
+  Unraisable seen;
+  gc().SetUnraisableHook(
+      [](const absl::Status& error, ObjectHeader* obj, const char* where, void* arg) {
+        auto* s = static_cast<Unraisable*>(arg);
+        s->messages.push_back(std::string(where) + ": " + std::string(error.message()));
+        s->ids.push_back(reinterpret_cast<Node*>(obj)->id);
+      },
+      &seen);
+  {
+    Ref<Node> x = NewNode(0, FinalizerNodeType()), y = NewNode(1, FinalizerNodeType());
+    Link2(x, y);
+    Ref<Node> p = NewNode(2, FinalizerNodeType()), q = NewNode(3, FinalizerNodeType());
+    Link2(p, q);
+  }
+  EXPECT_EQ(gc().Collect(), 4u);
+  ASSERT_EQ(seen.messages.size(), 2u);
+  EXPECT_EQ(seen.messages[0], "finalizer: boom");
+  EXPECT_EQ(seen.ids[0] % 2, 1);
+  EXPECT_EQ(seen.ids[1] % 2, 1);
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(FinalizationsOf(i), 1) << i;
+    EXPECT_EQ(DeallocsOf(i), 1) << i;
+  }
+  EXPECT_FALSE(ErrorIndicatorSet());
+  EXPECT_EQ(gc().GetStats().uncollectable, 2u);
+}
+
+TEST_F(CollectorTest, CallersPendingErrorSurvivesTheCollection) {
+  SetFinalizerHook(RaiseForOdd);
+  gc().SetUnraisableHook([](const absl::Status&, ObjectHeader*, const char*, void*) {}, nullptr);
+  {
+    Ref<Node> x = NewNode(0, FinalizerNodeType()), y = NewNode(1, FinalizerNodeType());
+    Link2(x, y);
+  }
+  SetErrorIndicator(MakeError(ErrorKind::kKeyError, "mine"));
+  EXPECT_EQ(gc().Collect(), 2u);
+  ASSERT_TRUE(ErrorIndicatorSet());
+  EXPECT_TRUE(IsError(TakeErrorIndicator(), ErrorKind::kKeyError));
+}
+
+std::atomic<Collector*> g_reentrant_gc{nullptr};
+std::atomic<int> g_reentrant_result{-1};
+
+void CollectFromFinalizer(Node*) {
+  g_reentrant_result.store(static_cast<int>(g_reentrant_gc.load()->Collect()));
+}
+
+TEST_F(CollectorTest, FinalizerCannotStartACollection) {
+  g_reentrant_gc.store(&gc());
+  g_reentrant_result.store(-1);
+  SetFinalizerHook(CollectFromFinalizer);
+  {
+    Ref<Node> x = NewNode(0, FinalizerNodeType()), y = NewNode(1);
+    Link2(x, y);
+  }
+  EXPECT_EQ(gc().Collect(), 2u);
+  EXPECT_EQ(g_reentrant_result.load(), 0);
+  EXPECT_EQ(gc().GetStats().collections, 1u);
+}
+
+// --- weak references --------------------------------------------------------------
+
+struct CallbackLog {
+  std::atomic<int> calls{0};
+  std::atomic<bool> referent_gone{false};
+};
+
+void RecordCallback(WeakRefObject* wr, void* arg) {
+  auto* log = static_cast<CallbackLog*>(arg);
+  log->calls.fetch_add(1);
+  log->referent_gone.store(!WeakRefGet(wr));
+}
+
+std::atomic<WeakRefObject*> g_watch{nullptr};
+std::atomic<int> g_watch_saw_live{0};
+
+void CheckWeakRefCleared(Node*) {
+  if (WeakRefGet(g_watch.load())) g_watch_saw_live.fetch_add(1);
+}
+
+TEST_F(CollectorTest, WeakRefsToACycleAreClearedBeforeFinalizers) {
+  CallbackLog log;
+  absl::StatusOr<Ref<ObjectHeader>> cb = NewWeakCallback(RecordCallback, &log);
+  ASSERT_TRUE(cb.ok());
+  Ref<WeakRefObject> plain, with_cb;
+  {
+    Ref<Node> x = NewNode(0, FinalizerNodeType()), y = NewNode(1);
+    Link2(x, y);
+    absl::StatusOr<Ref<WeakRefObject>> w1 = NewWeakRef(H(x));
+    absl::StatusOr<Ref<WeakRefObject>> w2 = NewWeakRef(H(y), cb->get());
+    ASSERT_TRUE(w1.ok() && w2.ok());
+    plain = std::move(*w1);
+    with_cb = std::move(*w2);
+  }
+  g_watch.store(plain.get());
+  g_watch_saw_live.store(0);
+  SetFinalizerHook(CheckWeakRefCleared);
+  EXPECT_TRUE(WeakRefGet(plain.get()));
+  EXPECT_EQ(gc().Collect(), 2u);
+  EXPECT_EQ(GetCounters().finalized.load(), 1);
+  EXPECT_EQ(g_watch_saw_live.load(), 0);  // the finalizer saw it cleared
+  EXPECT_FALSE(WeakRefGet(plain.get()));
+  EXPECT_FALSE(WeakRefGet(with_cb.get()));
+  EXPECT_EQ(log.calls.load(), 1);
+  EXPECT_TRUE(log.referent_gone.load());
+  EXPECT_EQ(LiveObjects(), 0);
+  EXPECT_EQ(gc().GetStats().weakrefs_cleared, 2u);
+}
+
+TEST_F(CollectorTest, UnreachableWeakRefGetsNoCallback) {
+  CallbackLog log;
+  absl::StatusOr<Ref<ObjectHeader>> cb = NewWeakCallback(RecordCallback, &log);
+  ASSERT_TRUE(cb.ok());
+  {
+    Ref<Node> x = NewNode(0), y = NewNode(1);
+    Link2(x, y);
+    absl::StatusOr<Ref<WeakRefObject>> w = NewWeakRef(H(x), cb->get());
+    ASSERT_TRUE(w.ok());
+    SetB(H(y), w->header());  // the weak reference is part of the garbage
+  }
+  EXPECT_EQ(gc().Collect(), 3u);
+  EXPECT_EQ(log.calls.load(), 0);
+  EXPECT_EQ(LiveObjects(), 0);
+}
+
+// --- many objects, random shapes ----------------------------------------------
+
+TEST_F(CollectorTest, RandomGraphsEveryDestructorExactlyOnce) {
+  std::mt19937_64 rng(Seed());
+  const int64_t n = Scaled(20'000, 2'000);
+  const int rounds = static_cast<int>(Scaled(6, 2));
+  int64_t next_id = 0;
+  std::vector<int64_t> expected_deallocs(static_cast<size_t>(kMaxIds), 0);
+  for (int round = 0; round < rounds && next_id + n <= kMaxIds; ++round) {
+    std::vector<Ref<Node>> nodes;
+    nodes.reserve(static_cast<size_t>(n));
+    for (int64_t i = 0; i < n; ++i) {
+      nodes.push_back(NewNode(next_id + i, (rng() % 8 == 0) ? FinalizerNodeType() : NodeType()));
+    }
+    std::vector<int64_t> edge_a(static_cast<size_t>(n), -1), edge_b(static_cast<size_t>(n), -1);
+    for (int64_t i = 0; i < n; ++i) {
+      if (rng() % 4 != 0) edge_a[i] = static_cast<int64_t>(rng() % n);
+      if (rng() % 2 != 0) edge_b[i] = static_cast<int64_t>(rng() % n);
+      if (edge_a[i] >= 0) SetA(H(nodes[i]), H(nodes[edge_a[i]]));
+      if (edge_b[i] >= 0) SetB(H(nodes[i]), H(nodes[edge_b[i]]));
+    }
+    // Keep a few; everything they reach must survive, the rest must die.
+    std::vector<bool> keep(static_cast<size_t>(n), false), live(static_cast<size_t>(n), false);
+    std::vector<int64_t> stack;
+    for (int64_t i = 0; i < n; ++i) {
+      if (rng() % 64 == 0) {
+        keep[i] = true;
+        live[i] = true;
+        stack.push_back(i);
+      }
+    }
+    while (!stack.empty()) {
+      int64_t i = stack.back();
+      stack.pop_back();
+      for (int64_t j : {edge_a[i], edge_b[i]}) {
+        if (j >= 0 && !live[j]) {
+          live[j] = true;
+          stack.push_back(j);
+        }
+      }
+    }
+    std::vector<Ref<Node>> kept;
+    for (int64_t i = 0; i < n; ++i) {
+      if (keep[i]) kept.push_back(std::move(nodes[i]));
+    }
+    nodes.clear();  // acyclic garbage dies here, cyclic garbage waits
+    gc().Collect();
+    for (int64_t i = 0; i < n; ++i) {
+      ASSERT_EQ(DeallocsOf(next_id + i), live[i] ? 0 : 1) << "round " << round << " node " << i;
+      ASSERT_LE(FinalizationsOf(next_id + i), 1);
+    }
+    kept.clear();
+    gc().Collect();
+    for (int64_t i = 0; i < n; ++i) ASSERT_EQ(DeallocsOf(next_id + i), 1);
+    next_id += n;
+  }
+  EXPECT_EQ(LiveObjects(), 0);
+  EXPECT_EQ(CountAllocatedObjects(rt()), 0);
+}
+
+// --- the automatic trigger ----------------------------------------------------------
+
+class AutomaticTest : public GcTest {
+ protected:
+  Options GcOptions() const override {
+    Options o;
+    o.threshold = 500;
+    o.enabled = true;
+    return o;
+  }
+};
+
+TEST_F(AutomaticTest, AllocationOnlyAsksTheSafepointCollects) {
+  // Well past the threshold, with no safepoint: the allocations only ask.
+  for (int i = 0; i < 2000; ++i) {
+    Ref<Node> x = NewNode(-1), y = NewNode(-1);
+    Link2(x, y);
+  }
+  EXPECT_EQ(gc().GetStats().collections, 0u);
+  EXPECT_EQ(LiveObjects(), 4000);
+  EXPECT_NE(ThreadState::Current()->safepoint_word() & ftrt::internal::kBreakWorkMask, 0u);
+  Safepoint();
+  const Stats s = gc().GetStats();
+  EXPECT_EQ(s.collections, 1u);
+  EXPECT_EQ(s.automatic_collections, 1u);
+  EXPECT_EQ(LiveObjects(), 0);
+  EXPECT_EQ(gc().allocations_since_collection(), 0);
+}
+
+TEST_F(AutomaticTest, DisabledMeansNoAutomaticCollection) {
+  gc().Disable();
+  for (int i = 0; i < 2000; ++i) {
+    Ref<Node> x = NewNode(-1), y = NewNode(-1);
+    Link2(x, y);
+    Safepoint();
+  }
+  EXPECT_EQ(gc().GetStats().collections, 0u);
+  EXPECT_EQ(gc().Collect(), 4000u);  // on demand still works
+  gc().Enable();
+  for (int i = 0; i < 2000; ++i) {
+    Ref<Node> x = NewNode(-1), y = NewNode(-1);
+    Link2(x, y);
+    Safepoint();
+  }
+  EXPECT_GE(gc().GetStats().automatic_collections, 1u);
+}
+
+TEST_F(AutomaticTest, ThresholdScalesWithTheHeap) {
+  gc().Disable();
+  std::vector<Ref<Node>> survivors;
+  for (int i = 0; i < 8000; ++i) survivors.push_back(NewNode(-1));
+  gc().Collect();  // 8000 survivors: the next threshold is 8000 / 4
+  gc().Enable();
+  for (int i = 0; i < 1500 / 64 * 64; ++i) {
+    Ref<Node> x = NewNode(-1);
+    Safepoint();
+  }
+  EXPECT_EQ(gc().GetStats().automatic_collections, 0u);  // 1500 < 2000
+  for (int i = 0; i < 1000; ++i) {
+    Ref<Node> x = NewNode(-1);
+    Safepoint();
+  }
+  EXPECT_EQ(gc().GetStats().automatic_collections, 1u);
+}
+
+TEST_F(CollectorTest, StatisticsCountAndTimeEveryPhase) {
+  for (int round = 0; round < 5; ++round) {
+    Ref<Node> x = NewNode(0, FinalizerNodeType()), y = NewNode(1);
+    Link2(x, y);
+    x.Reset();
+    y.Reset();
+    gc().Collect();
+  }
+  const Stats s = gc().GetStats();
+  EXPECT_EQ(s.collections, 5u);
+  EXPECT_EQ(s.automatic_collections, 0u);
+  EXPECT_EQ(s.collected, 10u);
+  EXPECT_EQ(s.finalizers_called, 5u);
+  for (Phase p : {Phase::kStop, Phase::kMerge, Phase::kCount, Phase::kMark, Phase::kScan,
+                  Phase::kWeakrefs, Phase::kRestart, Phase::kFinalize, Phase::kResurrect,
+                  Phase::kClear, Phase::kPause, Phase::kTotal}) {
+    const Distribution& d = s.of(p);
+    EXPECT_EQ(d.count, 5u) << PhaseName(p);
+    EXPECT_LE(d.median_ns, d.p99_ns) << PhaseName(p);
+    EXPECT_LE(d.p99_ns, d.max_ns) << PhaseName(p);
+    EXPECT_LE(d.max_ns, d.total_ns) << PhaseName(p);
+  }
+  EXPECT_LE(s.of(Phase::kPause).total_ns, s.of(Phase::kTotal).total_ns);
+}
+
+}  // namespace
+}  // namespace ftrt::gc::testing

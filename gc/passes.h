@@ -1,0 +1,82 @@
+// Internal: the steps of one collection (collector.h numbers them), each a
+// function over a Collection. collector.cc runs them in order, stops and
+// restarts the world between them and times them. Not an API.
+#ifndef FTRT_GC_PASSES_H_
+#define FTRT_GC_PASSES_H_
+
+#include <cstddef>
+#include <cstdint>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "alloc/allocator.h"
+#include "alloc/object_layout.h"
+#include "object/weakref.h"
+#include "runtime/runtime.h"
+
+namespace ftrt::gc::internal {
+
+// Reports an error a finalizer or tp_clear left in the error indicator.
+using ErrorSink = absl::FunctionRef<void(const absl::Status&, ObjectHeader*, const char*)>;
+
+struct Collection {
+  explicit Collection(alloc::Allocator& a) : allocator(a) {}
+  alloc::Allocator& allocator;
+
+  // Counted by the passes.
+  size_t candidates = 0;  // objects counted (tracked, mortal, alive)
+  size_t survivors = 0;   // of which reachable
+  // The unreachable objects, linked through ob_tid; each is merged and
+  // holds one reference owned by this list.
+  ObjectHeader* unreachable = nullptr;
+  size_t num_unreachable = 0;
+  // Surviving weak references whose referent was unreachable and that
+  // have a callback: linked through wr_next, one reference each (as
+  // object/'s ClearWeakRefsForDealloc returns them).
+  WeakRefObject* callbacks = nullptr;
+  size_t weakrefs_cleared = 0;
+  size_t finalizers_called = 0;
+  size_t errors = 0;
+  size_t resurrected = 0;
+};
+
+// --- world stopped ---
+
+// Step 2: gc_refs of every candidate: its true count, plus the uncounted
+// references on every thread's root stack, minus the references from
+// other candidates.
+void CountRefs(Runtime& runtime, Collection& c);
+// Step 3: marks (ALIVE) everything reachable from a candidate with
+// gc_refs > 0, with a work list threaded through ob_tid.
+void MarkReachable(Collection& c);
+// Step 3, end: restores ob_tid of the reachable; merges each unreachable
+// object with one extra reference (dropping deferred refcounting) and
+// links it into c.unreachable.
+void ScanHeap(Collection& c);
+// Step 4: clears weak references that are unreachable themselves or refer
+// to an unreachable object; collects the callbacks to run in c.callbacks.
+void ClearWeakRefs(Collection& c);
+
+// --- world running ---
+
+// Runs (and releases) c.callbacks.
+void RunWeakRefCallbacks(Collection& c);
+// Step 5: tp_finalize of every unreachable object not yet finalized.
+void FinalizeUnreachable(Collection& c, ErrorSink report);
+
+// --- world stopped (a second time, only if a finalizer ran) ---
+
+// Step 5, end: finds the unreachable objects referenced from outside the
+// unreachable set now, keeps them and everything they reach (dropping the
+// list's reference), and relinks the rest.
+void HandleResurrected(Collection& c);
+
+// --- world running ---
+
+// Step 6: tp_clear on each remaining unreachable object, then drops the
+// list's reference; reference counting frees the cycles.
+void ClearUnreachable(Collection& c, ErrorSink report);
+
+}  // namespace ftrt::gc::internal
+
+#endif  // FTRT_GC_PASSES_H_

@@ -1,0 +1,109 @@
+// Internal: the header fields the collector borrows as scratch space during
+// a stop, and how each is given back. Not an API.
+//
+// CPython 3.13t's free-threaded collector keeps all of its per-object state
+// in the object header (Python/gc_free_threading.c: gc_refs in ob_tid, the
+// worklists through ob_tid, the resurrection count in ob_ref_local), so its
+// memory does not grow with the heap; we do the same:
+//
+//   | field        | while                  | holds                          |
+//   |--------------|------------------------|--------------------------------|
+//   | ob_tid       | count, until marked    | gc_refs (signed)               |
+//   | ob_tid       | marked, until scanned  | mark work-list link            |
+//   | ob_tid       | unreachable (merged)   | unreachable-list link          |
+//   | ob_ref_local | resurrection check     | gc_refs among the unreachable  |
+//   | ob_gc_bits   | UNREACHABLE            | candidate, not (yet) reachable |
+//   | ob_gc_bits   | ALIVE                  | candidate found reachable      |
+//
+// Restoring ob_tid: a merged object (state MERGED) has ob_tid 0 (refcount.h:
+// a merge unowns it first); any other has the id in alloc/'s ownership
+// record (Allocator::OwnerOf), because thread exit merges every object a
+// thread still owns before its record becomes 0. So the value given back
+// is exactly the value taken. ob_ref_local of a merged object is ignored
+// by every reader; the collector leaves 0 there.
+//
+// Only the collecting thread touches these fields while the world is
+// stopped; the accesses go through relaxed std::atomic_ref (plain moves on
+// x86-64) because other threads read the same fields the same way once the
+// world runs again, ordered by the stop's handshake. While the world runs,
+// UNREACHABLE is cleared with an atomic read-modify-write (TrackObject and
+// UntrackObject update the same byte concurrently).
+#ifndef FTRT_GC_SCRATCH_H_
+#define FTRT_GC_SCRATCH_H_
+
+#include <atomic>
+#include <cstdint>
+
+#include "alloc/allocator.h"
+#include "alloc/object_layout.h"
+#include "object/dealloc.h"
+#include "object/refcount.h"
+
+namespace ftrt::gc::internal {
+
+using ftrt::internal::GcBitsRef;
+using ftrt::internal::LocalRef;
+using ftrt::internal::SharedRef;
+using ftrt::internal::TidRef;
+
+inline constexpr uint8_t kUnreachable = FTRT_GC_BIT_UNREACHABLE;
+inline constexpr uint8_t kAlive = FTRT_GC_BIT_ALIVE;
+inline constexpr uint8_t kTracked = FTRT_GC_BIT_TRACKED;
+inline constexpr uint8_t kFrozen = FTRT_GC_BIT_FROZEN;
+inline constexpr uint8_t kFinalized = FTRT_GC_BIT_FINALIZED;
+inline constexpr uint8_t kDeferred = FTRT_GC_BIT_DEFERRED;
+
+FTRT_ALWAYS_INLINE uint8_t Bits(ObjectHeader* op) {
+  return GcBitsRef(op).load(std::memory_order_relaxed);
+}
+// During a stop only (no concurrent writer of the byte).
+FTRT_ALWAYS_INLINE void SetBitsStopped(ObjectHeader* op, uint8_t bits) {
+  GcBitsRef(op).store(bits, std::memory_order_relaxed);
+}
+
+FTRT_ALWAYS_INLINE intptr_t GcRefs(ObjectHeader* op) {
+  return static_cast<intptr_t>(TidRef(op).load(std::memory_order_relaxed));
+}
+FTRT_ALWAYS_INLINE void SetGcRefs(ObjectHeader* op, intptr_t refs) {
+  TidRef(op).store(static_cast<uintptr_t>(refs), std::memory_order_relaxed);
+}
+FTRT_ALWAYS_INLINE void AddGcRefs(ObjectHeader* op, intptr_t d) {
+  SetGcRefs(op, GcRefs(op) + d);
+}
+
+// A singly linked list threaded through ob_tid.
+FTRT_ALWAYS_INLINE ObjectHeader* Link(ObjectHeader* op) {
+  return reinterpret_cast<ObjectHeader*>(TidRef(op).load(std::memory_order_relaxed));
+}
+FTRT_ALWAYS_INLINE void SetLink(ObjectHeader* op, ObjectHeader* next) {
+  TidRef(op).store(reinterpret_cast<uintptr_t>(next), std::memory_order_relaxed);
+}
+
+FTRT_ALWAYS_INLINE bool IsMerged(ObjectHeader* op) {
+  return (SharedRef(op).load(std::memory_order_relaxed) & kRefStateMask) == kRefMerged;
+}
+
+// What ob_tid held before the collector borrowed it (see the top).
+FTRT_ALWAYS_INLINE uintptr_t OriginalTid(const alloc::Allocator& a, ObjectHeader* op) {
+  return IsMerged(op) ? 0 : a.OwnerOf(op);
+}
+
+// A candidate: an object the collector may count, mark and collect.
+// Tracked, mortal, not frozen, and not already DEAD or in deallocation
+// (waiting in a trashcan or an after-stop list, whose link is its ob_tid).
+FTRT_ALWAYS_INLINE bool IsCandidate(ObjectHeader* op, uint8_t bits) {
+  if ((bits & (kTracked | kFrozen)) != kTracked) return false;
+  if (IsImmortal(op)) return false;
+  return !IsDeadOrDeallocating(op);
+}
+
+// The true count of a candidate, without the deferred bias.
+FTRT_ALWAYS_INLINE intptr_t TrueRefcount(ObjectHeader* op, uint8_t bits) {
+  intptr_t n = Refcount(op);
+  if (bits & kDeferred) n -= kDeferredBias;
+  return n;
+}
+
+}  // namespace ftrt::gc::internal
+
+#endif  // FTRT_GC_SCRATCH_H_
