@@ -70,7 +70,7 @@ size_t Allocator::BlockSizeFor(size_t size) {
   size = std::max(size, internal::kMinObjectSize);
   if constexpr (kSystemAlloc) return size + sizeof(SanPrefix);
   if (size <= internal::kMaxSmallSize) return internal::ClassBlockSize(internal::SizeClass(size));
-  return ((internal::kPageHeaderSize + size + 4095) & ~size_t{4095}) - internal::kPageHeaderSize;
+  return (size + 15) & ~size_t{15};
 }
 
 ThreadHeap* Allocator::CreateThreadHeap(uintptr_t owner_tid) {
@@ -410,12 +410,15 @@ inline void CollectThreadFree(Page* p) {
   p->used -= n;
 }
 
-// Carves the next blocks of the page into its free list.
+// Carves the next blocks of the page into its free list (skipping those
+// under the page record).
 inline void Carve(Page* p) {
   uint32_t per_step = std::max<uint32_t>(1, internal::kCarveBytes / p->block_size);
-  uint32_t n = std::min(p->capacity - p->reserved, per_step);
+  uint32_t end = std::min(p->capacity, p->reserved + per_step);
+  if (p->reserved < p->skip_hi && end > p->skip_lo) end = std::min(p->capacity, end + (p->skip_hi - p->skip_lo));
   FreeBlock* next = p->free;
-  for (uint32_t i = p->reserved + n; i-- > p->reserved;) {
+  for (uint32_t i = end; i-- > p->reserved;) {
+    if (p->Skipped(i)) continue;
     ObjectHeader* h = p->block(i);
     std::atomic_ref<uint16_t>(h->ob_flags).store(FTRT_OBJ_FLAG_FREED, std::memory_order_relaxed);
     auto* b = reinterpret_cast<FreeBlock*>(h);
@@ -423,7 +426,7 @@ inline void Carve(Page* p) {
     next = b;
   }
   p->free = next;
-  p->reserved += n;
+  p->reserved = end;
 }
 
 inline bool HasRoom(const Page* p) { return p->free != nullptr || p->reserved < p->capacity; }
@@ -534,14 +537,18 @@ Page* Allocator::NewSmallPage(ThreadHeap* heap, size_t cls, bool gc) {
         carve_next_ = 0;
         os_bytes_.fetch_add(internal::kChunkSize, std::memory_order_relaxed);
       }
-      p = reinterpret_cast<Page*>(carve_chunk_ + carve_next_ * internal::kPageSize);
+      p = internal::PageOf(carve_chunk_ + carve_next_ * internal::kPageSize);
       carve_next_++;
       new (p) Page();
     }
   }
   size_t bs = internal::ClassBlockSize(cls);
   p->block_size = static_cast<uint32_t>(bs);
-  p->capacity = static_cast<uint32_t>((internal::kPageSize - internal::kPageHeaderSize) / bs);
+  p->capacity = static_cast<uint32_t>(internal::kPageSize / bs);
+  p->first_block = reinterpret_cast<uint8_t*>(internal::PageBase(p));
+  size_t record = reinterpret_cast<uint8_t*>(p) - p->first_block;
+  p->skip_lo = static_cast<uint32_t>(record / bs);
+  p->skip_hi = static_cast<uint32_t>((record + internal::kPageHeaderSize + bs - 1) / bs);
   p->kind = PageKind::kSmall;
   p->gc = gc ? 1 : 0;
   p->size_class = static_cast<uint8_t>(cls);
@@ -578,12 +585,17 @@ void* Allocator::AllocJumbo(ThreadHeap* heap, size_t size, bool gc) {
     }
     if (retire != nullptr) RetirePages(retire);
   }
-  size_t span = internal::kPageHeaderSize + BlockSizeFor(size);
+  // Room for the record at any colour, the record, then the object.
+  size_t block = BlockSizeFor(size);
+  size_t span = internal::kRecordColours * internal::kRecordColourStride +
+                internal::kPageHeaderSize + block;
   if (span > UINT32_MAX) return nullptr;
   void* base = mi_zalloc_aligned(span, internal::kPageSize);
   if (base == nullptr) return nullptr;
-  Page* p = new (base) Page();
-  p->block_size = static_cast<uint32_t>(span - internal::kPageHeaderSize);
+  Page* p = new (internal::PageOf(base)) Page();
+  p->block_size = static_cast<uint32_t>(block);
+  p->first_block = reinterpret_cast<uint8_t*>(p) + internal::kPageHeaderSize;
+  p->skip_lo = p->skip_hi = 0;
   p->capacity = 1;
   p->kind = PageKind::kJumbo;
   p->gc = gc ? 1 : 0;
@@ -601,14 +613,14 @@ void* Allocator::AllocJumbo(ThreadHeap* heap, size_t size, bool gc) {
   heap->Bump(heap->allocs_, 1);
   heap->Bump(heap->alloc_bytes_, p->block_size);
   // The memory is zeroed already: initialise the header only.
-  InitHeader(p->blocks(), heap->owner_tid_.load(std::memory_order_relaxed), gc,
+  InitHeader(p->first_block, heap->owner_tid_.load(std::memory_order_relaxed), gc,
              sizeof(ObjectHeader));
-  return p->blocks();
+  return p->first_block;
 }
 
 void Allocator::FreeJumboMemory(Page* page) {
   os_bytes_.fetch_sub(page->jumbo_span, std::memory_order_relaxed);
-  mi_free(page);
+  mi_free(reinterpret_cast<void*>(internal::PageBase(page)));
 }
 
 void Allocator::RetirePages(Page* list) {
@@ -795,6 +807,7 @@ void Allocator::VisitPage(Page* page, bool tracked_only,
                           absl::FunctionRef<void(ObjectHeader*)> fn) {
   uint32_t n = page->reserved;
   for (uint32_t i = 0; i < n; i++) {
+    if (page->Skipped(i)) continue;
     ObjectHeader* h = page->block(i);
     if (IsFreed(h)) continue;
     if (tracked_only && !IsTracked(h)) continue;

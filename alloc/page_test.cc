@@ -1,6 +1,10 @@
 // Tests for alloc/page.h: size classes and page geometry.
 #include "alloc/page.h"
 
+#include <cstddef>
+#include <cstdint>
+#include <set>
+
 #include "gtest/gtest.h"
 
 namespace ftrt::alloc::internal {
@@ -30,18 +34,38 @@ TEST(PageTest, EverySizeFitsItsClassAndClassesAreTight) {
   }
 }
 
-TEST(PageTest, PageOfMasksToThePageRecord) {
-  alignas(kPageSize) static unsigned char page[kPageSize];
-  EXPECT_EQ(PageOf(page + kPageHeaderSize), reinterpret_cast<Page*>(page));
-  EXPECT_EQ(PageOf(page + kPageSize - 1), reinterpret_cast<Page*>(page));
+TEST(PageTest, RemoteAndOwnerFieldsAreOnSeparateLines) {
+  EXPECT_EQ(offsetof(Page, thread_free), 64u);
+  EXPECT_EQ(offsetof(Page, free), 128u);
+  EXPECT_LE(sizeof(Page), kPageHeaderSize);
+  EXPECT_EQ(kPageHeaderSize % 16, 0u);
+}
+
+TEST(PageTest, PageOfFindsTheColouredRecord) {
+  alignas(kPageSize) static unsigned char pages[kRecordColours + 1][kPageSize];
+  std::set<uintptr_t> offsets;
+  for (auto& page : pages) {
+    uintptr_t base = reinterpret_cast<uintptr_t>(page);
+    Page* rec = PageOf(page);
+    EXPECT_EQ(PageOf(page + kPageSize - 1), rec);
+    EXPECT_EQ(PageOf(page + 12345), rec);
+    uintptr_t off = reinterpret_cast<uintptr_t>(rec) - base;
+    EXPECT_EQ(off % kRecordColourStride, 0u);
+    EXPECT_LT(off + kPageHeaderSize, 4096u);
+    offsets.insert(off);
+  }
+  // Consecutive pages get every colour: their records do not share cache sets.
+  EXPECT_EQ(offsets.size(), kRecordColours);
 }
 
 TEST(PageTest, EmptyObjectsCostLittleMetadata) {
-  // 32-byte blocks: the 128-byte record costs 4 blocks of 2048.
-  size_t capacity = (kPageSize - kPageHeaderSize) / ClassBlockSize(0);
-  EXPECT_EQ(capacity, 2044u);
-  double bytes_per_object = static_cast<double>(kPageSize) / static_cast<double>(capacity);
-  EXPECT_LT(bytes_per_object, 32.1);
+  // 32-byte blocks: the 192-byte record (at a 256-byte multiple) costs 6 of
+  // the 2048 blocks.
+  size_t record = 3 * kRecordColourStride;
+  size_t lo = record / 32, hi = (record + kPageHeaderSize + 31) / 32;
+  size_t usable = kPageSize / 32 - (hi - lo);
+  EXPECT_EQ(usable, 2042u);
+  EXPECT_LT(static_cast<double>(kPageSize) / static_cast<double>(usable), 32.1);
 }
 
 }  // namespace
