@@ -83,6 +83,10 @@ void CheckIncrefSlow(ObjectHeader* op) {
   const uint16_t flags = FlagsRef(op).load(std::memory_order_relaxed);
   if (flags & FTRT_OBJ_FLAG_FREED) ReportRefcountError(op, "incref of a freed object");
   const uint32_t local = LocalRef(op).load(std::memory_order_relaxed);
+  if (local >= kImmortalLocal - 1 && IsOwnedByCurrentThread(op)) {
+    // The owner's path has no immortal check (refcount.h).
+    ReportRefcountError(op, "local count overflow, or an immortal object with an owner");
+  }
   if (local == kImmortalLocal) return;
   if (flags & (kObjFlagDeallocating | kObjFlagTrashcan)) {
     ReportRefcountError(op, "incref of an object being freed");

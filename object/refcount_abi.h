@@ -2,8 +2,9 @@
  *
  * C extensions compiled against Python.h inline Py_INCREF and Py_DECREF into
  * their own code, as they do against CPython 3.13t, so those must do exactly
- * what object/refcount.h does, on the same header fields: the immortal check,
- * the owner check (ob_tid against the TLS base, one instruction) and the
+ * what object/refcount.h does, on the same header fields: the owner check
+ * (ob_tid against the TLS base, one instruction), then, for other threads
+ * only, the immortal check (an immortal object is never owned), and the
  * count update, calling the exported slow paths below for everything else.
  * This header is that C twin. It compiles as C11 and as C++; atomics are
  * the GCC/Clang __atomic builtins (what C11 <stdatomic.h> lowers to and what
@@ -60,29 +61,27 @@ static inline void ftrt_Incref(struct _object* op) {
 #ifdef FTRT_DEBUG_CHECKS
   ftrt_CheckIncref(op);
 #endif
-  uint32_t local = __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED);
-  uint32_t new_local = local + 1;
-  if (new_local == 0) return; /* immortal */
-  if (__builtin_expect(ftrt_IsOwnedByCurrentThread(op), 1)) {
-    __atomic_store_n(&op->ob_ref_local, new_local, __ATOMIC_RELAXED);
-  } else {
-    __atomic_fetch_add(&op->ob_ref_shared, (intptr_t)1 << FTRT_REF_SHARED_SHIFT,
-                       __ATOMIC_RELAXED);
+  if (__builtin_expect(ftrt_IsOwnedByCurrentThread(op), 1)) { /* never immortal */
+    uint32_t local = __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED);
+    __atomic_store_n(&op->ob_ref_local, local + 1, __ATOMIC_RELAXED);
+    return;
   }
+  if (ftrt_IsImmortal(op)) return;
+  __atomic_fetch_add(&op->ob_ref_shared, (intptr_t)1 << FTRT_REF_SHARED_SHIFT,
+                     __ATOMIC_RELAXED);
 }
 
 static inline void ftrt_Decref(struct _object* op) {
 #ifdef FTRT_DEBUG_CHECKS
   ftrt_CheckDecref(op);
 #endif
-  uint32_t local = __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED);
-  if (local == FTRT_IMMORTAL_REFCNT_LOCAL) return;
   if (__builtin_expect(ftrt_IsOwnedByCurrentThread(op), 1)) {
-    local--;
+    uint32_t local = __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) - 1;
     __atomic_store_n(&op->ob_ref_local, local, __ATOMIC_RELAXED);
     if (__builtin_expect(local == 0, 0)) ftrt_MergeZeroLocalRefcount(op);
     return;
   }
+  if (ftrt_IsImmortal(op)) return;
   {
     intptr_t shared = __atomic_load_n(&op->ob_ref_shared, __ATOMIC_RELAXED);
     intptr_t desired = shared - ((intptr_t)1 << FTRT_REF_SHARED_SHIFT);
@@ -96,13 +95,12 @@ static inline void ftrt_Decref(struct _object* op) {
 }
 
 static inline int ftrt_TryIncref(struct _object* op) {
-  uint32_t local = __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED);
-  uint32_t new_local = local + 1;
-  if (new_local == 0) return 1;
   if (ftrt_IsOwnedByCurrentThread(op)) {
-    __atomic_store_n(&op->ob_ref_local, new_local, __ATOMIC_RELAXED);
+    uint32_t local = __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED);
+    __atomic_store_n(&op->ob_ref_local, local + 1, __ATOMIC_RELAXED);
     return 1;
   }
+  if (ftrt_IsImmortal(op)) return 1;
   return ftrt_TryIncrefShared(op);
 }
 

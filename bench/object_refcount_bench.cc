@@ -1,0 +1,385 @@
+// object/'s reference counting against its baselines, in one binary.
+//
+//  * Owner increment+decrement (the biased fast path) vs a plain non-atomic
+//    counter, a std::atomic fetch_add/fetch_sub pair and a std::shared_ptr
+//    copy, each with a compiler barrier between operations. Targets: at
+//    most 1.0x the plain counter, at least 2x faster than the atomic pair.
+//  * Non-owner increment+decrement vs the atomic pair: at most 1.1x.
+//  * 2 and 4 threads reading one shared object through shared-count
+//    references, deferred StackRefs, an immortal object and shared_ptr
+//    copies, vs a thread-private loop (the same StackRef code on each
+//    thread's own deferred object, so only the sharing differs). Target:
+//    deferred and immortal per-thread throughput at 2 threads >= 0.9x the
+//    private loop's.
+//  * Instructions per owner increment+decrement under callgrind (machine
+//    independent): the binary runs itself under valgrind if it is
+//    installed (FTRT_BENCH_NO_CALLGRIND=1 skips it).
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "bench/bench_util.h"
+#include "benchmark/benchmark.h"
+#include "object/object.h"
+#include "object/ref.h"
+#include "object/refcount.h"
+#include "object/stack_ref.h"
+#include "object/thread_objects.h"
+#include "runtime/runtime.h"
+
+namespace ftrt {
+namespace {
+
+struct Payload {
+  ObjectHeader ob_base;
+  int64_t value;
+};
+
+constinit PyTypeObject g_payload_type = StaticTypeInit("bench.Payload", sizeof(Payload));
+
+std::shared_ptr<Runtime> g_runtime;
+ObjectHeader* g_unowned = nullptr;   // merged, owned by nobody: shared count
+ObjectHeader* g_deferred = nullptr;  // deferred, read through StackRefs
+Payload g_immortal = {PyObject_HEAD_INIT(&g_payload_type) 42};
+std::shared_ptr<Payload> g_shared_ptr;
+
+inline void Barrier() { benchmark::ClobberMemory(); }
+
+ObjectHeader* NewPayload(int64_t v) {
+  Ref<Payload> p = NewObject<Payload>(&g_payload_type);
+  if (!p) std::abort();
+  p->value = v;
+  return AsHeader(p.Release());
+}
+
+// --- single thread: the fast paths --------------------------------------------
+
+void BM_OwnerIncDec(benchmark::State& state) {
+  ObjectHeader* h = NewPayload(1);
+  for (auto _ : state) {
+    Incref(h);
+    Barrier();
+    Decref(h);
+    Barrier();
+  }
+  Decref(h);
+}
+BENCHMARK(BM_OwnerIncDec);
+
+void BM_ImmortalIncDec(benchmark::State& state) {
+  ObjectHeader* h = AsHeader(&g_immortal);
+  for (auto _ : state) {
+    Incref(h);
+    Barrier();
+    Decref(h);
+    Barrier();
+  }
+}
+BENCHMARK(BM_ImmortalIncDec);
+
+// The plain counter lives where a reference count lives: in a heap
+// object (here the body of a Payload, an object from the same allocator),
+// and the barrier forces a load, an add and a store per operation, as a
+// refcount update has. (A counter on the stack is also reported: x86 cores
+// with memory renaming forward stack-relative stores at no latency, which
+// no heap-resident count gets.)
+void BM_PlainCounterIncDec(benchmark::State& state) {
+  ObjectHeader* h = NewPayload(1);
+  int64_t* count = &reinterpret_cast<Payload*>(h)->value;
+  benchmark::DoNotOptimize(count);
+  for (auto _ : state) {
+    ++*count;
+    Barrier();
+    --*count;
+    Barrier();
+  }
+  Decref(h);
+}
+BENCHMARK(BM_PlainCounterIncDec);
+
+void BM_StackCounterIncDec(benchmark::State& state) {
+  struct alignas(64) {
+    uint32_t count = 1;
+  } c;
+  benchmark::DoNotOptimize(&c);
+  for (auto _ : state) {
+    ++c.count;
+    Barrier();
+    --c.count;
+    Barrier();
+  }
+  benchmark::DoNotOptimize(c.count);
+}
+BENCHMARK(BM_StackCounterIncDec);
+
+// CPython's reference loop used a volatile counter (report only).
+void BM_VolatileCounterIncDec(benchmark::State& state) {
+  ObjectHeader* h = NewPayload(1);
+  volatile int64_t* count = &reinterpret_cast<Payload*>(h)->value;
+  for (auto _ : state) {
+    *count = *count + 1;
+    Barrier();
+    *count = *count - 1;
+    Barrier();
+  }
+  Decref(h);
+}
+BENCHMARK(BM_VolatileCounterIncDec);
+
+void BM_AtomicIncDec(benchmark::State& state) {
+  alignas(64) std::atomic<intptr_t> count{1};
+  for (auto _ : state) {
+    count.fetch_add(1, std::memory_order_relaxed);
+    Barrier();
+    count.fetch_sub(1, std::memory_order_release);
+    Barrier();
+  }
+  benchmark::DoNotOptimize(count);
+}
+BENCHMARK(BM_AtomicIncDec);
+
+void BM_SharedPtrCopy(benchmark::State& state) {
+  auto p = std::make_shared<Payload>();
+  for (auto _ : state) {
+    std::shared_ptr<Payload> q = p;
+    Barrier();
+  }
+}
+BENCHMARK(BM_SharedPtrCopy);
+
+// Another thread owns nothing here: the object is merged and unowned, so
+// every operation is on the shared word (fetch_add, then load + CAS).
+void BM_NonOwnerIncDec(benchmark::State& state) {
+  ObjectHeader* h = g_unowned;
+  for (auto _ : state) {
+    Incref(h);
+    Barrier();
+    Decref(h);
+    Barrier();
+  }
+}
+BENCHMARK(BM_NonOwnerIncDec);
+
+// --- threads reading one shared object -------------------------------------------
+
+// The baseline: each thread reads its own deferred object through a
+// StackRef (thread-private memory only).
+void BM_PrivateLoop(benchmark::State& state) {
+  AttachGuard g(*g_runtime);
+  ObjectHeader* mine = NewPayload(state.thread_index());
+  SetDeferredRefcount(mine);
+  for (auto _ : state) {
+    StackRef s(mine);
+    benchmark::DoNotOptimize(reinterpret_cast<Payload*>(s.get())->value);
+    Barrier();
+  }
+  state.SetItemsProcessed(state.iterations());
+  // Left for the allocator's teardown (a deferred object needs a
+  // collection; the benchmark does not stop the world).
+}
+
+void BM_DeferredStackRef(benchmark::State& state) {
+  AttachGuard g(*g_runtime);
+  for (auto _ : state) {
+    StackRef s(g_deferred);
+    benchmark::DoNotOptimize(reinterpret_cast<Payload*>(s.get())->value);
+    Barrier();
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+void BM_ImmortalRead(benchmark::State& state) {
+  AttachGuard g(*g_runtime);
+  ObjectHeader* h = AsHeader(&g_immortal);
+  for (auto _ : state) {
+    Incref(h);
+    benchmark::DoNotOptimize(reinterpret_cast<Payload*>(h)->value);
+    Barrier();
+    Decref(h);
+    Barrier();
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+void BM_SharedCountRead(benchmark::State& state) {
+  AttachGuard g(*g_runtime);
+  ObjectHeader* h = g_unowned;
+  for (auto _ : state) {
+    Incref(h);
+    benchmark::DoNotOptimize(reinterpret_cast<Payload*>(h)->value);
+    Barrier();
+    Decref(h);
+    Barrier();
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+void BM_SharedPtrRead(benchmark::State& state) {
+  for (auto _ : state) {
+    std::shared_ptr<Payload> q = g_shared_ptr;
+    benchmark::DoNotOptimize(q->value);
+    Barrier();
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+BENCHMARK(BM_PrivateLoop)->Threads(1)->Threads(2)->Threads(4)->UseRealTime();
+BENCHMARK(BM_DeferredStackRef)->Threads(1)->Threads(2)->Threads(4)->UseRealTime();
+BENCHMARK(BM_ImmortalRead)->Threads(1)->Threads(2)->Threads(4)->UseRealTime();
+BENCHMARK(BM_SharedCountRead)->Threads(1)->Threads(2)->Threads(4)->UseRealTime();
+BENCHMARK(BM_SharedPtrRead)->Threads(1)->Threads(2)->Threads(4)->UseRealTime();
+
+// --- callgrind ------------------------------------------------------------------------
+
+extern "C" FTRT_NOINLINE void ftrt_bench_owner_pairs(ObjectHeader* h, long n) {
+  for (long i = 0; i < n; ++i) {
+    Incref(h);
+    Barrier();
+    Decref(h);
+    Barrier();
+  }
+}
+
+extern "C" FTRT_NOINLINE void ftrt_bench_plain_pairs(int64_t* c, long n) {
+  benchmark::DoNotOptimize(c);
+  for (long i = 0; i < n; ++i) {
+    ++*c;
+    Barrier();
+    --*c;
+    Barrier();
+  }
+}
+
+extern "C" FTRT_NOINLINE void ftrt_bench_empty_loop(long n) {
+  for (long i = 0; i < n; ++i) {
+    Barrier();
+    Barrier();
+  }
+}
+
+constexpr long kCallgrindPairs = 1'000'000;
+
+// In the child under valgrind: run one loop.
+int CallgrindChild(const char* which) {
+  if (std::strcmp(which, "owner") == 0) {
+    ObjectHeader* h = NewPayload(0);
+    ftrt_bench_owner_pairs(h, kCallgrindPairs);
+    Decref(h);
+  } else if (std::strcmp(which, "plain") == 0) {
+    ObjectHeader* h = NewPayload(0);
+    ftrt_bench_plain_pairs(&reinterpret_cast<Payload*>(h)->value, kCallgrindPairs);
+    Decref(h);
+  } else {
+    ftrt_bench_empty_loop(kCallgrindPairs);
+  }
+  return 0;
+}
+
+// Instructions counted by callgrind inside `fn` in the child `which`, or
+// -1 if valgrind is not there.
+double CallgrindInstructions(const char* fn, const char* which) {
+  char self[4096];
+  const ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
+  if (len <= 0) return -1;
+  self[len] = 0;
+  std::string cmd = std::string("valgrind --tool=callgrind --callgrind-out-file=/dev/null ") +
+                    "--toggle-collect=" + fn + " '" + self + "' --callgrind_child=" + which +
+                    " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  if (p == nullptr) return -1;
+  char line[512];
+  double ir = -1;
+  while (std::fgets(line, sizeof line, p) != nullptr) {
+    const char* c = std::strstr(line, "Collected :");
+    if (c != nullptr) ir = std::strtod(c + std::strlen("Collected :"), nullptr);
+  }
+  pclose(p);
+  return ir;
+}
+
+void ReportCallgrind() {
+  if (std::getenv("FTRT_BENCH_NO_CALLGRIND") != nullptr) return;
+  if (std::system("valgrind --version >/dev/null 2>&1") != 0) {
+    std::printf("valgrind not found: no instruction counts\n");
+    return;
+  }
+  const double owner = CallgrindInstructions("ftrt_bench_owner_pairs", "owner");
+  const double plain = CallgrindInstructions("ftrt_bench_plain_pairs", "plain");
+  const double empty = CallgrindInstructions("ftrt_bench_empty_loop", "empty");
+  if (owner < 0 || plain < 0 || empty < 0) return;
+  const double n = static_cast<double>(kCallgrindPairs);
+  bench::ReportFigure("callgrind: instructions per owner incref+decref (loop incl.)",
+                      owner / n, "instr");
+  bench::ReportFigure("callgrind: the same, loop overhead subtracted", (owner - empty) / n,
+                      "instr");
+  bench::ReportFigure("callgrind: plain counter ++/-- pair, loop overhead subtracted",
+                      (plain - empty) / n, "instr");
+}
+
+}  // namespace
+}  // namespace ftrt
+
+int main(int argc, char** argv) {
+  using ftrt::bench::kCpuTime;
+  using ftrt::bench::kThroughput;
+  ftrt::g_runtime = ftrt::Runtime::Init();
+  ftrt::InstallObjects(*ftrt::g_runtime);
+  ftrt::g_runtime->Attach();
+  if (argc >= 2 && std::strncmp(argv[1], "--callgrind_child=", 18) == 0) {
+    return ftrt::CallgrindChild(argv[1] + 18);
+  }
+  // An object no thread owns: made by a thread that has exited (its exit
+  // merged it), one reference kept.
+  std::thread maker = ftrt::g_runtime->StartThread([] { ftrt::g_unowned = ftrt::NewPayload(7); })
+                          .value();
+  {
+    ftrt::DetachGuard d;
+    maker.join();
+  }
+  ftrt::g_deferred = ftrt::NewPayload(9);
+  ftrt::SetDeferredRefcount(ftrt::g_deferred);
+  ftrt::g_shared_ptr = std::make_shared<ftrt::Payload>();
+  ftrt::ReportCallgrind();
+
+  std::vector<ftrt::bench::Ratio> ratios = {
+      // CPU time: other work on a 2-core machine preempts a single-thread
+      // loop's wall clock, not its CPU time.
+      {"BM_OwnerIncDec", "BM_PlainCounterIncDec", kCpuTime, "<=", 1.0},
+      {"BM_OwnerIncDec", "BM_AtomicIncDec", kCpuTime, "<=", 0.5},
+      {"BM_OwnerIncDec", "BM_SharedPtrCopy", kCpuTime, "", 0},
+      {"BM_OwnerIncDec", "BM_VolatileCounterIncDec", kCpuTime, "", 0},
+      {"BM_OwnerIncDec", "BM_StackCounterIncDec", kCpuTime, "", 0},
+      {"BM_ImmortalIncDec", "BM_PlainCounterIncDec", kCpuTime, "", 0},
+      {"BM_NonOwnerIncDec", "BM_AtomicIncDec", kCpuTime, "<=", 1.1},
+  };
+  for (const char* t : {"2", "4"}) {
+    const std::string base = std::string("BM_PrivateLoop/real_time/threads:") + t;
+    const bool gated = std::strcmp(t, "2") == 0;
+    for (const char* subject : {"BM_DeferredStackRef", "BM_ImmortalRead"}) {
+      ratios.push_back({std::string(subject) + "/real_time/threads:" + t, base, kThroughput,
+                        gated ? ">=" : "", gated ? 0.9 : 0});
+    }
+    for (const char* subject : {"BM_SharedCountRead", "BM_SharedPtrRead"}) {
+      ratios.push_back(
+          {std::string(subject) + "/real_time/threads:" + t, base, kThroughput, "", 0});
+    }
+  }
+  // Scaling of each from 1 to 2 threads (items/s; 2.0 is perfect on 2 cores).
+  for (const char* subject : {"BM_PrivateLoop", "BM_DeferredStackRef", "BM_ImmortalRead",
+                              "BM_SharedCountRead", "BM_SharedPtrRead"}) {
+    ratios.push_back({std::string(subject) + "/real_time/threads:2",
+                      std::string(subject) + "/real_time/threads:1", kThroughput, "", 0});
+  }
+  const int rc = ftrt::bench::RunWithRatios(argc, argv, ratios);
+  ftrt::Decref(ftrt::g_unowned);
+  ftrt::g_runtime->Detach();
+  ftrt::g_runtime->ReleaseCurrentThread();
+  ftrt::g_runtime.reset();
+  return rc;
+}
