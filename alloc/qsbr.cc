@@ -262,6 +262,15 @@ void Qsbr::OverLimitSlow(QsbrThread* t) {
   if (oldest != 0 && GoalReached(oldest)) {
     t->pending.FreeReady(rd_seq_.load(std::memory_order_acquire));
   }
+  if (t->pending.bytes() > kHardLimitBytes) {
+    // Wait for the others; this thread's own entries are safe to free up
+    // to its last quiescent state (0 = detached: it holds nothing back).
+    uint64_t own = t->seq.load(std::memory_order_relaxed);
+    Synchronize(t);
+    uint64_t others = ScanMin(t);
+    uint64_t limit = own != 0 && static_cast<int64_t>(own - others) < 0 ? own : others;
+    t->pending.FreeReady(limit);
+  }
   // What is left waits for a thread still between quiescent states; this
   // thread's next Quiescent polls again.
   t->poll_requested = t->pending.bytes() > kDelayedLimitBytes;

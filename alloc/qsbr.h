@@ -27,11 +27,16 @@
 // unpublished before the Advance that gives it its goal.
 //
 // Bounded memory. CPython once held 6.7 GB in delayed frees because nothing
-// forced progress (gh-117435 and its follow-ups). Here, once a thread holds
-// more than kDelayedLimitBytes (1 MiB, block bytes plus queue overhead)
-// FreeDelayed advances and polls at once; what is still not reclaimable is
-// then only what was unpublished since the slowest attached thread's last
-// quiescent state, and the next Quiescent() of this thread polls again.
+// forced progress. Here, once a thread holds more than kDelayedLimitBytes
+// (1 MiB, block bytes plus queue overhead) FreeDelayed advances and polls
+// at once; what is still not reclaimable is then only what was unpublished
+// since the slowest attached thread's last quiescent state, and the next
+// Quiescent() of this thread polls again. A reader that is descheduled for
+// long could still let that grow, so past kHardLimitBytes (8 MiB)
+// FreeDelayed waits for a grace period of the other attached threads (as
+// the fallback below) and frees what its own thread queued before its last
+// quiescent state: a thread never holds more than 8 MiB plus what it queued
+// since its own last quiescent state.
 //
 // Never fails. FreeDelayed has no error channel, so if its queue cannot
 // grow (out of memory, or fault injection) it falls back to a synchronous
@@ -167,6 +172,10 @@ class Qsbr {
  public:
   // Frees queued past kDelayedLimitBytes per thread: advance and poll at once.
   static constexpr size_t kDelayedLimitBytes = size_t{1} << 20;
+  // Past this, FreeDelayed waits for the other attached threads (a
+  // synchronous grace period) and frees what its own thread queued before
+  // its last quiescent state: the hard bound on what one thread holds.
+  static constexpr size_t kHardLimitBytes = 8 * kDelayedLimitBytes;
   // FreeDelayed advances the write sequence once per this many entries.
   static constexpr uint32_t kAdvanceBatch = 16;
 

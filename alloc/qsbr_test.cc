@@ -4,6 +4,7 @@
 #include "alloc/qsbr.h"
 
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <random>
@@ -155,6 +156,44 @@ TEST(QsbrTest, FreeDelayedIsBounded) {
   EXPECT_GT(g_freed.load() - freed_before, n / 2);
   q.Poll(w);
   EXPECT_EQ(q.PendingCount(), 0u);
+  q.Unregister(w);
+}
+
+// A slow reader (a quiescent state every 20 ms) cannot make a fast
+// writer hold more than the hard limit: past it the writer waits for it.
+TEST(QsbrTest, HardLimitWaitsForSlowReaders) {
+  Qsbr q;
+  std::atomic<bool> stop{false};
+  std::atomic<bool> ready{false};
+  std::thread reader([&] {
+    QsbrThread* t = q.Register();
+    q.Attach(t);
+    ready.store(true, std::memory_order_release);
+    while (!stop.load(std::memory_order_acquire)) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      Qsbr::Quiescent(t);
+    }
+    q.Unregister(t);
+  });
+  while (!ready.load(std::memory_order_acquire)) std::this_thread::yield();
+  QsbrThread* w = q.Register();
+  q.Attach(w);
+  constexpr size_t kBlock = 64 << 10;
+  size_t peak = 0;
+  const int n = static_cast<int>(Scaled(600, 300));  // 19-38 MiB in all
+  for (int i = 0; i < n; i++) {
+    void* p = std::malloc(kBlock);
+    std::memset(p, i, kBlock);
+    q.FreeDelayed(w, p, kBlock, CountingFree);
+    peak = std::max(peak, w->pending.bytes());
+    Qsbr::Quiescent(w);
+  }
+  EXPECT_LE(peak, Qsbr::kHardLimitBytes + kBlock + 4096);
+  stop.store(true, std::memory_order_release);
+  reader.join();
+  q.Poll(w);
+  Qsbr::Quiescent(w);
+  EXPECT_TRUE(q.Poll(w));
   q.Unregister(w);
 }
 
