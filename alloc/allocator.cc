@@ -164,7 +164,15 @@ void Allocator::FreeObjectSlow(ThreadHeap* current, void* obj) {
   FTRT_DCHECK(page->kind != PageKind::kFree, "free of %p: not in an object page", obj);
   uint64_t bytes = page->block_size;  // read before the page may be recycled
   MarkFreed(h);
-  if (current != nullptr && page->heap.load(std::memory_order_relaxed) == current) {
+  if (current != nullptr && page->heap.load(std::memory_order_relaxed) == current &&
+      page->kind == PageKind::kAdopted) {
+    // Our own adopted page: the object may be a previous owner's.
+    page->ClearUnowned(page->IndexOf(obj));
+    auto* b = static_cast<FreeBlock*>(obj);
+    std::atomic_ref<FreeBlock*>(b->next).store(page->free, std::memory_order_relaxed);
+    page->free = b;
+    page->used--;
+  } else if (current != nullptr && page->heap.load(std::memory_order_relaxed) == current) {
     // Our own jumbo page: it is empty now.
     FTRT_DCHECK(page->kind == PageKind::kJumbo, "local free of a small block in the slow path");
     PageQueue& q = current->jumbo_[page->gc];
@@ -208,7 +216,10 @@ uintptr_t Allocator::OwnerOf(const void* obj) const {
     if (pre->heap.load(std::memory_order_acquire) == h) return tid;
   }
 #else
-  return internal::PageOf(obj)->owner_tid.load(std::memory_order_acquire);
+  Page* p = internal::PageOf(obj);
+  uintptr_t tid = p->owner_tid.load(std::memory_order_acquire);
+  if (tid != 0 && p->IsUnowned(p->IndexOf(obj))) return 0;
+  return tid;
 #endif
 }
 
@@ -219,12 +230,12 @@ void Allocator::ForEachTrackedObject(absl::FunctionRef<void(ObjectHeader*)> fn) 
   LeafLock lock(mu_);
   for (ThreadHeap* heap = heaps_; heap != nullptr; heap = heap->next_) {
     for (PageQueue& q : heap->queues_[1]) {
-      for (Page* p = q.first; p != nullptr; p = p->next) VisitPage(p, true, fn);
+      for (Page* p = q.first; p != nullptr; p = p->next) VisitPage(p, true, false, fn);
     }
-    for (Page* p = heap->jumbo_[1].first; p != nullptr; p = p->next) VisitPage(p, true, fn);
+    for (Page* p = heap->jumbo_[1].first; p != nullptr; p = p->next) VisitPage(p, true, false, fn);
   }
-  for (Page* p = abandoned_; p != nullptr; p = p->next) {
-    if (p->gc) VisitPage(p, true, fn);
+  for (Page* list : abandoned_[1]) {
+    for (Page* p = list; p != nullptr; p = p->next) VisitPage(p, true, false, fn);
   }
 #endif
 }
@@ -237,14 +248,18 @@ void Allocator::ForEachObject(absl::FunctionRef<void(ObjectHeader*)> fn) {
   for (ThreadHeap* heap = heaps_; heap != nullptr; heap = heap->next_) {
     for (auto& per_gc : heap->queues_) {
       for (PageQueue& q : per_gc) {
-        for (Page* p = q.first; p != nullptr; p = p->next) VisitPage(p, false, fn);
+        for (Page* p = q.first; p != nullptr; p = p->next) VisitPage(p, false, false, fn);
       }
     }
     for (PageQueue& q : heap->jumbo_) {
-      for (Page* p = q.first; p != nullptr; p = p->next) VisitPage(p, false, fn);
+      for (Page* p = q.first; p != nullptr; p = p->next) VisitPage(p, false, false, fn);
     }
   }
-  for (Page* p = abandoned_; p != nullptr; p = p->next) VisitPage(p, false, fn);
+  for (auto& per_gc : abandoned_) {
+    for (Page* list : per_gc) {
+      for (Page* p = list; p != nullptr; p = p->next) VisitPage(p, false, false, fn);
+    }
+  }
 #endif
 }
 
@@ -285,13 +300,13 @@ void Allocator::ForEachOwnedObject(ThreadHeap* heap,
     for (PageQueue& q : heap->queues_[gc]) {
       for (Page* p = q.first; p != nullptr;) {
         Page* next = p->next;
-        VisitPage(p, false, fn);
+        VisitPage(p, false, true, fn);
         p = next;
       }
     }
     for (Page* p = heap->jumbo_[gc].first; p != nullptr;) {
       Page* next = p->next;
-      VisitPage(p, false, fn);
+      VisitPage(p, false, true, fn);
       p = next;
     }
   }
@@ -372,10 +387,16 @@ Allocator::~Allocator() {
     ReleaseThreadHeap(h);
   }
   LeafLock lock(mu_);
-  for (Page* p = abandoned_; p != nullptr;) {
-    Page* next = p->next;
-    if (p->kind == PageKind::kJumbo) FreeJumboMemory(p);
-    p = next;
+  for (auto& per_gc : abandoned_) {
+    for (Page*& list : per_gc) {
+      for (Page* p = list; p != nullptr;) {
+        Page* next = p->next;
+        std::free(p->unowned.load(std::memory_order_relaxed));
+        if (p->kind == PageKind::kJumbo) FreeJumboMemory(p);
+        p = next;
+      }
+      list = nullptr;
+    }
   }
   for (Page* p = retired_head_; p != nullptr;) {
     Page* next = p->next;
@@ -400,9 +421,12 @@ inline void CollectThreadFree(Page* p) {
   if (list == nullptr) return;
   uint32_t n = 1;
   FreeBlock* tail = list;
+  bool adopted = p->unowned.load(std::memory_order_relaxed) != nullptr;
+  if (adopted) p->ClearUnowned(p->IndexOf(tail));
   while (tail->next != nullptr) {
     tail = tail->next;
     n++;
+    if (adopted) p->ClearUnowned(p->IndexOf(tail));
   }
   std::atomic_ref<FreeBlock*>(tail->next).store(p->free, std::memory_order_relaxed);
   p->free = list;
@@ -517,8 +541,22 @@ Page* Allocator::NewSmallPage(ThreadHeap* heap, size_t cls, bool gc) {
   Page* p = nullptr;
   {
     LeafLock lock(mu_);
+    if (abandoned_[gc][cls] != nullptr) {
+      bool fresh = false;
+      p = AdoptLocked(heap, cls, gc, &fresh);
+      if (p != nullptr) {
+        pages_in_use_.fetch_add(1, std::memory_order_relaxed);
+        page_bytes_in_use_.fetch_add(internal::kPageSize, std::memory_order_relaxed);
+        p->next = p->prev = nullptr;
+        p->owner_tid.store(heap->owner_tid_.load(std::memory_order_relaxed),
+                           std::memory_order_release);
+        p->heap.store(heap, std::memory_order_release);
+        if (p->free == nullptr) Carve(p);
+        return p;
+      }
+    }
     if (retired_head_ != nullptr) ReclaimRetiredLocked();
-    if (abandoned_ != nullptr) ReclaimAbandonedLocked(8);
+    ReclaimAbandonedLocked(8);
     if (free_pages_ != nullptr) {
       p = free_pages_;
       free_pages_ = p->next;
@@ -640,6 +678,8 @@ void Allocator::RetirePages(Page* list) {
 void Allocator::RetireOneLocked(Page* p, uint64_t goal) {
   p->heap.store(nullptr, std::memory_order_release);
   p->owner_tid.store(0, std::memory_order_release);
+  // The page is empty: no live object's OwnerOf reads the marks any more.
+  std::free(p->unowned.exchange(nullptr, std::memory_order_relaxed));
   p->retire_goal = goal;
   p->next = nullptr;
   p->prev = retired_tail_;
@@ -676,34 +716,103 @@ void Allocator::ReclaimRetiredLocked() {
   }
 }
 
-void Allocator::ReclaimAbandonedLocked(size_t budget) {
-  // Round-robin from where the last call stopped, wrapping around once.
-  uint64_t goal = 0;
-  size_t todo = std::min<size_t>(budget, Load(pages_abandoned_));
-  Page* p = abandoned_cursor_;
-  for (size_t visited = 0; visited < todo; visited++) {
-    if (p == nullptr) p = abandoned_;
-    if (p == nullptr) break;
-    Page* next = p->next;
-    CollectThreadFree(p);
-    if (p->kind == PageKind::kJumbo && p->free != nullptr) p->used = 0;
-    if (p->used == 0) {
-      if (p->prev != nullptr) {
-        p->prev->next = p->next;
-      } else {
-        abandoned_ = p->next;
-      }
-      if (p->next != nullptr) p->next->prev = p->prev;
-      pages_abandoned_.fetch_sub(1, std::memory_order_relaxed);
-      pages_in_use_.fetch_add(1, std::memory_order_relaxed);  // RetireOneLocked subtracts
-      page_bytes_in_use_.fetch_add(p->kind == PageKind::kJumbo ? p->jumbo_span : internal::kPageSize,
-                                   std::memory_order_relaxed);
-      if (goal == 0) goal = qsbr_.Advance();
-      RetireOneLocked(p, goal);
-    }
-    p = next;
+Page*& Allocator::AbandonedList(Page* p) {
+  return abandoned_[p->gc][p->kind == PageKind::kJumbo ? internal::kNumClasses : p->size_class];
+}
+
+void Allocator::UnlinkAbandonedLocked(Page* p) {
+  if (p->prev != nullptr) {
+    p->prev->next = p->next;
+  } else {
+    AbandonedList(p) = p->next;
   }
-  abandoned_cursor_ = p;
+  if (p->next != nullptr) p->next->prev = p->prev;
+  p->next = p->prev = nullptr;
+  pages_abandoned_.fetch_sub(1, std::memory_order_relaxed);
+}
+
+Page* Allocator::AdoptLocked(ThreadHeap* heap, size_t cls, bool gc, bool* fresh) {
+  (void)heap;
+  Page*& list = abandoned_[gc][cls];
+  for (int tries = 0; tries < 4 && list != nullptr; tries++) {
+    Page* p = list;
+    CollectThreadFree(p);
+    if (p->used == 0) {
+      // Empty: the page goes on as this class's page, as it is (its blocks
+      // held objects of this class only; no grace period needed).
+      UnlinkAbandonedLocked(p);
+      std::free(p->unowned.exchange(nullptr, std::memory_order_relaxed));
+      p->StoreKind(PageKind::kSmall);
+      *fresh = true;
+      return p;
+    }
+    if (p->free != nullptr || p->reserved < p->capacity) {
+      // Mark the previous owner's live objects, then take the page over.
+      size_t words = (p->capacity + 63) / 64;
+      uint64_t* bm = p->unowned.load(std::memory_order_relaxed);
+      if (bm == nullptr) bm = static_cast<uint64_t*>(std::calloc(words, sizeof(uint64_t)));
+      if (bm == nullptr) return nullptr;  // not adopting is always fine
+      for (size_t w = 0; w < words; w++) {
+        std::atomic_ref<uint64_t>(bm[w]).store(0, std::memory_order_relaxed);
+      }
+      for (uint32_t i = 0; i < p->reserved; i++) {
+        if (p->Skipped(i) || IsFreed(p->block(i))) continue;
+        std::atomic_ref<uint64_t> word(bm[i / 64]);
+        word.store(word.load(std::memory_order_relaxed) | (uint64_t{1} << (i % 64)),
+                   std::memory_order_relaxed);
+      }
+      UnlinkAbandonedLocked(p);
+      p->unowned.store(bm, std::memory_order_release);  // before owner_tid
+      p->StoreKind(PageKind::kAdopted);
+      *fresh = false;
+      return p;
+    }
+    // Full: rotate it to the back and try the next one.
+    if (p->next != nullptr) {
+      list = p->next;
+      list->prev = nullptr;
+      Page* last = list;
+      while (last->next != nullptr) last = last->next;
+      last->next = p;
+      p->prev = last;
+      p->next = nullptr;
+    } else {
+      break;
+    }
+  }
+  return nullptr;
+}
+
+void Allocator::ReclaimAbandonedLocked(size_t budget) {
+  // Empty abandoned pages are retired: round-robin over the lists from
+  // where the last call stopped, at most `budget` pages.
+  uint64_t goal = 0;
+  constexpr size_t kLists = 2 * (internal::kNumClasses + 1);
+  size_t visited = 0;
+  for (size_t n = 0; n < kLists && visited < budget; n++) {
+    size_t idx = (reclaim_cursor_ + n) % kLists;
+    Page*& list = abandoned_[idx / (internal::kNumClasses + 1)][idx % (internal::kNumClasses + 1)];
+    for (Page* p = list; p != nullptr && visited < budget; visited++) {
+      Page* next = p->next;
+      CollectThreadFree(p);
+      if (p->kind == PageKind::kJumbo && p->free != nullptr) p->used = 0;
+      if (p->used == 0) {
+        UnlinkAbandonedLocked(p);
+        pages_in_use_.fetch_add(1, std::memory_order_relaxed);  // RetireOneLocked subtracts
+        page_bytes_in_use_.fetch_add(
+            p->kind == PageKind::kJumbo ? p->jumbo_span : internal::kPageSize,
+            std::memory_order_relaxed);
+        if (goal == 0) goal = qsbr_.Advance();
+        RetireOneLocked(p, goal);
+      }
+      p = next;
+    }
+    if (visited >= budget) {
+      reclaim_cursor_ = idx;
+      return;
+    }
+  }
+  reclaim_cursor_ = (reclaim_cursor_ + 1) % kLists;
 }
 
 void Allocator::CollectHeapPages(ThreadHeap* heap, bool retire_all_empty) {
@@ -754,10 +863,11 @@ void Allocator::DisposePageLocked(Page* p, uint64_t& goal) {
   // Abandon: stays visitable, its objects freeable; unowned from now on.
   p->heap.store(nullptr, std::memory_order_release);
   p->owner_tid.store(0, std::memory_order_release);
+  Page*& list = AbandonedList(p);
   p->prev = nullptr;
-  p->next = abandoned_;
-  if (abandoned_ != nullptr) abandoned_->prev = p;
-  abandoned_ = p;
+  p->next = list;
+  if (list != nullptr) list->prev = p;
+  list = p;
   pages_abandoned_.fetch_add(1, std::memory_order_relaxed);
   pages_in_use_.fetch_sub(1, std::memory_order_relaxed);
   page_bytes_in_use_.fetch_sub(p->kind == PageKind::kJumbo ? p->jumbo_span : internal::kPageSize,
@@ -803,7 +913,7 @@ void Allocator::ReleaseThreadHeap(ThreadHeap* heap) {
   delete heap;
 }
 
-void Allocator::VisitPage(Page* page, bool tracked_only,
+void Allocator::VisitPage(Page* page, bool tracked_only, bool owned_only,
                           absl::FunctionRef<void(ObjectHeader*)> fn) {
   uint32_t n = page->reserved;
   for (uint32_t i = 0; i < n; i++) {
@@ -811,6 +921,7 @@ void Allocator::VisitPage(Page* page, bool tracked_only,
     ObjectHeader* h = page->block(i);
     if (IsFreed(h)) continue;
     if (tracked_only && !IsTracked(h)) continue;
+    if (owned_only && page->IsUnowned(i)) continue;
     fn(h);
   }
 }

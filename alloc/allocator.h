@@ -38,7 +38,11 @@
 //   queues and the abandoned pages and checks each carved block's header.
 //   At thread exit the heap's pages that still hold objects are abandoned:
 //   their owner record becomes 0, they stay visitable, their objects
-//   freeable from any thread, and a page is reclaimed once it empties.
+//   freeable from any thread. A heap that needs a page of a size class
+//   adopts an abandoned one with free blocks first (a bitmap then marks the
+//   previous owner's objects, whose record stays 0), so thousands of short
+//   threads that each leave a few objects behind do not pin a page per
+//   class each; a page is reclaimed once it empties.
 //   Object pages are type-stable: their blocks only ever hold object
 //   headers; a page changes size class or returns to mimalloc only after a
 //   QSBR grace period. Raw memory (AllocRaw) is plain mi_malloc.
@@ -273,9 +277,13 @@ class Allocator {
   void DisposePageLocked(internal::Page* p, uint64_t& goal) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void ReclaimRetiredLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void ReclaimAbandonedLocked(size_t budget) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  internal::Page*& AbandonedList(internal::Page* p) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void UnlinkAbandonedLocked(internal::Page* p) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  internal::Page* AdoptLocked(ThreadHeap* heap, size_t cls, bool gc, bool* fresh)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void CollectHeapPages(ThreadHeap* heap, bool retire_all_empty);
   void FreeJumboMemory(internal::Page* page);
-  void VisitPage(internal::Page* page, bool tracked_only,
+  void VisitPage(internal::Page* page, bool tracked_only, bool owned_only,
                  absl::FunctionRef<void(ObjectHeader*)> fn);
 
   // Sanitizer mode (allocator.cc).
@@ -315,8 +323,10 @@ class Allocator {
   internal::Page* free_pages_ ABSL_GUARDED_BY(mu_) = nullptr;
   internal::Page* retired_head_ ABSL_GUARDED_BY(mu_) = nullptr;  // FIFO by goal
   internal::Page* retired_tail_ ABSL_GUARDED_BY(mu_) = nullptr;
-  internal::Page* abandoned_ ABSL_GUARDED_BY(mu_) = nullptr;  // doubly linked
-  internal::Page* abandoned_cursor_ ABSL_GUARDED_BY(mu_) = nullptr;
+  // Abandoned pages by [gc][size class] (index kNumClasses: jumbo), each
+  // doubly linked; a heap that needs a page of a class adopts one first.
+  internal::Page* abandoned_[2][internal::kNumClasses + 1] ABSL_GUARDED_BY(mu_) = {};
+  size_t reclaim_cursor_ ABSL_GUARDED_BY(mu_) = 0;
   std::atomic<uint64_t> pages_in_use_{0}, pages_abandoned_{0}, pages_retired_{0};
   std::atomic<uint64_t> page_bytes_in_use_{0}, os_bytes_{0};
 
@@ -412,7 +422,7 @@ inline void Allocator::FreeObject(ThreadHeap* current, void* obj) {
     uint16_t f = flags.load(std::memory_order_relaxed);
     FTRT_DCHECK((f & FTRT_OBJ_FLAG_FREED) == 0, "double free of object %p", obj);
     if (FTRT_LIKELY(page->heap.load(std::memory_order_relaxed) == current &&
-                    current != nullptr && page->kind == internal::PageKind::kSmall)) {
+                    current != nullptr && page->LoadKind() == internal::PageKind::kSmall)) {
       flags.store(static_cast<uint16_t>(f | FTRT_OBJ_FLAG_FREED), std::memory_order_relaxed);
       auto* b = static_cast<internal::FreeBlock*>(obj);
       std::atomic_ref<internal::FreeBlock*>(b->next).store(page->free, std::memory_order_relaxed);

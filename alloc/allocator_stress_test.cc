@@ -242,6 +242,47 @@ TEST(AllocatorStressTest, ExitedThreadsObjectsAreVisitedAndFreedLater) {
   EXPECT_EQ(s.delayed_frees_pending, 0u);
 }
 
+// Thousands of short threads, each leaving a few objects behind: their
+// pages are adopted by the next threads instead of each pinning a page per
+// size class; every object stays unowned and is freed at the end.
+TEST(AllocatorStressTest, ShortThreadsDoNotPinAPageEach) {
+  Allocator a;
+  const int kThreads = static_cast<int>(Scaled(2000, 200));
+  std::vector<void*> left;
+  for (int t = 0; t < kThreads; t++) {
+    std::thread([&] {
+      ThreadHeap* heap = a.CreateThreadHeap(CurrentThreadId());
+      for (size_t size : {32, 100, 200}) {
+        void* keep = a.AllocObject(heap, size, true);
+        void* drop = a.AllocObject(heap, size, false);
+        a.FreeObject(heap, drop);
+        left.push_back(keep);
+      }
+      a.ReleaseThreadHeap(heap);
+    }).join();
+  }
+  Stats s = a.GetStats();
+  EXPECT_EQ(s.live_objects, left.size());
+  if constexpr (!kSystemAlloc) {
+    // 3 size classes: a few pages each, not one per thread.
+    EXPECT_LE(s.pages_in_use + s.pages_abandoned, 12u);
+  }
+  for (void* p : left) EXPECT_EQ(a.OwnerOf(p), 0u);
+  long visited = 0;
+  a.ForEachObject([&](ObjectHeader*) { visited++; });
+  EXPECT_EQ(static_cast<size_t>(visited), left.size());
+  std::thread([&] {
+    ThreadHeap* heap = a.CreateThreadHeap(CurrentThreadId());
+    for (void* p : left) a.FreeObject(heap, p);
+    a.ReleaseThreadHeap(heap);
+  }).join();
+  a.Collect(nullptr);
+  s = a.GetStats();
+  EXPECT_EQ(s.live_objects, 0u);
+  EXPECT_EQ(s.pages_abandoned, 0u);
+  EXPECT_EQ(s.pages_in_use, 0u);
+}
+
 // Heap release racing with other threads freeing its objects.
 TEST(AllocatorStressTest, ReleaseRacesWithRemoteFrees) {
   Allocator a;

@@ -139,6 +139,56 @@ TEST(AllocatorTest, OwnerOfAndRelease) {
   EXPECT_TRUE(Visit(a, false).empty());
 }
 
+// A new heap adopts an exited thread's page that still has room: the old
+// objects stay unowned (0), the new ones are the new owner's, and a block
+// an old object freed is the new owner's once reused.
+TEST(AllocatorTest, AbandonedPagesAreAdoptedWithoutChangingOwners) {
+  Allocator a;
+  const uintptr_t kOld = CurrentThreadId() + 32, kNew = CurrentThreadId();
+  ThreadHeap* old_heap = a.CreateThreadHeap(kOld);
+  std::vector<void*> old_objs;
+  for (int i = 0; i < 1000; i++) old_objs.push_back(a.AllocObject(old_heap, 48, true));
+  for (int i = 0; i < 1000; i += 2) a.FreeObject(old_heap, old_objs[i]);
+  std::vector<void*> survivors;
+  for (int i = 1; i < 1000; i += 2) survivors.push_back(old_objs[i]);
+  a.ReleaseThreadHeap(old_heap);
+  Stats s0 = a.GetStats();
+  uint64_t pages0 = s0.pages_in_use + s0.pages_abandoned;
+  if constexpr (!kSystemAlloc) {
+    EXPECT_EQ(s0.pages_abandoned, 1u);
+  }
+  ThreadHeap* heap = a.CreateThreadHeap(kNew);
+  std::vector<void*> mine;
+  for (int i = 0; i < 400; i++) mine.push_back(a.AllocObject(heap, 48, true));
+  Stats s1 = a.GetStats();
+  if constexpr (!kSystemAlloc) {
+    EXPECT_EQ(s1.pages_in_use + s1.pages_abandoned, pages0);  // adopted, not a new page
+    EXPECT_EQ(s1.pages_abandoned, 0u);
+  }
+  for (void* p : survivors) EXPECT_EQ(a.OwnerOf(p), 0u);
+  for (void* p : mine) EXPECT_EQ(a.OwnerOf(p), kNew);
+  std::set<ObjectHeader*> owned;
+  a.ForEachOwnedObject(heap, [&](ObjectHeader* h) { owned.insert(h); });
+  EXPECT_EQ(owned.size(), mine.size());
+  for (void* p : mine) EXPECT_EQ(owned.count(static_cast<ObjectHeader*>(p)), 1u);
+  // Old objects freed by the new owner (locally) and by another heap
+  // (remotely); their blocks, reused, belong to the new owner.
+  ThreadHeap* other = a.CreateThreadHeap(kOld + 64);
+  for (size_t i = 0; i < survivors.size(); i++) a.FreeObject(i % 2 ? heap : other, survivors[i]);
+  a.Collect(heap);
+  std::vector<void*> more;
+  for (int i = 0; i < 1500; i++) more.push_back(a.AllocObject(heap, 48, true));
+  for (void* p : more) EXPECT_EQ(a.OwnerOf(p), kNew);
+  owned.clear();
+  a.ForEachOwnedObject(heap, [&](ObjectHeader* h) { owned.insert(h); });
+  EXPECT_EQ(owned.size(), mine.size() + more.size());
+  for (void* p : mine) a.FreeObject(heap, p);
+  for (void* p : more) a.FreeObject(heap, p);
+  EXPECT_EQ(a.GetStats().live_objects, 0u);
+  a.ReleaseThreadHeap(other);
+  a.ReleaseThreadHeap(heap);
+}
+
 TEST(AllocatorTest, ForEachOwnedObjectListsLiveObjectsAndAllowsFreeing) {
   Allocator a;
   ThreadHeap* heap = a.CreateThreadHeap(CurrentThreadId());

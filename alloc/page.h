@@ -104,7 +104,11 @@ struct FreeBlock {
   FreeBlock* next;
 };
 
-enum class PageKind : uint8_t { kFree = 0, kSmall = 1, kJumbo = 2 };
+// kAdopted: a kSmall page that a new heap took over from an exited thread
+// while it still held objects; `unowned` marks those objects (their owner
+// record is 0, not the page's). Every free of its blocks takes the slow
+// path, which keeps the marks right.
+enum class PageKind : uint8_t { kFree = 0, kSmall = 1, kJumbo = 2, kAdopted = 3 };
 
 // The record at the start of every object page: three cache lines, so
 // that another thread's free (a compare-exchange on thread_free) does not
@@ -132,6 +136,11 @@ struct Page {
   uint8_t* first_block;
   uint32_t skip_lo;
   uint32_t skip_hi;
+  // kAdopted: bit i set = block i is a live object of a previous owner
+  // (unowned). Written by the owner (or the allocator lock holder while the
+  // page is unowned), read by OwnerOf: words through atomic_ref, relaxed;
+  // the pointer is published (release) before owner_tid.
+  std::atomic<uint64_t*> unowned;
 
   // --- line 1: blocks freed by threads other than the owner (a Treiber
   // stack; pushed by any thread, taken whole by the owner) ---
@@ -150,6 +159,31 @@ struct Page {
     return reinterpret_cast<ObjectHeader*>(first_block + size_t{i} * block_size);
   }
   bool Skipped(uint32_t i) const { return i >= skip_lo && i < skip_hi; }
+  uint32_t IndexOf(const void* obj) const {
+    return static_cast<uint32_t>((static_cast<const uint8_t*>(obj) - first_block) / block_size);
+  }
+  PageKind LoadKind() const {
+    return std::atomic_ref<PageKind>(const_cast<PageKind&>(kind)).load(std::memory_order_relaxed);
+  }
+  void StoreKind(PageKind k) {
+    std::atomic_ref<PageKind>(kind).store(k, std::memory_order_relaxed);
+  }
+  // Whether block i is marked unowned (kAdopted pages).
+  bool IsUnowned(uint32_t i) const {
+    uint64_t* bm = unowned.load(std::memory_order_acquire);
+    if (bm == nullptr) return false;
+    return (std::atomic_ref<uint64_t>(bm[i / 64]).load(std::memory_order_relaxed) >> (i % 64)) & 1;
+  }
+  // Clears block i's mark (its owner, or the lock holder of an unowned page).
+  void ClearUnowned(uint32_t i) {
+    uint64_t* bm = unowned.load(std::memory_order_relaxed);
+    if (bm == nullptr) return;
+    std::atomic_ref<uint64_t> w(bm[i / 64]);
+    uint64_t v = w.load(std::memory_order_relaxed);
+    if (v & (uint64_t{1} << (i % 64))) {
+      w.store(v & ~(uint64_t{1} << (i % 64)), std::memory_order_relaxed);
+    }
+  }
 };
 static_assert(sizeof(Page) <= kPageHeaderSize, "Page record must fit its slot");
 
