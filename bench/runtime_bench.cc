@@ -120,7 +120,7 @@ void BM_StopTheWorld(benchmark::State& state) {
   state.counters["p99_us"] = p99;
   const std::string name = "stop-the-world latency, " + std::to_string(n) + " threads";
   if (n == 8) {
-    bench::ReportFigure(name + ", median", median, "us", "<", 50);
+    bench::ReportFigure(name + ", median", median, "us", "<=", 50);
   } else {
     bench::ReportFigure(name + ", median", median, "us");
   }

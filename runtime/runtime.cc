@@ -109,8 +109,7 @@ bool ProcessFinalized() { return g_process_finalized.load(std::memory_order_acqu
 // Construction and lifetime.
 
 Runtime::Runtime(const RuntimeOptions& options)
-    : options_(options),
-      allocator_(std::make_unique<alloc::Allocator>()),
+    : allocator_(std::make_unique<alloc::Allocator>()),
       gil_interval_ns_(options.gil_switch_interval_ns) {
   gil_enabled_.store(options.gil, std::memory_order_relaxed);
 }

@@ -290,7 +290,6 @@ class Runtime {
 
   static constexpr int kMaxLifecycleHooks = 16;
 
-  const RuntimeOptions options_;
   std::unique_ptr<alloc::Allocator> allocator_;
   // One per owner handle (all of them together count 1) and one per bound
   // ThreadState or running StartThread thread.

@@ -262,6 +262,44 @@ TEST(RuntimeTest, StartThreadRunsAttachedAndReleases) {
   EXPECT_EQ(rt->GetStats().thread_states_destroyed, 1u);
 }
 
+// Thread ids are reused (glibc reuses TLS blocks): after a thread exits,
+// nothing in the registry carries its id, and the objects it allocated are
+// unowned, so a later thread with the same id cannot take them for its own.
+TEST(RuntimeTest, ExitedThreadLeavesNothingUnderItsId) {
+  auto rt = Runtime::Init();
+  const long n = Scaled(200, 20);
+  std::vector<void*> survivors;
+  for (long i = 0; i < n; ++i) {
+    std::thread t([&] {
+      AttachGuard g(*rt);
+      ThreadState* me = ThreadState::Current();
+      // No other state has this id.
+      {
+        StopTheWorldGuard stop(*rt);
+        rt->ForEachThread([&](ThreadState* ts) {
+          if (ts != me) {
+            EXPECT_NE(ts->tid(), me->tid());
+          }
+        });
+      }
+      // Earlier threads' objects are unowned, even one whose thread had
+      // this very id.
+      for (void* obj : survivors) EXPECT_EQ(rt->allocator().OwnerOf(obj), 0u);
+      void* obj = rt->allocator().AllocObject(me->heap(), 32, true);
+      ASSERT_NE(obj, nullptr);
+      EXPECT_EQ(rt->allocator().OwnerOf(obj), me->tid());
+      survivors.push_back(obj);  // outlives its thread
+    });
+    t.join();
+  }
+  AttachGuard g(*rt);
+  for (void* obj : survivors) {
+    EXPECT_EQ(rt->allocator().OwnerOf(obj), 0u);
+    rt->allocator().FreeObject(ThreadState::Current()->heap(), obj);
+  }
+  EXPECT_EQ(rt->GetStats().threads, 1u);
+}
+
 TEST(RuntimeTest, QuiescentRequestsReachAttachedThreads) {
   auto rt = Runtime::Init();
   AttachGuard g(*rt);
