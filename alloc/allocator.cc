@@ -134,7 +134,11 @@ void* Allocator::AllocObjectSlow(ThreadHeap* heap, size_t size, bool gc_capable)
 #if defined(FTRT_SYSTEM_ALLOC)
   return SanAlloc(heap, size, gc_capable);
 #else
-  if (size > internal::kMaxSmallSize) return AllocJumbo(heap, size, gc_capable);
+  if (size > internal::kMaxSmallSize) {
+    void* p = AllocJumbo(heap, size, gc_capable);
+    if (p == nullptr) faults_.CountRealFailure();
+    return p;
+  }
   size_t cls = internal::SizeClass(size);
   PageQueue& q = heap->queues_[gc_capable][cls];
   Page* page = q.current;
@@ -972,7 +976,7 @@ Allocator::~Allocator() {
 
 void* Allocator::SanAlloc(ThreadHeap* heap, size_t size, bool gc) {
   size = std::max(size, internal::kMinObjectSize);
-  void* mem = std::calloc(1, sizeof(SanPrefix) + size);
+  void* mem = size > UINT32_MAX - sizeof(SanPrefix) ? nullptr : std::calloc(1, sizeof(SanPrefix) + size);
   if (mem == nullptr) {
     faults_.CountRealFailure();
     return nullptr;
