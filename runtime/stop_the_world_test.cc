@@ -127,7 +127,7 @@ TEST(StopTheWorldTest, ReattachingThreadIsNotStarved) {
     });
   }
   while (attaches.load() == 0) std::this_thread::yield();
-  const long stops = Scaled(20000, 1000);
+  const long stops = Scaled(10000, 1000);
   const uint64_t start = attaches.load();
   for (long s = 0; s < stops; ++s) {
     rt->StopTheWorld();
@@ -169,7 +169,7 @@ TEST(StopTheWorldTest, ConcurrentStoppersTakeTurns) {
       }
     });
   }
-  const long rounds = Scaled(2000, 100);
+  const long rounds = Scaled(1000, 100);
   std::vector<std::thread> stoppers;
   for (int i = 0; i < 4; ++i) {
     stoppers.emplace_back([&, i] {

@@ -7,8 +7,9 @@
 // lock word, but none of the other threads. A raw futex keeps no user-space
 // record of its sleepers, so the child can reset a word and carry on; the
 // parking lot's queues would still hold the dead threads' wait nodes (and a
-// Mutex could even hand itself to one of them). CPython's pystate.c makes
-// the same choice for HEAD_LOCK (_PyRWMutex / PyMutex with reinit at fork).
+// Mutex could even hand itself to one of them). CPython meets the same
+// problem by re-initialising its HEAD_LOCK and friends in the child
+// (_PyMutex_at_fork_reinit); here resetting the word is all it takes.
 //
 // As in sync/, a futex is only a sleeping aid: every waiter re-reads its
 // atomic word with acquire after waking and every waker stores it with
