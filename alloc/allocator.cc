@@ -42,6 +42,8 @@ inline uint64_t Load(const std::atomic<uint64_t>& c) { return c.load(std::memory
 
 }  // namespace
 
+void internal::ZeroLarge(void* p, size_t n) { std::memset(p, 0, n); }
+
 // ---------------------------------------------------------------------------
 // ThreadHeap
 

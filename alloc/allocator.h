@@ -65,7 +65,14 @@
 //     (tests stop their threads by joining or pausing them). The visitor
 //     must not allocate or free objects of this allocator.
 //   * ForEachOwnedObject(heap) runs on the heap's owner thread (or during a
-//     stop); its visitor may free the object it is given (and no other).
+//     stop); its visitor may free the object it is given (and no other),
+//     but must not allocate. An object another thread frees meanwhile may
+//     still be passed to it (its memory stays a header until the caller's
+//     next quiescent state).
+//   * alloc/'s internal locks are leaves taken with Mutex::LockNoDetach:
+//     a thread waiting for one stays attached (the holder never waits for a
+//     safepoint), and the blocking hooks never run inside alloc/ except in
+//     Qsbr's synchronous grace period.
 //
 // Failure: AllocObject and AllocRaw return nullptr on failure, real or
 // injected; nothing else fails. ReleaseThreadHeap, FreeObject and
@@ -356,11 +363,17 @@ inline void Allocator::InitHeader(void* block, uintptr_t tid, bool gc, size_t si
   }
 }
 
+namespace internal {
+// glibc's memset, out of line (it picks AVX2 stores at run time).
+void ZeroLarge(void* p, size_t n);
+}  // namespace internal
+
 // Zeroes bytes [32, round_up(size, 16)) of a 16-aligned block of at least
-// that size, size <= kMaxFastSize, with 16-byte stores from both ends of
-// four size ranges (as glibc's memset does for small sizes): a handful of
-// well-predicted compares instead of gcc's `rep stos` (whose start-up cost
-// was most of a small allocation) or a jump per 16 bytes.
+// that size, size <= kMaxFastSize: up to 64 bytes with inline 16-byte
+// stores from both ends, beyond that glibc's memset out of line (AVX2,
+// chosen at run time). gcc's inline `rep stos` for a variable size cost
+// most of a small allocation; inline SSE stores for the larger sizes were
+// measured slower than the call.
 FTRT_ALWAYS_INLINE void ZeroBodyFast(void* block, size_t size) {
   static_assert(internal::kMaxFastSize == 256, "the ranges below cover 256 bytes");
   auto* p = static_cast<unsigned char*>(block) + sizeof(ObjectHeader);
@@ -374,12 +387,8 @@ FTRT_ALWAYS_INLINE void ZeroBodyFast(void* block, size_t size) {
   } else if (n <= 64) {
     z(p), z(p + 16);
     z(e - 32), z(e - 16);
-  } else if (n <= 128) {
-    z(p), z(p + 16), z(p + 32), z(p + 48);
-    z(e - 64), z(e - 48), z(e - 32), z(e - 16);
   } else {
-    z(p), z(p + 16), z(p + 32), z(p + 48), z(p + 64), z(p + 80), z(p + 96), z(p + 112);
-    z(e - 128), z(e - 112), z(e - 96), z(e - 80), z(e - 64), z(e - 48), z(e - 32), z(e - 16);
+    internal::ZeroLarge(p, n);
   }
 }
 
