@@ -2,6 +2,9 @@
 // queue that cannot grow, merges during a stop.
 #include "object/thread_objects.h"
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <set>
 #include <thread>
 #include <vector>
@@ -114,6 +117,52 @@ TEST_F(ThreadObjectsTest, MergeAllQueuedObjectsDuringAStop) {
   EXPECT_EQ(Counters().deallocs.load(), kObjects);
   phase.store(2, std::memory_order_release);
   Join(owner);
+}
+
+// In a fork child only the forking thread survives: the dead threads' exit
+// runs on it (runtime/'s after-fork path), unowning their objects and
+// merging their queues, so the child can use and free them.
+TEST_F(ThreadObjectsTest, ForkChildUnownsTheDeadThreadsObjects) {
+  std::atomic<ObjectHeader*> made{nullptr};
+  std::atomic<bool> stop{false};
+  std::thread b = Spawn([&] {
+    Ref<TestObject> o = NewTestObject(1);
+    Incref(o.header());  // one for the main thread; B keeps its own
+    made.store(o.header(), std::memory_order_release);
+    testing_util::SpinUntil([&] { return stop.load(std::memory_order_acquire); });
+  });
+  testing_util::SpinUntil([&] { return made.load(std::memory_order_acquire) != nullptr; });
+  ObjectHeader* h = made.load();
+  Ref<TestObject> mine = NewTestObject(2);
+  Incref(mine.header());
+  Decref(mine.header());
+  absl::StatusOr<pid_t> pid = rt().Fork();
+  ASSERT_TRUE(pid.ok()) << pid.status();
+  if (*pid == 0) {
+    int bad = 0;
+    if (Owner(h) != 0) bad |= 1;             // B is dead: its objects unowned
+    if (SharedState(h) != kRefMerged) bad |= 2;
+    if (Refcount(h) != 2) bad |= 4;          // B's reference died with B's stack
+    Decref(h);
+    FreeObjectsPendingAfterStop();
+    if (Counters().deallocs.load() != 0) bad |= 8;
+    if (!IsOwnedByCurrentThread(mine.header())) bad |= 16;  // ours are still ours
+    mine.Reset();
+    if (Counters().deallocs.load() != 1) bad |= 32;
+    if (bad != 0) std::fprintf(stderr, "fork child checks failed: %#x\n", bad);
+    _exit(bad);
+  }
+  int status = 0;
+  {
+    DetachGuard d;
+    ASSERT_EQ(waitpid(*pid, &status, 0), *pid);
+  }
+  ASSERT_TRUE(WIFEXITED(status)) << status;
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  stop.store(true, std::memory_order_release);
+  Join(b);
+  Decref(h);  // B exited normally in the parent: ours is the last
+  EXPECT_EQ(Counters().deallocs.load(), 1);
 }
 
 // InstallObjects registers the calling thread if it is attached; threads

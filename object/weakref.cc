@@ -28,9 +28,12 @@ WeakRefObject** ListHead(ObjectHeader* op) {
 
 std::atomic<WeakCallbackInvoker> g_invoker{nullptr};
 
-// Unlinks wr from its referent's list. Caller holds wr's stripe and
-// wr->wr_object is not null.
-void Unlink(WeakRefObject* wr) ABSL_EXCLUSIVE_LOCKS_REQUIRED(*wr->weakrefs_lock) {
+// Unlinks wr from its referent's list. Caller holds wr's stripe (`held`)
+// and wr->wr_object is not null.
+void Unlink(Mutex* held, WeakRefObject* wr) ABSL_EXCLUSIVE_LOCKS_REQUIRED(*held) {
+  (void)held;  // only the thread-safety analysis and debug builds look at it
+  FTRT_DCHECK(held == wr->weakrefs_lock, "weakref %p unlinked under the wrong stripe",
+              static_cast<void*>(wr));
   WeakRefObject** head = ListHead(wr->wr_object);
   if (wr->wr_prev != nullptr) wr->wr_prev->wr_next = wr->wr_next;
   if (wr->wr_next != nullptr) wr->wr_next->wr_prev = wr->wr_prev;
@@ -43,8 +46,9 @@ void WeakRefDealloc(PyObject* self) {
   auto* wr = reinterpret_cast<WeakRefObject*>(self);
   UntrackObject(self);
   {
-    MutexLock lock(wr->weakrefs_lock);
-    if (wr->wr_object != nullptr) Unlink(wr);
+    Mutex* stripe = wr->weakrefs_lock;
+    MutexLock lock(stripe);
+    if (wr->wr_object != nullptr) Unlink(stripe, wr);
   }
   ObjectHeader* callback = wr->wr_callback;
   wr->wr_callback = nullptr;
@@ -61,8 +65,9 @@ int WeakRefTraverse(PyObject* self, visitproc visit, void* arg) {
 int WeakRefClear(PyObject* self) {
   auto* wr = reinterpret_cast<WeakRefObject*>(self);
   {
-    MutexLock lock(wr->weakrefs_lock);
-    if (wr->wr_object != nullptr) Unlink(wr);
+    Mutex* stripe = wr->weakrefs_lock;
+    MutexLock lock(stripe);
+    if (wr->wr_object != nullptr) Unlink(stripe, wr);
   }
   ObjectHeader* callback = wr->wr_callback;
   wr->wr_callback = nullptr;
@@ -187,11 +192,12 @@ namespace internal {
 WeakRefObject* ClearWeakRefsForDealloc(ObjectHeader* op) {
   WeakRefObject* to_call = nullptr;
   WeakRefObject** tail = &to_call;
-  MutexLock lock(StripeFor(op));
+  Mutex* stripe = StripeFor(op);
+  MutexLock lock(stripe);
   WeakRefObject** head = ListHead(op);
   while (*head != nullptr) {
     WeakRefObject* wr = *head;
-    Unlink(wr);
+    Unlink(stripe, wr);
     // Only live weak references get their callback: one whose own count
     // already reached zero is waiting for this lock to unlink itself.
     if (wr->wr_callback != nullptr && TryIncref(AsHeader(wr))) {
