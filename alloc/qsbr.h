@@ -241,10 +241,11 @@ class Qsbr {
   // `goal`. Scans the slots when the cached rd_seq is not enough.
   bool GoalReached(uint64_t goal);
   // Waits until every attached thread other than `self` (may be null) has
-  // passed a quiescent state after now. The caller must not hold a
-  // lock-free reference that it needs freed... and must not hold locks the
-  // other attached threads need to reach a quiescent state. Runs the
-  // blocking hooks (sync/blocking.h) around the wait.
+  // passed a quiescent state after now (a synchronous grace period). The
+  // caller must not hold locks that an attached thread needs to reach its
+  // next quiescent state (threads that block on a lock detach first, so
+  // ftrt locks are fine). Runs the blocking hooks (sync/blocking.h) around
+  // the wait, so the runtime can detach the caller meanwhile.
   void Synchronize(QsbrThread* self);
   // Frees what the orphan queue holds past its grace period (takes the lock).
   // free_fn callbacks run under the Qsbr's lock there: they must not call
