@@ -246,6 +246,51 @@ void Allocator::ForEachTrackedObject(absl::FunctionRef<void(ObjectHeader*)> fn) 
 #endif
 }
 
+void Allocator::ForEachTrackedObjectShared(std::atomic<size_t>& cursor,
+                                           absl::FunctionRef<bool(ObjectHeader*)> fn) {
+  // Every caller enumerates the same units in the same order and visits
+  // those whose index it claimed; claims only grow, so each caller's next
+  // claim is always ahead of where its enumeration is.
+  size_t index = 0;
+  size_t claim = cursor.fetch_add(1, std::memory_order_relaxed);
+  bool go = true;
+#if defined(FTRT_SYSTEM_ALLOC)
+  auto unit = [&](ThreadHeap* h) {
+    if (!go || index++ != claim) return;
+    claim = cursor.fetch_add(1, std::memory_order_relaxed);
+    LeafLock heap_lock(h->mu_);
+    for (SanPrefix* n = h->list_.next; go && n != &h->list_; n = n->next) {
+      if (n->heap.load(std::memory_order_relaxed) == nullptr) continue;  // a cursor
+      ObjectHeader* obj = n->object();
+      if (IsTracked(obj)) go = fn(obj);
+    }
+  };
+  for (ThreadHeap* h = heaps_; go && h != nullptr; h = h->next_) unit(h);
+  unit(orphan_heap_);
+#else
+  auto unit = [&](Page* p) {
+    if (!go || index++ != claim) return;
+    claim = cursor.fetch_add(1, std::memory_order_relaxed);
+    const uint32_t n = p->reserved;
+    for (uint32_t i = 0; go && i < n; i++) {
+      if (p->Skipped(i)) continue;
+      ObjectHeader* h = p->block(i);
+      if (IsFreed(h) || !IsTracked(h)) continue;
+      go = fn(h);
+    }
+  };
+  for (ThreadHeap* heap = heaps_; go && heap != nullptr; heap = heap->next_) {
+    for (PageQueue& q : heap->queues_[1]) {
+      for (Page* p = q.first; go && p != nullptr; p = p->next) unit(p);
+    }
+    for (Page* p = heap->jumbo_[1].first; go && p != nullptr; p = p->next) unit(p);
+  }
+  for (Page* list : abandoned_[1]) {
+    for (Page* p = list; go && p != nullptr; p = p->next) unit(p);
+  }
+#endif
+}
+
 void Allocator::ForEachObject(absl::FunctionRef<void(ObjectHeader*)> fn) {
 #if defined(FTRT_SYSTEM_ALLOC)
   SanVisit(/*tracked_only=*/false, fn);

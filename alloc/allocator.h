@@ -240,6 +240,16 @@ class Allocator {
 
   // --- visiting (stop-the-world only; see the threading contract) ---
   void ForEachTrackedObject(absl::FunctionRef<void(ObjectHeader*)> fn);
+  // One walk over the tracked objects shared by several threads (the
+  // collector's parallel passes): each calls it with the same `cursor` (0
+  // at the start) and visits the pages it claims from it (sanitizer mode:
+  // the heaps), so that together the calls visit exactly what one
+  // ForEachTrackedObject would. A visitor returning false ends that
+  // caller's walk. Takes no lock: the world must stay stopped until every
+  // call has returned (nothing allocates, frees or releases a heap).
+  void ForEachTrackedObjectShared(std::atomic<size_t>& cursor,
+                                  absl::FunctionRef<bool(ObjectHeader*)> fn)
+      ABSL_NO_THREAD_SAFETY_ANALYSIS;
   void ForEachObject(absl::FunctionRef<void(ObjectHeader*)> fn);
   // The live objects `heap` owns (tracked or not).
   void ForEachOwnedObject(ThreadHeap* heap, absl::FunctionRef<void(ObjectHeader*)> fn);
