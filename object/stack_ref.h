@@ -41,7 +41,9 @@ inline constexpr uintptr_t kStackRefCounted = 1;
 
 // The calling thread's root stack (set when the thread registers with
 // object/, null before and after).
-extern constinit thread_local RootStack* tls_root_stack;
+// Initial-exec TLS: one %fs-relative load, also from a shared library.
+extern constinit thread_local RootStack* tls_root_stack
+    __attribute__((tls_model("initial-exec")));
 
 // Grows the stack, first swapping in the thread's own if `rs` is the empty
 // one of an unregistered thread; returns the stack to push on. Never fails
@@ -53,33 +55,34 @@ FTRT_COLD RootStack* GrowRootStack(RootStack* rs);
 class StackRef {
  public:
   // A new stack reference to `op`, which the caller holds (borrowed).
-  explicit StackRef(ObjectHeader* op) : op_(op) {
-    internal::RootStack* rs = internal::tls_root_stack;
-    uintptr_t entry = reinterpret_cast<uintptr_t>(op);
-    if (!IsImmortal(op) && !HasDeferredRefcount(op)) {
+  FTRT_ALWAYS_INLINE explicit StackRef(ObjectHeader* op)
+      : rs_(internal::tls_root_stack), entry_(reinterpret_cast<uintptr_t>(op)) {
+    if (!HasDeferredRefcount(op) && !IsImmortal(op)) {
       Incref(op);
-      entry |= internal::kStackRefCounted;
+      entry_ |= internal::kStackRefCounted;
     }
-    if (FTRT_UNLIKELY(rs->top == rs->capacity)) rs = internal::GrowRootStack(rs);
-    rs->items[rs->top++] = entry;
+    if (FTRT_UNLIKELY(rs_->top == rs_->capacity)) rs_ = internal::GrowRootStack(rs_);
+    rs_->items[rs_->top++] = entry_;
   }
 
-  ~StackRef() {
-    internal::RootStack* rs = internal::tls_root_stack;
-    const uintptr_t entry = rs->items[--rs->top];
-    FTRT_DCHECK((entry & ~internal::kStackRefCounted) == reinterpret_cast<uintptr_t>(op_),
-                "StackRef popped out of order (%p)", static_cast<void*>(op_));
-    if (entry & internal::kStackRefCounted) Decref(op_);
+  FTRT_ALWAYS_INLINE ~StackRef() {
+    --rs_->top;
+    FTRT_DCHECK(rs_->items[rs_->top] == entry_, "StackRef popped out of order (%p)",
+                static_cast<void*>(get()));
+    if (entry_ & internal::kStackRefCounted) Decref(get());
   }
 
   StackRef(const StackRef&) = delete;
   StackRef& operator=(const StackRef&) = delete;
 
-  ObjectHeader* get() const { return op_; }
-  ObjectHeader* operator->() const { return op_; }
+  ObjectHeader* get() const {
+    return reinterpret_cast<ObjectHeader*>(entry_ & ~internal::kStackRefCounted);
+  }
+  ObjectHeader* operator->() const { return get(); }
 
  private:
-  ObjectHeader* op_;
+  internal::RootStack* rs_;  // this thread's (stable for its life)
+  uintptr_t entry_;          // as pushed: the pointer, tagged if counted
 };
 
 // The number of entries on the calling thread's root stack.

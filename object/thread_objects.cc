@@ -3,6 +3,7 @@
 #include "object/thread_objects.h"
 
 #include <cstdlib>
+#include <cstring>
 #include <mutex>
 #include <new>
 #include <unordered_map>
@@ -23,7 +24,8 @@ namespace internal {
 // A root stack that can hold nothing: every push on a thread that has not
 // registered yet goes to GrowRootStack, which swaps in the real one.
 constinit RootStack g_empty_root_stack{};
-constinit thread_local RootStack* tls_root_stack = &g_empty_root_stack;
+constinit thread_local RootStack* tls_root_stack __attribute__((tls_model("initial-exec"))) =
+    &g_empty_root_stack;
 
 namespace {
 
@@ -50,11 +52,13 @@ struct ObjectThread {
   QueueChunk* queue = nullptr;
   std::atomic<size_t> queued{0};  // also read racily by QueuedObjectCount
   bool registered = false;
-  // The owner's only (others read it while the world is stopped).
-  RootStack roots;
+  // The owner's only (others read it while the world is stopped). On its
+  // own cache line: every StackRef writes `top`, and the fields above are
+  // written by other threads (pushers).
+  alignas(64) RootStack roots;
   // Objects that reached zero while this thread had the world stopped,
   // linked through ob_tid (they are DEAD). Owner only.
-  ObjectHeader* after_stop = nullptr;
+  alignas(64) ObjectHeader* after_stop = nullptr;
   // GC-capable allocations not yet reported to the GC allocation hook.
   // Owner only.
   uint32_t gc_allocs = 0;
@@ -471,9 +475,13 @@ RootStack* GrowRootStack(RootStack* rs) {
     tls_root_stack = rs;
     if (rs->top < rs->capacity) return rs;
   }
+  // Whole cache lines of its own, so no other thread's data shares one
+  // with the entries it pushes and pops.
   const size_t cap = rs->capacity == 0 ? 64 : rs->capacity * 2;
-  auto* items = static_cast<uintptr_t*>(std::realloc(rs->items, cap * sizeof(uintptr_t)));
+  auto* items = static_cast<uintptr_t*>(std::aligned_alloc(64, cap * sizeof(uintptr_t)));
   FTRT_CHECK(items != nullptr, "root stack overflow: out of memory for %zu entries", cap);
+  if (rs->top > 0) std::memcpy(items, rs->items, rs->top * sizeof(uintptr_t));
+  std::free(rs->items);
   rs->items = items;
   rs->capacity = cap;
   return rs;
