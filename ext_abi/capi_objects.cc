@@ -1,0 +1,675 @@
+// libftrt.so: the C API of the object protocol: types (PyType_Ready,
+// FromSpec, GetSlot, ...), modules (PyModuleDef_Init, PyModule_Create2,
+// PyModule_Add*, GetState), calls, attributes, comparison, hashing,
+// repr/str, iteration and the small abstract-object layer, over object/'s
+// protocol (typeobject.h, module.h, call.h, attributes.h, dispatch.h).
+#include <cstdarg>
+#include <cstring>
+#include <vector>
+
+#include "ext_abi/capi_internal.h"
+#include "object/attributes.h"
+#include "object/call.h"
+#include "object/descriptors.h"
+#include "object/dict.h"
+#include "object/dispatch.h"
+#include "object/float.h"
+#include "object/int.h"
+#include "object/iterators.h"
+#include "object/list.h"
+#include "object/methodobject.h"
+#include "object/module.h"
+#include "object/none_bool.h"
+#include "object/str.h"
+#include "object/tuple.h"
+#include "object/typeobject.h"
+
+using ftrt::Ref;
+using ftrt::ext::internal::BadCall;
+using ftrt::ext::internal::NewOrRaise;
+
+namespace {
+
+inline PyObject* Out(Ref<> r) { return r.Release(); }
+
+bool NeedObj(const void* p, const char* func) {
+  if (p == nullptr) {
+    if (!ftrt::HasError()) BadCall(func);
+    return false;
+  }
+  return true;
+}
+
+bool NeedModule(PyObject* m, const char* func) {
+  if (m == nullptr || !ftrt::IsModule(m)) {
+    BadCall(func);
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+extern "C" {
+
+// ---- types -----------------------------------------------------------------
+
+int PyType_Ready(PyTypeObject* type) {
+  if (!NeedObj(type, "PyType_Ready")) return -1;
+  return ftrt::TypeReady(type);
+}
+PyObject* PyType_FromMetaclass(PyTypeObject* meta, PyObject* module, PyType_Spec* spec,
+                               PyObject* bases) {
+  if (!NeedObj(spec, "PyType_FromMetaclass")) return nullptr;
+  return Out(ftrt::TypeFromSpec(spec, bases, module, meta));
+}
+PyObject* PyType_FromModuleAndSpec(PyObject* module, PyType_Spec* spec, PyObject* bases) {
+  return PyType_FromMetaclass(nullptr, module, spec, bases);
+}
+PyObject* PyType_FromSpecWithBases(PyType_Spec* spec, PyObject* bases) {
+  return PyType_FromMetaclass(nullptr, nullptr, spec, bases);
+}
+PyObject* PyType_FromSpec(PyType_Spec* spec) {
+  return PyType_FromMetaclass(nullptr, nullptr, spec, nullptr);
+}
+void* PyType_GetSlot(PyTypeObject* type, int slot) {
+  if (!NeedObj(type, "PyType_GetSlot")) return nullptr;
+  return ftrt::TypeGetSlot(type, slot);
+}
+unsigned long PyType_GetFlags(PyTypeObject* type) { return type->tp_flags; }
+int PyType_IsSubtype(PyTypeObject* a, PyTypeObject* b) {
+  return ftrt::TypeIsSubtype(a, b) ? 1 : 0;
+}
+void PyType_Modified(PyTypeObject* type) {
+  if (type != nullptr) ftrt::TypeModified(type);
+}
+PyObject* PyType_GetModule(PyTypeObject* type) {
+  if (!NeedObj(type, "PyType_GetModule")) return nullptr;
+  return ftrt::TypeGetModule(type);
+}
+void* PyType_GetModuleState(PyTypeObject* type) {
+  if (!NeedObj(type, "PyType_GetModuleState")) return nullptr;
+  return ftrt::TypeGetModuleState(type);
+}
+PyObject* PyType_GetModuleByDef(PyTypeObject* type, PyModuleDef* def) {
+  if (!NeedObj(type, "PyType_GetModuleByDef")) return nullptr;
+  return ftrt::TypeGetModuleByDef(type, def);
+}
+PyObject* PyType_GetName(PyTypeObject* type) {
+  if (!NeedObj(type, "PyType_GetName")) return nullptr;
+  return Out(ftrt::TypeGetName(type));
+}
+PyObject* PyType_GetQualName(PyTypeObject* type) {
+  if (!NeedObj(type, "PyType_GetQualName")) return nullptr;
+  return Out(ftrt::TypeGetQualName(type));
+}
+
+// ---- modules ---------------------------------------------------------------
+
+PyObject* PyModuleDef_Init(PyModuleDef* def) {
+  if (!NeedObj(def, "PyModuleDef_Init")) return nullptr;
+  return ftrt::ModuleDefInit(def);
+}
+PyObject* PyModule_Create2(PyModuleDef* def, int apiver) {
+  (void)apiver;
+  if (!NeedObj(def, "PyModule_Create2")) return nullptr;
+  return Out(ftrt::ModuleCreate(def));
+}
+PyObject* PyModule_FromDefAndSpec2(PyModuleDef* def, PyObject* spec, int apiver) {
+  (void)apiver;
+  if (!NeedObj(def, "PyModule_FromDefAndSpec2") || !NeedObj(spec, "PyModule_FromDefAndSpec2")) {
+    return nullptr;
+  }
+  return Out(ftrt::ModuleFromDefAndSpec(def, spec));
+}
+int PyModule_ExecDef(PyObject* module, PyModuleDef* def) {
+  if (!NeedModule(module, "PyModule_ExecDef") || !NeedObj(def, "PyModule_ExecDef")) return -1;
+  return ftrt::ModuleExecDef(module, def);
+}
+PyObject* PyModule_NewObject(PyObject* name) {
+  if (!NeedObj(name, "PyModule_NewObject")) return nullptr;
+  return Out(ftrt::ModuleNewObject(name));
+}
+PyObject* PyModule_New(const char* name) {
+  if (!NeedObj(name, "PyModule_New")) return nullptr;
+  return Out(ftrt::ModuleNew(name));
+}
+PyObject* PyModule_GetDict(PyObject* m) {
+  if (!NeedModule(m, "PyModule_GetDict")) return nullptr;
+  return ftrt::ModuleGetDict(m);
+}
+PyModuleDef* PyModule_GetDef(PyObject* m) {
+  if (!NeedModule(m, "PyModule_GetDef")) return nullptr;
+  return ftrt::ModuleGetDef(m);
+}
+void* PyModule_GetState(PyObject* m) {
+  if (!NeedModule(m, "PyModule_GetState")) return nullptr;
+  return ftrt::ModuleGetState(m);
+}
+PyObject* PyModule_GetNameObject(PyObject* m) {
+  if (!NeedModule(m, "PyModule_GetNameObject")) return nullptr;
+  return Out(ftrt::ModuleGetNameObject(m));
+}
+const char* PyModule_GetName(PyObject* m) {
+  if (!NeedModule(m, "PyModule_GetName")) return nullptr;
+  return ftrt::ModuleGetName(m);
+}
+PyObject* PyModule_GetFilenameObject(PyObject* m) {
+  if (!NeedModule(m, "PyModule_GetFilenameObject")) return nullptr;
+  ftrt::SetErrorString(PyExc_SystemError, "module filename missing");
+  return nullptr;
+}
+int PyUnstable_Module_SetGIL(PyObject* m, void* gil) {
+  if (!NeedModule(m, "PyUnstable_Module_SetGIL")) return -1;
+  return ftrt::ModuleSetGil(m, gil);
+}
+int PyModule_AddObjectRef(PyObject* m, const char* name, PyObject* value) {
+  if (!NeedModule(m, "PyModule_AddObjectRef")) return -1;
+  if (name == nullptr || value == nullptr) {
+    if (!ftrt::HasError()) BadCall("PyModule_AddObjectRef");
+    return -1;
+  }
+  return ftrt::ModuleAddObjectRef(m, name, value);
+}
+int PyModule_Add(PyObject* m, const char* name, PyObject* value) {
+  int rc = PyModule_AddObjectRef(m, name, value);
+  if (value != nullptr) ftrt::Decref(value);
+  return rc;
+}
+// Steals `value` only on success (CPython's historical wart).
+int PyModule_AddObject(PyObject* m, const char* name, PyObject* value) {
+  int rc = PyModule_AddObjectRef(m, name, value);
+  if (rc == 0) ftrt::Decref(value);
+  return rc;
+}
+int PyModule_AddIntConstant(PyObject* m, const char* name, long value) {
+  if (!NeedModule(m, "PyModule_AddIntConstant") || !NeedObj(name, "PyModule_AddIntConstant")) {
+    return -1;
+  }
+  return ftrt::ModuleAddIntConstant(m, name, value);
+}
+int PyModule_AddStringConstant(PyObject* m, const char* name, const char* value) {
+  if (!NeedModule(m, "PyModule_AddStringConstant") ||
+      !NeedObj(name, "PyModule_AddStringConstant") ||
+      !NeedObj(value, "PyModule_AddStringConstant")) {
+    return -1;
+  }
+  return ftrt::ModuleAddStringConstant(m, name, value);
+}
+int PyModule_AddType(PyObject* m, PyTypeObject* type) {
+  if (!NeedModule(m, "PyModule_AddType") || !NeedObj(type, "PyModule_AddType")) return -1;
+  return ftrt::ModuleAddType(m, type);
+}
+int PyModule_AddFunctions(PyObject* m, PyMethodDef* functions) {
+  if (!NeedModule(m, "PyModule_AddFunctions") || !NeedObj(functions, "PyModule_AddFunctions")) {
+    return -1;
+  }
+  return ftrt::ModuleAddFunctions(m, functions);
+}
+int PyModule_SetDocString(PyObject* m, const char* doc) {
+  if (!NeedModule(m, "PyModule_SetDocString")) return -1;
+  return ftrt::ModuleSetDocString(m, doc);
+}
+// No interpreter-wide module table keyed by definition here.
+PyObject* PyState_FindModule(PyModuleDef* def) {
+  (void)def;
+  return nullptr;
+}
+
+// ---- builtin functions and descriptors -----------------------------------------
+
+PyObject* PyCMethod_New(PyMethodDef* ml, PyObject* self, PyObject* module, PyTypeObject* cls) {
+  if (!NeedObj(ml, "PyCMethod_New")) return nullptr;
+  return Out(ftrt::CFunctionNew(ml, self, module, cls));
+}
+PyObject* PyCFunction_NewEx(PyMethodDef* ml, PyObject* self, PyObject* module) {
+  return PyCMethod_New(ml, self, module, nullptr);
+}
+PyCFunction PyCFunction_GetFunction(PyObject* op) {
+  if (op == nullptr || !ftrt::IsCFunction(op)) {
+    BadCall("PyCFunction_GetFunction");
+    return nullptr;
+  }
+  return reinterpret_cast<PyCFunctionObject*>(op)->m_ml->ml_meth;
+}
+PyObject* PyCFunction_GetSelf(PyObject* op) {
+  if (op == nullptr || !ftrt::IsCFunction(op)) {
+    BadCall("PyCFunction_GetSelf");
+    return nullptr;
+  }
+  return ftrt::CFunctionSelf(op);
+}
+int PyCFunction_GetFlags(PyObject* op) {
+  if (op == nullptr || !ftrt::IsCFunction(op)) {
+    BadCall("PyCFunction_GetFlags");
+    return -1;
+  }
+  return reinterpret_cast<PyCFunctionObject*>(op)->m_ml->ml_flags;
+}
+PyObject* PyDescr_NewMethod(PyTypeObject* type, PyMethodDef* m) {
+  return Out(ftrt::NewMethodDescr(type, m));
+}
+PyObject* PyDescr_NewClassMethod(PyTypeObject* type, PyMethodDef* m) {
+  return Out(ftrt::NewClassMethodDescr(type, m));
+}
+PyObject* PyDescr_NewMember(PyTypeObject* type, PyMemberDef* m) {
+  return Out(ftrt::NewMemberDescr(type, m));
+}
+PyObject* PyDescr_NewGetSet(PyTypeObject* type, PyGetSetDef* g) {
+  return Out(ftrt::NewGetSetDescr(type, g));
+}
+PyObject* PyMember_GetOne(const char* obj, PyMemberDef* m) {
+  return Out(ftrt::MemberGet(reinterpret_cast<PyObject*>(const_cast<char*>(obj)), m));
+}
+int PyMember_SetOne(char* obj, PyMemberDef* m, PyObject* value) {
+  return ftrt::MemberSet(reinterpret_cast<PyObject*>(obj), m, value);
+}
+
+// ---- calls -----------------------------------------------------------------
+
+PyObject* PyObject_Call(PyObject* callable, PyObject* args, PyObject* kwargs) {
+  if (!NeedObj(callable, "PyObject_Call")) return nullptr;
+  if (args == nullptr || !ftrt::IsTuple(args)) {
+    ftrt::SetErrorString(PyExc_TypeError, "argument list must be a tuple");
+    return nullptr;
+  }
+  if (kwargs != nullptr && !ftrt::IsDict(kwargs)) {
+    ftrt::SetErrorString(PyExc_TypeError, "keyword list must be a dictionary");
+    return nullptr;
+  }
+  return Out(ftrt::Call(callable, args, kwargs));
+}
+PyObject* PyObject_CallObject(PyObject* callable, PyObject* args) {
+  if (!NeedObj(callable, "PyObject_CallObject")) return nullptr;
+  if (args != nullptr && !ftrt::IsTuple(args)) {
+    ftrt::SetErrorString(PyExc_TypeError, "argument list must be a tuple");
+    return nullptr;
+  }
+  return Out(ftrt::CallObject(callable, args));
+}
+PyObject* PyObject_CallNoArgs(PyObject* callable) {
+  if (!NeedObj(callable, "PyObject_CallNoArgs")) return nullptr;
+  return Out(ftrt::CallNoArgs(callable));
+}
+PyObject* PyObject_CallOneArg(PyObject* callable, PyObject* arg) {
+  if (!NeedObj(callable, "PyObject_CallOneArg") || !NeedObj(arg, "PyObject_CallOneArg")) {
+    return nullptr;
+  }
+  return Out(ftrt::CallOneArg(callable, arg));
+}
+PyObject* PyObject_Vectorcall(PyObject* callable, PyObject* const* args, size_t nargsf,
+                              PyObject* kwnames) {
+  if (!NeedObj(callable, "PyObject_Vectorcall")) return nullptr;
+  return Out(ftrt::Vectorcall(callable, args, nargsf, kwnames));
+}
+int PyCallable_Check(PyObject* op) { return op != nullptr && ftrt::Callable(op) ? 1 : 0; }
+
+static PyObject* CallVa(PyObject* callable, va_list ap) {
+  std::vector<PyObject*> args;
+  for (;;) {
+    PyObject* a = va_arg(ap, PyObject*);
+    if (a == nullptr) break;
+    args.push_back(a);
+  }
+  return Out(ftrt::Vectorcall(callable, args.data(), args.size(), nullptr));
+}
+PyObject* PyObject_CallFunctionObjArgs(PyObject* callable, ...) {
+  if (!NeedObj(callable, "PyObject_CallFunctionObjArgs")) return nullptr;
+  va_list ap;
+  va_start(ap, callable);
+  PyObject* r = CallVa(callable, ap);
+  va_end(ap);
+  return r;
+}
+PyObject* PyObject_CallMethodObjArgs(PyObject* obj, PyObject* name, ...) {
+  if (!NeedObj(obj, "PyObject_CallMethodObjArgs") ||
+      !NeedObj(name, "PyObject_CallMethodObjArgs")) {
+    return nullptr;
+  }
+  Ref<> method = ftrt::GetAttr(obj, name);
+  if (!method) return nullptr;
+  va_list ap;
+  va_start(ap, name);
+  PyObject* r = CallVa(method.get(), ap);
+  va_end(ap);
+  return r;
+}
+PyObject* Py_VaBuildValue(const char* format, va_list ap);
+static PyObject* CallWithFormat(PyObject* callable, const char* format, va_list ap) {
+  if (format == nullptr || *format == '\0') return Out(ftrt::CallNoArgs(callable));
+  Ref<> args = Ref<>::Steal(Py_VaBuildValue(format, ap));
+  if (!args) return nullptr;
+  if (ftrt::IsTuple(args.get())) return Out(ftrt::CallObject(callable, args.get()));
+  return Out(ftrt::CallOneArg(callable, args.get()));
+}
+PyObject* PyObject_CallFunction(PyObject* callable, const char* format, ...) {
+  if (!NeedObj(callable, "PyObject_CallFunction")) return nullptr;
+  va_list ap;
+  va_start(ap, format);
+  PyObject* r = CallWithFormat(callable, format, ap);
+  va_end(ap);
+  return r;
+}
+PyObject* PyObject_CallMethod(PyObject* obj, const char* name, const char* format, ...) {
+  if (!NeedObj(obj, "PyObject_CallMethod") || !NeedObj(name, "PyObject_CallMethod")) {
+    return nullptr;
+  }
+  Ref<> method = ftrt::GetAttrString(obj, name);
+  if (!method) return nullptr;
+  va_list ap;
+  va_start(ap, format);
+  PyObject* r = CallWithFormat(method.get(), format, ap);
+  va_end(ap);
+  return r;
+}
+
+// ---- attributes --------------------------------------------------------------
+
+PyObject* PyObject_GetAttr(PyObject* o, PyObject* name) {
+  if (!NeedObj(o, "PyObject_GetAttr") || !NeedObj(name, "PyObject_GetAttr")) return nullptr;
+  return Out(ftrt::GetAttr(o, name));
+}
+PyObject* PyObject_GetAttrString(PyObject* o, const char* name) {
+  if (!NeedObj(o, "PyObject_GetAttrString") || !NeedObj(name, "PyObject_GetAttrString")) {
+    return nullptr;
+  }
+  return Out(ftrt::GetAttrString(o, name));
+}
+int PyObject_GetOptionalAttr(PyObject* o, PyObject* name, PyObject** result) {
+  if (result != nullptr) *result = nullptr;
+  if (!NeedObj(o, "PyObject_GetOptionalAttr") || !NeedObj(name, "PyObject_GetOptionalAttr") ||
+      !NeedObj(result, "PyObject_GetOptionalAttr")) {
+    return -1;
+  }
+  Ref<> r;
+  int rc = ftrt::GetOptionalAttr(o, name, &r);
+  *result = r.Release();
+  return rc;
+}
+int PyObject_GetOptionalAttrString(PyObject* o, const char* name, PyObject** result) {
+  if (result != nullptr) *result = nullptr;
+  if (!NeedObj(name, "PyObject_GetOptionalAttrString")) return -1;
+  auto n = ftrt::StrFromUtf8(name);
+  if (!n.ok()) {
+    ftrt::ext::internal::RaiseStatus(n.status());
+    return -1;
+  }
+  return PyObject_GetOptionalAttr(o, n->get(), result);
+}
+int PyObject_HasAttr(PyObject* o, PyObject* name) {
+  if (o == nullptr || name == nullptr) return 0;
+  Ref<> saved = ftrt::GetRaisedException();
+  int rc = ftrt::HasAttr(o, name);
+  ftrt::ClearError();
+  if (saved) ftrt::SetRaisedException(std::move(saved));
+  return rc > 0 ? 1 : 0;
+}
+int PyObject_HasAttrString(PyObject* o, const char* name) {
+  if (o == nullptr || name == nullptr) return 0;
+  auto n = ftrt::StrFromUtf8(name);
+  if (!n.ok()) return 0;
+  return PyObject_HasAttr(o, n->get());
+}
+int PyObject_SetAttr(PyObject* o, PyObject* name, PyObject* value) {
+  if (!NeedObj(o, "PyObject_SetAttr") || !NeedObj(name, "PyObject_SetAttr")) return -1;
+  return ftrt::SetAttr(o, name, value);
+}
+int PyObject_SetAttrString(PyObject* o, const char* name, PyObject* value) {
+  if (!NeedObj(o, "PyObject_SetAttrString") || !NeedObj(name, "PyObject_SetAttrString")) {
+    return -1;
+  }
+  return ftrt::SetAttrString(o, name, value);
+}
+int PyObject_DelAttr(PyObject* o, PyObject* name) { return PyObject_SetAttr(o, name, nullptr); }
+int PyObject_DelAttrString(PyObject* o, const char* name) {
+  return PyObject_SetAttrString(o, name, nullptr);
+}
+
+// ---- comparison, hashing, repr, truth --------------------------------------------
+
+PyObject* PyObject_RichCompare(PyObject* a, PyObject* b, int op) {
+  if (!NeedObj(a, "PyObject_RichCompare") || !NeedObj(b, "PyObject_RichCompare")) {
+    return nullptr;
+  }
+  if (op < Py_LT || op > Py_GE) {
+    BadCall("PyObject_RichCompare");
+    return nullptr;
+  }
+  return Out(ftrt::ObjectRichCompare(a, b, op));
+}
+int PyObject_RichCompareBool(PyObject* a, PyObject* b, int op) {
+  if (!NeedObj(a, "PyObject_RichCompareBool") || !NeedObj(b, "PyObject_RichCompareBool")) {
+    return -1;
+  }
+  if (op < Py_LT || op > Py_GE) {
+    BadCall("PyObject_RichCompareBool");
+    return -1;
+  }
+  return ftrt::ObjectRichCompareBool(a, b, op);
+}
+Py_hash_t PyObject_Hash(PyObject* o) {
+  if (!NeedObj(o, "PyObject_Hash")) return -1;
+  return ftrt::ObjectHash(o);
+}
+int PyObject_IsTrue(PyObject* o) {
+  if (!NeedObj(o, "PyObject_IsTrue")) return -1;
+  return ftrt::ObjectIsTrue(o);
+}
+int PyObject_Not(PyObject* o) {
+  if (!NeedObj(o, "PyObject_Not")) return -1;
+  return ftrt::ObjectNot(o);
+}
+PyObject* PyObject_Repr(PyObject* o) {
+  if (o == nullptr) return NewOrRaise(ftrt::StrFromUtf8("<NULL>"));
+  return Out(ftrt::ObjectRepr(o));
+}
+PyObject* PyObject_ASCII(PyObject* o) { return PyObject_Repr(o); }
+PyObject* PyObject_Str(PyObject* o) {
+  if (o == nullptr) return NewOrRaise(ftrt::StrFromUtf8("<NULL>"));
+  return Out(ftrt::ObjectStr(o));
+}
+PyObject* PyObject_Bytes(PyObject* o) {
+  if (!NeedObj(o, "PyObject_Bytes")) return nullptr;
+  ftrt::SetErrorFormat(PyExc_TypeError, "cannot convert '%s' object to bytes",
+                       o->ob_type->tp_name);
+  return nullptr;
+}
+Py_ssize_t PyObject_Size(PyObject* o) {
+  if (!NeedObj(o, "PyObject_Size")) return -1;
+  return ftrt::ObjectSize(o);
+}
+Py_ssize_t PyObject_Length(PyObject* o) { return PyObject_Size(o); }
+PyObject* PyObject_SelfIter(PyObject* o) {
+  ftrt::Incref(o);
+  return o;
+}
+PyObject* PyObject_GetIter(PyObject* o) {
+  if (!NeedObj(o, "PyObject_GetIter")) return nullptr;
+  return Out(ftrt::GetIter(o));
+}
+int PyIter_Check(PyObject* o) {
+  return o != nullptr && o->ob_type->tp_iternext != nullptr ? 1 : 0;
+}
+PyObject* PyIter_Next(PyObject* it) {
+  if (!NeedObj(it, "PyIter_Next")) return nullptr;
+  return Out(ftrt::IterNext(it));
+}
+
+// Item access through the type's mapping / sequence slots.
+PyObject* PyObject_GetItem(PyObject* o, PyObject* key) {
+  if (!NeedObj(o, "PyObject_GetItem") || !NeedObj(key, "PyObject_GetItem")) return nullptr;
+  PyTypeObject* t = o->ob_type;
+  if (t->tp_as_mapping != nullptr && t->tp_as_mapping->mp_subscript != nullptr) {
+    return t->tp_as_mapping->mp_subscript(o, key);
+  }
+  if (ftrt::IsInt(key) && t->tp_as_sequence != nullptr &&
+      t->tp_as_sequence->sq_item != nullptr) {
+    return t->tp_as_sequence->sq_item(o, ftrt::IntValue(key));
+  }
+  if (ftrt::IsDict(o)) return NewOrRaise(ftrt::DictGetItemRef(o, key));
+  if (ftrt::IsInt(key) && ftrt::IsList(o)) {
+    return NewOrRaise(ftrt::ListGetItemRef(o, ftrt::IntValue(key)));
+  }
+  if (ftrt::IsInt(key) && ftrt::IsTuple(o)) {
+    return NewOrRaise(ftrt::TupleGetItemRef(o, ftrt::IntValue(key)));
+  }
+  ftrt::SetErrorFormat(PyExc_TypeError, "'%s' object is not subscriptable", t->tp_name);
+  return nullptr;
+}
+int PyObject_SetItem(PyObject* o, PyObject* key, PyObject* value) {
+  if (!NeedObj(o, "PyObject_SetItem") || !NeedObj(key, "PyObject_SetItem")) return -1;
+  PyTypeObject* t = o->ob_type;
+  if (t->tp_as_mapping != nullptr && t->tp_as_mapping->mp_ass_subscript != nullptr) {
+    return t->tp_as_mapping->mp_ass_subscript(o, key, value);
+  }
+  if (ftrt::IsDict(o)) {
+    return ftrt::ext::internal::StatusToInt(value == nullptr ? ftrt::DictDelItem(o, key)
+                                                             : ftrt::DictSetItem(o, key, value));
+  }
+  if (ftrt::IsList(o) && ftrt::IsInt(key)) {
+    return ftrt::ext::internal::StatusToInt(
+        value == nullptr ? ftrt::ListDelItem(o, ftrt::IntValue(key))
+                         : ftrt::ListSetItem(o, ftrt::IntValue(key), value));
+  }
+  ftrt::SetErrorFormat(PyExc_TypeError, "'%s' object does not support item assignment",
+                       t->tp_name);
+  return -1;
+}
+int PyObject_DelItem(PyObject* o, PyObject* key) { return PyObject_SetItem(o, key, nullptr); }
+
+int PySequence_Check(PyObject* o) {
+  if (o == nullptr || ftrt::IsDict(o)) return 0;
+  return ftrt::IsList(o) || ftrt::IsTuple(o) || ftrt::IsStr(o) ||
+                 (o->ob_type->tp_as_sequence != nullptr &&
+                  o->ob_type->tp_as_sequence->sq_item != nullptr)
+             ? 1
+             : 0;
+}
+int PyMapping_Check(PyObject* o) {
+  return o != nullptr && (ftrt::IsDict(o) || (o->ob_type->tp_as_mapping != nullptr &&
+                                              o->ob_type->tp_as_mapping->mp_subscript != nullptr))
+             ? 1
+             : 0;
+}
+Py_ssize_t PySequence_Size(PyObject* o) { return PyObject_Size(o); }
+PyObject* PySequence_GetItem(PyObject* o, Py_ssize_t i) {
+  if (!NeedObj(o, "PySequence_GetItem")) return nullptr;
+  auto k = ftrt::IntFromInt64(i);
+  if (!k.ok()) return NewOrRaise(std::move(k));
+  return PyObject_GetItem(o, k->get());
+}
+PyObject* PySequence_List(PyObject* o) {
+  if (!NeedObj(o, "PySequence_List")) return nullptr;
+  auto l = ftrt::ListNew();
+  if (!l.ok()) return NewOrRaise(std::move(l));
+  if (ftrt::ext::internal::StatusToInt(ftrt::ListExtend(l->get(), o)) < 0) return nullptr;
+  return std::move(*l).Release();
+}
+PyObject* PySequence_Tuple(PyObject* o) {
+  if (o != nullptr && ftrt::IsTuple(o)) {
+    ftrt::Incref(o);
+    return o;
+  }
+  Ref<> l = Ref<>::Steal(PySequence_List(o));
+  if (!l) return nullptr;
+  return NewOrRaise(ftrt::ListAsTuple(l.get()));
+}
+int PySequence_Contains(PyObject* o, PyObject* value) {
+  if (!NeedObj(o, "PySequence_Contains") || !NeedObj(value, "PySequence_Contains")) return -1;
+  if (ftrt::IsList(o)) {
+    auto r = ftrt::ListContains(o, value);
+    if (!r.ok()) {
+      ftrt::ext::internal::RaiseStatus(r.status());
+      return -1;
+    }
+    return *r ? 1 : 0;
+  }
+  if (ftrt::IsDict(o)) {
+    auto r = ftrt::DictContains(o, value);
+    if (!r.ok()) {
+      ftrt::ext::internal::RaiseStatus(r.status());
+      return -1;
+    }
+    return *r ? 1 : 0;
+  }
+  Ref<> it = ftrt::GetIter(o);
+  if (!it) return -1;
+  for (;;) {
+    Ref<> item = ftrt::IterNext(it.get());
+    if (!item) return ftrt::HasError() ? -1 : 0;
+    int eq = ftrt::ObjectRichCompareBool(item.get(), value, Py_EQ);
+    if (eq != 0) return eq;
+  }
+}
+
+PyObject* PyNumber_Index(PyObject* o) {
+  if (!NeedObj(o, "PyNumber_Index")) return nullptr;
+  if (ftrt::IsInt(o)) {
+    if (ftrt::IsIntExact(o)) {
+      ftrt::Incref(o);
+      return o;
+    }
+    return NewOrRaise(ftrt::IntFromInt64(ftrt::IntValue(o)));
+  }
+  ftrt::SetErrorFormat(PyExc_TypeError, "'%s' object cannot be interpreted as an integer",
+                       o->ob_type->tp_name);
+  return nullptr;
+}
+PyObject* PyNumber_Long(PyObject* o) {
+  if (o != nullptr && ftrt::IsFloat(o)) return NewOrRaise(ftrt::IntFromDouble(ftrt::FloatValue(o)));
+  return PyNumber_Index(o);
+}
+PyObject* PyNumber_Float(PyObject* o) {
+  if (!NeedObj(o, "PyNumber_Float")) return nullptr;
+  if (ftrt::IsFloat(o)) {
+    ftrt::Incref(o);
+    return o;
+  }
+  if (ftrt::IsInt(o)) {
+    return NewOrRaise(ftrt::FloatFromDouble(static_cast<double>(ftrt::IntValue(o))));
+  }
+  ftrt::SetErrorFormat(PyExc_TypeError, "must be real number, not %s", o->ob_type->tp_name);
+  return nullptr;
+}
+Py_ssize_t PyNumber_AsSsize_t(PyObject* o, PyObject* exc) {
+  Ref<> i = Ref<>::Steal(PyNumber_Index(o));
+  if (!i) return -1;
+  (void)exc;  // ints are 64-bit: always fits
+  return static_cast<Py_ssize_t>(ftrt::IntValue(i.get()));
+}
+
+// ---- finalizers and misc -------------------------------------------------------
+
+void PyObject_CallFinalizer(PyObject* self) {
+  if (self == nullptr) return;
+  destructor fin = self->ob_type->tp_finalize;
+  if (fin == nullptr) return;
+  if (self->ob_gc_bits & FTRT_GC_BIT_FINALIZED) return;
+  fin(self);
+  self->ob_gc_bits |= FTRT_GC_BIT_FINALIZED;
+}
+int PyObject_CallFinalizerFromDealloc(PyObject* self) {
+  PyObject_CallFinalizer(self);
+  return 0;
+}
+int PyUnstable_Object_EnableDeferredRefcount(PyObject* op) {
+  (void)op;
+  return 0;  // not enabled: the documented "could not" answer
+}
+int PyArg_ValidateKeywordArguments(PyObject* kwargs) {
+  if (kwargs == nullptr || !ftrt::IsDict(kwargs)) {
+    BadCall("PyArg_ValidateKeywordArguments");
+    return 0;
+  }
+  Py_ssize_t pos = 0;
+  Ref<> k, v;
+  while (ftrt::DictNext(kwargs, &pos, &k, &v)) {
+    if (!ftrt::IsStr(k.get())) {
+      ftrt::SetErrorString(PyExc_TypeError, "keywords must be strings");
+      return 0;
+    }
+  }
+  return 1;
+}
+
+}  // extern "C"

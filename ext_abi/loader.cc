@@ -1,0 +1,200 @@
+// The extension loader (see loader.h): ABI check, dlopen, PyInit_<name>,
+// single- and multi-phase initialization, Py_mod_gil.
+#include "ext_abi/loader.h"
+
+#include <dlfcn.h>
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "ext_abi/abi_tag.h"
+#include "ext_abi/capi_internal.h"
+#include "object/error_indicator.h"
+#include "object/exceptions.h"
+#include "object/module.h"
+#include "object/str.h"
+#include "runtime/runtime.h"
+
+namespace ftrt::ext {
+namespace {
+
+std::mutex g_mu;
+// Loaded modules by name; guarded by g_mu. Held in a heap map that is
+// never destroyed (ClearModules empties it while the runtime lives).
+std::map<std::string, Ref<>>& Modules() {
+  static auto* m = new std::map<std::string, Ref<>>();
+  return *m;
+}
+std::set<std::string>& Warned() {
+  static auto* s = new std::set<std::string>();
+  return *s;
+}
+
+// Raises ImportError(message) with the pending exception (if any) as its
+// __cause__.
+std::nullptr_t ImportErrorFrom(const std::string& message) {
+  Ref<> cause = GetRaisedException();
+  Ref<> exc = NewExceptionWithMessage(PyExc_ImportError, message);
+  if (!exc) return nullptr;  // the error from making it is set
+  if (cause) SetRaisedExceptionFrom(std::move(exc), cause.get());
+  else SetRaisedException(std::move(exc));
+  return nullptr;
+}
+
+std::nullptr_t ImportErrorWithCause(const std::string& message, PyObject* cause_type,
+                                    const std::string& cause_message) {
+  ClearError();
+  SetErrorString(cause_type, cause_message);
+  return ImportErrorFrom(message);
+}
+
+// Py_mod_gil: turns the GIL on for a module that did not declare it can
+// run without one, and warns once.
+int ApplyGilPolicy(const std::string& name, PyObject* module) {
+  if (ModuleGil(module) == Py_MOD_GIL_NOT_USED) return 0;
+  const char* env = std::getenv("PYTHON_GIL");
+  if (env != nullptr && std::strcmp(env, "0") == 0) return 0;
+  Runtime* rt = internal::CurrentRuntime();
+  if (rt == nullptr || rt->gil_enabled()) return 0;
+  rt->StopTheWorld();
+  rt->SetGilEnabled(true);
+  rt->StartTheWorld();
+  bool first;
+  {
+    std::lock_guard<std::mutex> g(g_mu);
+    first = Warned().insert(name).second;
+  }
+  if (!first) return 0;
+  const std::string msg = absl::StrCat(
+      "The global interpreter lock (GIL) has been enabled to load module '", name,
+      "', which has not declared that it can run safely without the GIL. To override this "
+      "behavior and keep the GIL disabled (at your own risk), run with PYTHON_GIL=0.");
+  return WarnEx(PyExc_RuntimeWarning, msg, 1);
+}
+
+Ref<> Load(const std::string& name, const std::string& path) {
+  const std::string what = absl::StrCat("cannot import extension module '", name, "' from ",
+                                        path);
+  Runtime* rt = internal::CurrentRuntime();
+  if (rt == nullptr || rt->finalizing()) {
+    ClearError();
+    SetErrorString(PyExc_ImportError,
+                   absl::StrCat("import of '", name,
+                                "' halted: the runtime is finalizing (or not initialized)"));
+    return nullptr;
+  }
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) {
+    return ImportErrorWithCause(absl::StrCat(what, ": the file does not exist"),
+                                PyExc_FileNotFoundError,
+                                absl::StrCat("No such file or directory: '", path, "'"));
+  }
+  absl::Status abi = CheckExtensionAbi(path);
+  if (!abi.ok()) {
+    return ImportErrorWithCause(
+        absl::StrCat(what, ": ", abi.message()), PyExc_ImportError,
+        "the shared object was not built against ftrt's Python.h (ext_abi/include); "
+        "rebuild the extension from source against it");
+  }
+  void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (handle == nullptr) {
+    const char* err = dlerror();
+    return ImportErrorWithCause(absl::StrCat(what, ": dlopen failed"), PyExc_OSError,
+                                err == nullptr ? "dlopen failed" : err);
+  }
+  const std::string init_name = "PyInit_" + name;
+  using InitFn = PyObject* (*)();
+  auto init = reinterpret_cast<InitFn>(dlsym(handle, init_name.c_str()));
+  if (init == nullptr) {
+    return ImportErrorWithCause(
+        absl::StrCat("dynamic module '", name, "' does not define module export function (",
+                     init_name, ")"),
+        PyExc_AttributeError, absl::StrCat("no symbol ", init_name, " in ", path));
+  }
+  ClearError();
+  PyObject* result = init();
+  if (result == nullptr) {
+    if (!HasError()) {
+      return ImportErrorWithCause(
+          absl::StrCat("initialization of ", name, " failed"), PyExc_SystemError,
+          absl::StrCat("initialization of ", name, " failed without raising an exception"));
+    }
+    return ImportErrorFrom(absl::StrCat("initialization of ", name, " failed"));
+  }
+  if (HasError()) {
+    Ref<> stray = Ref<>::Steal(result);
+    Ref<> cause = GetRaisedException();
+    SetErrorString(PyExc_SystemError,
+                   absl::StrCat("initialization of ", name,
+                                " returned a result with an exception set"));
+    return ImportErrorFrom(absl::StrCat("initialization of ", name, " failed"));
+  }
+  Ref<> module;
+  if (result->ob_type == &PyModuleDef_Type) {
+    auto* def = reinterpret_cast<PyModuleDef*>(result);
+    auto spec = StrFromUtf8(name);
+    if (!spec.ok()) {
+      internal::RaiseStatus(spec.status());
+      return ImportErrorFrom(absl::StrCat("initialization of ", name, " failed"));
+    }
+    module = ModuleFromDefAndSpec(def, spec->get());
+    if (!module) return ImportErrorFrom(absl::StrCat("initialization of ", name, " failed"));
+    if (ModuleExecDef(module.get(), def) < 0) {
+      if (!HasError()) {
+        SetErrorString(PyExc_SystemError,
+                       absl::StrCat("execution of module ", name,
+                                    " failed without setting an exception"));
+      }
+      return ImportErrorFrom(absl::StrCat("initialization of ", name, " failed"));
+    }
+  } else {
+    module = Ref<>::Steal(result);
+  }
+  if (ApplyGilPolicy(name, module.get()) < 0) return nullptr;
+  return module;
+}
+
+}  // namespace
+
+Ref<> Import(const std::string& name, const std::string& path) {
+  {
+    std::lock_guard<std::mutex> g(g_mu);
+    auto it = Modules().find(name);
+    if (it != Modules().end()) return it->second.Clone();
+  }
+  Ref<> m = Load(name, path);
+  if (!m) return nullptr;
+  std::lock_guard<std::mutex> g(g_mu);
+  auto [it, inserted] = Modules().emplace(name, m.Clone());
+  if (!inserted) return it->second.Clone();  // another thread won
+  return m;
+}
+
+void ClearModules() {
+  std::map<std::string, Ref<>> old;
+  {
+    std::lock_guard<std::mutex> g(g_mu);
+    old.swap(Modules());
+    Warned().clear();
+  }
+  for (auto& [name, module] : old) {
+    PyModuleDef* def = ModuleGetDef(module.get());
+    if (def != nullptr && def->m_clear != nullptr) (void)def->m_clear(module.get());
+  }
+}
+
+}  // namespace ftrt::ext
+
+extern "C" PyObject* ftrt_ImportExtension(const char* name, const char* path) {
+  if (name == nullptr || path == nullptr) {
+    ftrt::SetErrorString(PyExc_ImportError, "ftrt_ImportExtension: NULL name or path");
+    return nullptr;
+  }
+  return ftrt::ext::Import(name, path).Release();
+}

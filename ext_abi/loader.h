@@ -1,0 +1,38 @@
+// Loading C extension modules (CPython's importdl.c / PEP 489, for ftrt).
+//
+// Import(name, path) checks the shared object's ABI tag (abi_tag.h) before
+// dlopen, so a module built against another Python.h is refused with an
+// ImportError saying why and how to rebuild; then dlopens it, calls
+// PyInit_<name> and runs single- or multi-phase initialization. A module
+// that does not declare Py_mod_gil = Py_MOD_GIL_NOT_USED turns the GIL on
+// (during a stop) and warns once with a RuntimeWarning naming it, unless
+// the environment has PYTHON_GIL=0 (PYTHON_GIL=1 turns the GIL on at
+// Py_Initialize). Every failure is an ImportError with the cause chained
+// (__cause__): a missing file (FileNotFoundError), no PyInit_ function,
+// init returning NULL without an exception (SystemError) or raising. Once
+// finalization has begun, imports fail with ImportError. Loaded modules are
+// kept by name until Py_FinalizeEx (a second Import returns the same one).
+#ifndef FTRT_EXT_ABI_LOADER_H_
+#define FTRT_EXT_ABI_LOADER_H_
+
+#include <string>
+
+#include "object/cpython_types.h"
+#include "object/ref.h"
+
+namespace ftrt::ext {
+
+// The module, or null with ImportError set. The caller must be attached.
+Ref<> Import(const std::string& name, const std::string& path);
+
+// Drops every loaded module (Py_FinalizeEx).
+void ClearModules();
+
+}  // namespace ftrt::ext
+
+extern "C" {
+// The C entry: a new reference, or NULL with ImportError set.
+PyObject* ftrt_ImportExtension(const char* name, const char* path);
+}
+
+#endif  // FTRT_EXT_ABI_LOADER_H_

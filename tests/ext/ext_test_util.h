@@ -1,0 +1,71 @@
+/* Helpers for the C test hosts under tests/ext: CHECK macros that abort
+ * with the location, the loop scale (FTRT_TEST_SCALE, as
+ * tests/test_util.h reads it for C++ tests), and the ftrt_ImportExtension
+ * entry (ext_abi/loader.h), declared here for C. */
+#ifndef FTRT_TESTS_EXT_EXT_TEST_UTIL_H_
+#define FTRT_TESTS_EXT_EXT_TEST_UTIL_H_
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "Python.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+PyObject* ftrt_ImportExtension(const char* name, const char* path);
+
+#ifdef __cplusplus
+}
+#endif
+
+#define CHECK(cond)                                                        \
+  do {                                                                     \
+    if (!(cond)) {                                                         \
+      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
+      if (PyErr_Occurred()) PyErr_WriteUnraisable(NULL);                   \
+      abort();                                                             \
+    }                                                                      \
+  } while (0)
+
+#define CHECK_EQ_LL(a, b)                                                  \
+  do {                                                                     \
+    long long a_ = (long long)(a), b_ = (long long)(b);                    \
+    if (a_ != b_) {                                                        \
+      fprintf(stderr, "%s:%d: CHECK failed: %s == %s (%lld vs %lld)\n",    \
+              __FILE__, __LINE__, #a, #b, a_, b_);                         \
+      abort();                                                             \
+    }                                                                      \
+  } while (0)
+
+static inline long ext_test_scaled(long n, long floor_value) {
+  const char* s = getenv("FTRT_TEST_SCALE");
+  double scale = 1.0;
+  if (s != NULL) {
+    char* end = NULL;
+    double v = strtod(s, &end);
+    if (end != s && v > 0.0 && v < 1.0) scale = v;
+  }
+  long r = (long)((double)n * scale);
+  return r < floor_value ? floor_value : r;
+}
+
+static inline void ext_test_die_with_error(const char* what) {
+  fprintf(stderr, "%s failed\n", what);
+  PyObject* exc = PyErr_GetRaisedException();
+  if (exc != NULL) {
+    PyObject* s = PyObject_Str(exc);
+    if (s != NULL) fprintf(stderr, "  %s: %s\n", Py_TYPE(exc)->tp_name, PyUnicode_AsUTF8(s));
+    PyObject* cause = PyException_GetCause(exc);
+    if (cause != NULL) {
+      PyObject* cs = PyObject_Str(cause);
+      if (cs != NULL) {
+        fprintf(stderr, "  caused by %s: %s\n", Py_TYPE(cause)->tp_name, PyUnicode_AsUTF8(cs));
+      }
+    }
+  }
+  abort();
+}
+
+#endif /* FTRT_TESTS_EXT_EXT_TEST_UTIL_H_ */
