@@ -96,8 +96,11 @@ int ChildChecks(Runtime& rt, ForkHooks& hooks, int dead_threads) {
   return 0;
 }
 
-TEST(ForkTest, ChildKeepsOnlyTheForkingThread) {
-  auto rt = Runtime::Init();
+void ForkWithBusyThreads(bool gil) {
+  RuntimeOptions options;
+  options.gil = gil;
+  options.gil_switch_interval_ns = 100'000;
+  auto rt = Runtime::Init(options);
   ForkHooks hooks;
   rt->AddLifecycleHooks(MakeHooks(&hooks));
   constexpr int kBusy = 4;
@@ -124,6 +127,7 @@ TEST(ForkTest, ChildKeepsOnlyTheForkingThread) {
     ASSERT_TRUE(pid.ok()) << pid.status();
     if (*pid == 0) {
       int rc = ChildChecks(*rt, hooks, kBusy);
+      if (rc == 0 && gil && !rt->HoldsGil(ThreadState::Current())) rc = 251;
       if (rc == 0) {
         rt.reset();  // destroys the runtime: the dead threads' references were dropped
       }
@@ -147,6 +151,12 @@ TEST(ForkTest, ChildKeepsOnlyTheForkingThread) {
   done.store(true);
   for (auto& t : busy) t.join();
 }
+
+TEST(ForkTest, ChildKeepsOnlyTheForkingThread) { ForkWithBusyThreads(/*gil=*/false); }
+
+// With the GIL on, the forking thread holds it, and the child's survivor
+// holds it after the fork (its waiters are dead).
+TEST(ForkTest, ChildKeepsOnlyTheForkingThreadWithTheGil) { ForkWithBusyThreads(/*gil=*/true); }
 
 }  // namespace
 }  // namespace ftrt
