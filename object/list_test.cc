@@ -63,9 +63,9 @@ TEST_F(ListTest, AppendGetAndLayout) {
 TEST_F(ListTest, InsertSetDelPopFollowPython) {
   Ref<> list = MakeList({1, 2, 3});
   ASSERT_TRUE(ListInsert(list.get(), 0, Int(0).get()).ok());
-  ASSERT_TRUE(ListInsert(list.get(), -1, Int(9).get()).ok());   // before the last
-  ASSERT_TRUE(ListInsert(list.get(), 100, Int(7).get()).ok());  // clamped: append
-  ASSERT_TRUE(ListInsert(list.get(), -100, Int(6).get()).ok()); // clamped: front
+  ASSERT_TRUE(ListInsert(list.get(), -1, Int(9).get()).ok());    // before the last
+  ASSERT_TRUE(ListInsert(list.get(), 100, Int(7).get()).ok());   // clamped: append
+  ASSERT_TRUE(ListInsert(list.get(), -100, Int(6).get()).ok());  // clamped: front
   EXPECT_EQ(IntValues(list.get()), (V{6, 0, 1, 2, 9, 3, 7}));
   ASSERT_TRUE(ListSetItem(list.get(), -1, Int(8).get()).ok());
   ASSERT_TRUE(ListSetItem(list.get(), 0, Int(5).get()).ok());
@@ -140,7 +140,8 @@ TEST_F(ListTest, SearchAndSort) {
   EXPECT_EQ(ListGetItemRef(mixed.get(), 1)->get(), SmallInt(1));
   // A longer sort (the merge path).
   Ref<> many = *ListNew();
-  for (int i = 0; i < 500; ++i) ASSERT_TRUE(ListAppend(many.get(), Int((i * 7919) % 500).get()).ok());
+  for (int i = 0; i < 500; ++i)
+    ASSERT_TRUE(ListAppend(many.get(), Int((i * 7919) % 500).get()).ok());
   ASSERT_TRUE(ListSort(many.get()).ok());
   V sorted = IntValues(many.get());
   for (int i = 0; i < 500; ++i) EXPECT_EQ(sorted[static_cast<size_t>(i)], i);
@@ -179,7 +180,8 @@ TEST_F(ListTest, ErrorsAreTypedAndLeaveTheListUnchanged) {
     ExpectUnchanged(list.get(), values, x.get(), x_refs);
   };
   expect(ListGetItemRef(list.get(), 3).status(), ErrorKind::kIndexError, "list index out of range");
-  expect(ListGetItemRef(list.get(), -1).status(), ErrorKind::kIndexError, "list index out of range");
+  expect(ListGetItemRef(list.get(), -1).status(), ErrorKind::kIndexError,
+         "list index out of range");
   expect(ListSetItem(list.get(), 3, x.get()), ErrorKind::kIndexError,
          "list assignment index out of range");
   expect(ListSetItem(list.get(), -4, x.get()), ErrorKind::kIndexError, nullptr);
@@ -257,7 +259,8 @@ TEST_F(ListTest, ComparisonsThatMutateTheList) {
   EXPECT_EQ(sorted.message(), "list modified during sort");
   ASSERT_EQ(ListSize(to_sort.get()), 4);
   V got;
-  for (Py_ssize_t i = 0; i < 4; ++i) got.push_back(TestKeyType::Value(ListGetItemRef(to_sort.get(), i)->get()));
+  for (Py_ssize_t i = 0; i < 4; ++i)
+    got.push_back(TestKeyType::Value(ListGetItemRef(to_sort.get(), i)->get()));
   EXPECT_EQ(got, (V{1, 3, 5, 9}));
 }
 
