@@ -80,9 +80,8 @@ TEST_F(StrTest, KindsAndAsciiFlag) {
 }
 
 TEST_F(StrTest, Utf8RoundTripsAndIsCached) {
-  const char* texts[] = {"", "ascii only", "caf\xc3\xa9",
-                         "\xe2\x82\xac"
-                         "100",
+  const std::string euro100 = std::string("\xe2\x82\xac") + "100";
+  const char* texts[] = {"", "ascii only", "caf\xc3\xa9", euro100.c_str(),
                          "mixed \xf0\x9f\x98\x80 emoji \xe6\x97\xa5"};
   for (const char* t : texts) {
     Ref<> s = S(t);
