@@ -6,8 +6,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <thread>
 
 #include "gc/passes.h"
+#include "gc/workers.h"
 #include "object/errors.h"
 #include "object/thread_objects.h"
 #include "sync/thread_id.h"
@@ -50,7 +52,19 @@ Collector::Collector(Runtime& runtime, const Options& options)
     : runtime_(runtime),
       heap_divisor_(std::max<int64_t>(1, options.heap_divisor)),
       enabled_(options.enabled),
-      threshold_(options.threshold) {}
+      threshold_(options.threshold),
+      threads_(options.threads),
+      parallel_min_(options.parallel_min_objects) {}
+
+int Collector::ThreadsFor() const {
+  int n = threads_.load(std::memory_order_relaxed);
+  if (n <= 0) n = static_cast<int>(std::thread::hardware_concurrency());
+  n = std::clamp(n, 1, internal::kMaxGcThreads);
+  if (n == 1) return 1;
+  const int64_t estimate = survivors_.load(std::memory_order_relaxed) +
+                           alloc_count_.load(std::memory_order_relaxed);
+  return estimate < parallel_min_.load(std::memory_order_relaxed) ? 1 : n;
+}
 
 Collector& Collector::Install(Runtime& runtime, const Options& options) {
   FTRT_CHECK(Find(runtime) == nullptr, "gc: a collector is already installed on this runtime");
@@ -140,7 +154,7 @@ size_t Collector::CollectWith(Reason reason) {
 size_t Collector::CollectLocked(Reason reason) {
   CollectionRecord rec;
   rec.automatic = reason == Reason::kAutomatic;
-  internal::Collection c(runtime_.allocator());
+  internal::Collection c(runtime_.allocator(), ThreadsFor());
   auto report = [this](const absl::Status& e, ObjectHeader* op, const char* where) {
     ReportUnraisable(e, op, where);
   };

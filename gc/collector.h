@@ -38,8 +38,9 @@
 // through the ob_tid of objects already marked, the unreachable list
 // through the ob_tid of unreachable objects (merged, so their owner id is
 // 0), and the resurrection count in ob_ref_local of those (ignored once
-// merged). FTRT_GC_BIT_UNREACHABLE / FTRT_GC_BIT_ALIVE in ob_gc_bits say
-// which objects are candidates and which are marked. Every ob_tid is
+// merged). FTRT_GC_BIT_UNREACHABLE in ob_gc_bits says which candidates
+// are not (yet) known to be reachable; FTRT_GC_BIT_ALIVE marks what a
+// finalizer resurrected. gc/scratch.h has the table. Every ob_tid is
 // restored afterwards from alloc/'s ownership records (Allocator::OwnerOf:
 // the owner's id, 0 once the owner exited) or to 0 for merged objects,
 // exactly what it held before.
@@ -53,6 +54,16 @@
 // its finalizers, weak reference callbacks or tp_clear): Collect returns 0
 // there. Automatic requests are dropped while collection is disabled, while
 // another collection is running, and once the runtime is finalizing.
+//
+// PARALLEL PASSES. While the world is stopped the parked threads' cores
+// are idle; on a large heap (Options::parallel_min_objects) the count, the
+// mark and the listing of the unreachable run on the collecting thread and
+// helper threads (gc/workers.h) at once, sharing one walk over the heap
+// page by page (Allocator::ForEachTrackedObjectShared). Counting then
+// subtracts with atomic decrements; marking claims each object with an
+// atomic clear of its UNREACHABLE bit, and a thread with a long work list
+// hands chains of it to idle threads. The world-running steps stay on the
+// collecting thread.
 //
 // ERRORS. A finalizer (or tp_clear) that fails reports it through object/'s
 // error indicator (object/errors.h); the collector takes the error, passes
@@ -89,6 +100,14 @@ struct Options {
   // uses 4).
   int64_t heap_divisor = 4;
   bool enabled = true;
+  // Threads for the passes that run while the world is stopped (counting,
+  // marking, listing the unreachable): the collecting thread plus helpers
+  // on the parked threads' cores. 0: one per core (at most 16).
+  int threads = 0;
+  // Below this many objects (survivors of the last collection plus
+  // allocations since), one thread does it all: handing work out costs
+  // more than it saves on a small heap.
+  int64_t parallel_min_objects = 100'000;
 };
 
 // Reasons a collection runs.
@@ -128,6 +147,10 @@ class Collector {
   void Disable() { enabled_.store(false, std::memory_order_relaxed); }
   bool enabled() const { return enabled_.load(std::memory_order_relaxed); }
   void SetThreshold(int64_t threshold) { threshold_.store(threshold, std::memory_order_relaxed); }
+  // Options::threads and Options::parallel_min_objects, for later
+  // collections.
+  void SetThreads(int threads) { threads_.store(threads, std::memory_order_relaxed); }
+  void SetParallelMinObjects(int64_t n) { parallel_min_.store(n, std::memory_order_relaxed); }
   int64_t threshold() const { return threshold_.load(std::memory_order_relaxed); }
 
   // Whether the calling thread is inside a collection (stopped phases,
@@ -154,6 +177,7 @@ class Collector {
   static void OnSafepoint(ThreadState* ts, void* arg);
   size_t CollectWith(Reason reason);
   size_t CollectLocked(Reason reason) ABSL_EXCLUSIVE_LOCKS_REQUIRED(collect_mu_);
+  int ThreadsFor() const;
   void ReportUnraisable(const absl::Status& error, ObjectHeader* obj, const char* where);
 
   Runtime& runtime_;
@@ -161,6 +185,8 @@ class Collector {
   const int64_t heap_divisor_;
   std::atomic<bool> enabled_;
   std::atomic<int64_t> threshold_;
+  std::atomic<int> threads_;
+  std::atomic<int64_t> parallel_min_;
   std::atomic<int64_t> alloc_count_{0};
   // Objects that survived the last collection.
   std::atomic<int64_t> survivors_{0};

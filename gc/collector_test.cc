@@ -15,6 +15,7 @@
 #include "gc/testing_types.h"
 #include "gtest/gtest.h"
 #include "object/errors.h"
+#include "object/list.h"
 #include "object/object.h"
 #include "object/stack_ref.h"
 #include "object/thread_objects.h"
@@ -44,9 +45,24 @@ uint8_t GcBitsOf(ObjectHeader* op) {
 }
 constexpr uint8_t kScratchBits = FTRT_GC_BIT_UNREACHABLE | FTRT_GC_BIT_ALIVE;
 
-using CollectorTest = GcTest;
+// Every shape with one thread and with the parallel passes (four threads
+// on any heap, so that small tests exercise the sharing too).
+class CollectorTest : public GcTest, public ::testing::WithParamInterface<int> {
+ protected:
+  Options GcOptions() const override {
+    Options o = GcTest::GcOptions();
+    o.threads = GetParam();
+    o.parallel_min_objects = 0;
+    return o;
+  }
+};
+INSTANTIATE_TEST_SUITE_P(Threads, CollectorTest, ::testing::Values(1, 4),
+                         [](const ::testing::TestParamInfo<int>& info) {
+                           return info.param == 1 ? std::string("Serial")
+                                                  : std::string("Parallel");
+                         });
 
-TEST_F(CollectorTest, TwoCycleIsCollected) {
+TEST_P(CollectorTest, TwoCycleIsCollected) {
   {
     Ref<Node> x = NewNode(0), y = NewNode(1);
     Link2(x, y);
@@ -60,7 +76,7 @@ TEST_F(CollectorTest, TwoCycleIsCollected) {
   EXPECT_EQ(GetCounters().deallocs.load(), 2);
 }
 
-TEST_F(CollectorTest, SelfReferenceIsCollected) {
+TEST_P(CollectorTest, SelfReferenceIsCollected) {
   {
     Ref<Node> x = NewNode(0);
     SetA(H(x), H(x));
@@ -70,7 +86,7 @@ TEST_F(CollectorTest, SelfReferenceIsCollected) {
   EXPECT_EQ(DeallocsOf(0), 1);
 }
 
-TEST_F(CollectorTest, LongRingIsCollectedAndFreedIteratively) {
+TEST_P(CollectorTest, LongRingIsCollectedAndFreedIteratively) {
   const int64_t n = Scaled(200'000, 5'000);
   {
     Ref<Node> first = NewNode(0);
@@ -87,7 +103,7 @@ TEST_F(CollectorTest, LongRingIsCollectedAndFreedIteratively) {
   EXPECT_EQ(LiveObjects(), 0);
 }
 
-TEST_F(CollectorTest, ReachableCycleIsKeptUntilDropped) {
+TEST_P(CollectorTest, ReachableCycleIsKeptUntilDropped) {
   Ref<Node> x = NewNode(0);
   {
     Ref<Node> y = NewNode(1);
@@ -107,7 +123,36 @@ TEST_F(CollectorTest, ReachableCycleIsKeptUntilDropped) {
   EXPECT_EQ(LiveObjects(), 0);
 }
 
-TEST_F(CollectorTest, AcyclicGarbageNeedsNoCollector) {
+TEST_P(CollectorTest, WideListOfChainsIsKeptThenCollected) {
+  // One root holding many objects at once (the work list grows to all of
+  // them: with several threads, chains of it are handed out).
+  const int64_t n = Scaled(60'000, 10'000);
+  Ref<> list = std::move(ListNew()).value();
+  {
+    Ref<Node> prev;
+    for (int64_t i = 0; i < n; ++i) {
+      Ref<Node> node = NewNode(i % kMaxIds);
+      if (prev) SetA(H(node), H(prev));
+      SetB(H(node), list.get());  // every node also holds the list: cycles
+      ASSERT_TRUE(ListAppend(list.get(), H(node)).ok());
+      prev = std::move(node);
+    }
+  }
+  EXPECT_EQ(gc().Collect(), 0u);
+  EXPECT_EQ(LiveObjects(), n);
+  EXPECT_EQ(gc().GetStats().last_survivors, static_cast<uint64_t>(n + 1));
+  for (Py_ssize_t i = 0; i < n; i += 997) {
+    Ref<> item = std::move(ListGetItemRef(list.get(), i)).value();
+    ASSERT_EQ(item->ob_type, NodeType());
+    ASSERT_EQ(TidOf(item.get()), CurrentThreadId());
+    ASSERT_EQ(GcBitsOf(item.get()) & kScratchBits, 0);
+  }
+  list.Reset();
+  EXPECT_EQ(gc().Collect(), static_cast<size_t>(n + 1));
+  EXPECT_EQ(LiveObjects(), 0);
+}
+
+TEST_P(CollectorTest, AcyclicGarbageNeedsNoCollector) {
   {
     Ref<Node> x = NewNode(0), y = NewNode(1);
     SetA(H(x), H(y));
@@ -116,7 +161,7 @@ TEST_F(CollectorTest, AcyclicGarbageNeedsNoCollector) {
   EXPECT_EQ(gc().Collect(), 0u);
 }
 
-TEST_F(CollectorTest, CycleReachableOnlyThroughADeferredRootIsKept) {
+TEST_P(CollectorTest, CycleReachableOnlyThroughADeferredRootIsKept) {
   ObjectHeader* d;
   {
     Ref<Node> deferred = NewNode(0);
@@ -138,7 +183,7 @@ TEST_F(CollectorTest, CycleReachableOnlyThroughADeferredRootIsKept) {
   EXPECT_EQ(DeallocsOf(1), 1);
 }
 
-TEST_F(CollectorTest, CycleReachableFromAnotherThreadsRootStackIsKept) {
+TEST_P(CollectorTest, CycleReachableFromAnotherThreadsRootStackIsKept) {
   ObjectHeader* d;
   {
     Ref<Node> deferred = NewNode(0);
@@ -163,7 +208,7 @@ TEST_F(CollectorTest, CycleReachableFromAnotherThreadsRootStackIsKept) {
   EXPECT_EQ(LiveObjects(), 0);
 }
 
-TEST_F(CollectorTest, UntrackedAndImmortalHoldersKeepCycles) {
+TEST_P(CollectorTest, UntrackedAndImmortalHoldersKeepCycles) {
   Ref<Node> holder = NewNode(0);
   UntrackObject(H(holder));  // assumed alive, like any object outside the heap
   {
@@ -192,7 +237,7 @@ TEST_F(CollectorTest, UntrackedAndImmortalHoldersKeepCycles) {
   (void)immortal.Release();  // immortal: never freed, its cycle stays
 }
 
-TEST_F(CollectorTest, ScratchFieldsAreRestoredExactly) {
+TEST_P(CollectorTest, ScratchFieldsAreRestoredExactly) {
   // Objects owned by this thread, by a live thread and by an exited one.
   Ref<Node> mine = NewNode(0);
   SetA(H(mine), H(mine));
@@ -241,7 +286,7 @@ TEST_F(CollectorTest, ScratchFieldsAreRestoredExactly) {
   EXPECT_EQ(LiveObjects(), 0);
 }
 
-TEST_F(CollectorTest, CycleOfAnExitedThreadIsCollected) {
+TEST_P(CollectorTest, CycleOfAnExitedThreadIsCollected) {
   std::thread t = Spawn([&] {
     // This thread holds the only references into the cycle until it exits.
     Ref<Node> x = NewNode(0), y = NewNode(1), z = NewNode(2);
@@ -255,7 +300,7 @@ TEST_F(CollectorTest, CycleOfAnExitedThreadIsCollected) {
   for (int i = 0; i < 3; ++i) EXPECT_EQ(DeallocsOf(i), 1);
 }
 
-TEST_F(CollectorTest, PendingMergeIsAppliedAndFreedAfterTheStop) {
+TEST_P(CollectorTest, PendingMergeIsAppliedAndFreedAfterTheStop) {
   // A thread makes a node and hands its only reference to us; our drop
   // queues it to the owner, who is blocked (detached) and cannot merge.
   std::atomic<int> step{0};
@@ -289,7 +334,7 @@ void ResurrectFirst(Node* node) {
   }
 }
 
-TEST_F(CollectorTest, ResurrectingFinalizerKeepsTheCycleAndRunsOnce) {
+TEST_P(CollectorTest, ResurrectingFinalizerKeepsTheCycleAndRunsOnce) {
   g_resurrect_slot.store(nullptr);
   SetFinalizerHook(ResurrectFirst);
   {
@@ -322,7 +367,7 @@ TEST_F(CollectorTest, ResurrectingFinalizerKeepsTheCycleAndRunsOnce) {
   EXPECT_EQ(LiveObjects(), 0);
 }
 
-TEST_F(CollectorTest, FinalizerWithoutResurrectionRunsOnceThenCollected) {
+TEST_P(CollectorTest, FinalizerWithoutResurrectionRunsOnceThenCollected) {
   {
     Ref<Node> x = NewNode(0, FinalizerNodeType()), y = NewNode(1, FinalizerNodeType());
     Link2(x, y);
@@ -343,7 +388,7 @@ void RaiseForOdd(Node* node) {
   if (node->id % 2 == 1) SetErrorIndicator(MakeError(ErrorKind::kRuntimeError, "boom"));
 }
 
-TEST_F(CollectorTest, RaisingFinalizerIsReportedAndTheCollectionGoesOn) {
+TEST_P(CollectorTest, RaisingFinalizerIsReportedAndTheCollectionGoesOn) {
   SetFinalizerHook(RaiseForOdd);
   Unraisable seen;
   gc().SetUnraisableHook(
@@ -372,7 +417,7 @@ TEST_F(CollectorTest, RaisingFinalizerIsReportedAndTheCollectionGoesOn) {
   EXPECT_EQ(gc().GetStats().uncollectable, 2u);
 }
 
-TEST_F(CollectorTest, CallersPendingErrorSurvivesTheCollection) {
+TEST_P(CollectorTest, CallersPendingErrorSurvivesTheCollection) {
   SetFinalizerHook(RaiseForOdd);
   gc().SetUnraisableHook([](const absl::Status&, ObjectHeader*, const char*, void*) {}, nullptr);
   {
@@ -392,7 +437,7 @@ void CollectFromFinalizer(Node*) {
   g_reentrant_result.store(static_cast<int>(g_reentrant_gc.load()->Collect()));
 }
 
-TEST_F(CollectorTest, FinalizerCannotStartACollection) {
+TEST_P(CollectorTest, FinalizerCannotStartACollection) {
   g_reentrant_gc.store(&gc());
   g_reentrant_result.store(-1);
   SetFinalizerHook(CollectFromFinalizer);
@@ -425,7 +470,7 @@ void CheckWeakRefCleared(Node*) {
   if (WeakRefGet(g_watch.load())) g_watch_saw_live.fetch_add(1);
 }
 
-TEST_F(CollectorTest, WeakRefsToACycleAreClearedBeforeFinalizers) {
+TEST_P(CollectorTest, WeakRefsToACycleAreClearedBeforeFinalizers) {
   CallbackLog log;
   absl::StatusOr<Ref<ObjectHeader>> cb = NewWeakCallback(RecordCallback, &log);
   ASSERT_TRUE(cb.ok());
@@ -454,7 +499,7 @@ TEST_F(CollectorTest, WeakRefsToACycleAreClearedBeforeFinalizers) {
   EXPECT_EQ(gc().GetStats().weakrefs_cleared, 2u);
 }
 
-TEST_F(CollectorTest, UnreachableWeakRefGetsNoCallback) {
+TEST_P(CollectorTest, UnreachableWeakRefGetsNoCallback) {
   CallbackLog log;
   absl::StatusOr<Ref<ObjectHeader>> cb = NewWeakCallback(RecordCallback, &log);
   ASSERT_TRUE(cb.ok());
@@ -472,7 +517,7 @@ TEST_F(CollectorTest, UnreachableWeakRefGetsNoCallback) {
 
 // --- many objects, random shapes ----------------------------------------------
 
-TEST_F(CollectorTest, RandomGraphsEveryDestructorExactlyOnce) {
+TEST_P(CollectorTest, RandomGraphsEveryDestructorExactlyOnce) {
   std::mt19937_64 rng(Seed());
   const int64_t n = Scaled(20'000, 2'000);
   const int rounds = static_cast<int>(Scaled(6, 2));
@@ -595,7 +640,7 @@ TEST_F(AutomaticTest, ThresholdScalesWithTheHeap) {
   EXPECT_EQ(gc().GetStats().automatic_collections, 1u);
 }
 
-TEST_F(CollectorTest, StatisticsCountAndTimeEveryPhase) {
+TEST_P(CollectorTest, StatisticsCountAndTimeEveryPhase) {
   for (int round = 0; round < 5; ++round) {
     Ref<Node> x = NewNode(0, FinalizerNodeType()), y = NewNode(1);
     Link2(x, y);

@@ -7,9 +7,14 @@
 // through object headers, so no pass allocates.
 #include "gc/passes.h"
 
+#include <atomic>
 #include <climits>
+#include <condition_variable>
+#include <mutex>
+
 
 #include "gc/scratch.h"
+#include "gc/workers.h"
 #include "object/errors.h"
 #include "object/object.h"
 #include "object/thread_objects.h"
@@ -17,9 +22,24 @@
 namespace ftrt::gc::internal {
 namespace {
 
-using ftrt::internal::MergeRefcount;
+FTRT_ALWAYS_INLINE void Traverse(ObjectHeader* op, visitproc visit, void* arg) {
+  if (traverseproc t = op->ob_type->tp_traverse) (void)t(op, visit, arg);
+}
 
-// --- step 2 -----------------------------------------------------------------
+// Per-thread results of a parallel pass, a cache line each (padded, not
+// over-aligned: these live on the stack, which ASan's fake stacks only
+// align to 16).
+struct PerThread {
+  size_t count = 0;
+  ObjectHeader* head = nullptr;  // a list threaded through ob_tid
+  ObjectHeader* tail = nullptr;
+  bool finalizers = false;
+  bool weakrefs = false;
+  char pad[64 - 3 * sizeof(void*) - 2];
+};
+static_assert(sizeof(PerThread) == 64);
+
+// --- step 2, one thread -------------------------------------------------------
 
 // First touch of a candidate in this collection: gc_refs = its count.
 FTRT_ALWAYS_INLINE void InitRefs(Collection& c, ObjectHeader* op, uint8_t bits) {
@@ -48,36 +68,236 @@ int VisitDecref(PyObject* op, void* arg) {
   return 0;
 }
 
-FTRT_ALWAYS_INLINE void Traverse(ObjectHeader* op, visitproc visit, void* arg) {
-  if (traverseproc t = op->ob_type->tp_traverse) (void)t(op, visit, arg);
-}
+// --- step 2, several threads ----------------------------------------------------
+//
+// Any thread may subtract from an object another thread has not counted
+// yet, so the count cannot be written over ob_tid at first touch: every
+// subtraction is an atomic decrement of ob_tid whatever it holds, and the
+// thread that walks the object adds (count - original ob_tid) once. Once
+// every walk is done, ob_tid = count - internal references, as with one
+// thread.
 
-// --- step 3 -----------------------------------------------------------------
-
-// visitproc: marks a referent that is still a candidate and pushes it on
-// the work list (arg: its head), through its ob_tid: its gc_refs are not
-// needed once it is known to be reachable.
-int VisitMark(PyObject* op, void* arg) {
+int VisitDecrefShared(PyObject* op, void*) {
   if (op == nullptr) return 0;
-  const uint8_t bits = Bits(op);
-  if (bits & kUnreachable) {
-    SetBitsStopped(op, static_cast<uint8_t>((bits & ~kUnreachable) | kAlive));
-    auto** stack = static_cast<ObjectHeader**>(arg);
-    SetLink(op, *stack);
-    *stack = op;
-  }
+  if (!IsCandidate(op, Bits(op))) return 0;  // bits other than UNREACHABLE are stable
+  TidRef(op).fetch_sub(1, std::memory_order_relaxed);
   return 0;
 }
 
-// Marks root (already ALIVE) and everything reachable from it that is
-// still a candidate. Iterative: the stack lives in the objects' headers.
-void MarkFrom(ObjectHeader* root) {
-  ObjectHeader* stack = root;
-  SetLink(root, nullptr);
-  while (stack != nullptr) {
-    ObjectHeader* op = stack;
-    stack = Link(op);
-    Traverse(op, VisitMark, &stack);
+// --- step 3 ---------------------------------------------------------------------
+
+// What ob_tid held before the count borrowed it (scratch.h). A reachable
+// object never has an unmerged count without an owner (thread exit merges
+// them all); should one turn up, merge it, as CPython does.
+FTRT_ALWAYS_INLINE void RestoreTid(const alloc::Allocator& a, ObjectHeader* op) {
+  if (IsMerged(op)) {
+    TidRef(op).store(0, std::memory_order_relaxed);
+    return;
+  }
+  const uintptr_t tid = a.OwnerOf(op);
+  if (FTRT_LIKELY(tid != 0)) {
+    TidRef(op).store(tid, std::memory_order_relaxed);
+  } else {
+    MergeDuringStop(op, 0);
+  }
+}
+
+// Work shared by the threads of a parallel mark: chains of marked objects
+// (each a work list threaded through ob_tid) that busy threads hand to idle
+// ones, and the termination protocol (work exists only on an active
+// thread's own list or in `chains`, so active == 0 with no chain means
+// done). Bounded: at most kMaxChains chains wait at once.
+struct MarkShared {
+  static constexpr int kMaxChains = 64;
+  std::mutex mu;
+  std::condition_variable cv;
+  ObjectHeader* chains[kMaxChains] = {};  // guarded by mu
+  int num_chains = 0;  // guarded by mu
+  int active = 0;  // guarded by mu
+  bool done = false;  // guarded by mu
+  std::atomic<int> idle{0};       // threads waiting for a chain (a hint)
+  std::atomic<size_t> marked{0};  // flushed in batches (a lower bound)
+  size_t candidates = 0;
+};
+
+// Marks from roots with a work list threaded through the headers of the
+// objects on it (their gc_refs are not needed once they are known to be
+// reachable), and gives each object its ob_tid back as it leaves the list.
+// kShared: several threads mark at once; an object is claimed by the one
+// whose atomic clear of UNREACHABLE took it, and busy threads donate
+// chains of their list to idle ones.
+template <bool kShared>
+class Marker {
+ public:
+  // How many objects a donated chain holds.
+  static constexpr size_t kChunk = 2048;
+
+  Marker(const alloc::Allocator& a, MarkShared* shared) : a_(a), shared_(shared) {}
+
+  size_t marked() const { return marked_; }
+
+  // Claims op (a candidate not yet marked) for this thread.
+  static FTRT_ALWAYS_INLINE bool Claim(ObjectHeader* op, uint8_t bits) {
+    if (!(bits & kUnreachable)) return false;
+    if constexpr (kShared) {
+      return (GcBitsRef(op).fetch_and(static_cast<uint8_t>(~kUnreachable),
+                                      std::memory_order_relaxed) &
+              kUnreachable) != 0;
+    } else {
+      SetBitsStopped(op, static_cast<uint8_t>(bits & ~kUnreachable));
+      return true;
+    }
+  }
+
+  // The walk's step: op is a root (gc_refs > 0) if still unmarked.
+  FTRT_ALWAYS_INLINE void MaybeRoot(ObjectHeader* op) {
+    const uint8_t bits = Bits(op);
+    if (!(bits & kUnreachable)) return;  // not a candidate, or marked already
+    // With several threads, another may just have claimed op and put a
+    // link or its restored owner there: both read as > 0, and the claim
+    // below fails.
+    const intptr_t refs = GcRefs(op);
+    FTRT_DCHECK(kShared || refs >= 0,
+                "gc: %p has more references from the heap than its count (%ld)",
+                static_cast<void*>(op), static_cast<long>(refs));
+    if (refs <= 0) return;  // unreachable, unless marked from a root later
+    if (!Claim(op, bits)) return;
+    Push(op);
+    Drain();
+  }
+
+  // Whether every candidate is marked (then no root is left to find).
+  bool AllMarked() const {
+    if constexpr (kShared) {
+      return shared_->marked.load(std::memory_order_relaxed) + (marked_ - flushed_) >=
+             shared_->candidates;
+    } else {
+      return marked_ >= shared_->candidates;
+    }
+  }
+
+  // After this thread's walk: takes donated chains until no work is left
+  // anywhere.
+  void HelpUntilDone() {
+    Flush();
+    for (;;) {
+      ObjectHeader* chain;
+      {
+        std::unique_lock<std::mutex> lock(shared_->mu);
+        if (shared_->num_chains == 0) {
+          if (--shared_->active == 0) {
+            shared_->done = true;
+            shared_->cv.notify_all();
+            return;
+          }
+          shared_->idle.fetch_add(1, std::memory_order_relaxed);
+          shared_->cv.wait(lock, [&] {
+            return shared_->num_chains > 0 || shared_->done;
+          });
+          shared_->idle.fetch_sub(1, std::memory_order_relaxed);
+          if (shared_->done) return;
+          ++shared_->active;
+        }
+        chain = shared_->chains[--shared_->num_chains];
+      }
+      top_ = chain;
+      depth_ = kChunk;
+      Drain();
+      Flush();
+    }
+  }
+
+ private:
+  FTRT_ALWAYS_INLINE void Push(ObjectHeader* op) {
+    SetLink(op, top_);
+    top_ = op;
+    ++depth_;
+    ++marked_;
+  }
+
+  static int Visit(PyObject* op, void* arg) {
+    if (op == nullptr) return 0;
+    if (Claim(op, Bits(op))) static_cast<Marker*>(arg)->Push(op);
+    return 0;
+  }
+
+  void Drain() {
+    while (top_ != nullptr) {
+      ObjectHeader* op = top_;
+      top_ = Link(op);
+      --depth_;
+      // The next entry was pushed long ago (a wide object's children):
+      // fetch it while this one is traversed.
+      if (top_ != nullptr) __builtin_prefetch(top_, 1);
+      RestoreTid(a_, op);
+      Traverse(op, &Visit, this);
+      if constexpr (kShared) {
+        if ((++pops_ & 63) == 0) MaybeDonate();
+      }
+    }
+  }
+
+  void Flush() {
+    if constexpr (kShared) {
+      shared_->marked.fetch_add(marked_ - flushed_, std::memory_order_relaxed);
+      flushed_ = marked_;
+    }
+  }
+
+  // Hands the top kChunk entries of the list to an idle thread.
+  void MaybeDonate() {
+    if ((marked_ - flushed_) >= 4096) Flush();
+    if (depth_ < 2 * kChunk || shared_->idle.load(std::memory_order_relaxed) == 0) return;
+    ObjectHeader* chain = top_;
+    ObjectHeader* last = top_;
+    for (size_t i = 1; i < kChunk; ++i) last = Link(last);
+    ObjectHeader* rest = Link(last);
+    SetLink(last, nullptr);
+    {
+      std::lock_guard<std::mutex> lock(shared_->mu);
+      if (shared_->num_chains < MarkShared::kMaxChains) {
+        shared_->chains[shared_->num_chains++] = chain;
+        shared_->cv.notify_one();
+        top_ = rest;
+        depth_ -= kChunk;
+        return;
+      }
+    }
+    SetLink(last, rest);  // no room: keep it
+  }
+
+  const alloc::Allocator& a_;
+  MarkShared* const shared_;
+  ObjectHeader* top_ = nullptr;
+  size_t depth_ = 0;  // entries on the list (about, after taking a chain)
+  size_t marked_ = 0;
+  size_t flushed_ = 0;
+  uint64_t pops_ = 0;
+};
+
+// The unreachable object op joins `t`'s list: the list holds one
+// reference, and refcounting alone must be able to free it once its cycles
+// are broken (no deferred counting).
+FTRT_ALWAYS_INLINE void TakeUnreachable(ObjectHeader* op, uint8_t bits, PerThread& t,
+                                        PyTypeObject* weakref_type) {
+  intptr_t extra = 1;
+  if (bits & kDeferred) {
+    extra -= kDeferredBias;
+    bits = static_cast<uint8_t>(bits & ~kDeferred);
+    SetBitsStopped(op, bits);
+  }
+  MergeDuringStop(op, extra);
+  SetLink(op, t.head);
+  if (t.head == nullptr) t.tail = op;
+  t.head = op;
+  ++t.count;
+  PyTypeObject* type = op->ob_type;
+  if (type->tp_finalize != nullptr && !(bits & kFinalized)) t.finalizers = true;
+  if (type == weakref_type ||
+      (type->tp_weaklistoffset > 0 &&
+       *reinterpret_cast<WeakRefObject**>(reinterpret_cast<char*>(op) +
+                                          type->tp_weaklistoffset) != nullptr)) {
+    t.weakrefs = true;
   }
 }
 
@@ -96,85 +316,145 @@ int VisitDecrefUnreachable(PyObject* op, void*) {
   return 0;
 }
 
+// visitproc: a referent still in the unreachable set is resurrected
+// (ALIVE instead of UNREACHABLE) and pushed (arg: the work list's head).
+int VisitResurrect(PyObject* op, void* arg) {
+  if (op == nullptr) return 0;
+  const uint8_t bits = Bits(op);
+  if (bits & kUnreachable) {
+    SetBitsStopped(op, static_cast<uint8_t>((bits & ~kUnreachable) | kAlive));
+    auto** stack = static_cast<ObjectHeader**>(arg);
+    SetLink(op, *stack);
+    *stack = op;
+  }
+  return 0;
+}
+
 }  // namespace
 
 // --- world stopped ------------------------------------------------------------
 
 void CountRefs(Runtime& runtime, Collection& c) {
-  // Uncounted (deferred) references on the root stacks are references from
-  // outside the heap that the count does not show.
-  ForEachRootStackEntry(runtime, [&](const RootStackEntry& e) {
-    if (e.counted) return;
-    ObjectHeader* op = e.object;
-    const uint8_t bits = Bits(op);
-    if (!(bits & kUnreachable)) {
-      if (!IsCandidate(op, bits)) return;
-      InitRefs(c, op, bits);
-    }
-    AddGcRefs(op, 1);
+  if (c.threads <= 1) {
+    // Uncounted (deferred) references on the root stacks are references
+    // from outside the heap that the count does not show.
+    ForEachRootStackEntry(runtime, [&](const RootStackEntry& e) {
+      if (e.counted) return;
+      ObjectHeader* op = e.object;
+      const uint8_t bits = Bits(op);
+      if (!(bits & kUnreachable)) {
+        if (!IsCandidate(op, bits)) return;
+        InitRefs(c, op, bits);
+      }
+      AddGcRefs(op, 1);
+    });
+    c.allocator.ForEachTrackedObject([&](ObjectHeader* op) {
+      const uint8_t bits = Bits(op);
+      if (!(bits & kUnreachable)) {
+        if (!IsCandidate(op, bits)) return;
+        InitRefs(c, op, bits);
+      }
+      ++c.candidates;
+      Traverse(op, VisitDecref, &c);
+    });
+    return;
+  }
+  std::atomic<size_t> cursor{0};
+  PerThread per[kMaxGcThreads];
+  Workers::Get().Run(c.threads, [&](int t) {
+    size_t n = 0;
+    c.allocator.ForEachTrackedObjectShared(cursor, [&](ObjectHeader* op) {
+      const uint8_t bits = Bits(op);
+      if (!IsCandidate(op, bits)) return true;
+      const uintptr_t original = OriginalTid(c.allocator, op);
+      const intptr_t refs = TrueRefcount(op, bits);
+      TidRef(op).fetch_add(static_cast<uintptr_t>(refs) - original, std::memory_order_relaxed);
+      GcBitsRef(op).store(static_cast<uint8_t>(bits | kUnreachable), std::memory_order_relaxed);
+      ++n;
+      Traverse(op, VisitDecrefShared, nullptr);
+      return true;
+    });
+    per[t].count = n;
   });
-  c.allocator.ForEachTrackedObject([&](ObjectHeader* op) {
-    const uint8_t bits = Bits(op);
-    if (!(bits & kUnreachable)) {
-      if (!IsCandidate(op, bits)) return;
-      InitRefs(c, op, bits);
-    }
-    ++c.candidates;
-    Traverse(op, VisitDecref, &c);
+  for (int t = 0; t < c.threads; ++t) c.candidates += per[t].count;
+  ForEachRootStackEntry(runtime, [&](const RootStackEntry& e) {
+    if (!e.counted && (Bits(e.object) & kUnreachable)) AddGcRefs(e.object, 1);
   });
 }
 
 void MarkReachable(Collection& c) {
-  c.allocator.ForEachTrackedObject([&](ObjectHeader* op) {
-    const uint8_t bits = Bits(op);
-    if (!(bits & kUnreachable)) return;  // not a candidate, or marked already
-    const intptr_t refs = GcRefs(op);
-    FTRT_DCHECK(refs >= 0, "gc: %p has more references from the heap than its count (%ld)",
-                static_cast<void*>(op), static_cast<long>(refs));
-    if (refs <= 0) return;  // unreachable, unless marked from a root later
-    SetBitsStopped(op, static_cast<uint8_t>((bits & ~kUnreachable) | kAlive));
-    MarkFrom(op);
+  MarkShared shared;
+  shared.candidates = c.candidates;
+  if (c.threads <= 1) {
+    Marker<false> m(c.allocator, &shared);
+    std::atomic<size_t> cursor{0};
+    c.allocator.ForEachTrackedObjectShared(cursor, [&](ObjectHeader* op) {
+      m.MaybeRoot(op);
+      return !m.AllMarked();  // then no root is left to find: stop early
+    });
+    c.survivors = m.marked();
+    return;
+  }
+  {
+    std::lock_guard<std::mutex> lock(shared.mu);
+    shared.active = c.threads;
+  }
+  std::atomic<size_t> cursor{0};
+  PerThread per[kMaxGcThreads];
+  Workers::Get().Run(c.threads, [&](int t) {
+    Marker<true> m(c.allocator, &shared);
+    size_t seen = 0;
+    c.allocator.ForEachTrackedObjectShared(cursor, [&](ObjectHeader* op) {
+      m.MaybeRoot(op);
+      return (++seen & 255) != 0 || !m.AllMarked();
+    });
+    m.HelpUntilDone();
+    per[t].count = m.marked();
   });
+  size_t marked = 0;
+  for (int t = 0; t < c.threads; ++t) marked += per[t].count;
+  c.survivors = marked;
 }
 
 void ScanHeap(Collection& c) {
-  ObjectHeader* unreachable = nullptr;
-  size_t n = 0, survivors = 0;
-  c.allocator.ForEachTrackedObject([&](ObjectHeader* op) {
-    uint8_t bits = Bits(op);
-    if (bits & kAlive) {
-      const uintptr_t tid = IsMerged(op) ? 0 : c.allocator.OwnerOf(op);
-      SetBitsStopped(op, static_cast<uint8_t>(bits & ~kAlive));
-      if (FTRT_UNLIKELY(tid == 0 && !IsMerged(op))) {
-        // An unmerged object with no owner (thread exit merges them all,
-        // so this should not happen): merge it, as CPython does.
-        MergeRefcount(op, 0);
-      } else {
-        TidRef(op).store(tid, std::memory_order_relaxed);
+  if (c.survivors == c.candidates) return;  // nothing unreachable
+  PyTypeObject* const weakref_type = WeakRefType();
+  const size_t expected = c.candidates - c.survivors;
+  PerThread per[kMaxGcThreads];
+  std::atomic<size_t> cursor{0};
+  std::atomic<size_t> found{0};
+  Workers::Get().Run(c.threads, [&](int t) {
+    PerThread& mine = per[t];
+    c.allocator.ForEachTrackedObjectShared(cursor, [&](ObjectHeader* op) {
+      const uint8_t bits = Bits(op);
+      if (!(bits & kUnreachable)) return true;
+      TakeUnreachable(op, bits, mine, weakref_type);
+      // Stop once all are found (exact with one thread, a hint with more).
+      if (c.threads == 1) return mine.count < expected;
+      if ((mine.count & 1023) == 0) {
+        return found.fetch_add(1024, std::memory_order_relaxed) + 1024 < expected;
       }
-      ++survivors;
-      return;
-    }
-    if (!(bits & kUnreachable)) return;
-    // Unreachable: the list holds one reference, and refcounting alone must
-    // be able to free it once its cycles are broken (no deferred counting).
-    intptr_t extra = 1;
-    if (bits & kDeferred) {
-      extra -= kDeferredBias;
-      SetBitsStopped(op, static_cast<uint8_t>(bits & ~kDeferred));
-    }
-    MergeRefcount(op, extra);  // unowns it: ob_tid is 0 until we link it
-    LocalRef(op).store(0, std::memory_order_relaxed);
-    SetLink(op, unreachable);
-    unreachable = op;
-    ++n;
+      return true;
+    });
   });
-  c.unreachable = unreachable;
+  // Concatenate the threads' lists.
+  ObjectHeader* head = nullptr;
+  size_t n = 0;
+  for (int t = c.threads - 1; t >= 0; --t) {
+    if (per[t].head == nullptr) continue;
+    SetLink(per[t].tail, head);
+    head = per[t].head;
+    n += per[t].count;
+    c.has_finalizers |= per[t].finalizers;
+    c.has_weakrefs |= per[t].weakrefs;
+  }
+  FTRT_DCHECK(n == expected, "gc: %zu unreachable, expected %zu", n, expected);
+  c.unreachable = head;
   c.num_unreachable = n;
-  c.survivors = survivors;
 }
 
 void ClearWeakRefs(Collection& c) {
+  if (!c.has_weakrefs) return;
   PyTypeObject* const weakref_type = WeakRefType();
   for (ObjectHeader* op = c.unreachable; op != nullptr; op = Link(op)) {
     PyTypeObject* type = op->ob_type;
@@ -215,6 +495,7 @@ void RunWeakRefCallbacks(Collection& c) {
 }
 
 void FinalizeUnreachable(Collection& c, ErrorSink report) {
+  if (!c.has_finalizers) return;
   // The list's references keep every object on it alive, and nobody else
   // writes the ob_tid of a merged object, so the links stay valid while
   // finalizers run arbitrary code on this and other threads.
@@ -277,7 +558,7 @@ void HandleResurrected(Collection& c) {
   while (stack != nullptr) {
     ObjectHeader* op = stack;
     stack = Link(op);
-    Traverse(op, VisitMark, &stack);
+    Traverse(op, VisitResurrect, &stack);
   }
   // Rebuild the list from what is still unreachable; the resurrected give
   // the list's reference back. Every member is alive (the list holds it),
@@ -289,7 +570,7 @@ void HandleResurrected(Collection& c) {
     if (bits & kAlive) {
       SetBitsStopped(op, static_cast<uint8_t>(bits & ~kAlive));
       SetLink(op, nullptr);
-      const intptr_t left = MergeRefcount(op, -1);
+      const intptr_t left = MergeDuringStop(op, -1);
       FTRT_DCHECK(left > 0, "gc: resurrected object %p has no reference left",
                   static_cast<void*>(op));
       (void)left;
@@ -312,7 +593,9 @@ void ClearUnreachable(Collection& c, ErrorSink report) {
     ObjectHeader* op = c.unreachable;
     c.unreachable = Link(op);
     SetLink(op, nullptr);  // merged: its owner id is 0
-    GcBitsRef(op).fetch_and(static_cast<uint8_t>(~kUnreachable), std::memory_order_relaxed);
+    // No other thread can reach op (a finalizer that handed it out would
+    // have resurrected it), so a plain store clears the bit, as CPython.
+    GcBitsRef(op).store(static_cast<uint8_t>(Bits(op) & ~kUnreachable), std::memory_order_relaxed);
     if (inquiry clear = op->ob_type->tp_clear) {
       (void)clear(op);
       if (ErrorIndicatorSet()) {

@@ -20,16 +20,22 @@ namespace ftrt::gc::internal {
 using ErrorSink = absl::FunctionRef<void(const absl::Status&, ObjectHeader*, const char*)>;
 
 struct Collection {
-  explicit Collection(alloc::Allocator& a) : allocator(a) {}
+  Collection(alloc::Allocator& a, int n) : allocator(a), threads(n) {}
   alloc::Allocator& allocator;
+  // Threads for the stopped passes (gc/workers.h); 1: the caller alone.
+  const int threads;
 
   // Counted by the passes.
   size_t candidates = 0;  // objects counted (tracked, mortal, alive)
-  size_t survivors = 0;   // of which reachable
+  size_t survivors = 0;   // of which reachable (marked)
   // The unreachable objects, linked through ob_tid; each is merged and
   // holds one reference owned by this list.
   ObjectHeader* unreachable = nullptr;
   size_t num_unreachable = 0;
+  // Whether an unreachable object may need step 4 (a weak reference, or a
+  // referent with weak references) or step 5 (an unfinalized tp_finalize).
+  bool has_weakrefs = false;
+  bool has_finalizers = false;
   // Surviving weak references whose referent was unreachable and that
   // have a callback: linked through wr_next, one reference each (as
   // object/'s ClearWeakRefsForDealloc returns them).
@@ -46,10 +52,11 @@ struct Collection {
 // references on every thread's root stack, minus the references from
 // other candidates.
 void CountRefs(Runtime& runtime, Collection& c);
-// Step 3: marks (ALIVE) everything reachable from a candidate with
-// gc_refs > 0, with a work list threaded through ob_tid.
+// Step 3: marks (clears UNREACHABLE of) everything reachable from a
+// candidate with gc_refs > 0, with a work list threaded through ob_tid,
+// and gives each marked object its ob_tid back as it leaves the list.
 void MarkReachable(Collection& c);
-// Step 3, end: restores ob_tid of the reachable; merges each unreachable
+// Step 3, end (only if something is unreachable): merges each unreachable
 // object with one extra reference (dropping deferred refcounting) and
 // links it into c.unreachable.
 void ScanHeap(Collection& c);

@@ -88,13 +88,48 @@ FTRT_ALWAYS_INLINE uintptr_t OriginalTid(const alloc::Allocator& a, ObjectHeader
   return IsMerged(op) ? 0 : a.OwnerOf(op);
 }
 
+// object/dealloc.h's IsDeadOrDeallocating for a mortal object, inline (the
+// count pass asks it of every object): DEAD (count zero, or merged with
+// count zero) or in deallocation (waiting in a trashcan or an after-stop
+// list, whose link is its ob_tid).
+FTRT_ALWAYS_INLINE bool IsDeadOrDeallocatingMortal(ObjectHeader* op) {
+  constexpr uint16_t kGoing = kObjFlagDeallocating | kObjFlagTrashcan | FTRT_OBJ_FLAG_FREED;
+  if (ftrt::internal::FlagsRef(op).load(std::memory_order_relaxed) & kGoing) return true;
+  const intptr_t shared = SharedRef(op).load(std::memory_order_relaxed);
+  return shared == kRefMerged ||
+         (shared == 0 && LocalRef(op).load(std::memory_order_relaxed) == 0);
+}
+
 // A candidate: an object the collector may count, mark and collect.
-// Tracked, mortal, not frozen, and not already DEAD or in deallocation
-// (waiting in a trashcan or an after-stop list, whose link is its ob_tid).
+// Tracked, mortal, not frozen, and not already DEAD or in deallocation.
 FTRT_ALWAYS_INLINE bool IsCandidate(ObjectHeader* op, uint8_t bits) {
   if ((bits & (kTracked | kFrozen)) != kTracked) return false;
   if (IsImmortal(op)) return false;
-  return !IsDeadOrDeallocating(op);
+  const bool going = IsDeadOrDeallocatingMortal(op);
+  FTRT_DCHECK(going == IsDeadOrDeallocating(op), "gc: liveness check disagrees with object/");
+  return !going;
+}
+
+// The merge of object/'s MergeRefcount (refcount.h, T7-T9) done while the
+// world is stopped: nobody else reads or writes the counts, so plain
+// (relaxed) stores do instead of a compare-and-swap loop. Folds the local
+// count into the shared one, adds `extra`, unowns it (ob_tid = 0), leaves
+// ob_ref_local 0; returns the new count.
+FTRT_ALWAYS_INLINE intptr_t MergeDuringStop(ObjectHeader* op, intptr_t extra) {
+  const intptr_t shared = SharedRef(op).load(std::memory_order_relaxed);
+  intptr_t count = shared >> kRefShift;
+  if ((shared & kRefStateMask) != kRefMerged) {
+    // Every queue was drained at the start of the stop, so no decrement is
+    // pending anywhere.
+    FTRT_DCHECK((shared & kRefStateMask) != kRefQueued, "gc: %p still queued during the stop",
+                static_cast<void*>(op));
+    count += static_cast<intptr_t>(LocalRef(op).load(std::memory_order_relaxed));
+  }
+  count += extra;
+  TidRef(op).store(0, std::memory_order_relaxed);
+  LocalRef(op).store(0, std::memory_order_relaxed);
+  SharedRef(op).store((count << kRefShift) | kRefMerged, std::memory_order_relaxed);
+  return count;
 }
 
 // The true count of a candidate, without the deferred bias.

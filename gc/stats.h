@@ -13,8 +13,6 @@
 #include <cstdint>
 #include <mutex>
 
-#include "absl/base/thread_annotations.h"
-
 namespace ftrt::gc {
 
 // The phases of a collection (collector.h), in order. The first seven run
@@ -56,6 +54,10 @@ struct Stats {
   uint64_t last_candidates = 0;  // objects examined by the last collection
   std::array<Distribution, kNumPhases> phase{};
   const Distribution& of(Phase p) const { return phase[static_cast<int>(p)]; }
+  // The last collection's phases in nanoseconds (-1: the phase did not run).
+  std::array<int64_t, kNumPhases> last_ns{};
+  int64_t last(Phase p) const { return last_ns[static_cast<int>(p)]; }
+  uint64_t last_collected = 0;
 };
 
 // A histogram of nanosecond durations (see the top of the file).
@@ -105,8 +107,8 @@ class StatsRecorder {
 
  private:
   mutable std::mutex mu_;
-  Stats counts_ ABSL_GUARDED_BY(mu_);
-  std::array<Histogram, kNumPhases> hist_ ABSL_GUARDED_BY(mu_);
+  Stats counts_;  // guarded by mu_
+  std::array<Histogram, kNumPhases> hist_;  // guarded by mu_
 };
 
 }  // namespace ftrt::gc

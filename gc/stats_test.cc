@@ -60,6 +60,9 @@ TEST(StatsRecorderTest, PhasesThatDidNotRunGetNoSample) {
   EXPECT_EQ(s.of(Phase::kMark).count, 1u);
   EXPECT_EQ(s.of(Phase::kMark).max_ns, 150);
   EXPECT_EQ(s.of(Phase::kResurrect).count, 0u);
+  EXPECT_EQ(s.last(Phase::kMark), 150);
+  EXPECT_EQ(s.last(Phase::kResurrect), -1);
+  EXPECT_EQ(s.last_collected, 3u);
 }
 
 }  // namespace
