@@ -6,6 +6,7 @@
  * the child's stderr and asserts TSan reported a data race in ft_racy. A
  * free-threaded runtime does not hide the race: Py_MOD_GIL_NOT_USED keeps
  * the GIL off. */
+#define _GNU_SOURCE /* popen, pclose */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
