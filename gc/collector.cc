@@ -56,9 +56,14 @@ Collector::Collector(Runtime& runtime, const Options& options)
       threads_(options.threads),
       parallel_min_(options.parallel_min_objects) {}
 
-int Collector::ThreadsFor() const {
+int Collector::ThreadsFor(int stopped) const {
+  // By default the cores the stop idled: one per other thread of the
+  // runtime (each is parked or was detached), at most one per core in all.
   int n = threads_.load(std::memory_order_relaxed);
-  if (n <= 0) n = static_cast<int>(std::thread::hardware_concurrency());
+  if (n <= 0) {
+    const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+    n = std::min(cores, 1 + stopped);
+  }
   n = std::clamp(n, 1, internal::kMaxGcThreads);
   if (n == 1) return 1;
   const int64_t estimate = survivors_.load(std::memory_order_relaxed) +
@@ -154,7 +159,7 @@ size_t Collector::CollectWith(Reason reason) {
 size_t Collector::CollectLocked(Reason reason) {
   CollectionRecord rec;
   rec.automatic = reason == Reason::kAutomatic;
-  internal::Collection c(runtime_.allocator(), ThreadsFor());
+  internal::Collection c(runtime_.allocator());
   auto report = [this](const absl::Status& e, ObjectHeader* op, const char* where) {
     ReportUnraisable(e, op, where);
   };
@@ -164,6 +169,9 @@ size_t Collector::CollectLocked(Reason reason) {
   // --- the stop ---
   runtime_.StopTheWorld();
   timer.End(Phase::kStop);
+  int others = 0;
+  runtime_.ForEachThread([&](ThreadState* ts) { others += ts != ThreadState::Current(); });
+  c.threads = ThreadsFor(others);
   alloc_count_.store(0, std::memory_order_relaxed);
   MergeAllQueuedObjectsDuringStop(runtime_);
   timer.End(Phase::kMerge);

@@ -56,7 +56,8 @@
 // another collection is running, and once the runtime is finalizing.
 //
 // PARALLEL PASSES. While the world is stopped the parked threads' cores
-// are idle; on a large heap (Options::parallel_min_objects) the count, the
+// are idle (one per other thread of the runtime, up to the machine's
+// cores); on a large heap (Options::parallel_min_objects) the count, the
 // mark and the listing of the unreachable run on the collecting thread and
 // helper threads (gc/workers.h) at once, sharing one walk over the heap
 // page by page (Allocator::ForEachTrackedObjectShared). Counting then
@@ -101,8 +102,10 @@ struct Options {
   int64_t heap_divisor = 4;
   bool enabled = true;
   // Threads for the passes that run while the world is stopped (counting,
-  // marking, listing the unreachable): the collecting thread plus helpers
-  // on the parked threads' cores. 0: one per core (at most 16).
+  // marking, listing the unreachable), the collecting thread included.
+  // 0: the collecting thread plus one helper per other thread of the
+  // runtime (the cores the stop idled), at most one per core. N: N (at
+  // most 16), whatever else runs.
   int threads = 0;
   // Below this many objects (survivors of the last collection plus
   // allocations since), one thread does it all: handing work out costs
@@ -177,7 +180,7 @@ class Collector {
   static void OnSafepoint(ThreadState* ts, void* arg);
   size_t CollectWith(Reason reason);
   size_t CollectLocked(Reason reason) ABSL_EXCLUSIVE_LOCKS_REQUIRED(collect_mu_);
-  int ThreadsFor() const;
+  int ThreadsFor(int stopped_threads) const;
   void ReportUnraisable(const absl::Status& error, ObjectHeader* obj, const char* where);
 
   Runtime& runtime_;

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <cstring>
+#include <memory>
 #include <random>
 #include <string>
 #include <vector>
@@ -573,6 +574,51 @@ TEST_P(CollectorTest, RandomGraphsEveryDestructorExactlyOnce) {
   }
   EXPECT_EQ(LiveObjects(), 0);
   EXPECT_EQ(CountAllocatedObjects(rt()), 0);
+}
+
+// --- the last collection ----------------------------------------------------------
+
+TEST(FinalizationTest, NoMortalObjectIsLeftAfterTheLastCollection) {
+  ResetCounters(1 << 16);
+  SetFinalizerHook(nullptr);
+  std::shared_ptr<Runtime> rt = Runtime::Init();
+  InstallObjects(*rt);
+  rt->Attach();
+  Options o;
+  o.enabled = false;
+  Collector& gc = Collector::Install(*rt, o);
+  CallbackLog log;
+  Ref<WeakRefObject> watch;
+  {
+    // Cycles of every kind: with finalizers, weak references (a callback
+    // too), a list, objects of a thread that has exited.
+    Ref<Node> x = NewNode(0, FinalizerNodeType()), y = NewNode(1);
+    Link2(x, y);
+    watch = std::move(NewWeakRef(H(x))).value();
+    Ref<ObjectHeader> cb = std::move(NewWeakCallback(RecordCallback, &log)).value();
+    Ref<WeakRefObject> w = std::move(NewWeakRef(H(y), cb.get())).value();
+    SetB(H(x), w.header());
+    Ref<> list = std::move(ListNew()).value();
+    ASSERT_TRUE(ListAppend(list.get(), list.get()).ok());
+    ASSERT_TRUE(ListAppend(list.get(), H(y)).ok());
+    absl::StatusOr<std::thread> t = rt->StartThread([] {
+      Ref<Node> a = NewNode(2), b = NewNode(3, FinalizerNodeType());
+      Link2(a, b);
+    });
+    ASSERT_TRUE(t.ok());
+    DetachGuard detached;
+    t->join();
+  }
+  watch.Reset();
+  rt->Finalize();  // the world stays stopped for good; this thread goes on
+  EXPECT_GT(gc.Collect(), 0u);
+  EXPECT_EQ(LiveObjects(), 0);
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(DeallocsOf(i), 1) << i;
+  EXPECT_EQ(FinalizationsOf(0), 1);
+  EXPECT_EQ(FinalizationsOf(3), 1);
+  EXPECT_EQ(CountAllocatedObjects(*rt), 0);  // nothing mortal is left at all
+  EXPECT_EQ(gc.Collect(), 0u);
+  rt.reset();
 }
 
 // --- the automatic trigger ----------------------------------------------------------

@@ -106,7 +106,8 @@ FTRT_ALWAYS_INLINE void RestoreTid(const alloc::Allocator& a, ObjectHeader* op) 
 // (each a work list threaded through ob_tid) that busy threads hand to idle
 // ones, and the termination protocol (work exists only on an active
 // thread's own list or in `chains`, so active == 0 with no chain means
-// done). Bounded: at most kMaxChains chains wait at once.
+// done; a thread joins, active + 1, before it claims any page). Bounded:
+// at most kMaxChains chains wait at once.
 struct MarkShared {
   static constexpr int kMaxChains = 64;
   std::mutex mu;
@@ -395,13 +396,17 @@ void MarkReachable(Collection& c) {
     c.survivors = m.marked();
     return;
   }
-  {
-    std::lock_guard<std::mutex> lock(shared.mu);
-    shared.active = c.threads;
-  }
   std::atomic<size_t> cursor{0};
   PerThread per[kMaxGcThreads];
   Workers::Get().Run(c.threads, [&](int t) {
+    // Join the marking, unless it is over already (a helper scheduled
+    // late): a thread claims pages only once it has joined, so the others
+    // cannot have finished while work it could find was left.
+    {
+      std::lock_guard<std::mutex> lock(shared.mu);
+      if (shared.done) return;
+      ++shared.active;
+    }
     Marker<true> m(c.allocator, &shared);
     size_t seen = 0;
     c.allocator.ForEachTrackedObjectShared(cursor, [&](ObjectHeader* op) {

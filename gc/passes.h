@@ -20,10 +20,10 @@ namespace ftrt::gc::internal {
 using ErrorSink = absl::FunctionRef<void(const absl::Status&, ObjectHeader*, const char*)>;
 
 struct Collection {
-  Collection(alloc::Allocator& a, int n) : allocator(a), threads(n) {}
+  explicit Collection(alloc::Allocator& a) : allocator(a) {}
   alloc::Allocator& allocator;
   // Threads for the stopped passes (gc/workers.h); 1: the caller alone.
-  const int threads;
+  int threads = 1;
 
   // Counted by the passes.
   size_t candidates = 0;  // objects counted (tracked, mortal, alive)

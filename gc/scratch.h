@@ -6,14 +6,20 @@
 // worklists through ob_tid, the resurrection count in ob_ref_local), so its
 // memory does not grow with the heap; we do the same:
 //
-//   | field        | while                  | holds                          |
-//   |--------------|------------------------|--------------------------------|
-//   | ob_tid       | count, until marked    | gc_refs (signed)               |
-//   | ob_tid       | marked, until scanned  | mark work-list link            |
-//   | ob_tid       | unreachable (merged)   | unreachable-list link          |
-//   | ob_ref_local | resurrection check     | gc_refs among the unreachable  |
-//   | ob_gc_bits   | UNREACHABLE            | candidate, not (yet) reachable |
-//   | ob_gc_bits   | ALIVE                  | candidate found reachable      |
+//   | field        | while                     | holds                        |
+//   |--------------|---------------------------|------------------------------|
+//   | ob_tid       | count (one thread)        | gc_refs (signed), written at |
+//   |              |                           | first touch                  |
+//   | ob_tid       | count (parallel)          | original - references seen,  |
+//   |              |                           | + (count - original) once    |
+//   |              |                           | its walker counts it         |
+//   | ob_tid       | marked, on the work list  | mark work-list link; the     |
+//   |              |                           | original back when it leaves |
+//   | ob_tid       | unreachable (merged)      | unreachable-list link        |
+//   | ob_ref_local | resurrection check        | gc_refs among the unreachable|
+//   | ob_gc_bits   | UNREACHABLE               | candidate not (yet) known to |
+//   |              |                           | be reachable                 |
+//   | ob_gc_bits   | ALIVE (resurrection only) | resurrected by a finalizer   |
 //
 // Restoring ob_tid: a merged object (state MERGED) has ob_tid 0 (refcount.h:
 // a merge unowns it first); any other has the id in alloc/'s ownership
@@ -22,10 +28,13 @@
 // is exactly the value taken. ob_ref_local of a merged object is ignored
 // by every reader; the collector leaves 0 there.
 //
-// Only the collecting thread touches these fields while the world is
-// stopped; the accesses go through relaxed std::atomic_ref (plain moves on
-// x86-64) because other threads read the same fields the same way once the
-// world runs again, ordered by the stop's handshake. While the world runs,
+// While the world is stopped only the collector touches these fields: the
+// collecting thread, and in the parallel passes its helpers (gc/workers.h),
+// which subtract with atomic decrements and claim objects with an atomic
+// clear of UNREACHABLE. The other accesses are relaxed std::atomic_ref
+// loads and stores (plain moves on x86-64), because other threads read the
+// same fields the same way once the world runs again, ordered by the stop's
+// handshake. While the world runs,
 // UNREACHABLE is cleared with an atomic read-modify-write (TrackObject and
 // UntrackObject update the same byte concurrently).
 #ifndef FTRT_GC_SCRATCH_H_

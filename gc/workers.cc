@@ -17,16 +17,18 @@ void Workers::Loop(int index, uint64_t seen) {
     absl::FunctionRef<void(int)>* job;
     {
       std::unique_lock<std::mutex> lock(mu_);
-      start_cv_.wait(lock, [&] {
-        return generation_ != seen && index <= want_;
-      });
+      start_cv_.wait(lock, [&] { return generation_ != seen; });
       seen = generation_;
+      // A helper that wakes after the caller finished the job, or one the
+      // job does not need, skips it.
+      if (job_ == nullptr || index > want_) continue;
       job = job_;
+      ++running_;
     }
     (*job)(index);
     {
       std::lock_guard<std::mutex> lock(mu_);
-      if (++finished_ == want_) done_cv_.notify_one();
+      if (--running_ == 0) done_cv_.notify_one();
     }
   }
 }
@@ -58,14 +60,17 @@ void Workers::Run(int n, absl::FunctionRef<void(int)> fn) {
     std::lock_guard<std::mutex> lock(mu_);
     job_ = &fn;
     want_ = n - 1;
-    finished_ = 0;
     ++generation_;
   }
   start_cv_.notify_all();
   fn(0);
+  // The job is over once the caller's part is: helpers that have not
+  // started it by now (not scheduled yet on a busy machine) never will, so
+  // the caller waits only for those running it. (Every pass lets the
+  // threads that do run take all the work.)
   std::unique_lock<std::mutex> lock(mu_);
-  done_cv_.wait(lock, [&] { return finished_ == want_; });
   job_ = nullptr;
+  done_cv_.wait(lock, [&] { return running_ == 0; });
 }
 
 }  // namespace ftrt::gc::internal

@@ -30,10 +30,12 @@ class Workers {
   // The process's helpers.
   static Workers& Get();
 
-  // Runs fn(0), ..., fn(n - 1) at once, fn(0) on the calling thread and the
-  // rest on helpers (started if fewer than n - 1 exist); returns when all
-  // have returned. 1 <= n <= kMaxGcThreads. Jobs from several callers run
-  // one after another.
+  // Runs fn(0) on the calling thread and fn(1), ..., fn(n - 1) on helpers
+  // (started if fewer than n - 1 exist) that start in time: a helper that
+  // has not begun its part when fn(0) returns skips it. So fn(0) must be
+  // able to do all the work alone (the passes share theirs dynamically).
+  // Returns when every part that began has returned. 1 <= n <=
+  // kMaxGcThreads. Jobs from several callers run one after another.
   void Run(int n, absl::FunctionRef<void(int)> fn);
 
  private:
@@ -47,7 +49,7 @@ class Workers {
   std::condition_variable start_cv_, done_cv_;
   uint64_t generation_ = 0;  // guarded by mu_
   int want_ = 0;      // guarded by mu_: helpers taking part in this job
-  int finished_ = 0;  // guarded by mu_: of which done
+  int running_ = 0;   // guarded by mu_: helpers inside the job now
   absl::FunctionRef<void(int)>* job_ = nullptr;  // guarded by mu_
   // Helper threads, never joined (the pool lives as long as the process).
   // After fork() the child has none of them: pid_ tells.
