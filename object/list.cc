@@ -76,6 +76,12 @@ void ClampSlice(Py_ssize_t n, Py_ssize_t* lo, Py_ssize_t* hi) {
 
 // --- under the list's critical section ---
 
+// Clears slots [0, n) of an array the list no longer publishes (or is about
+// to stop publishing): a stale lock-free reader's re-check then fails.
+void ClearSlots(PyObject** items, Py_ssize_t n) {
+  for (Py_ssize_t i = 0; i < n; ++i) SlotRef(items, i).store(nullptr, std::memory_order_release);
+}
+
 // Makes room for `new_size` items: publishes a bigger array if needed (the
 // old one goes to QSBR through `drops`). With `shrink`, also publishes a
 // smaller one when new_size is below half the capacity (CPython's
@@ -102,7 +108,12 @@ bool ResizeLocked(PyObject* list, Mutex& mu, Py_ssize_t new_size, bool shrink, D
     ItemsRef(list).store(a->items, std::memory_order_release);
     AllocatedRef(list).store(new_cap, std::memory_order_relaxed);
   }
-  if (old_items != nullptr) drops.FreeBlock(ArrayOf(old_items), ArrayBytes(cap));
+  if (old_items != nullptr) {
+    // Retire the old array (list.h, INVARIANT): no slot of it may keep a
+    // pointer once its item can be dropped.
+    ClearSlots(old_items, SizeRef(list).load(std::memory_order_relaxed));
+    drops.FreeBlock(ArrayOf(old_items), ArrayBytes(cap));
+  }
   return true;
 }
 
@@ -359,8 +370,11 @@ Py_ssize_t ListSize(const PyObject* list) {
 
 namespace {
 
+constinit thread_local uint64_t t_read_fallbacks = 0;
+
 // The fallback of ListGetItemRef: exact, under the section.
 FTRT_COLD absl::StatusOr<Ref<>> GetItemRefSlow(PyObject* list, Py_ssize_t i) {
+  ++t_read_fallbacks;
   Mutex& mu = ObjectMutex(list);
   CriticalSection cs(mu);
   const Py_ssize_t n = SizeRef(list).load(std::memory_order_relaxed);
@@ -386,9 +400,9 @@ FTRT_ALWAYS_INLINE PyObject* TryGetItemFast(PyObject* list, Py_ssize_t i) {
   if (i >= ArrayOf(items)->capacity) return nullptr;
   PyObject* item = SlotRef(items, i).load(std::memory_order_acquire);
   if (item == nullptr || !TryIncref(item)) return nullptr;
-  // Re-check: still the list's array, and still this item in the slot.
-  if (FTRT_UNLIKELY(SlotRef(items, i).load(std::memory_order_acquire) != item ||
-                    ItemsRef(list).load(std::memory_order_acquire) != items)) {
+  // Re-check the slot only (list.h, READERS): a retired array's slots are
+  // cleared before any of its items can be dropped.
+  if (FTRT_UNLIKELY(SlotRef(items, i).load(std::memory_order_acquire) != item)) {
     Decref(item);
     return nullptr;
   }
@@ -587,9 +601,10 @@ absl::Status ListClear(PyObject* list) {
   SizeRef(list).store(0, std::memory_order_release);
   ItemsRef(list).store(nullptr, std::memory_order_release);
   AllocatedRef(list).store(0, std::memory_order_relaxed);
-  // The detached array keeps its slots (stale readers re-check ob_item and
-  // fall back); its references are dropped, and it is freed, afterwards.
+  // The detached array's references are dropped, and it is freed, after
+  // the section; its slots are cleared first (list.h, INVARIANT).
   for (Py_ssize_t i = 0; i < n; ++i) drops.Drop(SlotRef(items, i).load(std::memory_order_relaxed));
+  ClearSlots(items, n);
   drops.FreeBlock(ArrayOf(items), ArrayBytes(cap));
   return absl::OkStatus();
 }
@@ -624,6 +639,7 @@ absl::Status ListSort(PyObject* list) {
     for (Py_ssize_t i = 0; i < added_n; ++i) {
       drops.Drop(SlotRef(added, i).load(std::memory_order_relaxed));
     }
+    ClearSlots(added, added_n);
     drops.FreeBlock(ArrayOf(added), ArrayBytes(AllocatedRef(list).load(std::memory_order_relaxed)));
   }
   ItemsRef(list).store(items, std::memory_order_release);
@@ -730,5 +746,9 @@ absl::StatusOr<Ref<>> ListAsTuple(PyObject* list) {
   DropAll(items);
   return t;
 }
+
+namespace internal {
+uint64_t ListReadFallbacksForTesting() { return t_read_fallbacks; }
+}  // namespace internal
 
 }  // namespace ftrt

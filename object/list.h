@@ -15,22 +15,30 @@
 // loaded the old pointer keeps reading valid memory.
 //
 // INVARIANT (what makes lock-free reads sound): a non-null pointer in a
-// slot of the list's current array is a reference the list owns. Removal
-// therefore clears or overwrites the slot before the item is dropped, and
-// items are dropped only after the section ends ("drop replaced items after
-// the section ends"): a Decref can run a destructor, and a destructor can
-// run any code.
+// slot of ANY array the list has published is a reference the list owns,
+// as long as it stays there. Removal therefore clears or overwrites the
+// slot before the item is dropped; an array the list stops using (after a
+// resize, a clear, a sort that found the list modified) has all its slots
+// cleared before the section ends; and items are dropped only after the
+// section ends ("drop replaced items after the section ends"): a Decref can
+// run a destructor, and a destructor can run any code.
 //
-// READERS. GetItemRef(i) loads ob_size, ob_item, the array's capacity and
-// the slot, takes a reference with TryIncref (refcount.h; fails if the item
-// may already be on its way to being freed), then re-checks that the list
-// still has that array and the slot still holds that item; if any step
-// fails it falls back to the critical section, where the answer is exact.
-// The fallback also marks the item MAYBE_WEAKREF so that later lock-free
-// reads of an item owned by another thread succeed (CPython's
-// _Py_NewRefWithLock). A reader must be attached (QSBR counts only attached
-// threads) and must not pass a quiescent state between the loads and the
-// re-check, which a call into ftrt never does.
+// READERS. GetItemRef(i) loads ob_size and ob_item (one cache line, the
+// only one of the list's it touches), the array's capacity and the slot,
+// takes a reference with TryIncref (refcount.h; fails if the item may
+// already be on its way to being freed), then re-checks that the slot
+// still holds that item. By the invariant, that re-check alone proves the
+// item was the list's at that moment, even if the array has been replaced
+// meanwhile (its slots are cleared before any of its items can be dropped),
+// and that a TryIncref that landed on reused memory is undone. Not
+// re-reading the list's header matters: another thread appending writes
+// that line all the time. If any step fails, the read falls back to the
+// critical section, where the answer is exact; the fallback also marks the
+// item MAYBE_WEAKREF so that later lock-free reads of an item owned by
+// another thread succeed (CPython's _Py_NewRefWithLock). A reader must be
+// attached (QSBR counts only attached threads) and must not pass a
+// quiescent state between the loads and the re-check, which a call into
+// ftrt never does.
 //
 // CODE WE DO NOT CONTROL. Comparisons (index, count, remove, contains,
 // sort) call the items' __eq__ / __lt__, which may do anything, including
@@ -57,6 +65,8 @@
 // empties the list.
 #ifndef FTRT_OBJECT_LIST_H_
 #define FTRT_OBJECT_LIST_H_
+
+#include <cstdint>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -132,6 +142,12 @@ absl::StatusOr<bool> ListContains(PyObject* list, PyObject* value);
 absl::Status ListRemove(PyObject* list, PyObject* value);
 // tuple(list).
 absl::StatusOr<Ref<>> ListAsTuple(PyObject* list);
+
+namespace internal {
+// How many of the calling thread's ListGetItemRef / ListNext reads took the
+// locked fallback (for tests and benchmarks).
+uint64_t ListReadFallbacksForTesting();
+}  // namespace internal
 
 }  // namespace ftrt
 
