@@ -148,6 +148,22 @@ void RemoveRangeLocked(PyObject* list, Mutex& mu, Py_ssize_t lo, Py_ssize_t hi,
   (void)ResizeLocked(list, mu, n - d, /*shrink=*/true, drops);
 }
 
+// A list made by ListNewWithSize whose creator has not filled every slot
+// yet has null items; operations that need every item refuse it.
+absl::Status UninitializedItem() {
+  return MakeError(ErrorKind::kSystemError, "list item not initialized");
+}
+
+// Increments every item of a snapshot; false (nothing incremented) if one
+// is null.
+bool IncrefAll(const std::vector<PyObject*>& items) {
+  for (PyObject* item : items) {
+    if (item == nullptr) return false;
+  }
+  for (PyObject* item : items) Incref(item);
+  return true;
+}
+
 // Snapshot of a list's or tuple's items as new references (taken under
 // the source list's section), for extend and slice assignment.
 absl::StatusOr<std::vector<PyObject*>> SnapshotItems(PyObject* source) {
@@ -159,6 +175,8 @@ absl::StatusOr<std::vector<PyObject*>> SnapshotItems(PyObject* source) {
     const Py_ssize_t n = SizeRef(source).load(std::memory_order_relaxed);
     PyObject** src = ItemsRef(source).load(std::memory_order_relaxed);
     items.assign(src, src + n);
+    if (!IncrefAll(items)) return UninitializedItem();
+    return items;
   } else {
     return Errorf(ErrorKind::kTypeError, "'%s' object is not iterable (list or tuple expected)",
                   source->ob_type->tp_name);
@@ -364,6 +382,28 @@ absl::StatusOr<Ref<>> ListFromItems(absl::Span<PyObject* const> items) {
   return list;
 }
 
+absl::StatusOr<Ref<>> ListNewWithSize(Py_ssize_t size) {
+  if (size < 0) return MakeError(ErrorKind::kSystemError, "Negative size passed to PyList_New");
+  absl::StatusOr<Ref<>> list = ListNew();
+  if (!list.ok() || size == 0) return list;
+  ftrt_ListArray* a = NewArray(size);
+  if (a == nullptr) return NoMemoryError();
+  PyObject* op = list->get();
+  ItemsRef(op).store(a->items, std::memory_order_release);
+  AllocatedRef(op).store(size, std::memory_order_relaxed);
+  SizeRef(op).store(size, std::memory_order_release);
+  return list;
+}
+
+void ListInitItem(PyObject* list, Py_ssize_t i, Ref<> item) {
+  FTRT_DCHECK(i >= 0 && i < ListSize(list), "ListInitItem: index %ld out of range",
+              static_cast<long>(i));
+  std::atomic_ref<PyObject*> slot = SlotRef(ItemsRef(list).load(std::memory_order_relaxed), i);
+  PyObject* old = slot.load(std::memory_order_relaxed);
+  slot.store(item.Release(), std::memory_order_release);
+  if (old != nullptr) Decref(old);
+}
+
 Py_ssize_t ListSize(const PyObject* list) {
   return SizeRef(const_cast<PyObject*>(list)).load(std::memory_order_relaxed);
 }
@@ -531,7 +571,7 @@ absl::StatusOr<Ref<>> ListGetSlice(PyObject* list, Py_ssize_t lo, Py_ssize_t hi)
     ClampSlice(n, &lo, &hi);
     PyObject** src = ItemsRef(list).load(std::memory_order_relaxed);
     items.assign(src + lo, src + hi);
-    for (PyObject* item : items) Incref(item);  // cannot run code
+    if (!IncrefAll(items)) return UninitializedItem();  // increments run no code
   }
   absl::StatusOr<Ref<>> result = ListFromItems(items);
   DropAll(items);
@@ -618,6 +658,7 @@ absl::Status ListSort(PyObject* list) {
   if (n < 2) return absl::OkStatus();
   PyObject** items = ItemsRef(list).load(std::memory_order_relaxed);
   const Py_ssize_t cap = AllocatedRef(list).load(std::memory_order_relaxed);
+  if (std::find(items, items + n, nullptr) != items + n) return UninitializedItem();
   // Detach the items: while the comparisons run (they may suspend this
   // section), the list is empty to everyone else.
   SizeRef(list).store(0, std::memory_order_release);
@@ -740,7 +781,7 @@ absl::StatusOr<Ref<>> ListAsTuple(PyObject* list) {
     const Py_ssize_t n = SizeRef(list).load(std::memory_order_relaxed);
     PyObject** src = ItemsRef(list).load(std::memory_order_relaxed);
     items.assign(src, src + n);
-    for (PyObject* item : items) Incref(item);
+    if (!IncrefAll(items)) return UninitializedItem();
   }
   absl::StatusOr<Ref<>> t = TupleFromItems(items);
   DropAll(items);

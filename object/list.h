@@ -95,6 +95,17 @@ absl::StatusOr<Ref<>> ListNew();
 // A new list of `items` (new references).
 absl::StatusOr<Ref<>> ListFromItems(absl::Span<PyObject* const> items);
 
+// PyList_New(size): a list of `size` null items for its creator to fill
+// with ListInitItem (or C's PyList_SET_ITEM) before it publishes the list
+// or calls any other operation on it (those that need every item give a
+// SystemError for a null one). SystemError for a negative size.
+absl::StatusOr<Ref<>> ListNewWithSize(Py_ssize_t size);
+
+// Stores `item` (ownership moves into the list) at i, 0 <= i < size, of a
+// list from ListNewWithSize that is not yet published; drops what was
+// there.
+void ListInitItem(PyObject* list, Py_ssize_t i, Ref<> item);
+
 // len(list): a snapshot (relaxed). Unchecked: op must be a list.
 Py_ssize_t ListSize(const PyObject* list);
 

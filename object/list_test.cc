@@ -264,6 +264,28 @@ TEST_F(ListTest, ComparisonsThatMutateTheList) {
   EXPECT_EQ(got, (V{1, 3, 5, 9}));
 }
 
+TEST_F(ListTest, NewWithSizeIsFilledByItsCreator) {
+  Ref<> list = *ListNewWithSize(3);
+  EXPECT_EQ(ListSize(list.get()), 3);
+  // Unfilled: reads and whole-list operations refuse, nothing crashes.
+  EXPECT_EQ(KindOf(ListGetItemRef(list.get(), 1).status()), ErrorKind::kSystemError);
+  EXPECT_EQ(KindOf(ListSort(list.get())), ErrorKind::kSystemError);
+  EXPECT_EQ(KindOf(ListAsTuple(list.get()).status()), ErrorKind::kSystemError);
+  EXPECT_EQ(KindOf(ListGetSlice(list.get(), 0, 3).status()), ErrorKind::kSystemError);
+  EXPECT_EQ(ListSize(list.get()), 3);
+  for (int i = 0; i < 3; ++i) ListInitItem(list.get(), i, Int(10 * i));
+  // What PyList_SET_ITEM writes is where the list reads.
+  EXPECT_EQ(reinterpret_cast<PyListObject*>(list.get())->ob_item[2], SmallInt(20));
+  EXPECT_EQ(IntValues(list.get()), (V{0, 10, 20}));
+  ASSERT_TRUE(ListAppend(list.get(), Int(30).get()).ok());
+  EXPECT_EQ(IntValues(list.get()), (V{0, 10, 20, 30}));
+  EXPECT_EQ(ListNewWithSize(0)->get() != nullptr, true);
+  EXPECT_EQ(KindOf(ListNewWithSize(-1).status()), ErrorKind::kSystemError);
+  // Dropping a partly filled list is fine.
+  Ref<> partial = *ListNewWithSize(2);
+  ListInitItem(partial.get(), 0, Int(100000));
+}
+
 TEST_F(ListTest, NextIteratesAndEnds) {
   Ref<> list = MakeList({4, 5, 6});
   Py_ssize_t i = 0;
