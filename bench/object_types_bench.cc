@@ -139,7 +139,7 @@ class Appender {
   }
   // Stops the thread; returns the appends per second it achieved.
   double Stop() {
-    stop_.store(true);
+    stop_.store(true, std::memory_order_release);
     g_runtime->Detach();  // the appender's grace periods need not wait for us
     thread_.join();
     g_runtime->Attach();

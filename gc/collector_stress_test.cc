@@ -288,5 +288,39 @@ TEST_P(StressTest, ThreadsExitHoldingTheOnlyReferencesIntoCycles) {
   EXPECT_EQ(CountAllocatedObjects(rt()), 0);
 }
 
+// The owner of a garbage ring exits while the collection breaks that ring:
+// a weak reference callback (run after the stop, before tp_clear) lets the
+// owner go, so its exit (which unowns what it still owns) overlaps the
+// collector dropping the last references to the ring's nodes.
+TEST_P(StressTest, OwnerExitsWhileItsCycleIsBeingCleared) {
+  g_next_id.store(0);
+  gc().Disable();
+  const int rounds = static_cast<int>(Scaled(200, 20));
+  const int k = static_cast<int>(Scaled(4000, 500));
+  for (int round = 0; round < rounds; ++round) {
+    std::atomic<int> step{0};
+    Ref<WeakRefObject> watch;
+    Ref<ObjectHeader> cb = std::move(NewWeakCallback(
+        [](WeakRefObject*, void* arg) { static_cast<std::atomic<int>*>(arg)->store(2); },
+        &step)).value();
+    std::thread owner = Spawn([&] {
+      {
+        Ref<Node> ring = MakeRing(k);
+        watch = std::move(NewWeakRef(ring.header(), cb.get())).value();
+      }  // garbage now
+      step.store(1, std::memory_order_release);
+      while (step.load(std::memory_order_acquire) != 2) Safepoint();
+      // Exit at once: the collector is clearing the ring now.
+    });
+    while (step.load(std::memory_order_acquire) != 1) Safepoint();
+    EXPECT_EQ(gc().Collect(), static_cast<size_t>(k));
+    Join(owner);
+    EXPECT_FALSE(WeakRefGet(watch.get()));
+  }
+  EXPECT_EQ(LiveObjects(), 0);
+  const int64_t ids = std::min<int64_t>(g_next_id.load(), kMaxIds);
+  for (int64_t i = 0; i < ids; ++i) ASSERT_EQ(DeallocsOf(i), 1) << i;
+}
+
 }  // namespace
 }  // namespace ftrt::gc::testing

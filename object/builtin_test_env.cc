@@ -65,10 +65,11 @@ TestKeyType::TestKeyType(int64_t hash_modulus) : hash_modulus_(hash_modulus) {
   type_->tp_hash = HashSlot;
   type_->tp_richcompare = RichCompare;
   TestKeyType* expected = nullptr;
-  EXPECT_TRUE(g_key_type.compare_exchange_strong(expected, this));
+  EXPECT_TRUE(g_key_type.compare_exchange_strong(expected, this, std::memory_order_acq_rel,
+                                                 std::memory_order_acquire));
 }
 
-TestKeyType::~TestKeyType() { g_key_type.store(nullptr); }
+TestKeyType::~TestKeyType() { g_key_type.store(nullptr, std::memory_order_release); }
 
 Ref<> TestKeyType::Make(int64_t value) {
   Ref<TestKey> k = NewObject<TestKey>(type_.get());
@@ -79,13 +80,13 @@ Ref<> TestKeyType::Make(int64_t value) {
 int64_t TestKeyType::Value(PyObject* key) { return reinterpret_cast<TestKey*>(key)->value; }
 
 Py_hash_t TestKeyType::HashSlot(PyObject* op) {
-  const int64_t m = g_key_type.load()->hash_modulus_;
+  const int64_t m = g_key_type.load(std::memory_order_acquire)->hash_modulus_;
   const Py_hash_t h = static_cast<Py_hash_t>(Value(op) % m);
   return h == -1 ? -2 : h;
 }
 
 PyObject* TestKeyType::RichCompare(PyObject* a, PyObject* b, int op) {
-  TestKeyType* self = g_key_type.load();
+  TestKeyType* self = g_key_type.load(std::memory_order_acquire);
   int64_t vb;
   if (b->ob_type == self->type()) {
     vb = Value(b);

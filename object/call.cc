@@ -77,6 +77,13 @@ extern "C" PyObject* PyVectorcall_Call(PyObject* callable, PyObject* tuple, PyOb
 namespace internal {
 
 PyObject* CheckFunctionResult(PyObject* callable, PyObject* result, const char* where) {
+  if (FTRT_LIKELY(result != nullptr)) {
+    // The common case: only this thread's own indicator needs a look (an
+    // interim error beside a result would be a slot's bug, caught below
+    // the next time anything asks ErrorOccurred()).
+    ProtocolThreadState* st = CurrentProtocolState();
+    if (FTRT_LIKELY(st == nullptr || st->current_exception == nullptr)) return result;
+  }
   const bool err = ErrorOccurred() != nullptr;
   if (result == nullptr) {
     if (FTRT_UNLIKELY(!err)) {

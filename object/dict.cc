@@ -472,7 +472,7 @@ absl::Status RemoveLocked(PyObject* dict, Mutex& mu, PyObject* key, Py_hash_t ha
 }
 
 // The locked fallback of a lookup. *value null: absent.
-absl::Status LookupSlow(PyObject* dict, PyObject* key, Py_hash_t hash, PyObject** value) {
+FTRT_COLD absl::Status LookupSlow(PyObject* dict, PyObject* key, Py_hash_t hash, PyObject** value) {
   ++t_lookup_fallbacks;
   DeferredDrops drops;
   Mutex& mu = ObjectMutex(dict);

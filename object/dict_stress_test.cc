@@ -18,8 +18,8 @@
 #include "object/errors.h"
 #include "object/int.h"
 #include "object/str.h"
-#include "sync/mutex.h"
 #include "sync/config.h"
+#include "sync/mutex.h"
 #include "tests/test_util.h"
 
 namespace ftrt {
@@ -81,24 +81,26 @@ TEST_F(DictStressTest, WritersAndReadersOnDisjointAndSharedKeys) {
         const uint64_t op = rng() % 8;
         if (op < 5) {
           Ref<> v = ValueFor(k, t, n);
-          if (!DictSetItem(dict.get(), key.get(), v.get()).ok()) bad.fetch_add(1);
+          if (!DictSetItem(dict.get(), key.get(), v.get()).ok())
+            bad.fetch_add(1, std::memory_order_relaxed);
           if (!shared) model[k] = IntValue(v.get());
         } else if (op < 7) {
           absl::Status s = op == 5 ? DictDelItem(dict.get(), key.get())
                                    : DictPop(dict.get(), key.get()).status();
           const bool had = !shared && model.erase(k) > 0;
           if (s.ok() ? (!shared && !had) : (!IsError(s, ErrorKind::kKeyError) || had)) {
-            bad.fetch_add(1);  // own keys: the dict must agree with the model
+            bad.fetch_add(
+                1, std::memory_order_relaxed);  // own keys: the dict must agree with the model
           }
         } else {
           Ref<> v = ValueFor(k, t, n);
           absl::StatusOr<Ref<>> got = DictSetDefault(dict.get(), key.get(), v.get());
           if (!got.ok()) {
-            bad.fetch_add(1);
+            bad.fetch_add(1, std::memory_order_relaxed);
           } else if (!shared) {
             auto it = model.find(k);
             const int64_t expect = it == model.end() ? IntValue(v.get()) : it->second;
-            if (IntValue(got->get()) != expect) bad.fetch_add(1);
+            if (IntValue(got->get()) != expect) bad.fetch_add(1, std::memory_order_relaxed);
             model[k] = expect;
           }
         }
@@ -108,22 +110,23 @@ TEST_F(DictStressTest, WritersAndReadersOnDisjointAndSharedKeys) {
       // The shared keys end with one agreed value each.
       for (int64_t k = kSharedBase; k < kSharedBase + kSharedKeys; ++k) {
         if (!DictSetItem(dict.get(), Key(k).get(), IntFromInt64(k * kValueMul + 999)->get()).ok()) {
-          bad.fetch_add(1);
+          bad.fetch_add(1, std::memory_order_relaxed);
         }
       }
-      writers_done.fetch_add(1);
+      writers_done.fetch_add(1, std::memory_order_relaxed);
       return;
     }
     int64_t n = 0;
-    while (writers_done.load() < kWriters) {
+    while (writers_done.load(std::memory_order_acquire) < kWriters) {
       const int64_t k = static_cast<int64_t>(rng() % (kSharedBase + kSharedKeys));
       Ref<> key = Key(k);
       absl::StatusOr<Ref<>> v = DictGetItemRefOrNull(dict.get(), key.get());
       if (!v.ok()) {
-        bad.fetch_add(1);
+        bad.fetch_add(1, std::memory_order_relaxed);
       } else if (*v) {
         hits.fetch_add(1, std::memory_order_relaxed);
-        if (!IsInt(v->get()) || IntValue(v->get()) / kValueMul != k) bad.fetch_add(1);
+        if (!IsInt(v->get()) || IntValue(v->get()) / kValueMul != k)
+          bad.fetch_add(1, std::memory_order_relaxed);
       }
       if (rng() % 256 == 0) {
         // A walk: every pair it returns belongs together.
@@ -133,15 +136,15 @@ TEST_F(DictStressTest, WritersAndReadersOnDisjointAndSharedKeys) {
           const int64_t kk = IsInt(wk.get())
                                  ? IntValue(wk.get()) - 1'000'000
                                  : std::stoll(std::string(StrAsUtf8(wk.get())->substr(4)));
-          if (IntValue(wv.get()) / kValueMul != kk) bad.fetch_add(1);
+          if (IntValue(wv.get()) / kValueMul != kk) bad.fetch_add(1, std::memory_order_relaxed);
         }
       }
       if (++n % 64 == 0) Quiescent();
       MaybeYield(rng, 256);
     }
   });
-  EXPECT_EQ(bad.load(), 0);
-  EXPECT_GT(hits.load(), 0);
+  EXPECT_EQ(bad.load(std::memory_order_acquire), 0);
+  EXPECT_GT(hits.load(std::memory_order_acquire), 0);
   // Exact final contents.
   int64_t expected_size = kSharedKeys;
   for (int w = 0; w < kWriters; ++w) {
@@ -177,7 +180,8 @@ TEST_F(DictStressTest, ResizeStormWithReaders) {
     std::mt19937_64 rng(Seed() * 37 + static_cast<uint64_t>(t));
     if (t == 0) {
       for (int64_t k = 0; k < total; ++k) {
-        if (!DictSetItem(dict.get(), Key(k).get(), ValueFor(k, 0, 0).get()).ok()) bad.fetch_add(1);
+        if (!DictSetItem(dict.get(), Key(k).get(), ValueFor(k, 0, 0).get()).ok())
+          bad.fetch_add(1, std::memory_order_relaxed);
         inserted.store(k + 1, std::memory_order_release);
         if (k % 4096 == 0) Quiescent();
       }
@@ -189,12 +193,13 @@ TEST_F(DictStressTest, ResizeStormWithReaders) {
       if (upto == 0) continue;
       const int64_t k = static_cast<int64_t>(rng() % static_cast<uint64_t>(upto));
       absl::StatusOr<Ref<>> v = DictGetItemRef(dict.get(), Key(k).get());
-      if (!v.ok() || IntValue(v->get()) / kValueMul != k) bad.fetch_add(1);
+      if (!v.ok() || IntValue(v->get()) / kValueMul != k)
+        bad.fetch_add(1, std::memory_order_relaxed);
       if (++n % 128 == 0) Quiescent();
       MaybeYield(rng, 1024);
     }
   });
-  EXPECT_EQ(bad.load(), 0);
+  EXPECT_EQ(bad.load(std::memory_order_acquire), 0);
   EXPECT_EQ(DictSize(dict.get()), total);
 }
 
@@ -221,17 +226,18 @@ TEST_F(DictStressTest, InsertionsWhoseKeyComparisonsSuspendTheSection) {
       const int64_t k = i * kThreads + t;
       for (int64_t kk : {k, i * kThreads + (t + 1) % kThreads}) {
         Ref<> key = keys.Make(kk);
-        if (!DictSetItem(dict.get(), key.get(), IntFromInt64(kk)->get()).ok()) bad.fetch_add(1);
+        if (!DictSetItem(dict.get(), key.get(), IntFromInt64(kk)->get()).ok())
+          bad.fetch_add(1, std::memory_order_relaxed);
       }
       if (rng() % 4 == 0) {
         absl::StatusOr<Ref<>> v = DictGetItemRefOrNull(dict.get(), keys.Make(k).get());
-        if (!v.ok() || !*v || IntValue(v->get()) != k) bad.fetch_add(1);
+        if (!v.ok() || !*v || IntValue(v->get()) != k) bad.fetch_add(1, std::memory_order_relaxed);
       }
       if (i % 16 == 0) Quiescent();
     }
   });
   keys.on_eq = nullptr;
-  EXPECT_EQ(bad.load(), 0);
+  EXPECT_EQ(bad.load(std::memory_order_acquire), 0);
   const int64_t total = per_thread * kThreads;
   EXPECT_EQ(DictSize(dict.get()), total);
   std::vector<int64_t> seen;
@@ -261,28 +267,29 @@ TEST_F(DictStressTest, ClearsAndOverwritesAgainstReaders) {
       for (int64_t r = 0; r < rounds; ++r) {
         const int64_t k = static_cast<int64_t>(rng() % kKeys);
         if (r % 97 == 0) {
-          if (!DictClear(dict.get()).ok()) bad.fetch_add(1);
+          if (!DictClear(dict.get()).ok()) bad.fetch_add(1, std::memory_order_relaxed);
         } else if (!DictSetItem(dict.get(), key_objects[static_cast<size_t>(k)].get(),
                                 ValueFor(k, 0, r).get())
                         .ok()) {
-          bad.fetch_add(1);
+          bad.fetch_add(1, std::memory_order_relaxed);
         }
         if (r % 32 == 0) Quiescent();
       }
-      done.store(true);
+      done.store(true, std::memory_order_release);
       return;
     }
     int64_t n = 0;
-    while (!done.load()) {
+    while (!done.load(std::memory_order_acquire)) {
       const int64_t k = static_cast<int64_t>(rng() % kKeys);
       absl::StatusOr<Ref<>> v =
           DictGetItemRefOrNull(dict.get(), key_objects[static_cast<size_t>(k)].get());
-      if (!v.ok() || (*v && IntValue(v->get()) / kValueMul != k)) bad.fetch_add(1);
+      if (!v.ok() || (*v && IntValue(v->get()) / kValueMul != k))
+        bad.fetch_add(1, std::memory_order_relaxed);
       if (++n % 64 == 0) Quiescent();
       MaybeYield(rng, 128);
     }
   });
-  EXPECT_EQ(bad.load(), 0);
+  EXPECT_EQ(bad.load(std::memory_order_acquire), 0);
 }
 
 }  // namespace

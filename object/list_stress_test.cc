@@ -63,11 +63,11 @@ TEST_F(ListStressTest, WritersAppendWhileReadersGetItemRef) {
         ASSERT_TRUE(ListAppend(list.get(), item.get()).ok());
         MaybeYield(rng, 512);
       }
-      writers_done.fetch_add(1);
+      writers_done.fetch_add(1, std::memory_order_relaxed);
       return;
     }
     int64_t n = 0;
-    while (writers_done.load() < kWriters) {
+    while (writers_done.load(std::memory_order_acquire) < kWriters) {
       const Py_ssize_t size = ListSize(list.get());
       const Py_ssize_t i = static_cast<Py_ssize_t>(rng() % static_cast<uint64_t>(size + 2));
       absl::StatusOr<Ref<>> r = ListGetItemRef(list.get(), i);
@@ -75,18 +75,18 @@ TEST_F(ListStressTest, WritersAppendWhileReadersGetItemRef) {
         const int64_t v = IntValue(r->get());
         const int64_t w = (v - kBase) / kStride, k = (v - kBase) % kStride;
         if (!IsInt(r->get()) || v < kBase || w < 0 || w >= kWriters || k >= per_writer) {
-          bad_reads.fetch_add(1);
+          bad_reads.fetch_add(1, std::memory_order_relaxed);
         }
         good_reads.fetch_add(1, std::memory_order_relaxed);
       } else if (!IsError(r.status(), ErrorKind::kIndexError) || i < size) {
-        bad_reads.fetch_add(1);  // only an index past the end may fail
+        bad_reads.fetch_add(1, std::memory_order_relaxed);  // only an index past the end may fail
       }
       if (++n % 64 == 0) Quiescent();
       MaybeYield(rng, 256);
     }
   });
-  EXPECT_EQ(bad_reads.load(), 0);
-  EXPECT_GT(good_reads.load(), 0);
+  EXPECT_EQ(bad_reads.load(std::memory_order_acquire), 0);
+  EXPECT_GT(good_reads.load(std::memory_order_acquire), 0);
   std::vector<int64_t> values = IntValues(list.get());
   ASSERT_EQ(static_cast<int64_t>(values.size()), kWriters * per_writer);
   std::sort(values.begin(), values.end());
@@ -115,7 +115,8 @@ TEST_F(ListStressTest, PopAndAppendKeepAFixedTotal) {
       const Py_ssize_t at = static_cast<Py_ssize_t>(rng() % kItems) - kItems / 2;
       absl::StatusOr<Ref<>> item = ListPop(list.get(), at);
       if (!item.ok()) {
-        if (!IsError(item.status(), ErrorKind::kIndexError)) errors.fetch_add(1);
+        if (!IsError(item.status(), ErrorKind::kIndexError))
+          errors.fetch_add(1, std::memory_order_relaxed);
         continue;  // `at` was past the end at that moment: retry
       }
       MaybeYield(rng, 64);
@@ -131,14 +132,14 @@ TEST_F(ListStressTest, PopAndAppendKeepAFixedTotal) {
           put = ListInsert(list.get(), -static_cast<Py_ssize_t>(rng() % 8), item->get());
           break;
       }
-      if (!put.ok()) errors.fetch_add(1);
+      if (!put.ok()) errors.fetch_add(1, std::memory_order_relaxed);
       if (n % 1024 == 0) {
-        if (!ListReverse(list.get()).ok()) errors.fetch_add(1);
+        if (!ListReverse(list.get()).ok()) errors.fetch_add(1, std::memory_order_relaxed);
       }
       if (n % 64 == 0) Quiescent();
     }
   });
-  EXPECT_EQ(errors.load(), 0);
+  EXPECT_EQ(errors.load(std::memory_order_acquire), 0);
   std::vector<int64_t> values = IntValues(list.get());
   ASSERT_EQ(static_cast<int64_t>(values.size()), kItems);
   std::sort(values.begin(), values.end());
@@ -169,53 +170,58 @@ TEST_F(ListStressTest, ReadersRaceRemovalOfLastReferences) {
           // section ends.
           Ref<> fresh = Fresh(next++);
           absl::Status s = ListSetItem(list.get(), at, fresh.get());
-          if (!s.ok() && !IsError(s, ErrorKind::kIndexError)) bad.fetch_add(1);
+          if (!s.ok() && !IsError(s, ErrorKind::kIndexError))
+            bad.fetch_add(1, std::memory_order_relaxed);
         } else {
           // Pop (dropped here: freed) and refill at the end.
           absl::StatusOr<Ref<>> popped = ListPop(list.get(), at);
           if (!popped.ok()) {
             // The other writer's pop made `at` the end for a moment.
-            if (!IsError(popped.status(), ErrorKind::kIndexError)) bad.fetch_add(1);
+            if (!IsError(popped.status(), ErrorKind::kIndexError))
+              bad.fetch_add(1, std::memory_order_relaxed);
           } else {
             popped = absl::StatusOr<Ref<>>(Ref<>());
-            if (!ListAppend(list.get(), Fresh(next++).get()).ok()) bad.fetch_add(1);
+            if (!ListAppend(list.get(), Fresh(next++).get()).ok())
+              bad.fetch_add(1, std::memory_order_relaxed);
           }
         }
         MaybeYield(rng, 32);
         if (n % 64 == 0) Quiescent();
       }
-      writers_done.fetch_add(1);
+      writers_done.fetch_add(1, std::memory_order_relaxed);
       return;
     }
     int64_t n = 0;
-    while (writers_done.load() < kWriters) {
+    while (writers_done.load(std::memory_order_acquire) < kWriters) {
       if (rng() % 64 == 0) {
         // Iteration: only live items, and it always ends.
         Py_ssize_t i = 0;
         int64_t count = 0;
         while (Ref<> item = ListNext(list.get(), &i)) {
-          if (!IsInt(item.get()) || IntValue(item.get()) < kBase) bad.fetch_add(1);
+          if (!IsInt(item.get()) || IntValue(item.get()) < kBase)
+            bad.fetch_add(1, std::memory_order_relaxed);
           ++count;
         }
-        if (count > kItems + kWriters) bad.fetch_add(1);
+        if (count > kItems + kWriters) bad.fetch_add(1, std::memory_order_relaxed);
       } else {
         const Py_ssize_t i = static_cast<Py_ssize_t>(rng() % (kItems + 4));
         absl::StatusOr<Ref<>> r = ListGetItemRef(list.get(), i);
         if (r.ok()) {
           hits.fetch_add(1, std::memory_order_relaxed);
-          if (!IsInt(r->get()) || IntValue(r->get()) < kBase) bad.fetch_add(1);
+          if (!IsInt(r->get()) || IntValue(r->get()) < kBase)
+            bad.fetch_add(1, std::memory_order_relaxed);
         } else if (IsError(r.status(), ErrorKind::kIndexError)) {
           misses.fetch_add(1, std::memory_order_relaxed);
         } else {
-          bad.fetch_add(1);
+          bad.fetch_add(1, std::memory_order_relaxed);
         }
       }
       if (++n % 32 == 0) Quiescent();
       MaybeYield(rng, 128);
     }
   });
-  EXPECT_EQ(bad.load(), 0);
-  EXPECT_GT(hits.load(), 0);
+  EXPECT_EQ(bad.load(std::memory_order_acquire), 0);
+  EXPECT_GT(hits.load(std::memory_order_acquire), 0);
   EXPECT_EQ(ListSize(list.get()), kItems);
   for (int64_t v : IntValues(list.get())) EXPECT_GE(v, kBase);
 }
@@ -240,23 +246,23 @@ TEST_F(ListStressTest, ResizeStormWithReaders) {
           MaybeYield(rng, 2);
         }
       }
-      done.store(true);
+      done.store(true, std::memory_order_release);
       return;
     }
     int64_t n = 0;
-    while (!done.load()) {
+    while (!done.load(std::memory_order_acquire)) {
       const Py_ssize_t size = ListSize(list.get());
       if (size == 0) continue;
       const Py_ssize_t i = static_cast<Py_ssize_t>(rng() % static_cast<uint64_t>(size));
       absl::StatusOr<Ref<>> r = ListGetItemRef(list.get(), i);
-      if (!r.ok() || IntValue(r->get()) != i) bad.fetch_add(1);
+      if (!r.ok() || IntValue(r->get()) != i) bad.fetch_add(1, std::memory_order_relaxed);
       reads.fetch_add(1, std::memory_order_relaxed);
       if (++n % 128 == 0) Quiescent();
       MaybeYield(rng, 1024);
     }
   });
-  EXPECT_EQ(bad.load(), 0);
-  EXPECT_GT(reads.load(), 0);
+  EXPECT_EQ(bad.load(std::memory_order_acquire), 0);
+  EXPECT_GT(reads.load(std::memory_order_acquire), 0);
   ASSERT_EQ(ListSize(list.get()), total);
   std::vector<int64_t> values = IntValues(list.get());
   for (int64_t v = 0; v < total; ++v) ASSERT_EQ(values[static_cast<size_t>(v)], v);
@@ -283,34 +289,36 @@ TEST_F(ListStressTest, WholeListMutationsAgainstReaders) {
         fresh.clear();
         switch (r % 4) {
           case 0:
-            if (!ListSetSlice(list.get(), 0, PY_SSIZE_T_MAX, src.get()).ok()) bad.fetch_add(1);
+            if (!ListSetSlice(list.get(), 0, PY_SSIZE_T_MAX, src.get()).ok())
+              bad.fetch_add(1, std::memory_order_relaxed);
             break;
           case 1:
-            if (!ListSort(list.get()).ok()) bad.fetch_add(1);
+            if (!ListSort(list.get()).ok()) bad.fetch_add(1, std::memory_order_relaxed);
             break;
           case 2:
-            if (!ListExtend(list.get(), src.get()).ok()) bad.fetch_add(1);
+            if (!ListExtend(list.get(), src.get()).ok())
+              bad.fetch_add(1, std::memory_order_relaxed);
             break;
           default:
-            if (!ListClear(list.get()).ok()) bad.fetch_add(1);
+            if (!ListClear(list.get()).ok()) bad.fetch_add(1, std::memory_order_relaxed);
             break;
         }
         if (r % 8 == 0) Quiescent();
       }
-      done.store(true);
+      done.store(true, std::memory_order_release);
       return;
     }
     int64_t n = 0;
-    while (!done.load()) {
+    while (!done.load(std::memory_order_acquire)) {
       absl::StatusOr<Ref<>> r = ListGetItemRef(list.get(), static_cast<Py_ssize_t>(rng() % 130));
       if (r.ok() ? IntValue(r->get()) < 1000 : !IsError(r.status(), ErrorKind::kIndexError)) {
-        bad.fetch_add(1);
+        bad.fetch_add(1, std::memory_order_relaxed);
       }
       if (++n % 64 == 0) Quiescent();
       MaybeYield(rng, 64);
     }
   });
-  EXPECT_EQ(bad.load(), 0);
+  EXPECT_EQ(bad.load(std::memory_order_acquire), 0);
 }
 
 }  // namespace

@@ -91,7 +91,9 @@ class ArgBuffer {
 
 // C-level recursion guard for calls (CPython's _Py_EnterRecursiveCall):
 // a thread-local depth; past kMaxCallDepth a call raises RecursionError.
-inline constexpr int kMaxCallDepth = 8000;
+// ASan's frames are several times larger: a lower limit keeps a deep
+// recursion on the 8 MiB main-thread stack.
+inline constexpr int kMaxCallDepth = kAsan ? 1500 : 8000;
 extern constinit thread_local int tls_call_depth;
 FTRT_COLD bool RecursionErrorSlow(const char* where);
 // Returns false (RecursionError set) when too deep.

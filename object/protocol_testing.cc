@@ -8,7 +8,10 @@
 #include "object/dispatch.h"
 #include "object/error_indicator.h"
 #include "object/exceptions.h"
+#include "object/dealloc.h"
 #include "object/int.h"
+#include "object/module.h"
+#include "object/object.h"
 #include "object/intern.h"
 #include "object/protocol.h"
 #include "object/str.h"
@@ -26,6 +29,7 @@ void ProtocolTest::SetUp() {
 
 void ProtocolTest::TearDown() {
   EXPECT_EQ(TakeError(), "") << "a test left an exception pending";
+  FreeTypesAndModules();
   MergeQueuedObjects();
   rt_->Detach();
   rt_->ReleaseCurrentThread();
@@ -42,6 +46,42 @@ void ProtocolTest::RunThreads(int n, const std::function<void(int)>& fn) {
   }
   DetachGuard detached;
   for (std::thread& t : threads) t.join();
+}
+
+void ProtocolTest::FreeTypesAndModules() {
+  for (int round = 0; round < 32; ++round) {
+    std::vector<PyObject*> victims;
+    {
+      StopTheWorldGuard stop(*rt_);
+      rt_->allocator().ForEachObject([&](ObjectHeader* op) {
+        if (IsImmortal(op) || IsDeadOrDeallocating(op)) return;
+        const bool heap_type = op->ob_type == TypeType() &&
+                               (reinterpret_cast<PyTypeObject*>(op)->tp_flags & Py_TPFLAGS_HEAPTYPE);
+        if (heap_type || op->ob_type == &PyModule_Type) {
+          Incref(op);
+          victims.push_back(op);
+        }
+      });
+    }
+    for (PyObject* v : victims) {
+      if (inquiry clear = v->ob_type->tp_clear) clear(v);
+      Decref(v);
+    }
+    MergeQueuedObjects();
+    const size_t freed = CollectDeferred(*rt_);
+    if (victims.empty() || freed == 0) break;
+  }
+  ClearError();
+  // Whatever survived is referenced from outside the cycles: a leak.
+  int survivors = 0;
+  {
+    StopTheWorldGuard stop(*rt_);
+    rt_->allocator().ForEachObject([&](ObjectHeader* op) {
+      if (IsImmortal(op) || IsDeadOrDeallocating(op)) return;
+      if (op->ob_type == TypeType() || op->ob_type == &PyModule_Type) ++survivors;
+    });
+  }
+  EXPECT_EQ(survivors, 0) << "heap types or modules leaked";
 }
 
 int64_t ProtocolTest::LiveObjects() {

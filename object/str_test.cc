@@ -222,14 +222,15 @@ TEST_F(StrTest, CachesFillSafelyFromManyThreads) {
   RunThreads(4, [&](int) {
     for (int i = 0; i < rounds; ++i) {
       PyObject* s = strings[static_cast<size_t>(i)].get();
-      if (StrHash(s) != expected[static_cast<size_t>(i)]) mismatches.fetch_add(1);
+      if (StrHash(s) != expected[static_cast<size_t>(i)])
+        mismatches.fetch_add(1, std::memory_order_relaxed);
       absl::StatusOr<absl::string_view> u = StrAsUtf8(s);
       if (!u.ok() || *u != "r\xc3\xa9sum\xc3\xa9 \xe2\x82\xac" + std::to_string(i)) {
-        mismatches.fetch_add(1);
+        mismatches.fetch_add(1, std::memory_order_relaxed);
       }
     }
   });
-  EXPECT_EQ(mismatches.load(), 0);
+  EXPECT_EQ(mismatches.load(std::memory_order_acquire), 0);
 }
 
 }  // namespace

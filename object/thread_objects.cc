@@ -221,6 +221,14 @@ void UnownAll(ObjectThread* ot, DeadList* dead) {
   AllocatorOf(ot).ForEachOwnedObject(heap, [&](ObjectHeader* op) {
     if (IsImmortal(op)) return;
     if (TidRef(op).load(std::memory_order_relaxed) == 0) return;  // merged already
+    // Merged already too: an object on the collector's unreachable list is
+    // merged and its ob_tid is the list's link (gc/scratch.h), while the
+    // collector may drop the last reference to it at any moment (merging
+    // it again here could see that drop and free it a second time). Only
+    // objects still counted by us (not merged) are ours to fold; nothing
+    // else merges them while we run (a collection merges only during a
+    // stop, and we reach no safepoint between this check and the merge).
+    if ((SharedRef(op).load(std::memory_order_acquire) & kRefStateMask) == kRefMerged) return;
     if (IsDeadOrDeallocating(op)) return;
     if (MergeRefcount(op, 0) == 0) dead->Push(op);
   });

@@ -61,6 +61,24 @@ void Fill(uint32_t version, PyObject* name, PyObject* value) {
   ++t_stats.fills;
 }
 
+// Empties every entry (version 0 matches no type). Under the type lock, so
+// no other thread fills meanwhile except through the per-entry try-lock,
+// which this waits out.
+void ClearCacheLocked() {
+  for (CacheEntry& e : g_cache) {
+    uint32_t s = e.seq.load(std::memory_order_relaxed);
+    for (;;) {
+      if ((s & 1) == 0 && e.seq.compare_exchange_weak(s, s + 1, std::memory_order_acquire,
+                                                       std::memory_order_relaxed)) {
+        break;
+      }
+      s = e.seq.load(std::memory_order_relaxed);
+    }
+    e.version.store(0, std::memory_order_release);
+    e.seq.store(s + 2, std::memory_order_release);
+  }
+}
+
 // The value of `name` in the MRO dicts, a new reference or null.
 Ref<> FindInMro(PyTypeObject* type, PyObject* name) {
   PyObject* mro = std::atomic_ref<PyObject*>(type->tp_mro).load(std::memory_order_acquire);
@@ -158,6 +176,12 @@ uint32_t AssignVersionTagLocked(PyTypeObject* type) {
 }
 
 void InvalidateVersionTagsLocked(PyTypeObject* type) {
+  if (!(type->tp_flags & Py_TPFLAGS_HEAPTYPE)) {
+    // A static type does not know its heap subclasses (typeobject.cc,
+    // AddSubclass): no cached result may survive, whatever its tag.
+    // (Static types change only by hand, followed by PyType_Modified.)
+    ClearCacheLocked();
+  }
   // A type with no tag has no subclass with one (INVARIANTS (1)).
   if (TagRef(type).load(std::memory_order_relaxed) == 0) return;
   TagRef(type).store(0, std::memory_order_seq_cst);

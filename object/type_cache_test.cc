@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "gtest/gtest.h"
+#include "object/dict.h"
 #include "object/int.h"
 #include "object/intern.h"
 #include "object/object.h"
@@ -93,6 +94,34 @@ TEST_F(TypeCacheTest, HitsAndNegativeResults) {
   ASSERT_NE(r.value, nullptr);
   EXPECT_FALSE(r.counted);
   EXPECT_TRUE(IsImmortal(r.value));
+}
+
+// A static type changed by hand, then PyType_Modified: heap subclasses
+// (which a static type does not track) must not keep stale results.
+PyTypeObject g_static_base = [] {
+  PyTypeObject t{};
+  t.ob_base.ob_base.ob_flags = FTRT_OBJ_FLAG_STATIC;
+  t.ob_base.ob_base.ob_ref_local = FTRT_IMMORTAL_REFCNT_LOCAL;
+  t.tp_name = "ext.StaticBase";
+  t.tp_basicsize = sizeof(PyObject);
+  t.tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE;
+  return t;
+}();
+
+TEST_F(TypeCacheTest, ModifiedStaticTypeInvalidatesHeapSubclasses) {
+  ASSERT_EQ(TypeReady(&g_static_base), 0) << TakeError();
+  Ref<> sub = TypeNew("HeapSub",
+                      TupleFromItems({reinterpret_cast<PyObject*>(&g_static_base)}).value().get(),
+                      nullptr);
+  ASSERT_TRUE(sub) << TakeError();
+  EXPECT_FALSE(TypeLookup(AsType(sub.get()), N("late")));  // cached as absent
+  EXPECT_FALSE(TypeLookup(AsType(sub.get()), N("late")));
+  // Small ints are immortal: the static dict may hold one past any runtime.
+  ASSERT_TRUE(DictSetItem(g_static_base.tp_dict, N("late"), I(7).get()).ok());
+  TypeModified(&g_static_base);
+  Ref<> v = TypeLookup(AsType(sub.get()), N("late"));
+  ASSERT_TRUE(v);
+  EXPECT_EQ(IntValue(v.get()), 7);
 }
 
 TEST_F(TypeCacheTest, LookupsRacingModificationsSeeOldOrNew) {

@@ -244,14 +244,28 @@ int HeapTypeTraverseSlot(PyObject* self, visitproc visit, void* arg) {
   return 0;
 }
 
+// The collector's tp_clear (CPython's type_clear): the dict (descriptors
+// hold their type), the module (which usually holds the type) and the MRO
+// (a tuple whose first item is the type itself: a cycle nothing else
+// breaks). Called with the world stopped, so no reader is mid-lookup.
 int HeapTypeClearSlot(PyObject* self) {
   PyTypeObject* type = AsType(self);
   if (!(type->tp_flags & Py_TPFLAGS_HEAPTYPE)) return 0;
-  TypeModified(type);
+  ThreadState* ts = ThreadState::Current();
+  if (ts != nullptr && ts->runtime().WorldStoppedByCaller()) {
+    // The collector, with the world stopped: a parked thread may hold the
+    // type lock (waiting on a dict's critical section inside TypeSetAttr),
+    // so do not wait for it. Nothing else runs, and no subclass list is
+    // half-changed (they change only under the lock, without blocking).
+    internal::InvalidateVersionTagsLocked(type);
+  } else {
+    TypeModified(type);
+  }
   if (type->tp_dict != nullptr) (void)DictClear(type->tp_dict);
   if (HasHeapLayout(type)) {
     if (PyObject* m = std::exchange(AsHeap(type)->ht_module, nullptr)) Decref(m);
   }
+  if (PyObject* mro = MroRef(type).exchange(nullptr, std::memory_order_acq_rel)) Decref(mro);
   return 0;
 }
 
@@ -940,7 +954,7 @@ PyObject* SlotTpGetattrHook(PyObject* self, PyObject* name) {
 // present in the MRO) or back at the base's (absent). Types never write a
 // slot a reader may be calling except under a stop-the-world.
 void UpdateSlot(PyTypeObject* type, PyObject* name) {
-  const bool present = internal::TypeLookupFast(type, name).value != nullptr;
+  const bool present = static_cast<bool>(TypeLookup(type, name));
   PyTypeObject* base = type->tp_base;
   auto pick = [&](auto mine, auto from_base) { return present ? mine : from_base; };
   if (name == g_names.dunder_repr) {
@@ -1362,6 +1376,11 @@ int SubtypeClear(PyObject* self) {
 }
 
 void AddSubclass(PyTypeObject* base, PyTypeObject* sub) {
+  // A static type outlives every runtime, a heap type does not (a runtime
+  // may be destroyed with its heap types never collected): static types
+  // record only static subclasses, and invalidating a static type clears
+  // the whole lookup cache instead (type_cache.cc).
+  if (!(base->tp_flags & Py_TPFLAGS_HEAPTYPE) && (sub->tp_flags & Py_TPFLAGS_HEAPTYPE)) return;
   TypeExtra* x = ExtraOf(base);
   if (x != nullptr) x->subclasses.push_back(sub);
 }
