@@ -31,6 +31,7 @@
 #include "object/none_bool.h"
 #include "object/object.h"
 #include "object/protocol.h"
+#include "object/protocol_internal.h"
 #include "object/refcount.h"
 #include "object/str.h"
 #include "object/weakref.h"
@@ -101,6 +102,23 @@ extern PyObject* PyExc_BaseExceptionGroup;
 
 // ---- life cycle --------------------------------------------------------------
 
+// What the C API needs beyond object/'s protocol, once per process.
+static void InitProcessWideTypesLocked() {
+  if (PyExc_BaseExceptionGroup == nullptr) {
+    // Process-wide, so made like a static type's objects: on object/'s
+    // static runtime, which outlives every runtime, and immortal (a type
+    // made on this runtime would dangle after Py_FinalizeEx and count as
+    // a leak at its finalization).
+    ftrt::internal::RunInStaticRuntime([] {
+      ftrt::Ref<> t =
+          ftrt::NewExceptionType("builtins.BaseExceptionGroup", PyExc_BaseException, nullptr);
+      FTRT_CHECK(t, "Py_Initialize: cannot create BaseExceptionGroup");
+      ftrt::internal::ImmortalizeTree(t.get());
+      PyExc_BaseExceptionGroup = t.Release();
+    });
+  }
+}
+
 void Py_InitializeEx(int initsigs) {
   (void)initsigs;
   std::lock_guard<std::mutex> g(g_life_mu);
@@ -113,17 +131,39 @@ void Py_InitializeEx(int initsigs) {
   rt.Attach();
   ftrt::InstallObjectProtocol(rt);
   ftrt::gc::Collector::Install(rt);
-  if (PyExc_BaseExceptionGroup == nullptr) {
-    // Process-wide and immortal in effect (kept for the process's life).
-    PyExc_BaseExceptionGroup =
-        ftrt::NewExceptionType("builtins.BaseExceptionGroup", PyExc_BaseException, nullptr)
-            .Release();
-  }
+  InitProcessWideTypesLocked();
   g_finalizing.store(false, std::memory_order_relaxed);
   g_runtime.store(&rt, std::memory_order_release);
 }
 
 void Py_Initialize(void) { Py_InitializeEx(1); }
+
+}  // extern "C"
+
+namespace ftrt::ext {
+
+bool EmbedRuntime(Runtime& runtime) {
+  std::lock_guard<std::mutex> g(g_life_mu);
+  if (g_runtime.load(std::memory_order_relaxed) != nullptr) return false;
+  InstallObjectProtocol(runtime);
+  if (gc::Collector::Find(runtime) == nullptr) gc::Collector::Install(runtime);
+  InitProcessWideTypesLocked();
+  g_finalizing.store(false, std::memory_order_relaxed);
+  g_runtime.store(&runtime, std::memory_order_release);
+  return true;
+}
+
+void EndEmbedding() {
+  std::lock_guard<std::mutex> g(g_life_mu);
+  if (g_runtime.load(std::memory_order_relaxed) == nullptr || g_runtime_owner != nullptr) return;
+  ClearModules();
+  ClearError();
+  g_runtime.store(nullptr, std::memory_order_release);
+}
+
+}  // namespace ftrt::ext
+
+extern "C" {
 
 // CPython 3.11's BaseExceptionGroup: a plain BaseException subclass here
 // (no group semantics), so that except-matching code links and runs.

@@ -20,6 +20,10 @@
 #include "object/cpython_types.h"
 #include "object/ref.h"
 
+namespace ftrt {
+class Runtime;
+}  // namespace ftrt
+
 namespace ftrt::ext {
 
 // The module, or null with ImportError set. The caller must be attached.
@@ -27,6 +31,18 @@ Ref<> Import(const std::string& name, const std::string& path);
 
 // Drops every loaded module (Py_FinalizeEx).
 void ClearModules();
+
+// For a host that creates and finalizes its own Runtime instead of calling
+// Py_Initialize (the stress runner): makes `runtime` the one the C API
+// works on, installing the object protocol on it (idempotent) and, unless
+// one is already there, the collector. Fails (false) when Py_Initialize or
+// another embedding already set a runtime. The caller must be attached.
+bool EmbedRuntime(Runtime& runtime);
+// Ends an embedding: drops the loaded modules (their state's cycles become
+// garbage for the host's final collection) and detaches the C API from the
+// runtime, which the host then finalizes itself. The caller must be
+// attached to it.
+void EndEmbedding();
 
 }  // namespace ftrt::ext
 

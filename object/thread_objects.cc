@@ -500,6 +500,15 @@ RootStack* GrowRootStack(RootStack* rs) {
 using internal::ObjectThread;
 
 void InstallObjects(Runtime& runtime) {
+  // Idempotent: a second install (InstallObjectProtocol after
+  // InstallObjects, an embedding host) must keep the first one's state,
+  // which holds the collector's allocation hook. The caller's own
+  // registration tells (runtimes are never compared by address: a new one
+  // may sit where a destroyed one was).
+  if (internal::ObjectThread* ot = internal::CurrentObjectThread();
+      ot != nullptr && ot->ort->runtime == &runtime) {
+    return;
+  }
   auto* ort = new internal::ObjectRuntime;
   ort->runtime = &runtime;
   ort->slot = runtime.AddSlot();

@@ -64,7 +64,8 @@ inline constexpr int kRegistryBuckets = 64;
 
 // Installs object/ into `runtime` (see above). Call it right after
 // Runtime::Init, before other threads attach; the calling thread, if
-// attached to `runtime`, is registered at once. Idempotent per runtime.
+// attached to `runtime`, is registered at once. Idempotent per runtime
+// when called by a thread attached to it (a second call then does nothing).
 void InstallObjects(Runtime& runtime);
 
 // Merges the calling thread's queued objects now, then frees what reached

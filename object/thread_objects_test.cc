@@ -25,6 +25,20 @@ using testing_util::TestObject;
 
 class ThreadObjectsTest : public testing_util::RuntimeTest {};
 
+// A second InstallObjects on a runtime (InstallObjectProtocol after it, or
+// an embedding host) keeps the first one's state: the collector's hook set
+// before it is still there, and objects still merge through one registry.
+TEST_F(ThreadObjectsTest, InstallObjectsTwiceKeepsTheFirstState) {
+  int marker = 0;
+  SetGcAllocationHook(rt(), [](ThreadState*, uint32_t, void*) {}, &marker);
+  InstallObjects(rt());
+  EXPECT_EQ(GcAllocationHookArg(rt()), &marker);
+  SetGcAllocationHook(rt(), nullptr, nullptr);
+  EXPECT_EQ(GcAllocationHookArg(rt()), nullptr);
+  Ref<TestObject> o = NewTestObject(1);
+  EXPECT_TRUE(IsOwnedByCurrentThread(o.header()));
+}
+
 // A thread that exits leaves no object owned by its id: a later thread
 // (glibc likely gives it the same TLS block, so the same id) owns none of
 // them and counts them in the shared word.

@@ -20,6 +20,7 @@
 #include "alloc/qsbr.h"
 #include "object/dealloc.h"
 #include "object/refcount.h"
+#include "object/str.h"
 #include "object/thread_objects.h"
 #include "runtime/runtime.h"
 #include "sync/config.h"
@@ -440,11 +441,19 @@ absl::StatusOr<RunOutcome> Run::Execute() {
       ++r.immortal_after_finalization;
     } else {
       ++r.live_after_finalization;
-      if (r.live_after_finalization <= 5) {
-        std::fprintf(stderr, "[stress] leaked: object %p of type %s\n", static_cast<void*>(op),
+      if (r.live_after_finalization <= 10) {
+        std::string what;
+        if (op->ob_type != nullptr && IsStr(op)) {
+          absl::StatusOr<absl::string_view> u = StrAsUtf8(op);
+          if (u.ok()) what = absl::StrCat(" '", u->substr(0, 40), "'");
+        }
+        std::fprintf(stderr, "[stress] leaked: object %p of type %s%s (local %u, shared %lld)\n",
+                     static_cast<void*>(op),
                      op->ob_type != nullptr && op->ob_type->tp_name != nullptr
                          ? op->ob_type->tp_name
-                         : "?");
+                         : "?",
+                     what.c_str(), static_cast<unsigned>(op->ob_ref_local),
+                     static_cast<long long>(op->ob_ref_shared));
       }
     }
   });

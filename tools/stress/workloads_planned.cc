@@ -11,7 +11,7 @@ namespace {
 
 [[maybe_unused]] const bool kPlannedExtension = RegisterPlannedWorkload(
     "extension", "the safe sample extension tests/ext/ft_safe.c called from every thread",
-    "ext_abi/'s module loader and libftrt.so", 90);
+    "linking //tools:stress_extension (the stress binary does)", 90);
 
 }  // namespace
 }  // namespace ftrt::stress
