@@ -3,7 +3,10 @@
  *
  *   Counter      a number guarded by a PyMutex in the object
  *                (increment(by=1), value, add_to(other) locking both in
- *                turn, never both at once)
+ *                turn, never both at once); it wraps around modulo 2**64
+ *                like a C unsigned counter, so no argument can make its
+ *                arithmetic overflow (undefined behaviour in C: tools/ft
+ *                check's UBSan pass found increment(2**63 - 1) doing it)
  *   Queue        a FIFO over a list, every operation inside
  *                Py_BEGIN_CRITICAL_SECTION(self); transfer_to(other) uses
  *                Py_BEGIN_CRITICAL_SECTION2; GC-tracked (traverse, clear)
@@ -56,6 +59,11 @@ typedef struct {
   long long value;
 } CounterObject;
 
+/* a + b modulo 2**64: no signed overflow, whatever the arguments. */
+static long long counter_add(long long a, long long b) {
+  return (long long)((unsigned long long)a + (unsigned long long)b);
+}
+
 static PyObject* Counter_new(PyTypeObject* type, PyObject* args,
                              PyObject* kwds) {
   static char* kwlist[] = {"start", NULL};
@@ -86,7 +94,7 @@ static PyObject* Counter_increment(PyObject* op, PyObject* args,
     return NULL;
   }
   PyMutex_Lock(&self->mutex);
-  self->value += by;
+  self->value = counter_add(self->value, by);
   now = self->value;
   PyMutex_Unlock(&self->mutex);
   return PyLong_FromLongLong(now);
@@ -120,7 +128,7 @@ static PyObject* Counter_add_to(PyObject* op, PyObject* other) {
 
   CounterObject* dst = (CounterObject*)other;
   PyMutex_Lock(&dst->mutex);
-  dst->value += moved;
+  dst->value = counter_add(dst->value, moved);
   PyMutex_Unlock(&dst->mutex);
   return PyLong_FromLongLong(moved);
 }
