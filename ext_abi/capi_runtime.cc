@@ -24,6 +24,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "ext_abi/capi_internal.h"
 #include "ext_abi/loader.h"
 #include "gc/collector.h"
@@ -342,7 +343,11 @@ unsigned long PyThread_start_new_thread(void (*func)(void*), void* arg) {
 
 void* PyThread_allocate_lock(void) { return new ftrt::Mutex(); }
 void PyThread_free_lock(void* lock) { delete static_cast<ftrt::Mutex*>(lock); }
-int PyThread_acquire_lock_timed(void* lock, long long microseconds, int intr_flag) {
+// The C API's locks are taken and released in separate calls, which the
+// thread-safety analysis cannot follow: these shims are exempt from it (the
+// callers are C code, which it never checks anyway).
+int PyThread_acquire_lock_timed(void* lock, long long microseconds, int intr_flag)
+    ABSL_NO_THREAD_SAFETY_ANALYSIS {
   (void)intr_flag;
   auto* m = static_cast<ftrt::Mutex*>(lock);
   if (microseconds == 0) return m->TryLock() ? 1 : 0;
@@ -355,12 +360,18 @@ int PyThread_acquire_lock_timed(void* lock, long long microseconds, int intr_fla
 int PyThread_acquire_lock(void* lock, int waitflag) {
   return PyThread_acquire_lock_timed(lock, waitflag ? -1 : 0, 0);
 }
-void PyThread_release_lock(void* lock) { static_cast<ftrt::Mutex*>(lock)->Unlock(); }
+void PyThread_release_lock(void* lock) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+  static_cast<ftrt::Mutex*>(lock)->Unlock();
+}
 
 // ---- PyMutex and critical sections -------------------------------------------
 
-void PyMutex_Lock(PyMutex* m) { reinterpret_cast<ftrt::Mutex*>(m)->Lock(); }
-void PyMutex_Unlock(PyMutex* m) { reinterpret_cast<ftrt::Mutex*>(m)->Unlock(); }
+void PyMutex_Lock(PyMutex* m) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+  reinterpret_cast<ftrt::Mutex*>(m)->Lock();
+}
+void PyMutex_Unlock(PyMutex* m) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+  reinterpret_cast<ftrt::Mutex*>(m)->Unlock();
+}
 
 void PyCriticalSection_Begin(void* c, PyObject* op) {
   ftrt::BeginCriticalSection(static_cast<ftrt::CriticalSectionFrame*>(c),
