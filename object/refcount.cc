@@ -3,8 +3,11 @@
 // merge). Each is a compare-and-swap loop on the shared word; whichever
 // thread's successful RMW turns the word into MERGED with count 0 (or, for
 // T2, the owner that reads an all-zero word) is the one that frees, so an
-// object is freed exactly once. Follows CPython's Objects/object.c
-// (_Py_MergeZeroLocalRefcount, _Py_DecRefShared, _Py_ExplicitMergeRefcount).
+// object is freed exactly once. An RMW that leaves a MERGED word as it was
+// turns nothing into anything: T8, which adds nothing, gives up as soon as
+// it finds the word MERGED (another thread's T9 got there first). Follows
+// CPython's Objects/object.c (_Py_MergeZeroLocalRefcount, _Py_DecRefShared,
+// _Py_ExplicitMergeRefcount).
 #include "object/refcount.h"
 
 #include "object/dealloc.h"
@@ -73,6 +76,11 @@ void DecrefSharedSlow(ObjectHeader* op) {
 }
 
 intptr_t MergeRefcount(ObjectHeader* op, intptr_t extra) {
+  // With extra == 0 the RMW on an already MERGED word changes nothing, so
+  // a count of 0 returned then would not be this call's to free (T8 has
+  // its own entry point below).
+  FTRT_DCHECK(extra != 0, "MergeRefcount(%p, 0): use MergeRefcountAtOwnerExit",
+              static_cast<void*>(op));
   intptr_t shared = SharedRef(op).load(std::memory_order_relaxed);
   if ((shared & kRefStateMask) != kRefMerged) {
     // Unown before publishing MERGED (see MergeZeroLocalSlow).
@@ -97,6 +105,43 @@ intptr_t MergeRefcount(ObjectHeader* op, intptr_t extra) {
     if (count < 0) ReportRefcountError(op, "decref below zero (merge)");
   }
   return count;
+}
+
+namespace {
+std::atomic<void (*)(ObjectHeader*)> g_owner_exit_merge_hook{nullptr};
+}  // namespace
+
+void SetOwnerExitMergeHookForTesting(void (*hook)(ObjectHeader* op)) {
+  g_owner_exit_merge_hook.store(hook, std::memory_order_release);
+}
+
+bool MergeRefcountAtOwnerExit(ObjectHeader* op) {
+  intptr_t shared = SharedRef(op).load(std::memory_order_relaxed);
+  if ((shared & kRefStateMask) == kRefMerged) return false;
+  // Unown before publishing MERGED (see MergeZeroLocalSlow). From this
+  // store on, a thread that takes the object to QUEUED (T6) finds ob_tid 0
+  // and merges it on the spot (T9), with the decrement the queue would
+  // have held.
+  TidRef(op).store(0, std::memory_order_relaxed);
+  if (auto hook = g_owner_exit_merge_hook.load(std::memory_order_acquire)) hook(op);
+  intptr_t desired;
+  do {
+    if ((shared & kRefStateMask) == kRefMerged) {
+      // That T9 (or a later decrement) won: whoever produced the MERGED
+      // word decides the free, and the object may be gone already. Not
+      // ours: touch nothing.
+      return false;
+    }
+    // We are the owner: nobody else writes the local count.
+    const intptr_t local = LocalRef(op).load(std::memory_order_relaxed);
+    desired = (((shared >> kRefShift) + local) << kRefShift) | kRefMerged;
+  } while (!SharedRef(op).compare_exchange_weak(shared, desired,
+                                                std::memory_order_acq_rel,
+                                                std::memory_order_relaxed));
+  if constexpr (kDebugChecks) {
+    if (desired < kRefMerged) ReportRefcountError(op, "decref below zero (owner exit)");
+  }
+  return desired == kRefMerged;
 }
 
 }  // namespace internal

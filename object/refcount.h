@@ -72,7 +72,12 @@
 //                                 the same id owns none of them.
 //   T9 queued to an owner that has exited (ob_tid already 0)
 //                                 merged on the spot by the queuing thread,
-//                                 as T7.
+//                                 as T7. It may overlap a T3 or T8 of the
+//                                 owner (which stores ob_tid 0 before its
+//                                 RMW): the first RMW to publish MERGED
+//                                 folds the local count; the owner's T3/T8
+//                                 that finds MERGED then leaves the object,
+//                                 and its free, to the T9 thread.
 //   T10 TryIncref                 count + 1 unless the object may be DEAD:
 //                                 fails on a shared word of exactly 0 (the
 //                                 owner may free it without an atomic, T2)

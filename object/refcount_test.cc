@@ -2,7 +2,9 @@
 // the fast paths' exact effect on the header.
 #include "object/refcount.h"
 
+#include <atomic>
 #include <cstring>
+#include <memory>
 #include <thread>
 
 #include "gtest/gtest.h"
@@ -196,6 +198,72 @@ TEST_F(RefcountTest, QueueToAnOwnerThatLeftMergesOnTheSpot) {
   // Merged on the spot: local 1 + count 0 - 1 = 0: freed by that thread.
   EXPECT_EQ(Counters().deallocs.load(), 1);
   EXPECT_EQ(QueuedObjectCount(), 0u);
+}
+
+// T8 racing T9. The owner exits while another thread drops the reference
+// it was given (local 1, count 0). The owner's T8 has stored ob_tid 0 and
+// not yet published MERGED (the test hook holds it in that window) when
+// the drop finds count 0 (T6), then ob_tid 0, and merges on the spot (T9):
+// local 1 + 0 - 1 = 0, so that thread frees the object. The owner's RMW
+// then finds the word MERGED with count 0: not its free. (Before the fix
+// it folded nothing into the MERGED word, read count 0 and freed the object
+// a second time; in release builds the page's free list, whose links are
+// the blocks' ob_tid, then handed out a block in a thread's TLS.)
+namespace t8_t9 {
+std::atomic<ObjectHeader*> target{nullptr};
+std::atomic<int> step{0};  // 1: the owner is in the window; 2: the drop is done
+std::atomic<bool> entered{false};
+void InTheWindow(ObjectHeader* op) {
+  if (op != target.load(std::memory_order_acquire)) return;
+  entered.store(true, std::memory_order_relaxed);
+  EXPECT_EQ(Owner(op), 0u);
+  EXPECT_NE(SharedState(op), kRefMerged);
+  step.store(1, std::memory_order_release);
+  while (step.load(std::memory_order_acquire) != 2) std::this_thread::yield();
+}
+}  // namespace t8_t9
+
+TEST_F(RefcountTest, OwnerExitRacingAMergeOnTheSpotFreesOnce) {
+  auto per_id = std::make_unique<std::atomic<int>[]>(1);
+  Counters().per_id_size.store(1, std::memory_order_relaxed);
+  Counters().per_id.store(per_id.get(), std::memory_order_release);
+  t8_t9::target.store(nullptr, std::memory_order_relaxed);
+  t8_t9::step.store(0, std::memory_order_relaxed);
+  t8_t9::entered.store(false, std::memory_order_relaxed);
+  internal::SetOwnerExitMergeHookForTesting(&t8_t9::InTheWindow);
+
+  std::atomic<uintptr_t> dropper_tid{0};
+  std::atomic<bool> owner_gone{false};
+  std::thread dropper = Spawn([&] {
+    dropper_tid.store(CurrentThreadId(), std::memory_order_relaxed);
+    // Until the owner is in the window (or gone, should it never get
+    // there: then the checks below fail instead of this test hanging).
+    while (t8_t9::step.load(std::memory_order_acquire) != 1 &&
+           !owner_gone.load(std::memory_order_acquire)) {
+      std::this_thread::yield();
+    }
+    Decref(t8_t9::target.load(std::memory_order_acquire));  // T6, then T9: freed here
+    EXPECT_EQ(Counters().deallocs.load(std::memory_order_relaxed), 1);
+    t8_t9::step.store(2, std::memory_order_release);
+  });
+  std::thread owner = Spawn([&] {
+    Ref<TestObject> obj = NewTestObject(0);
+    // The reference is the dropper's now; the owner exits at once.
+    t8_t9::target.store(AsHeader(obj.Release()), std::memory_order_release);
+  });
+  Join(owner);
+  owner_gone.store(true, std::memory_order_release);
+  Join(dropper);
+  internal::SetOwnerExitMergeHookForTesting(nullptr);
+
+  EXPECT_TRUE(t8_t9::entered.load(std::memory_order_relaxed))
+      << "the owner's exit never merged the object";
+  EXPECT_EQ(per_id[0].load(std::memory_order_relaxed), 1);
+  EXPECT_EQ(Counters().deallocs.load(std::memory_order_relaxed), 1);
+  EXPECT_EQ(Counters().last_dealloc_tid.load(std::memory_order_relaxed),
+            dropper_tid.load(std::memory_order_relaxed));
+  Counters().per_id.store(nullptr, std::memory_order_relaxed);
+  Counters().per_id_size.store(0, std::memory_order_relaxed);
 }
 
 // T10: TryIncref succeeds on live objects and refuses the two DEAD words.

@@ -225,12 +225,15 @@ void UnownAll(ObjectThread* ot, DeadList* dead) {
     // merged and its ob_tid is the list's link (gc/scratch.h), while the
     // collector may drop the last reference to it at any moment (merging
     // it again here could see that drop and free it a second time). Only
-    // objects still counted by us (not merged) are ours to fold; nothing
-    // else merges them while we run (a collection merges only during a
-    // stop, and we reach no safepoint between this check and the merge).
+    // objects still counted by us (not merged) are ours to fold. A
+    // collection merges only during a stop (we reach no safepoint between
+    // this check and the merge), but one other thread can merge it
+    // meanwhile: once the merge below has stored ob_tid = 0, a thread that
+    // queues the object to us merges it on the spot (T9) and may free it;
+    // MergeRefcountAtOwnerExit then reports it as not ours.
     if ((SharedRef(op).load(std::memory_order_acquire) & kRefStateMask) == kRefMerged) return;
     if (IsDeadOrDeallocating(op)) return;
-    if (MergeRefcount(op, 0) == 0) dead->Push(op);
+    if (MergeRefcountAtOwnerExit(op)) dead->Push(op);
   });
 }
 

@@ -119,11 +119,27 @@ namespace internal {
 // refcount.cc: T6's second half (the object is QUEUED and its queue entry
 // holds one decrement).
 void QueueToOwner(ObjectHeader* op);
-// refcount.cc: T7/T8/T9: folds the local count into the shared one (if not
-// MERGED yet), adds `extra`, publishes MERGED; returns the new count. The
-// caller holds a reference or the pending decrement, and the owner is the
-// calling thread, gone, or stopped.
+// refcount.cc: T7/T9 (and the stop-the-world fallback of a queue that
+// cannot grow): folds the local count into the shared one (if not MERGED
+// yet), adds `extra` (a real decrement, never 0), publishes MERGED; returns
+// the new count, and the caller frees the object if it is 0 (this call's
+// RMW made it DEAD). The caller holds a reference or the pending decrement,
+// and the owner is the calling thread, gone, or stopped.
 intptr_t MergeRefcount(ObjectHeader* op, intptr_t extra);
+// refcount.cc: T8 for one object the exiting calling thread owns: unowns
+// it (ob_tid = 0), folds the local count into the shared one and publishes
+// MERGED, adding nothing. Returns true only if this call's RMW left it DEAD
+// (merged count 0): then the caller frees it. Returns false, and writes
+// nothing more, if the object is MERGED already. That happens in a race:
+// once ob_tid is 0, a thread that queues the object (T6) merges it on the
+// spot (T9) and applies the decrement it holds; if its RMW lands between
+// our load and our compare-exchange, that thread decided the free (and may
+// have freed it already), so a merged count of 0 seen here is not ours.
+bool MergeRefcountAtOwnerExit(ObjectHeader* op);
+// Test only: `hook` runs inside MergeRefcountAtOwnerExit, on the exiting
+// thread, after it stored ob_tid = 0 and before its RMW (the window above);
+// nullptr (the default) turns it off. Set it while no thread exits.
+void SetOwnerExitMergeHookForTesting(void (*hook)(ObjectHeader* op));
 // dealloc.cc: step 1 of Dealloc.
 bool DeferDeallocIfWorldStopped(ObjectHeader* op);
 // object.cc: the calling thread's heap.
