@@ -1463,7 +1463,15 @@ void EnsureStaticTypesReady() {
 
 int TypeReady(PyTypeObject* type) {
   if (IsReady(type)) return 0;
-  if (type->tp_flags & Py_TPFLAGS_HEAPTYPE) return ReadyInPlace(type);
+  // Static or heap, without reading tp_flags first: the static-type
+  // builder may be writing a static type's flags right now (it readies
+  // static types for every thread). A static type sits in static storage,
+  // which its header says (PyObject_HEAD_INIT and StaticTypeInit store
+  // FTRT_OBJ_FLAG_STATIC); a heap type is readied by its creator before any
+  // other thread can see it, so its flags are the caller's to read.
+  const bool in_static_storage =
+      (internal::FlagsRef(AsObj(type)).load(std::memory_order_relaxed) & FTRT_OBJ_FLAG_STATIC) != 0;
+  if (!in_static_storage && (type->tp_flags & Py_TPFLAGS_HEAPTYPE)) return ReadyInPlace(type);
   if (internal::OnStaticBuilderThread()) {
     if (ReadyInPlace(type) < 0) return -1;
     internal::ImmortalizeTree(type->tp_dict);
