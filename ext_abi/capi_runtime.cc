@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "alloc/qsbr.h"
 #include "ext_abi/capi_internal.h"
 #include "ext_abi/loader.h"
 #include "gc/collector.h"
@@ -37,6 +38,7 @@
 #include "object/str.h"
 #include "object/weakref.h"
 #include "runtime/status.h"
+#include "runtime/thread_state.h"
 #include "sync/critical_section.h"
 #include "sync/mutex.h"
 
@@ -219,6 +221,23 @@ int Py_FinalizeEx(void) {
     fns.swap(g_atexit);
   }
   for (auto it = fns.rbegin(); it != fns.rend(); ++it) (*it)();
+  // The callbacks may have dropped the last outside references into
+  // cycles (a module and its types): one more collection frees them.
+  if (!fns.empty()) {
+    if (ftrt::gc::Collector* c = ftrt::gc::Collector::Find(*rt)) c->Collect();
+    ftrt::ClearError();
+  }
+  // What the last frees queued for a grace period (old dict key tables,
+  // list arrays) goes now where it can: every other thread is parked for
+  // good, so once this thread passes a quiescent state nothing reads them.
+  // The runtime itself may outlive this call (a daemon thread's binding).
+  if (ThreadState* ts = ThreadState::Current(); ts != nullptr && ts->qsbr() != nullptr) {
+    ftrt::alloc::Qsbr& q = rt->qsbr();
+    ftrt::alloc::QsbrThread* slot = ts->qsbr();
+    (void)q.Poll(slot);
+    ftrt::alloc::Qsbr::Quiescent(slot);
+    (void)q.Poll(slot);
+  }
   g_runtime.store(nullptr, std::memory_order_release);
   // Dropping the owner handle releases the finalizer's thread state; the
   // runtime (and every object its allocator holds) goes with the last
