@@ -232,11 +232,10 @@ int Py_FinalizeEx(void) {
   // good, so once this thread passes a quiescent state nothing reads them.
   // The runtime itself may outlive this call (a daemon thread's binding).
   if (ThreadState* ts = ThreadState::Current(); ts != nullptr && ts->qsbr() != nullptr) {
-    ftrt::alloc::Qsbr& q = rt->qsbr();
-    ftrt::alloc::QsbrThread* slot = ts->qsbr();
-    (void)q.Poll(slot);
-    ftrt::alloc::Qsbr::Quiescent(slot);
-    (void)q.Poll(slot);
+    // Quiescent gives this thread's new entries a goal and passes it;
+    // Poll then frees whatever every attached thread has passed.
+    ftrt::alloc::Qsbr::Quiescent(ts->qsbr());
+    (void)rt->qsbr().Poll(ts->qsbr());
   }
   g_runtime.store(nullptr, std::memory_order_release);
   // Dropping the owner handle releases the finalizer's thread state; the

@@ -98,8 +98,7 @@ class ExtensionWorkload : public Workload {
       setup_error_ = "import failed: " + std::string(TakeErrorAsStatus().message());
       return;
     }
-    Ref<> counter_type = GetAttrString(module_.get(), "Counter");
-    if (counter_type) counter_type_ = std::move(counter_type);
+    counter_type_ = GetAttrString(module_.get(), "Counter");
     if (counter_type_) counter_ = CallNoArgs(counter_type_.get());
     queue_ = CallMethod(module_.get(), "make_queue", {});
     absl::StatusOr<Ref<>> d = DictNew();
