@@ -81,15 +81,6 @@ struct WeakCallbackObject {
   void* arg;
 };
 
-constinit PyTypeObject g_weakref_type = [] {
-  PyTypeObject t = StaticTypeInit("weakref.ReferenceType", sizeof(WeakRefObject),
-                                  Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC);
-  t.tp_dealloc = WeakRefDealloc;
-  t.tp_traverse = WeakRefTraverse;
-  t.tp_clear = WeakRefClear;
-  return t;
-}();
-
 constinit PyTypeObject g_weak_callback_type =
     StaticTypeInit("ftrt.WeakCallback", sizeof(WeakCallbackObject));
 
@@ -106,7 +97,18 @@ void Invoke(ObjectHeader* callback, WeakRefObject* wr) {
 
 }  // namespace
 
-PyTypeObject* WeakRefType() { return &g_weakref_type; }
+namespace internal {
+constinit PyTypeObject g_weakref_type = [] {
+  PyTypeObject t = StaticTypeInit("weakref.ReferenceType", sizeof(WeakRefObject),
+                                  Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC);
+  t.tp_dealloc = WeakRefDealloc;
+  t.tp_traverse = WeakRefTraverse;
+  t.tp_clear = WeakRefClear;
+  return t;
+}();
+}  // namespace internal
+
+PyTypeObject* WeakRefType() { return &internal::g_weakref_type; }
 PyTypeObject* WeakCallbackType() { return &g_weak_callback_type; }
 
 void SetWeakCallbackInvoker(WeakCallbackInvoker invoker) {
@@ -139,7 +141,7 @@ absl::StatusOr<Ref<WeakRefObject>> NewWeakRef(ObjectHeader* obj, ObjectHeader* c
       return Ref<WeakRefObject>::Steal(head);
     }
   }
-  Ref<WeakRefObject> wr = NewObject<WeakRefObject>(&g_weakref_type);
+  Ref<WeakRefObject> wr = NewObject<WeakRefObject>(&internal::g_weakref_type);
   if (!wr) return absl::ResourceExhaustedError("out of memory for a weak reference");
   wr->hash = -1;
   wr->weakrefs_lock = stripe;

@@ -61,6 +61,13 @@ inline constexpr int kWeakrefLockStripes = 64;
 // immortal. GC-capable (its callback may be part of a cycle).
 PyTypeObject* WeakRefType();
 
+namespace internal {
+// WeakRefType()'s object, with external linkage so that ext_abi/ can
+// export it to C under CPython's name (_PyWeakref_RefType, an alias made
+// at link time).
+extern PyTypeObject g_weakref_type;
+}  // namespace internal
+
 // A weak reference to obj, whose type must have tp_weaklistoffset > 0
 // (InvalidArgument otherwise; ResourceExhausted if allocation fails).
 // callback: nullptr or an object, called as described above. Without a

@@ -77,6 +77,29 @@ int main(void) {
   EXPECT_ERR(PyObject_GetAttrString(num, "no_such_attribute"), NULL,
              PyExc_AttributeError);
 
+  /* Weak references: only to objects whose type supports them (a type
+   * does, a list does not); PyWeakref_GetRef wants a weak reference.
+   * PyWeakref_CheckRef is true only for one: _PyWeakref_RefType is the
+   * runtime's own weakref type. */
+  PyObject* wr_target = PyErr_NewException("ext_bad_input.E", NULL, NULL);
+  CHECK(wr_target != NULL);
+  PyObject* wr = PyWeakref_NewRef(wr_target, NULL);
+  CHECK(wr != NULL);
+  CHECK(PyWeakref_CheckRef(wr));
+  CHECK(PyWeakref_CheckRefExact(wr));
+  CHECK(PyWeakref_Check(wr));
+  CHECK(!PyWeakref_CheckProxy(wr));
+  CHECK(!PyWeakref_CheckRef(list));
+  CHECK(!PyWeakref_CheckRef(wr_target));
+  CHECK(!PyWeakref_Check(num));
+  CHECK(PyWeakref_GetRef(wr, &out) == 1 && out == wr_target);
+  Py_DECREF(out);
+  EXPECT_ERR(PyWeakref_NewRef(list, NULL), NULL, PyExc_TypeError);
+  EXPECT_ERR(PyWeakref_GetRef(list, &out), -1, PyExc_TypeError);
+  CHECK(out == NULL);
+  Py_DECREF(wr);
+  Py_DECREF(wr_target);
+
   /* Out-of-range indices and values. */
   EXPECT_ERR(PyList_GetItem(list, 2), NULL, PyExc_IndexError);
   EXPECT_ERR(PyList_GetItem(list, -1), NULL, PyExc_IndexError);
