@@ -11,6 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <unordered_set>
 
 #include "object/error_indicator.h"
 #include "object/exceptions.h"
@@ -49,11 +50,31 @@ ProtocolRuntime* FindRuntime(const Runtime* rt) {
   return nullptr;
 }
 
+// Every ProtocolThreadState not yet deleted (the set is guarded by
+// g_states_mu): how RegisterRuntime tells its own state in a slot from
+// another layer's pointer without dereferencing it (see there).
+std::mutex g_states_mu;
+std::unordered_set<const ProtocolThreadState*>& LiveStates() {
+  static auto* s = new std::unordered_set<const ProtocolThreadState*>();
+  return *s;
+}
+
 ProtocolThreadState* CreateState(ProtocolRuntime* pr, ThreadState* ts) {
   auto* st = new ProtocolThreadState;
   st->ts = ts;
+  {
+    std::lock_guard<std::mutex> lock(g_states_mu);
+    LiveStates().insert(st);
+  }
   ts->set_slot(pr->slot, st);
   return st;
+}
+
+// Whether `slot_value` (a slot of `ts`) is ts's protocol state.
+bool IsStateOf(const void* slot_value, const ThreadState* ts) {
+  std::lock_guard<std::mutex> lock(g_states_mu);
+  const auto* st = static_cast<const ProtocolThreadState*>(slot_value);
+  return LiveStates().count(st) != 0 && st->ts == ts;
 }
 
 void OnThreadStart(ThreadState* ts, void* arg) {
@@ -83,15 +104,30 @@ void OnThreadExit(ThreadState* ts, void* arg) {
     tls_pstate = nullptr;
     tls_pstate_ts = nullptr;
   }
+  {
+    std::lock_guard<std::mutex> lock(g_states_mu);
+    LiveStates().erase(st);
+  }
   delete st;
 }
 
-// Registers `rt` (once) and the calling thread, if attached to it.
+// Registers `rt` and the calling thread, if attached to it. Idempotent
+// when called by a thread attached to `rt`: the caller's own state tells
+// (as in InstallObjects), never the runtime's address alone, because a new
+// runtime may sit where a destroyed one was, and a record of the dead one
+// would then give the new one no hooks and a slot number another layer
+// owns there. A caller not attached to `rt` cannot tell and registers
+// again (a record found by address afterwards is the newest one).
 void RegisterRuntime(Runtime& rt) {
+  ThreadState* ts = ThreadState::Current();
+  const bool attached_here = ts != nullptr && &ts->runtime() == &rt;
   ProtocolRuntime* pr;
   {
     std::lock_guard<std::mutex> lock(g_runtimes_mu);
-    if (FindRuntime(&rt) != nullptr) return;
+    if (ProtocolRuntime* old = FindRuntime(&rt);
+        old != nullptr && attached_here && IsStateOf(ts->slot(old->slot), ts)) {
+      return;
+    }
     pr = new ProtocolRuntime;
     pr->runtime = &rt;
     pr->slot = rt.AddSlot();
@@ -103,10 +139,7 @@ void RegisterRuntime(Runtime& rt) {
     pr->next = g_runtimes.load(std::memory_order_relaxed);
     g_runtimes.store(pr, std::memory_order_release);
   }
-  ThreadState* ts = ThreadState::Current();
-  if (ts != nullptr && &ts->runtime() == &rt && ts->slot(pr->slot) == nullptr) {
-    CreateState(pr, ts);
-  }
+  if (attached_here && ts->slot(pr->slot) == nullptr) CreateState(pr, ts);
 }
 
 // --- the static runtime ------------------------------------------------------

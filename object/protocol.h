@@ -10,7 +10,8 @@
 // InstallObjects (thread_objects.h), which it calls. Call it right after
 // Runtime::Init, before other threads attach, as InstallObjects asks; the
 // calling thread, if attached, is registered at once. Idempotent per
-// runtime. What ext_abi/'s Py_Initialize calls.
+// runtime when called by a thread attached to it (as InstallObjects).
+// What ext_abi/'s Py_Initialize calls.
 //
 // Static types are process-wide and outlive any one runtime; the objects
 // they own (dicts, descriptors, MRO tuples) are made once, immortal, by a
