@@ -9,6 +9,7 @@
 #ifndef FTRT_EXT_ABI_CAPI_INTERNAL_H_
 #define FTRT_EXT_ABI_CAPI_INTERNAL_H_
 
+#include <cstddef>
 #include <memory>
 
 #include "absl/status/status.h"
@@ -44,6 +45,15 @@ inline int StatusToInt(const absl::Status& s) {
   RaiseStatus(s);
   return -1;
 }
+
+// capi_thread_dict.cc: PyThreadState_GetDict's per-thread slot.
+// InstallThreadDicts takes the slot and the exit hook that drops a
+// thread's dict; call it under the life-cycle lock when adopting a
+// runtime, before publishing it. DropThreadDicts drops every thread's
+// dict (close: for good, later calls get NULL); only while the caller has
+// the world stopped (finalization). Returns how many it dropped.
+void InstallThreadDicts(Runtime& runtime);
+size_t DropThreadDicts(Runtime& runtime, bool close);
 
 // SystemError "bad argument to internal function" (CPython's
 // PyErr_BadInternalCall), for NULL objects where one is required.

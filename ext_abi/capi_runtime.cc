@@ -134,6 +134,7 @@ void Py_InitializeEx(int initsigs) {
   rt.Attach();
   ftrt::InstallObjectProtocol(rt);
   ftrt::gc::Collector::Install(rt);
+  ftrt::ext::internal::InstallThreadDicts(rt);
   InitProcessWideTypesLocked();
   g_finalizing.store(false, std::memory_order_relaxed);
   g_runtime.store(&rt, std::memory_order_release);
@@ -150,6 +151,9 @@ bool EmbedRuntime(Runtime& runtime) {
   if (g_runtime.load(std::memory_order_relaxed) != nullptr) return false;
   InstallObjectProtocol(runtime);
   if (gc::Collector::Find(runtime) == nullptr) gc::Collector::Install(runtime);
+  // A new slot on each adoption (at most kMaxSlots per runtime): a runtime
+  // adopted before cannot be told from a new one at a freed one's address.
+  internal::InstallThreadDicts(runtime);
   InitProcessWideTypesLocked();
   g_finalizing.store(false, std::memory_order_relaxed);
   g_runtime.store(&runtime, std::memory_order_release);
@@ -210,6 +214,9 @@ int Py_FinalizeEx(void) {
   // collector runs finalizers: what they try now fails with
   // PythonFinalizationError.
   ftrt::ext::ClearModules();
+  // Every thread's PyThreadState_GetDict dict too: threads left suspended
+  // by the final stop never run their exit hooks.
+  ftrt::ext::internal::DropThreadDicts(*rt, /*close=*/false);
   if (ftrt::gc::Collector* c = ftrt::gc::Collector::Find(*rt)) {
     c->Collect();
     c->Collect();
@@ -222,8 +229,11 @@ int Py_FinalizeEx(void) {
   }
   for (auto it = fns.rbegin(); it != fns.rend(); ++it) (*it)();
   // The callbacks may have dropped the last outside references into
-  // cycles (a module and its types): one more collection frees them.
-  if (!fns.empty()) {
+  // cycles (a module and its types), or made thread dicts again (closed
+  // now: PyThreadState_GetDict gives NULL from here on): one more
+  // collection frees them.
+  const size_t late_dicts = ftrt::ext::internal::DropThreadDicts(*rt, /*close=*/true);
+  if (!fns.empty() || late_dicts != 0) {
     if (ftrt::gc::Collector* c = ftrt::gc::Collector::Find(*rt)) c->Collect();
     ftrt::ClearError();
   }
@@ -275,9 +285,7 @@ uint64_t PyThreadState_GetID(PyThreadState* tstate) {
   return static_cast<uint64_t>(reinterpret_cast<uintptr_t>(tstate));
 }
 
-// No per-thread dict in ftrt: NULL without an exception, as CPython returns
-// when none is available.
-PyObject* PyThreadState_GetDict(void) { return nullptr; }
+// PyThreadState_GetDict: capi_thread_dict.cc.
 
 PyThreadState* PyEval_SaveThread(void) {
   ThreadState* ts = ThreadState::Current();

@@ -32,8 +32,12 @@ PyAPI_FUNC(PyThreadState*) PyThreadState_Get(void);
 #define PyThreadState_GET() PyThreadState_Get()
 /* The same, or NULL if not attached (3.13). */
 PyAPI_FUNC(PyThreadState*) PyThreadState_GetUnchecked(void);
-/* A per-thread dict extensions may keep state in (borrowed; lives as long
- * as the thread state). NULL if not attached. */
+/* A dict private to the calling thread state, where extensions may keep
+ * per-thread data: made on first use, the same dict on every later call
+ * (borrowed; it lives as long as the thread state, and its values are
+ * dropped at thread exit and by Py_FinalizeEx). NULL, with no exception
+ * set, if the thread is not attached, if the dict cannot be made, and once
+ * Py_FinalizeEx has run its Py_AtExit callbacks. */
 PyAPI_FUNC(PyObject*) PyThreadState_GetDict(void);
 PyAPI_FUNC(uint64_t) PyThreadState_GetID(PyThreadState* tstate);
 
