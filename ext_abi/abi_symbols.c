@@ -6,7 +6,7 @@
  * shared object now (the names stay declared and addressable); linked
  * against libftrt.so with -Wl,-z,defs once the runtime implements
  * them, where an undefined reference names a missing export.
- * 333 functions, 70 variables. */
+ * 334 functions, 70 variables. */
 #include "Python.h"
 #include "structmember.h"
 
@@ -346,6 +346,7 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&ftrt_CheckDecref,
     (const void*)&ftrt_CheckIncref,
     (const void*)&ftrt_DecRefShared,
+    (const void*)&ftrt_LeakedObjectsAtLastFinalize,
     (const void*)&ftrt_MergeZeroLocalRefcount,
     (const void*)&ftrt_TryIncrefShared,
 };

@@ -1,5 +1,6 @@
 // libftrt.so: the runtime side of the C API: life cycle (Py_Initialize,
-// Py_FinalizeEx, Py_AtExit), threads (PyThread_*, PyEval_SaveThread /
+// Py_FinalizeEx, Py_AtExit, and ftrt_LeakedObjectsAtLastFinalize: what
+// Py_FinalizeEx found still allocated), threads (PyThread_*, PyEval_SaveThread /
 // RestoreThread, PyGILState_*), PyMutex and critical sections, memory
 // (PyMem_*, PyObject_Malloc, PyObject_New / GC_New), the collector
 // (PyGC_*), weak references and the error indicator (PyErr_*).
@@ -54,6 +55,36 @@ std::atomic<bool> g_finalizing{false};
 
 std::mutex g_atexit_mu;
 std::vector<void (*)()> g_atexit;  // guarded by g_atexit_mu
+
+// ftrt_LeakedObjectsAtLastFinalize: -1 until the first Py_FinalizeEx.
+// Relaxed: a plain diagnostic, stored once per finalization.
+std::atomic<Py_ssize_t> g_leaked_at_finalize{-1};
+constexpr int kLeakLinesMax = 20;
+
+// The non-immortal objects `rt`'s allocator still holds. Only while the
+// caller has the world stopped (nothing allocates or frees meanwhile).
+// With debug checks, prints the first kLeakLinesMax of them.
+Py_ssize_t CountLeakedObjects(Runtime& rt) {
+  Py_ssize_t n = 0;
+  rt.allocator().ForEachObject([&](ObjectHeader* op) {
+    if (IsImmortal(op)) return;
+    ++n;
+    if (kDebugChecks && n <= kLeakLinesMax) {
+      const char* type = op->ob_type != nullptr && op->ob_type->tp_name != nullptr
+                             ? op->ob_type->tp_name
+                             : "?";
+      std::fprintf(stderr, "ftrt: leaked at Py_FinalizeEx: %p '%s' local=%u shared=%lld\n",
+                   static_cast<void*>(op), type,
+                   static_cast<unsigned>(op->ob_ref_local),
+                   static_cast<long long>(op->ob_ref_shared));
+    }
+  });
+  if (kDebugChecks && n > kLeakLinesMax) {
+    std::fprintf(stderr, "ftrt: leaked at Py_FinalizeEx: ... %lld objects in all\n",
+                 static_cast<long long>(n));
+  }
+  return n;
+}
 
 }  // namespace
 
@@ -247,6 +278,11 @@ int Py_FinalizeEx(void) {
     ftrt::alloc::Qsbr::Quiescent(ts->qsbr());
     (void)rt->qsbr().Poll(ts->qsbr());
   }
+  // What is still allocated now, not immortal, is a leak (the runtime
+  // would free it silently when it goes): count it while the world is
+  // still stopped for good.
+  ftrt::ext::internal::g_leaked_at_finalize.store(
+      ftrt::ext::internal::CountLeakedObjects(*rt), std::memory_order_relaxed);
   g_runtime.store(nullptr, std::memory_order_release);
   // Dropping the owner handle releases the finalizer's thread state; the
   // runtime (and every object its allocator holds) goes with the last
@@ -256,6 +292,10 @@ int Py_FinalizeEx(void) {
 }
 
 void Py_Finalize(void) { (void)Py_FinalizeEx(); }
+
+Py_ssize_t ftrt_LeakedObjectsAtLastFinalize(void) {
+  return ftrt::ext::internal::g_leaked_at_finalize.load(std::memory_order_relaxed);
+}
 
 void Py_FatalError(const char* message) {
   std::fprintf(stderr, "Fatal Python error: %s\n", message == nullptr ? "" : message);

@@ -13,7 +13,8 @@
  * Layout of the headers (each opens with what it is; CPython's split):
  *   pyconfig.h patchlevel.h pyport.h pymacro.h   build facts, versions,
  *                                                export and cast macros
- *   ftrt_abi.h        THE ABI TAG every extension carries (see there)
+ *   ftrt_abi.h        THE ABI TAG every extension carries (see there),
+ *                     and ftrt's own queries (ftrt_LeakedObjectsAtLastFinalize)
  *   pytypedefs.h typeslots.h  PyObject, PyTypeObject, PyType_Spec,
  *                     PyMethodDef, PyModuleDef..., from object/'s
  *                     cpython_types.h over alloc/'s object_layout.h

@@ -1,5 +1,7 @@
 /* The ABI tag: how the loader tells an extension built against THIS
- * Python.h from one built against any other.
+ * Python.h from one built against any other. (At the end: ftrt's own
+ * C-level queries that are not CPython API, such as the leak count after
+ * Py_FinalizeEx.)
  *
  * Why. An extension inlines Py_INCREF, Py_DECREF, Py_TYPE, PyTuple_GET_ITEM,
  * PyUnicode_DATA, PyMutex_Lock... into its own machine code. One compiled
@@ -68,6 +70,7 @@
 #include <stdint.h>
 
 #include "patchlevel.h"
+#include "pyport.h"
 #include "object/cpython_types.h"
 
 #define FTRT_ABI_VERSION 1u
@@ -164,6 +167,36 @@ static_assert(sizeof(ftrt_abi_desc) == 24, "ELF note layout");
 #else
 _Static_assert(sizeof(ftrt_abi_note) == 44, "ELF note layout");
 _Static_assert(sizeof(ftrt_abi_desc) == 24, "ELF note layout");
+#endif
+
+/* ---- ftrt's own queries (not CPython API; prefix ftrt_) ---------------- */
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* How many objects were still allocated, not immortal, when the last
+ * Py_FinalizeEx of this process had run its collections: 0 means the
+ * runtime freed every object (DESIGN.md: "after finalization every
+ * non-immortal object has been freed"). -1 before any Py_FinalizeEx.
+ *
+ * Counted by visiting the runtime's allocator with the world stopped for
+ * good, after modules, thread dicts, the Py_AtExit callbacks and the
+ * collections, and before the runtime is dropped: LeakSanitizer cannot see
+ * these objects (the allocator still tracks them, and frees them all when
+ * the runtime goes). An object an extension still holds a reference to
+ * (a missing Py_DECREF), or one a daemon thread still holds (a thread left
+ * suspended by the final stop), counts.
+ *
+ * Builds with debug checks (FTRT_DEBUG_CHECKS: the TSan and ASan
+ * configurations) also print the first 20 to stderr, one line each:
+ *   ftrt: leaked at Py_FinalizeEx: <address> '<type name>' local=<n> shared=<n>
+ * (shared: the shared count word, its low 2 bits the refcount state).
+ * Callable at any time, attached or not. */
+PyAPI_FUNC(Py_ssize_t) ftrt_LeakedObjectsAtLastFinalize(void);
+
+#ifdef __cplusplus
+}
 #endif
 
 #endif /* FTRT_EXT_ABI_FTRT_ABI_H_ */

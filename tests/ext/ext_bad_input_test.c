@@ -170,6 +170,9 @@ int main(void) {
   Py_DECREF(big);
   CHECK(!PyErr_Occurred());
   CHECK(Py_FinalizeEx() == 0);
+  /* No error path leaked a reference (every object here is in no cycle,
+   * except the exception type, which the collection frees). */
+  CHECK_EQ_LL(ftrt_LeakedObjectsAtLastFinalize(), 0);
   printf("ext_bad_input_test: %d checks OK\n", checks);
   return 0;
 }

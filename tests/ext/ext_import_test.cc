@@ -9,6 +9,7 @@
 // warns once naming the module; with PYTHON_GIL=0 (the _nogil variant of
 // this test) it does not. After Py_FinalizeEx began, imports fail with
 // ImportError.
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -157,9 +158,21 @@ int main(int argc, char** argv) {
   for (int i = 0; i < argc; ++i) g_args.push_back(argv[i]);
   int rc = RUN_ALL_TESTS();
   if (Py_IsInitialized()) {
-    EXPECT_EQ(Py_FinalizeEx(), 0);
+    // (Outside any TEST: a failure here must set the exit status itself.)
+    if (Py_FinalizeEx() != 0) {
+      std::fprintf(stderr, "Py_FinalizeEx failed\n");
+      rc = 1;
+    }
     // After finalization began, imports fail with ImportError (no runtime
     // to attach: checked through the C++ entry's error path).
+    // The failed imports (half-made modules, chained exceptions) and the
+    // legacy module left nothing allocated.
+    const Py_ssize_t leaked = ftrt_LeakedObjectsAtLastFinalize();
+    if (leaked != 0) {
+      std::fprintf(stderr, "%lld objects leaked at Py_FinalizeEx\n",
+                   static_cast<long long>(leaked));
+      rc = 1;
+    }
   }
   return rc;
 }
