@@ -163,7 +163,8 @@ class Marker {
                 static_cast<void*>(op), static_cast<long>(refs));
     if (refs <= 0) return;  // unreachable, unless marked from a root later
     if (!Claim(op, bits)) return;
-    Push(op);
+    ++marked_;
+    Scan(op, &Visit);
     Drain();
   }
 
@@ -216,10 +217,41 @@ class Marker {
     ++marked_;
   }
 
+  // visitproc of an object being scanned from the work list: a child just
+  // claimed is scanned at once, while the claim has its line in cache (a
+  // wide object's children would otherwise be touched twice: pushed, then
+  // popped long after, once the cache has lost them); the grandchildren it
+  // claims go on the list. So the recursion is one level deep.
   static int Visit(PyObject* op, void* arg) {
+    if (op == nullptr) return 0;
+    if (Claim(op, Bits(op))) {
+      auto* m = static_cast<Marker*>(arg);
+      if constexpr (kShared) {
+        // A thread is waiting for work: list the child, so that a chain
+        // of the list can be handed over.
+        if (m->shared_->idle.load(std::memory_order_relaxed) != 0) {
+          m->Push(op);
+          return 0;
+        }
+      }
+      ++m->marked_;
+      m->Scan(op, &VisitPush);
+    }
+    return 0;
+  }
+
+  // visitproc of a child being scanned inside Visit: pushes what it claims.
+  static int VisitPush(PyObject* op, void* arg) {
     if (op == nullptr) return 0;
     if (Claim(op, Bits(op))) static_cast<Marker*>(arg)->Push(op);
     return 0;
+  }
+
+  // A marked object leaves the work (or is never put on it): its ob_tid
+  // back, its referents visited.
+  FTRT_ALWAYS_INLINE void Scan(ObjectHeader* op, visitproc visit) {
+    RestoreTid(a_, op);
+    Traverse(op, visit, this);
   }
 
   void Drain() {
@@ -230,8 +262,7 @@ class Marker {
       // The next entry was pushed long ago (a wide object's children):
       // fetch it while this one is traversed.
       if (top_ != nullptr) __builtin_prefetch(top_, 1);
-      RestoreTid(a_, op);
-      Traverse(op, &Visit, this);
+      Scan(op, &Visit);
       if constexpr (kShared) {
         if ((++pops_ & 63) == 0) MaybeDonate();
       }
@@ -331,6 +362,71 @@ int VisitResurrect(PyObject* op, void* arg) {
   return 0;
 }
 
+// --- step 3, the order of the walk (one thread) ------------------------------
+//
+// The walk for roots can stop once every candidate is marked, and it costs a
+// read of every object it passes, which for a heap larger than the cache is
+// a trip to memory each. So it goes through the heap backwards, in blocks of
+// units (pages; heaps under the sanitizers), each block in the allocator's
+// order: the count pass ended at the last units, whose objects, and the
+// ones its last traversals touched, are the ones still in cache; and the
+// containers that hold many objects (a list, a dict: the usual roots) sit
+// in larger size classes, which the allocator enumerates last. The
+// allocator walks a suffix of its units from a cursor, so a block is the
+// suffix from its first unit, cut where the block after it began.
+
+// Whether the walk from unit k on meets any tracked object: true for every
+// k up to the last non-empty unit, false after it.
+bool AnyFrom(alloc::Allocator& a, size_t k) {
+  std::atomic<size_t> cursor{k};
+  bool any = false;
+  a.ForEachTrackedObjectShared(cursor, [&](ObjectHeader*) {
+    any = true;
+    return false;
+  });
+  return any;
+}
+
+// The index of the last unit that holds a tracked object; 0 if none does.
+size_t LastNonEmptyUnit(alloc::Allocator& a) {
+  if (!AnyFrom(a, 1)) return 0;
+  size_t lo = 1, hi = 2;  // AnyFrom(lo), and !AnyFrom(hi) once found
+  while (AnyFrom(a, hi)) {
+    lo = hi;
+    hi *= 2;
+  }
+  while (hi - lo > 1) {
+    const size_t mid = lo + (hi - lo) / 2;
+    (AnyFrom(a, mid) ? lo : hi) = mid;
+  }
+  return lo;
+}
+
+// Calls fn(op) -> bool (false: stop everything) on every tracked object,
+// in blocks of units from the last block to the first (see above).
+template <typename Fn>
+void ForEachTrackedObjectBackwards(alloc::Allocator& a, Fn fn) {
+  constexpr size_t kBlocks = 8;
+  const size_t units = LastNonEmptyUnit(a) + 1;
+  const size_t block = (units + kBlocks - 1) / kBlocks;
+  ObjectHeader* stop = nullptr;  // the first object of the block walked last
+  for (size_t end = units; end > 0;) {
+    const size_t start = end > block ? end - block : 0;
+    std::atomic<size_t> cursor{start};
+    ObjectHeader* first = nullptr;
+    bool go = true;
+    a.ForEachTrackedObjectShared(cursor, [&](ObjectHeader* op) {
+      if (op == stop) return false;  // the next block: walked already
+      if (first == nullptr) first = op;
+      go = fn(op);
+      return go;
+    });
+    if (!go) return;
+    if (first != nullptr) stop = first;
+    end = start;
+  }
+}
+
 }  // namespace
 
 // --- world stopped ------------------------------------------------------------
@@ -388,8 +484,8 @@ void MarkReachable(Collection& c) {
   shared.candidates = c.candidates;
   if (c.threads <= 1) {
     Marker<false> m(c.allocator, &shared);
-    std::atomic<size_t> cursor{0};
-    c.allocator.ForEachTrackedObjectShared(cursor, [&](ObjectHeader* op) {
+    if (c.candidates == 0) return;
+    ForEachTrackedObjectBackwards(c.allocator, [&](ObjectHeader* op) {
       m.MaybeRoot(op);
       return !m.AllMarked();  // then no root is left to find: stop early
     });
