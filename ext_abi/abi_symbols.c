@@ -6,7 +6,7 @@
  * shared object now (the names stay declared and addressable); linked
  * against libftrt.so with -Wl,-z,defs once the runtime implements
  * them, where an undefined reference names a missing export.
- * 334 functions, 70 variables. */
+ * 345 functions, 71 variables. */
 #include "Python.h"
 #include "structmember.h"
 
@@ -39,6 +39,17 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyCFunction_NewEx,
     (const void*)&PyCMethod_New,
     (const void*)&PyCallable_Check,
+    (const void*)&PyCapsule_GetContext,
+    (const void*)&PyCapsule_GetDestructor,
+    (const void*)&PyCapsule_GetName,
+    (const void*)&PyCapsule_GetPointer,
+    (const void*)&PyCapsule_Import,
+    (const void*)&PyCapsule_IsValid,
+    (const void*)&PyCapsule_New,
+    (const void*)&PyCapsule_SetContext,
+    (const void*)&PyCapsule_SetDestructor,
+    (const void*)&PyCapsule_SetName,
+    (const void*)&PyCapsule_SetPointer,
     (const void*)&PyCriticalSection2_Begin,
     (const void*)&PyCriticalSection2_End,
     (const void*)&PyCriticalSection_Begin,
@@ -358,6 +369,7 @@ const void* const ftrt_abi_variables[] = {
     (const void*)&PyBytes_Type,
     (const void*)&PyCFunction_Type,
     (const void*)&PyCMethod_Type,
+    (const void*)&PyCapsule_Type,
     (const void*)&PyDict_Type,
     (const void*)&PyExc_ArithmeticError,
     (const void*)&PyExc_AssertionError,

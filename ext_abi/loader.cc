@@ -176,6 +176,13 @@ Ref<> Import(const std::string& name, const std::string& path) {
   return m;
 }
 
+Ref<> FindLoadedModule(const std::string& name) {
+  std::lock_guard<std::mutex> g(g_mu);
+  auto it = Modules().find(name);
+  if (it == Modules().end()) return nullptr;
+  return it->second.Clone();
+}
+
 void ClearModules() {
   std::map<std::string, Ref<>> old;
   {

@@ -29,6 +29,10 @@ namespace ftrt::ext {
 // The module, or null with ImportError set. The caller must be attached.
 Ref<> Import(const std::string& name, const std::string& path);
 
+// The module loaded as `name` (a new reference), or null with no
+// exception set when none is (PyCapsule_Import's module registry).
+Ref<> FindLoadedModule(const std::string& name);
+
 // Drops every loaded module (Py_FinalizeEx).
 void ClearModules();
 

@@ -117,6 +117,7 @@
 #include "pylifecycle.h"
 #include "ceval.h"
 #include "abstract.h"
+#include "pycapsule.h"
 #include "critical_section.h"
 
 #endif /* !Py_PYTHON_H */
