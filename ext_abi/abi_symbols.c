@@ -6,7 +6,7 @@
  * shared object now (the names stay declared and addressable); linked
  * against libftrt.so with -Wl,-z,defs once the runtime implements
  * them, where an undefined reference names a missing export.
- * 345 functions, 71 variables. */
+ * 346 functions, 71 variables. */
 #include "Python.h"
 #include "structmember.h"
 
@@ -262,6 +262,7 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyObject_Vectorcall,
     (const void*)&PySequence_Check,
     (const void*)&PySequence_Contains,
+    (const void*)&PySequence_Fast,
     (const void*)&PySequence_GetItem,
     (const void*)&PySequence_List,
     (const void*)&PySequence_Size,

@@ -565,6 +565,35 @@ PyObject* PySequence_List(PyObject* o) {
   if (ftrt::ext::internal::StatusToInt(ftrt::ListExtend(l->get(), o)) < 0) return nullptr;
   return std::move(*l).Release();
 }
+PyObject* PySequence_Fast(PyObject* o, const char* message) {
+  if (o == nullptr) {
+    BadCall("PySequence_Fast");
+    return nullptr;
+  }
+  if (o->ob_type == ftrt::ListType() || o->ob_type == ftrt::TupleType()) {
+    ftrt::Incref(o);
+    return o;
+  }
+  Ref<> it = ftrt::GetIter(o);
+  if (!it) {
+    if (ftrt::ExceptionMatches(PyExc_TypeError) != 0) {
+      ftrt::ClearError();
+      ftrt::SetErrorString(PyExc_TypeError, message == nullptr ? "" : message);
+    }
+    return nullptr;
+  }
+  // Materialised item by item (object/'s ListExtend takes only lists and
+  // tuples). The new list is ours alone until returned.
+  auto l = ftrt::ListNew();
+  if (!l.ok()) return NewOrRaise(std::move(l));
+  for (;;) {
+    Ref<> item = ftrt::IterNext(it.get());
+    if (!item) return ftrt::HasError() ? nullptr : std::move(*l).Release();
+    if (ftrt::ext::internal::StatusToInt(ftrt::ListAppend(l->get(), item.get())) < 0) {
+      return nullptr;
+    }
+  }
+}
 PyObject* PySequence_Tuple(PyObject* o) {
   if (o != nullptr && ftrt::IsTuple(o)) {
     ftrt::Incref(o);

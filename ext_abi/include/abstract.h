@@ -11,6 +11,8 @@
 #include <stddef.h>
 
 #include "object.h"
+#include "listobject.h"
+#include "tupleobject.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -68,6 +70,35 @@ PyAPI_FUNC(int) PySequence_Contains(PyObject* seq, PyObject* ob);
 PyAPI_FUNC(PyObject*) PySequence_Tuple(PyObject* o);
 PyAPI_FUNC(PyObject*) PySequence_List(PyObject* o);
 PyAPI_FUNC(int) PyMapping_Check(PyObject* o);
+
+/* ---- The "fast sequence" API -------------------------------------------
+ * PySequence_Fast(o, m): o itself (a new reference) if it is exactly a list
+ * or a tuple; otherwise a new list of o's items (any iterable); if o is
+ * not iterable, TypeError with the message m (other errors from iterating
+ * pass through); SystemError for NULL. The result is read with the macros
+ * below, which do no checking and no locking.
+ *
+ * Thread safety (free-threaded build). When the result is a tuple, or a
+ * new list PySequence_Fast made, nothing else can change it: the macros
+ * are safe anywhere. When o was a list, the result IS that list, and
+ * another thread may append, remove or replace its items meanwhile; then,
+ * as for PyList_GET_ITEM (listobject.h): read the size, the items and the
+ * PySequence_Fast_ITEMS array only inside Py_BEGIN_CRITICAL_SECTION(seq)
+ * ... Py_END_CRITICAL_SECTION(), and take a strong reference
+ * (Py_NewRef) to any item used after the section ends or across a call
+ * that may run code (the section may be suspended there). The array of
+ * PySequence_Fast_ITEMS is replaced when the list grows: never keep the
+ * pointer past the section. Without the section, a size read before
+ * another thread shrinks the list, or an item read while it is replaced,
+ * can dangle (CPython 3.13t gives the same advice). */
+PyAPI_FUNC(PyObject*) PySequence_Fast(PyObject* o, const char* m);
+#define PySequence_Fast_GET_SIZE(o) \
+  (PyList_Check(o) ? PyList_GET_SIZE(o) : PyTuple_GET_SIZE(o))
+#define PySequence_Fast_GET_ITEM(o, i) \
+  (PyList_Check(o) ? PyList_GET_ITEM((o), (i)) : PyTuple_GET_ITEM((o), (i)))
+#define PySequence_Fast_ITEMS(sf)                       \
+  (PyList_Check(sf) ? ((PyListObject*)(sf))->ob_item   \
+                    : ((PyTupleObject*)(sf))->ob_item)
 
 #ifdef __cplusplus
 }
