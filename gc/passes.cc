@@ -362,18 +362,25 @@ int VisitResurrect(PyObject* op, void* arg) {
   return 0;
 }
 
-// --- step 3, the order of the walk (one thread) ------------------------------
+// --- steps 2 and 3, the order of the walks (one thread) ----------------------
 //
 // The walk for roots can stop once every candidate is marked, and it costs a
 // read of every object it passes, which for a heap larger than the cache is
 // a trip to memory each. So it goes through the heap backwards, in blocks of
 // units (pages; heaps under the sanitizers), each block in the allocator's
-// order: the count pass ended at the last units, whose objects, and the
-// ones its last traversals touched, are the ones still in cache; and the
-// containers that hold many objects (a list, a dict: the usual roots) sit
-// in larger size classes, which the allocator enumerates last. The
-// allocator walks a suffix of its units from a cursor, so a block is the
-// suffix from its first unit, cut where the block after it began.
+// order: the containers that hold many objects (a list, a dict: the usual
+// roots) sit in larger size classes, which the allocator enumerates last,
+// so the walk meets them first and often stops early. The count's walk
+// goes the same way, which leaves in cache the first blocks, the ones a
+// container's tp_traverse (its items, in allocation order) reaches first
+// during the mark. Measured on gc_bench's 1M shape, six alternating runs:
+// 5% less CPU time than a forward count (callgrind's cache model, which
+// is strict LRU, disagreed). ScanHeap stays forwards: after the backward
+// mark walk, forwards starts on what that walk left in cache (in
+// callgrind's model, with a heap 1.6 times the last-level cache, 2.5 times
+// fewer misses than backwards). The allocator walks a suffix of its units
+// from a cursor, so a block is the suffix from its first unit, cut where
+// the block after it began.
 
 // Whether the walk from unit k on meets any tracked object: true for every
 // k up to the last non-empty unit, false after it.
@@ -405,9 +412,8 @@ size_t LastNonEmptyUnit(alloc::Allocator& a) {
 // Calls fn(op) -> bool (false: stop everything) on every tracked object,
 // in blocks of units from the last block to the first (see above).
 template <typename Fn>
-void ForEachTrackedObjectBackwards(alloc::Allocator& a, Fn fn) {
+void ForEachTrackedObjectBackwards(alloc::Allocator& a, size_t units, Fn fn) {
   constexpr size_t kBlocks = 8;
-  const size_t units = LastNonEmptyUnit(a) + 1;
   const size_t block = (units + kBlocks - 1) / kBlocks;
   ObjectHeader* stop = nullptr;  // the first object of the block walked last
   for (size_t end = units; end > 0;) {
@@ -445,14 +451,16 @@ void CountRefs(Runtime& runtime, Collection& c) {
       }
       AddGcRefs(op, 1);
     });
-    c.allocator.ForEachTrackedObject([&](ObjectHeader* op) {
+    c.units = LastNonEmptyUnit(c.allocator) + 1;
+    ForEachTrackedObjectBackwards(c.allocator, c.units, [&](ObjectHeader* op) {
       const uint8_t bits = Bits(op);
       if (!(bits & kUnreachable)) {
-        if (!IsCandidate(op, bits)) return;
+        if (!IsCandidate(op, bits)) return true;
         InitRefs(c, op, bits);
       }
       ++c.candidates;
       Traverse(op, VisitDecref, &c);
+      return true;
     });
     return;
   }
@@ -485,7 +493,8 @@ void MarkReachable(Collection& c) {
   if (c.threads <= 1) {
     Marker<false> m(c.allocator, &shared);
     if (c.candidates == 0) return;
-    ForEachTrackedObjectBackwards(c.allocator, [&](ObjectHeader* op) {
+    if (c.units == 0) c.units = LastNonEmptyUnit(c.allocator) + 1;
+    ForEachTrackedObjectBackwards(c.allocator, c.units, [&](ObjectHeader* op) {
       m.MaybeRoot(op);
       return !m.AllMarked();  // then no root is left to find: stop early
     });

@@ -24,6 +24,9 @@ struct Collection {
   alloc::Allocator& allocator;
   // Threads for the stopped passes (gc/workers.h); 1: the caller alone.
   int threads = 1;
+  // Units (pages) of the one-thread backward walks (passes.cc); 0 until
+  // the first of them counts them.
+  size_t units = 0;
 
   // Counted by the passes.
   size_t candidates = 0;  // objects counted (tracked, mortal, alive)
