@@ -350,6 +350,8 @@ void ReportShape(const std::string& n) {
     if (v == 0) continue;
     ReportFigure(n + ": share of " + PhaseName(static_cast<Phase>(p)),
                  100.0 * static_cast<double>(v) / static_cast<double>(std::max<int64_t>(all, 1)), "%");
+    ReportFigure(n + ": mean " + PhaseName(static_cast<Phase>(p)),
+                 static_cast<double>(v) / kReps / 1e6, "ms");
   }
   const double objs = static_cast<double>(std::max<int64_t>(r.objects, 1));
   ReportFigure(n + ": collector heap bytes per object", static_cast<double>(r.new_bytes) / objs,
