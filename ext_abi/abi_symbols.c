@@ -6,7 +6,7 @@
  * shared object now (the names stay declared and addressable); linked
  * against libftrt.so with -Wl,-z,defs once the runtime implements
  * them, where an undefined reference names a missing export.
- * 346 functions, 71 variables. */
+ * 350 functions, 71 variables. */
 #include "Python.h"
 #include "structmember.h"
 
@@ -207,6 +207,8 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyNumber_Float,
     (const void*)&PyNumber_Index,
     (const void*)&PyNumber_Long,
+    (const void*)&PyOS_snprintf,
+    (const void*)&PyOS_vsnprintf,
     (const void*)&PyObject_ASCII,
     (const void*)&PyObject_Bytes,
     (const void*)&PyObject_Call,
@@ -245,6 +247,8 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyObject_IS_GC,
     (const void*)&PyObject_Init,
     (const void*)&PyObject_InitVar,
+    (const void*)&PyObject_IsInstance,
+    (const void*)&PyObject_IsSubclass,
     (const void*)&PyObject_IsTrue,
     (const void*)&PyObject_Length,
     (const void*)&PyObject_Malloc,

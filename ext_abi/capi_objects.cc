@@ -565,6 +565,59 @@ PyObject* PySequence_List(PyObject* o) {
   if (ftrt::ext::internal::StatusToInt(ftrt::ListExtend(l->get(), o)) < 0) return nullptr;
   return std::move(*l).Release();
 }
+// isinstance / issubclass over types and (nested) tuples of types. Every
+// ftrt type's metaclass is `type`, so no __instancecheck__ or
+// __subclasscheck__ can override the MRO answer.
+namespace {
+constexpr int kMaxClassTupleDepth = 1000;  // RecursionError past this
+
+bool IsTypeObject(PyObject* o) {
+  return (o->ob_type->tp_flags & Py_TPFLAGS_TYPE_SUBCLASS) != 0;
+}
+
+// Whether `type` is a subtype of `cls` (a type or tuple of them): 1, 0 or
+// -1 with TypeError naming `what`'s arg 2.
+int TypeMatchesClassInfo(PyTypeObject* type, PyObject* cls, int depth, const char* message) {
+  if (IsTypeObject(cls)) {
+    return ftrt::TypeIsSubtype(type, reinterpret_cast<PyTypeObject*>(cls)) ? 1 : 0;
+  }
+  if (ftrt::IsTuple(cls)) {
+    if (depth >= kMaxClassTupleDepth) {
+      ftrt::SetErrorString(PyExc_RecursionError,
+                           "maximum recursion depth exceeded in __instancecheck__");
+      return -1;
+    }
+    for (PyObject* item : ftrt::TupleItems(cls)) {
+      int r = TypeMatchesClassInfo(type, item, depth + 1, message);
+      if (r != 0) return r;
+    }
+    return 0;
+  }
+  ftrt::SetErrorString(PyExc_TypeError, message);
+  return -1;
+}
+}  // namespace
+
+int PyObject_IsInstance(PyObject* inst, PyObject* cls) {
+  if (!NeedObj(inst, "PyObject_IsInstance") || !NeedObj(cls, "PyObject_IsInstance")) return -1;
+  if (reinterpret_cast<PyObject*>(inst->ob_type) == cls) return 1;
+  return TypeMatchesClassInfo(inst->ob_type, cls, 0,
+                              "isinstance() arg 2 must be a type, a tuple of types, or a union");
+}
+
+int PyObject_IsSubclass(PyObject* derived, PyObject* cls) {
+  if (!NeedObj(derived, "PyObject_IsSubclass") || !NeedObj(cls, "PyObject_IsSubclass")) {
+    return -1;
+  }
+  if (!IsTypeObject(derived)) {
+    ftrt::SetErrorString(PyExc_TypeError, "issubclass() arg 1 must be a class");
+    return -1;
+  }
+  return TypeMatchesClassInfo(
+      reinterpret_cast<PyTypeObject*>(derived), cls, 0,
+      "issubclass() arg 2 must be a class, a tuple of classes, or a union");
+}
+
 PyObject* PySequence_Fast(PyObject* o, const char* message) {
   if (o == nullptr) {
     BadCall("PySequence_Fast");

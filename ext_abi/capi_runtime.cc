@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <climits>
 #include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
@@ -800,6 +801,27 @@ int PyException_SetTraceback(PyObject* exc, PyObject* tb) {
     return -1;
   }
   return 0;
+}
+
+// PyOS_snprintf / PyOS_vsnprintf (pyerrors.h): the C library's, plus the
+// guaranteed terminator.
+int PyOS_vsnprintf(char* str, size_t size, const char* format, va_list va) {
+  int len;
+  if (size > static_cast<size_t>(INT_MAX) - 1) {
+    len = -666;  // CPython's value for a size that does not fit an int
+  } else {
+    len = std::vsnprintf(str, size, format, va);
+  }
+  if (size > 0) str[size - 1] = '\0';
+  return len;
+}
+
+int PyOS_snprintf(char* str, size_t size, const char* format, ...) {
+  va_list va;
+  va_start(va, format);
+  int len = PyOS_vsnprintf(str, size, format, va);
+  va_end(va);
+  return len;
 }
 
 }  // extern "C"

@@ -71,6 +71,18 @@ PyAPI_FUNC(PyObject*) PySequence_Tuple(PyObject* o);
 PyAPI_FUNC(PyObject*) PySequence_List(PyObject* o);
 PyAPI_FUNC(int) PyMapping_Check(PyObject* o);
 
+/* isinstance(inst, cls) / issubclass(derived, cls): 1, 0, or -1 with an
+ * exception. cls is a type or a tuple of such (nested tuples allowed,
+ * tried in order: the first match wins, so an invalid entry after a match
+ * is not seen); anything else is TypeError, as is a derived that is not a
+ * type. ftrt's types all have `type` as their metaclass (no
+ * __instancecheck__ / __subclasscheck__ overrides exist), so the answer
+ * is always the type's MRO: Py_TYPE(inst) is cls or a subtype of it. NULL
+ * arguments give SystemError; tuples nested deeper than the recursion
+ * limit give RecursionError. */
+PyAPI_FUNC(int) PyObject_IsInstance(PyObject* inst, PyObject* cls);
+PyAPI_FUNC(int) PyObject_IsSubclass(PyObject* derived, PyObject* cls);
+
 /* ---- The "fast sequence" API -------------------------------------------
  * PySequence_Fast(o, m): o itself (a new reference) if it is exactly a list
  * or a tuple; otherwise a new list of o's items (any iterable); if o is

@@ -164,6 +164,17 @@ PyAPI_DATA(PyObject*) PyExc_UnicodeWarning;
 PyAPI_DATA(PyObject*) PyExc_BytesWarning;
 PyAPI_DATA(PyObject*) PyExc_ResourceWarning;
 
+/* snprintf / vsnprintf with CPython's guarantees: when size > 0 the
+ * output is always NUL-terminated (str[size-1] at the latest), even where
+ * the C library would not; the result is what vsnprintf returns (the full
+ * length, so truncation shows as a result >= size; negative on an
+ * encoding error), or a negative value if size does not fit an int. */
+PyAPI_FUNC(int) PyOS_snprintf(char* str, size_t size, const char* format,
+                              ...) Py_GCC_ATTRIBUTE((format(printf, 3, 4)));
+PyAPI_FUNC(int) PyOS_vsnprintf(char* str, size_t size, const char* format,
+                               va_list va)
+    Py_GCC_ATTRIBUTE((format(printf, 3, 0)));
+
 #ifdef __cplusplus
 }
 #endif
