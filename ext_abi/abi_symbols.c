@@ -6,7 +6,7 @@
  * shared object now (the names stay declared and addressable); linked
  * against libftrt.so with -Wl,-z,defs once the runtime implements
  * them, where an undefined reference names a missing export.
- * 350 functions, 71 variables. */
+ * 354 functions, 71 variables. */
 #include "Python.h"
 #include "structmember.h"
 
@@ -23,6 +23,8 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyArg_VaParseTupleAndKeywords,
     (const void*)&PyArg_ValidateKeywordArguments,
     (const void*)&PyBool_FromLong,
+    (const void*)&PyBuffer_FillInfo,
+    (const void*)&PyBuffer_Release,
     (const void*)&PyBytes_AsString,
     (const void*)&PyBytes_AsStringAndSize,
     (const void*)&PyBytes_Concat,
@@ -222,6 +224,7 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyObject_CallObject,
     (const void*)&PyObject_CallOneArg,
     (const void*)&PyObject_Calloc,
+    (const void*)&PyObject_CheckBuffer,
     (const void*)&PyObject_ClearWeakRefs,
     (const void*)&PyObject_DelAttr,
     (const void*)&PyObject_DelAttrString,
@@ -236,6 +239,7 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyObject_GenericSetAttr,
     (const void*)&PyObject_GetAttr,
     (const void*)&PyObject_GetAttrString,
+    (const void*)&PyObject_GetBuffer,
     (const void*)&PyObject_GetItem,
     (const void*)&PyObject_GetIter,
     (const void*)&PyObject_GetOptionalAttr,

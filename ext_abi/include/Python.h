@@ -118,6 +118,7 @@
 #include "ceval.h"
 #include "abstract.h"
 #include "pycapsule.h"
+#include "pybuffer.h"
 #include "critical_section.h"
 
 #endif /* !Py_PYTHON_H */
