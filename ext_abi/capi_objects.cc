@@ -558,12 +558,33 @@ PyObject* PySequence_GetItem(PyObject* o, Py_ssize_t i) {
   if (!k.ok()) return NewOrRaise(std::move(k));
   return PyObject_GetItem(o, k->get());
 }
-PyObject* PySequence_List(PyObject* o) {
-  if (!NeedObj(o, "PySequence_List")) return nullptr;
+namespace {
+// A new list of what the iterator yields (object/'s ListExtend takes only
+// lists and tuples). The new list is ours alone until returned.
+PyObject* ListFromIterator(PyObject* it) {
   auto l = ftrt::ListNew();
   if (!l.ok()) return NewOrRaise(std::move(l));
-  if (ftrt::ext::internal::StatusToInt(ftrt::ListExtend(l->get(), o)) < 0) return nullptr;
-  return std::move(*l).Release();
+  for (;;) {
+    Ref<> item = ftrt::IterNext(it);
+    if (!item) return ftrt::HasError() ? nullptr : std::move(*l).Release();
+    if (ftrt::ext::internal::StatusToInt(ftrt::ListAppend(l->get(), item.get())) < 0) {
+      return nullptr;
+    }
+  }
+}
+}  // namespace
+
+PyObject* PySequence_List(PyObject* o) {
+  if (!NeedObj(o, "PySequence_List")) return nullptr;
+  if (ftrt::IsList(o) || ftrt::IsTuple(o)) {
+    auto l = ftrt::ListNew();
+    if (!l.ok()) return NewOrRaise(std::move(l));
+    if (ftrt::ext::internal::StatusToInt(ftrt::ListExtend(l->get(), o)) < 0) return nullptr;
+    return std::move(*l).Release();
+  }
+  Ref<> it = ftrt::GetIter(o);  // TypeError if o is not iterable
+  if (!it) return nullptr;
+  return ListFromIterator(it.get());
 }
 // isinstance / issubclass over types and (nested) tuples of types. Every
 // ftrt type's metaclass is `type`, so no __instancecheck__ or
@@ -635,17 +656,7 @@ PyObject* PySequence_Fast(PyObject* o, const char* message) {
     }
     return nullptr;
   }
-  // Materialised item by item (object/'s ListExtend takes only lists and
-  // tuples). The new list is ours alone until returned.
-  auto l = ftrt::ListNew();
-  if (!l.ok()) return NewOrRaise(std::move(l));
-  for (;;) {
-    Ref<> item = ftrt::IterNext(it.get());
-    if (!item) return ftrt::HasError() ? nullptr : std::move(*l).Release();
-    if (ftrt::ext::internal::StatusToInt(ftrt::ListAppend(l->get(), item.get())) < 0) {
-      return nullptr;
-    }
-  }
+  return ListFromIterator(it.get());
 }
 PyObject* PySequence_Tuple(PyObject* o) {
   if (o != nullptr && ftrt::IsTuple(o)) {

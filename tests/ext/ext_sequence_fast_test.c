@@ -104,8 +104,42 @@ static void test_single_thread(void) {
   Py_DECREF(f);
   Py_DECREF(it);
 
+  PyObject* i;
+  /* PySequence_List / PySequence_Tuple take any iterable too: a dict (its
+   * keys), an iterator over a dict's keys, a tuple iterator. */
+  PyObject* d2 = PyDict_New();
+  CHECK(d2 != NULL);
+  CHECK(PyDict_SetItemString(d2, "x", Py_None) == 0);
+  CHECK(PyDict_SetItemString(d2, "y", Py_None) == 0);
+  PyObject* sl = PySequence_List(d2);
+  CHECK(sl != NULL && PyList_CheckExact(sl));
+  CHECK_EQ_LL(PyList_GET_SIZE(sl), 2);
+  CHECK(strcmp(PyUnicode_AsUTF8(PyList_GET_ITEM(sl, 1)), "y") == 0);
+  Py_DECREF(sl);
+  PyObject* kit = PyObject_GetIter(d2);
+  CHECK(kit != NULL);
+  PyObject* st = PySequence_Tuple(kit);
+  CHECK(st != NULL && PyTuple_CheckExact(st));
+  CHECK_EQ_LL(PyTuple_GET_SIZE(st), 2);
+  CHECK(strcmp(PyUnicode_AsUTF8(PyTuple_GET_ITEM(st, 0)), "x") == 0);
+  Py_DECREF(st);
+  Py_DECREF(kit);
+  Py_DECREF(d2);
+  it = PyObject_GetIter(tuple);
+  CHECK(it != NULL);
+  sl = PySequence_List(it);
+  CHECK(sl != NULL && PyList_GET_SIZE(sl) == 3);
+  CHECK_EQ_LL(PyLong_AsLong(PyList_GET_ITEM(sl, 2)), 20);
+  Py_DECREF(sl);
+  Py_DECREF(it);
+  i = PyLong_FromLong(7);
+  CHECK(i != NULL);
+  CHECK(PySequence_List(i) == NULL);
+  expect_error(PyExc_TypeError);
+  Py_DECREF(i);
+
   /* Not iterable: TypeError with the caller's message. */
-  PyObject* i = PyLong_FromLong(5);
+  i = PyLong_FromLong(5);
   CHECK(i != NULL);
   CHECK(PySequence_Fast(i, "expected a sequence of things") == NULL);
   expect_type_error_message("expected a sequence of things");
