@@ -74,14 +74,15 @@ static inline int ftrt_OwnerLocalDecrement(struct _object* op) {
 #endif
 }
 
-/* The fast thread id: the same value as ftrt::CurrentThreadId(). A builtin
- * where the compiler has it, so it may keep it in a register. */
-static inline uintptr_t ftrt_ThreadId(void) {
 #if defined(__x86_64__) && defined(__linux__) && defined(__has_builtin)
 #if __has_builtin(__builtin_thread_pointer)
 #define FTRT_HAVE_THREAD_POINTER_BUILTIN 1
 #endif
 #endif
+
+/* The fast thread id: the same value as ftrt::CurrentThreadId(). A builtin
+ * where the compiler has it, so it may keep it in a register. */
+static inline uintptr_t ftrt_ThreadId(void) {
 #if defined(FTRT_HAVE_THREAD_POINTER_BUILTIN)
   return (uintptr_t)__builtin_thread_pointer();
 #elif defined(__x86_64__) && defined(__linux__)
