@@ -1,15 +1,11 @@
 // libftrt.so: the buffer protocol's C API (pybuffer.h): PyObject_GetBuffer
 // and PyBuffer_Release over the exporter type's tp_as_buffer, and
-// PyBuffer_FillInfo, the helper exporters build their bf_getbuffer on.
-//
-// bytes is answered here: object/'s bytes type has no tp_as_buffer yet,
-// so PyObject_CheckBuffer / PyObject_GetBuffer treat bytes (and its
-// subclasses without a tp_as_buffer of their own) as a read-only exporter
-// of its contents. When object/ gives bytes a bf_getbuffer, the special
-// case becomes dead code and can go.
+// PyBuffer_FillInfo, the helper exporters build their bf_getbuffer on
+// (object/buffer.h's FillBufferInfo). Every exporter, bytes included, is
+// asked the same way: through its type's tp_as_buffer.
 #include "absl/strings/str_format.h"
 #include "ext_abi/capi_internal.h"
-#include "object/bytes.h"
+#include "object/buffer.h"
 #include "object/error_indicator.h"
 #include "object/exceptions.h"
 #include "object/refcount.h"
@@ -36,33 +32,12 @@ extern "C" {
 
 int PyBuffer_FillInfo(Py_buffer* view, PyObject* obj, void* buf, Py_ssize_t len, int readonly,
                       int flags) {
-  if (view == nullptr) {
-    ftrt::SetErrorString(PyExc_BufferError, "PyBuffer_FillInfo: view==NULL argument is obsolete");
-    return -1;
-  }
-  if (BadRequestFlags(flags, "PyBuffer_FillInfo")) return -1;
-  if ((flags & PyBUF_WRITABLE) == PyBUF_WRITABLE && readonly == 1) {
-    ftrt::SetErrorString(PyExc_BufferError, "Object is not writable.");
-    return -1;
-  }
-  if (obj != nullptr) ftrt::Incref(obj);
-  view->obj = obj;
-  view->buf = buf;
-  view->len = len;
-  view->readonly = readonly;
-  view->itemsize = 1;
-  view->format = (flags & PyBUF_FORMAT) == PyBUF_FORMAT ? const_cast<char*>("B") : nullptr;
-  view->ndim = 1;
-  view->shape = (flags & PyBUF_ND) == PyBUF_ND ? &view->len : nullptr;
-  view->strides = (flags & PyBUF_STRIDES) == PyBUF_STRIDES ? &view->itemsize : nullptr;
-  view->suboffsets = nullptr;
-  view->internal = nullptr;
-  return 0;
+  return ftrt::FillBufferInfo(view, obj, buf, len, readonly, flags);
 }
 
 int PyObject_CheckBuffer(PyObject* o) {
   if (o == nullptr) return 0;
-  return GetBufferSlot(o) != nullptr || ftrt::IsBytes(o) ? 1 : 0;
+  return GetBufferSlot(o) != nullptr ? 1 : 0;
 }
 
 int PyObject_GetBuffer(PyObject* o, Py_buffer* view, int flags) {
@@ -72,10 +47,6 @@ int PyObject_GetBuffer(PyObject* o, Py_buffer* view, int flags) {
   }
   if (BadRequestFlags(flags, "PyObject_GetBuffer")) return -1;
   if (getbufferproc get = GetBufferSlot(o); get != nullptr) return get(o, view, flags);
-  if (ftrt::IsBytes(o)) {
-    // Immutable contents: any number of readers may share them.
-    return PyBuffer_FillInfo(view, o, ftrt::BytesData(o), ftrt::BytesSize(o), 1, flags);
-  }
   ftrt::SetErrorString(PyExc_TypeError,
                        absl::StrFormat("a bytes-like object is required, not '%.100s'",
                                        o->ob_type->tp_name));

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstring>
 
+#include "object/buffer.h"
 #include "object/builtin_internal.h"
 #include "object/errors.h"
 #include "object/hash.h"
@@ -34,6 +35,18 @@ constinit PySequenceMethods g_bytes_as_sequence = [] {
   return m;
 }();
 
+// bytes exports its contents read-only: they never change, so any number of
+// consumers may share them without a lock.
+int BytesGetBufferSlot(PyObject* op, Py_buffer* view, int flags) {
+  return FillBufferInfo(view, op, BytesData(op), BytesSize(op), 1, flags);
+}
+
+constinit PyBufferProcs g_bytes_as_buffer = [] {
+  PyBufferProcs b{};
+  b.bf_getbuffer = BytesGetBufferSlot;
+  return b;
+}();
+
 struct EmptyBytesStorage {
   PyBytesObject base;
 };
@@ -48,6 +61,7 @@ constinit PyTypeObject PyBytes_Type = [] {
   t.tp_basicsize = offsetof(PyBytesObject, ob_sval) + 1;
   t.tp_itemsize = 1;
   t.tp_as_sequence = &g_bytes_as_sequence;
+  t.tp_as_buffer = &g_bytes_as_buffer;
   t.tp_hash = BytesHashSlot;
   t.tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_BYTES_SUBCLASS |
                Py_TPFLAGS_IMMUTABLETYPE;

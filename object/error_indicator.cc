@@ -112,6 +112,7 @@ const KindClass kKindClasses[] = {
     {&PyExc_MemoryError, ErrorKind::kMemoryError},
     {&PyExc_RuntimeError, ErrorKind::kRuntimeError},
     {&PyExc_SystemError, ErrorKind::kSystemError},
+    {&PyExc_BufferError, ErrorKind::kBufferError},
 };
 
 PyObject* ClassForKind(ErrorKind kind) {

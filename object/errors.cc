@@ -38,6 +38,8 @@ KindInfo Info(ErrorKind kind) {
       return {"RuntimeError", absl::StatusCode::kFailedPrecondition, std::nullopt};
     case ErrorKind::kSystemError:
       return {"SystemError", absl::StatusCode::kInternal, std::nullopt};
+    case ErrorKind::kBufferError:
+      return {"BufferError", absl::StatusCode::kFailedPrecondition, std::nullopt};
   }
   return {"SystemError", absl::StatusCode::kInternal, std::nullopt};
 }
@@ -46,7 +48,7 @@ constexpr ErrorKind kAllKinds[] = {
     ErrorKind::kTypeError,          ErrorKind::kValueError,        ErrorKind::kUnicodeDecodeError,
     ErrorKind::kUnicodeEncodeError, ErrorKind::kZeroDivisionError, ErrorKind::kIndexError,
     ErrorKind::kKeyError,           ErrorKind::kOverflowError,     ErrorKind::kMemoryError,
-    ErrorKind::kRuntimeError,       ErrorKind::kSystemError,
+    ErrorKind::kRuntimeError,       ErrorKind::kSystemError,       ErrorKind::kBufferError,
 };
 
 // The indicator: OK when clear.

@@ -22,6 +22,7 @@
 //   kMemoryError         | kResourceExhausted  | Exception
 //   kRuntimeError        | kFailedPrecondition | Exception
 //   kSystemError         | kInternal           | Exception
+//   kBufferError         | kFailedPrecondition | Exception
 //
 // The interim error indicator. The type slots that C code fills in
 // (tp_hash, tp_richcompare, ...) report failure the C way (-1, NULL) and
@@ -53,6 +54,7 @@ enum class ErrorKind : uint8_t {
   kMemoryError,
   kRuntimeError,
   kSystemError,
+  kBufferError,
 };
 
 inline constexpr char kErrorKindPayloadUrl[] = "type.ftrt.dev/ftrt.object.ErrorKind";
