@@ -6,7 +6,7 @@
  * shared object now (the names stay declared and addressable); linked
  * against libftrt.so with -Wl,-z,defs once the runtime implements
  * them, where an undefined reference names a missing export.
- * 354 functions, 71 variables. */
+ * 366 functions, 71 variables. */
 #include "Python.h"
 #include "structmember.h"
 
@@ -86,6 +86,7 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyDict_Update,
     (const void*)&PyDict_Values,
     (const void*)&PyErr_BadArgument,
+    (const void*)&PyErr_CheckSignals,
     (const void*)&PyErr_Clear,
     (const void*)&PyErr_ExceptionMatches,
     (const void*)&PyErr_Fetch,
@@ -98,6 +99,8 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyErr_NoMemory,
     (const void*)&PyErr_NormalizeException,
     (const void*)&PyErr_Occurred,
+    (const void*)&PyErr_Print,
+    (const void*)&PyErr_PrintEx,
     (const void*)&PyErr_ResourceWarning,
     (const void*)&PyErr_Restore,
     (const void*)&PyErr_SetFromErrno,
@@ -134,6 +137,9 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyGILState_Ensure,
     (const void*)&PyGILState_GetThisThreadState,
     (const void*)&PyGILState_Release,
+    (const void*)&PyImport_GetModule,
+    (const void*)&PyImport_Import,
+    (const void*)&PyImport_ImportModule,
     (const void*)&PyIter_Check,
     (const void*)&PyIter_Next,
     (const void*)&PyList_Append,
@@ -173,6 +179,9 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyLong_FromUnsignedLongLong,
     (const void*)&PyLong_FromVoidPtr,
     (const void*)&PyMapping_Check,
+    (const void*)&PyMapping_Items,
+    (const void*)&PyMapping_Keys,
+    (const void*)&PyMapping_Values,
     (const void*)&PyMem_Calloc,
     (const void*)&PyMem_Free,
     (const void*)&PyMem_Malloc,
@@ -268,6 +277,7 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyObject_Size,
     (const void*)&PyObject_Str,
     (const void*)&PyObject_Vectorcall,
+    (const void*)&PyObject_VectorcallMethod,
     (const void*)&PySequence_Check,
     (const void*)&PySequence_Contains,
     (const void*)&PySequence_Fast,
@@ -345,6 +355,7 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&Py_AtExit,
     (const void*)&Py_BuildValue,
     (const void*)&Py_DecRef,
+    (const void*)&Py_EnterRecursiveCall,
     (const void*)&Py_Exit,
     (const void*)&Py_FatalError,
     (const void*)&Py_Finalize,
@@ -355,6 +366,7 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&Py_Is,
     (const void*)&Py_IsFinalizing,
     (const void*)&Py_IsInitialized,
+    (const void*)&Py_LeaveRecursiveCall,
     (const void*)&Py_VaBuildValue,
     (const void*)&_PyBytes_Resize,
     (const void*)&_PyErr_BadInternalCall,

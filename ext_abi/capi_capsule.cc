@@ -202,25 +202,8 @@ void* PyCapsule_Import(const char* name, int no_block) {
     ftrt::ext::internal::BadCall("PyCapsule_Import");
     return nullptr;
   }
-  const std::string full(name);
-  const size_t dot = full.find('.');
-  const std::string module_name = full.substr(0, dot);
-  ftrt::Ref<> object = ftrt::ext::FindLoadedModule(module_name);
-  if (!object) {
-    ftrt::SetErrorFormat(PyExc_ModuleNotFoundError, "No module named '%s'",
-                         module_name.c_str());
-    return nullptr;
-  }
-  size_t start = dot;
-  while (start != std::string::npos) {
-    const size_t next = full.find('.', start + 1);
-    const std::string attr =
-        full.substr(start + 1, next == std::string::npos ? std::string::npos : next - start - 1);
-    PyObject* value = PyObject_GetAttrString(object.get(), attr.c_str());
-    if (value == nullptr) return nullptr;
-    object = ftrt::Ref<>::Steal(value);
-    start = next;
-  }
+  ftrt::Ref<> object = ftrt::ext::internal::ResolveDottedName(name);
+  if (!object) return nullptr;
   if (!PyCapsule_IsValid(object.get(), name)) {
     ftrt::SetErrorFormat(PyExc_AttributeError, "PyCapsule_Import \"%s\" is not valid", name);
     return nullptr;

@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <string>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -58,6 +59,12 @@ size_t DropThreadDicts(Runtime& runtime, bool close);
 // SystemError "bad argument to internal function" (CPython's
 // PyErr_BadInternalCall), for NULL objects where one is required.
 void BadCall(const char* func);
+
+// capi_import.cc: "a.b.c" as loaded module a's attribute b's attribute c
+// (a new reference), or null with ModuleNotFoundError (a is not loaded)
+// or the attribute lookup's error. PyImport_ImportModule and
+// PyCapsule_Import resolve names this way.
+Ref<> ResolveDottedName(const std::string& full);
 
 }  // namespace ftrt::ext::internal
 

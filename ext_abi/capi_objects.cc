@@ -302,6 +302,21 @@ PyObject* PyObject_Vectorcall(PyObject* callable, PyObject* const* args, size_t 
   if (!NeedObj(callable, "PyObject_Vectorcall")) return nullptr;
   return Out(ftrt::Vectorcall(callable, args, nargsf, kwnames));
 }
+PyObject* PyObject_VectorcallMethod(PyObject* name, PyObject* const* args, size_t nargsf,
+                                    PyObject* kwnames) {
+  const Py_ssize_t nargs = ftrt::VectorcallNargs(nargsf);
+  if (!NeedObj(name, "PyObject_VectorcallMethod") || args == nullptr || nargs < 1 ||
+      !NeedObj(args[0], "PyObject_VectorcallMethod")) {
+    if (!ftrt::HasError()) ftrt::ext::internal::BadCall("PyObject_VectorcallMethod");
+    return nullptr;
+  }
+  Ref<> method = ftrt::GetAttr(args[0], name);
+  if (!method) return nullptr;
+  // args[0] is free for the callee to use (PY_VECTORCALL_ARGUMENTS_OFFSET).
+  return Out(ftrt::Vectorcall(method.get(), args + 1,
+                              static_cast<size_t>(nargs - 1) | ftrt::kVectorcallArgumentsOffset,
+                              kwnames));
+}
 int PyCallable_Check(PyObject* op) { return op != nullptr && ftrt::Callable(op) ? 1 : 0; }
 
 static PyObject* CallVa(PyObject* callable, va_list ap) {
@@ -550,6 +565,32 @@ int PyMapping_Check(PyObject* o) {
                                               o->ob_type->tp_as_mapping->mp_subscript != nullptr))
              ? 1
              : 0;
+}
+PyObject* PySequence_List(PyObject* o);   // below
+PyObject* PyDict_Keys(PyObject* op);       // capi_values.cc
+PyObject* PyDict_Values(PyObject* op);
+PyObject* PyDict_Items(PyObject* op);
+namespace {
+// PyMapping_Keys / Values / Items of a non-dict: its method's result as a
+// new list.
+PyObject* MappingMethodList(PyObject* o, const char* method, const char* func) {
+  if (!NeedObj(o, func)) return nullptr;
+  Ref<> result = ftrt::CallMethod(o, method, {});
+  if (!result) return nullptr;
+  return PySequence_List(result.get());
+}
+}  // namespace
+PyObject* PyMapping_Keys(PyObject* o) {
+  if (o != nullptr && o->ob_type == ftrt::DictType()) return PyDict_Keys(o);
+  return MappingMethodList(o, "keys", "PyMapping_Keys");
+}
+PyObject* PyMapping_Values(PyObject* o) {
+  if (o != nullptr && o->ob_type == ftrt::DictType()) return PyDict_Values(o);
+  return MappingMethodList(o, "values", "PyMapping_Values");
+}
+PyObject* PyMapping_Items(PyObject* o) {
+  if (o != nullptr && o->ob_type == ftrt::DictType()) return PyDict_Items(o);
+  return MappingMethodList(o, "items", "PyMapping_Items");
 }
 Py_ssize_t PySequence_Size(PyObject* o) { return PyObject_Size(o); }
 PyObject* PySequence_GetItem(PyObject* o, Py_ssize_t i) {

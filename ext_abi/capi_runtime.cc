@@ -757,6 +757,16 @@ int PyErr_WarnExplicit(PyObject* category, const char* message, const char* file
   return PyErr_WarnEx(category, message, 1);
 }
 void PyErr_WriteUnraisable(PyObject* obj) { ftrt::WriteUnraisable(obj); }
+void PyErr_Print(void) { ftrt::PrintError(); }
+void PyErr_PrintEx(int set_sys_last_vars) {
+  (void)set_sys_last_vars;  // there is no sys module to keep them in
+  ftrt::PrintError();
+}
+int PyErr_CheckSignals(void) { return 0; }  // no Python-level handlers exist
+int Py_EnterRecursiveCall(const char* where) {
+  return ftrt::internal::EnterRecursiveCall(where == nullptr ? "" : where) ? 0 : -1;
+}
+void Py_LeaveRecursiveCall(void) { ftrt::internal::LeaveRecursiveCall(); }
 PyObject* PyErr_SetFromErrno(PyObject* type) {
   const int e = errno;
   ftrt::SetErrorFormat(type, "[Errno %d] %s", e, std::strerror(e));

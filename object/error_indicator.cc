@@ -343,14 +343,27 @@ absl::Status TakeErrorAsStatus() {
   return absl::UnknownError(absl::StrCat(TypeShortName(type), ": ", message));
 }
 
+namespace {
+// "<type name>: <message>\n", or just the name if str(exc) is empty.
+std::string ExceptionLine(PyObject* exc) {
+  const std::string msg = StrUtf8(exc);
+  return absl::StrCat(TypeShortName(exc->ob_type), msg.empty() ? "" : ": ", msg, "\n");
+}
+}  // namespace
+
 void WriteUnraisable(PyObject* obj) {
   Ref<> exc = GetRaisedException();
   if (!exc) return;
   std::string line;
   if (obj != nullptr) line = absl::StrCat("Exception ignored in: ", ReprUtf8(obj), "\n");
-  const std::string msg = StrUtf8(exc.get());
-  absl::StrAppend(&line, TypeShortName(exc->ob_type), msg.empty() ? "" : ": ", msg, "\n");
+  absl::StrAppend(&line, ExceptionLine(exc.get()));
   Report(g_unraisable_hook, line);
+}
+
+void PrintError() {
+  Ref<> exc = GetRaisedException();
+  if (!exc) return;
+  Report(g_unraisable_hook, ExceptionLine(exc.get()));
 }
 
 int WarnEx(PyObject* category, absl::string_view message, Py_ssize_t stack_level) {

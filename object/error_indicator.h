@@ -149,6 +149,12 @@ absl::Status TakeErrorAsStatus();
 // The report goes to the unraisable hook (stderr by default).
 void WriteUnraisable(PyObject* obj);
 
+// PyErr_Print: reports and clears the pending exception as an uncaught one
+// ("<type name>: <message>"; there are no frames to show a traceback of),
+// through the same hook as WriteUnraisable. Nothing if none is pending. A
+// SystemExit is reported like any other: ftrt has no interpreter to exit.
+void PrintError();
+
 // PyErr_WarnEx: issues a warning of `category` (a Warning subclass; null
 // means RuntimeWarning). The warning goes to the warning hook (stderr by
 // default: "<category name>: <message>"), unless warnings are errors

@@ -31,7 +31,8 @@
  *                                                argument parsing
  *   descrobject.h weakrefobject.h abstract.h     members, weak refs, calls
  *   pystate.h ceval.h pythread.h                 thread states, detaching,
- *                                                threads
+ *                                                threads, recursion guard
+ *   import.h          PyImport_ImportModule over the loaded extensions
  *   critical_section.h                           Py_BEGIN_CRITICAL_SECTION
  *   pylifecycle.h     Py_Initialize / Py_FinalizeEx and THE LIST OF
  *                     OPERATIONS FINALIZATION REFUSES (PythonFinalization-
@@ -118,6 +119,7 @@
 #include "ceval.h"
 #include "abstract.h"
 #include "pycapsule.h"
+#include "import.h"
 #include "pybuffer.h"
 #include "critical_section.h"
 

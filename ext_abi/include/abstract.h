@@ -46,6 +46,25 @@ static inline Py_ssize_t PyVectorcall_NARGS(size_t n) {
 PyAPI_FUNC(PyObject*) PyObject_Vectorcall(PyObject* callable,
                                           PyObject* const* args,
                                           size_t nargsf, PyObject* kwnames);
+/* Calls the method `name` of args[0] with the other positional arguments
+ * (PyVectorcall_NARGS(nargsf) counts args[0]; it must be >= 1, else
+ * SystemError) and the keyword arguments named by kwnames. */
+PyAPI_FUNC(PyObject*) PyObject_VectorcallMethod(PyObject* name,
+                                                PyObject* const* args,
+                                                size_t nargsf,
+                                                PyObject* kwnames);
+static inline PyObject* PyObject_CallMethodNoArgs(PyObject* self,
+                                                  PyObject* name) {
+  size_t nargsf = 1 | PY_VECTORCALL_ARGUMENTS_OFFSET;
+  return PyObject_VectorcallMethod(name, &self, nargsf, _Py_NULL);
+}
+static inline PyObject* PyObject_CallMethodOneArg(PyObject* self,
+                                                  PyObject* name,
+                                                  PyObject* arg) {
+  PyObject* args[2] = {self, arg};
+  size_t nargsf = 2 | PY_VECTORCALL_ARGUMENTS_OFFSET;
+  return PyObject_VectorcallMethod(name, args, nargsf, _Py_NULL);
+}
 
 PyAPI_FUNC(Py_ssize_t) PyObject_Size(PyObject* o);
 PyAPI_FUNC(Py_ssize_t) PyObject_Length(PyObject* o);
@@ -70,6 +89,13 @@ PyAPI_FUNC(int) PySequence_Contains(PyObject* seq, PyObject* ob);
 PyAPI_FUNC(PyObject*) PySequence_Tuple(PyObject* o);
 PyAPI_FUNC(PyObject*) PySequence_List(PyObject* o);
 PyAPI_FUNC(int) PyMapping_Check(PyObject* o);
+/* A new list of o's keys, values or (key, value) tuples: for a dict, a
+ * consistent snapshot (taken under its lock); for any other object, what
+ * its keys() / values() / items() method returns, made a list. NULL with
+ * an exception on failure (SystemError for NULL). */
+PyAPI_FUNC(PyObject*) PyMapping_Keys(PyObject* o);
+PyAPI_FUNC(PyObject*) PyMapping_Values(PyObject* o);
+PyAPI_FUNC(PyObject*) PyMapping_Items(PyObject* o);
 
 /* isinstance(inst, cls) / issubclass(derived, cls): 1, 0, or -1 with an
  * exception. cls is a type or a tuple of such (nested tuples allowed,

@@ -23,6 +23,15 @@ extern "C" {
 PyAPI_FUNC(PyThreadState*) PyEval_SaveThread(void);
 PyAPI_FUNC(void) PyEval_RestoreThread(PyThreadState* tstate);
 
+/* C-level recursion guard, for extensions that recurse into the C API
+ * (serializers walking nested containers): Py_EnterRecursiveCall counts one
+ * level on the calling thread and returns 0, or returns -1 with
+ * RecursionError ("maximum recursion depth exceeded" followed by `where`)
+ * once the depth passes the limit ftrt's own calls share. Each 0 must be
+ * paired with one Py_LeaveRecursiveCall on the same thread. */
+PyAPI_FUNC(int) Py_EnterRecursiveCall(const char* where);
+PyAPI_FUNC(void) Py_LeaveRecursiveCall(void);
+
 #define Py_BEGIN_ALLOW_THREADS \
   {                            \
     PyThreadState* _save;      \

@@ -75,6 +75,16 @@ PyAPI_FUNC(void) PyErr_NormalizeException(PyObject** ptype, PyObject** pvalue,
  * obj's repr, or calls sys.unraisablehook) and clears it. For errors in
  * finalizers and deallocators, which cannot propagate. */
 PyAPI_FUNC(void) PyErr_WriteUnraisable(PyObject* obj);
+/* Reports and clears the pending exception as an uncaught one
+ * ("TypeError: message" on stderr; there are no frames for a traceback,
+ * and nothing to put in sys.last_exc). No-op if none is pending. A
+ * SystemExit is printed, not obeyed: ftrt has no interpreter to exit.
+ * (CPython declares these in pythonrun.h.) */
+PyAPI_FUNC(void) PyErr_Print(void);
+PyAPI_FUNC(void) PyErr_PrintEx(int set_sys_last_vars);
+/* Runs pending Python-level signal handlers. ftrt installs none (there is
+ * no Python code to run), so there is never one pending: always 0. */
+PyAPI_FUNC(int) PyErr_CheckSignals(void);
 
 /* Prints a message and aborts the process. Never returns. */
 PyAPI_FUNC(void) _Py_NO_RETURN Py_FatalError(const char* message);

@@ -22,12 +22,6 @@
 
 enum { kThreads = 4 };
 
-static void expect_error(PyObject* type) {
-  CHECK(PyErr_Occurred() != NULL);
-  CHECK(PyErr_ExceptionMatches(type));
-  PyErr_Clear();
-}
-
 /* ---- An exporter type: 8 writable bytes of its own ---------------------- */
 
 typedef struct {
@@ -93,16 +87,16 @@ static void test_bytes(void) {
 
   /* Writable: refused, nothing taken. */
   CHECK(PyObject_GetBuffer(b, &view, PyBUF_WRITABLE) == -1);
-  expect_error(PyExc_BufferError);
+  ext_test_expect_error(PyExc_BufferError, NULL);
   CHECK(PyObject_GetBuffer(b, &view, PyBUF_CONTIG) == -1); /* includes WRITABLE */
-  expect_error(PyExc_BufferError);
+  ext_test_expect_error(PyExc_BufferError, NULL);
   CHECK_EQ_LL(Py_REFCNT(b), refs);
 
   /* Memoryview flags are not requests. */
   CHECK(PyObject_GetBuffer(b, &view, PyBUF_READ) == -1);
-  expect_error(PyExc_SystemError);
+  ext_test_expect_error(PyExc_SystemError, NULL);
   CHECK(PyObject_GetBuffer(b, &view, PyBUF_WRITE) == -1);
-  expect_error(PyExc_SystemError);
+  ext_test_expect_error(PyExc_SystemError, NULL);
   Py_DECREF(b);
 
   /* The empty bytes. */
@@ -144,11 +138,11 @@ static void test_exporter_type(void) {
   /* FillInfo directly: read-only refuses a writable request. */
   char raw[4] = {1, 2, 3, 4};
   CHECK(PyBuffer_FillInfo(&view, NULL, raw, 4, 1, PyBUF_WRITABLE) == -1);
-  expect_error(PyExc_BufferError);
+  ext_test_expect_error(PyExc_BufferError, NULL);
   CHECK(PyBuffer_FillInfo(NULL, NULL, raw, 4, 1, PyBUF_SIMPLE) == -1);
-  expect_error(PyExc_BufferError);
+  ext_test_expect_error(PyExc_BufferError, NULL);
   CHECK(PyBuffer_FillInfo(&view, NULL, raw, 4, 0, PyBUF_READ) == -1);
-  expect_error(PyExc_SystemError);
+  ext_test_expect_error(PyExc_SystemError, NULL);
   CHECK(PyBuffer_FillInfo(&view, NULL, raw, 4, 0, PyBUF_RECORDS) == 0);
   CHECK(view.obj == NULL && view.buf == raw && view.readonly == 0);
   CHECK(view.strides == &view.itemsize && strcmp(view.format, "B") == 0);
@@ -163,9 +157,9 @@ static void test_non_exporter(void) {
   CHECK(PyObject_CheckBuffer(NULL) == 0);
   Py_buffer view;
   CHECK(PyObject_GetBuffer(i, &view, PyBUF_SIMPLE) == -1);
-  expect_error(PyExc_TypeError);
+  ext_test_expect_error(PyExc_TypeError, NULL);
   CHECK(PyObject_GetBuffer(NULL, &view, PyBUF_SIMPLE) == -1);
-  expect_error(PyExc_SystemError);
+  ext_test_expect_error(PyExc_SystemError, NULL);
   Py_DECREF(i);
 }
 

@@ -46,18 +46,12 @@ static void counting_destructor(PyObject* capsule) {
 }
 
 /* The pending exception is `type` (cleared), else abort. */
-static void expect_error(PyObject* type) {
-  CHECK(PyErr_Occurred() != NULL);
-  CHECK(PyErr_ExceptionMatches(type));
-  PyErr_Clear();
-}
-
 static int g_x, g_y, g_z;
 
 static void test_single_thread(void) {
   /* A NULL pointer cannot be wrapped. */
   CHECK(PyCapsule_New(NULL, "n", NULL) == NULL);
-  expect_error(PyExc_ValueError);
+  ext_test_expect_error(PyExc_ValueError, NULL);
 
   PyObject* c = PyCapsule_New(&g_x, "test.x", recording_destructor);
   CHECK(c != NULL);
@@ -73,9 +67,9 @@ static void test_single_thread(void) {
 
   /* Wrong names. */
   CHECK(PyCapsule_GetPointer(c, "test.y") == NULL);
-  expect_error(PyExc_ValueError);
+  ext_test_expect_error(PyExc_ValueError, NULL);
   CHECK(PyCapsule_GetPointer(c, NULL) == NULL);
-  expect_error(PyExc_ValueError);
+  ext_test_expect_error(PyExc_ValueError, NULL);
 
   /* Context: NULL until set, no exception. */
   CHECK(PyCapsule_GetContext(c) == NULL);
@@ -85,7 +79,7 @@ static void test_single_thread(void) {
 
   /* SetPointer: NULL refused (pointer unchanged), others stored. */
   CHECK(PyCapsule_SetPointer(c, NULL) == -1);
-  expect_error(PyExc_ValueError);
+  ext_test_expect_error(PyExc_ValueError, NULL);
   CHECK(PyCapsule_GetPointer(c, "test.x") == &g_x);
   CHECK(PyCapsule_SetPointer(c, &g_z) == 0);
   CHECK(PyCapsule_GetPointer(c, "test.x") == &g_z);
@@ -103,23 +97,23 @@ static void test_single_thread(void) {
   CHECK(PyCapsule_IsValid(NULL, NULL) == 0);
   CHECK(PyErr_Occurred() == NULL);
   CHECK(PyCapsule_GetPointer(i, NULL) == NULL);
-  expect_error(PyExc_ValueError);
+  ext_test_expect_error(PyExc_ValueError, NULL);
   CHECK(PyCapsule_GetPointer(NULL, NULL) == NULL);
-  expect_error(PyExc_ValueError);
+  ext_test_expect_error(PyExc_ValueError, NULL);
   CHECK(PyCapsule_GetName(i) == NULL);
-  expect_error(PyExc_ValueError);
+  ext_test_expect_error(PyExc_ValueError, NULL);
   CHECK(PyCapsule_GetContext(i) == NULL);
-  expect_error(PyExc_ValueError);
+  ext_test_expect_error(PyExc_ValueError, NULL);
   CHECK(PyCapsule_GetDestructor(i) == NULL);
-  expect_error(PyExc_ValueError);
+  ext_test_expect_error(PyExc_ValueError, NULL);
   CHECK(PyCapsule_SetPointer(i, &g_x) == -1);
-  expect_error(PyExc_ValueError);
+  ext_test_expect_error(PyExc_ValueError, NULL);
   CHECK(PyCapsule_SetContext(i, &g_x) == -1);
-  expect_error(PyExc_ValueError);
+  ext_test_expect_error(PyExc_ValueError, NULL);
   CHECK(PyCapsule_SetName(i, "n") == -1);
-  expect_error(PyExc_ValueError);
+  ext_test_expect_error(PyExc_ValueError, NULL);
   CHECK(PyCapsule_SetDestructor(i, NULL) == -1);
-  expect_error(PyExc_ValueError);
+  ext_test_expect_error(PyExc_ValueError, NULL);
   Py_DECREF(i);
 
   /* The destructor: not while referenced, once when the last goes, and
@@ -148,9 +142,9 @@ static void test_import(const char* path) {
   /* Not loaded yet: ModuleNotFoundError, which is an ImportError. */
   CHECK(PyCapsule_Import("ft_capsule._C_API", 0) == NULL);
   CHECK(PyErr_ExceptionMatches(PyExc_ImportError));
-  expect_error(PyExc_ModuleNotFoundError);
+  ext_test_expect_error(PyExc_ModuleNotFoundError, NULL);
   CHECK(PyCapsule_Import("no_such_module.x", 0) == NULL);
-  expect_error(PyExc_ModuleNotFoundError);
+  ext_test_expect_error(PyExc_ModuleNotFoundError, NULL);
 
   PyObject* m = ftrt_ImportExtension("ft_capsule", path);
   if (m == NULL) ext_test_die_with_error("ftrt_ImportExtension(ft_capsule)");
@@ -162,13 +156,13 @@ static void test_import(const char* path) {
   CHECK_EQ_LL(api->destructor_calls, 0);
 
   CHECK(PyCapsule_Import("ft_capsule.missing", 0) == NULL);
-  expect_error(PyExc_AttributeError);
+  ext_test_expect_error(PyExc_AttributeError, NULL);
   CHECK(PyCapsule_Import("ft_capsule.wrong_name", 0) == NULL);
-  expect_error(PyExc_AttributeError);
+  ext_test_expect_error(PyExc_AttributeError, NULL);
   CHECK(PyCapsule_Import("ft_capsule.not_capsule", 0) == NULL);
-  expect_error(PyExc_AttributeError);
+  ext_test_expect_error(PyExc_AttributeError, NULL);
   CHECK(PyCapsule_Import("ft_capsule", 0) == NULL); /* the module itself */
-  expect_error(PyExc_AttributeError);
+  ext_test_expect_error(PyExc_AttributeError, NULL);
 }
 
 /* ---- Threads ------------------------------------------------------------ */

@@ -21,19 +21,6 @@
 
 enum { kThreads = 4 };
 
-static void expect_error_message(PyObject* type, const char* message) {
-  PyObject* exc = PyErr_GetRaisedException();
-  CHECK(exc != NULL);
-  CHECK(PyErr_GivenExceptionMatches(exc, type));
-  if (message != NULL) {
-    PyObject* s = PyObject_Str(exc);
-    CHECK(s != NULL);
-    CHECK(strcmp(PyUnicode_AsUTF8(s), message) == 0);
-    Py_DECREF(s);
-  }
-  Py_DECREF(exc);
-}
-
 static const char kInstanceMsg[] =
     "isinstance() arg 2 must be a type, a tuple of types, or a union";
 static const char kSubclassMsg[] =
@@ -91,12 +78,12 @@ static void test_isinstance(void) {
   /* Bad cls: TypeError; an invalid entry before a match is seen, one
    * after it is not. */
   CHECK(PyObject_IsInstance(g_int, g_int) == -1);
-  expect_error_message(PyExc_TypeError, kInstanceMsg);
+  ext_test_expect_error(PyExc_TypeError, kInstanceMsg);
   PyObject* bad_first = PyTuple_Pack(2, g_str, o_int);
   PyObject* bad_last = PyTuple_Pack(2, o_int, g_str);
   CHECK(bad_first != NULL && bad_last != NULL);
   CHECK(PyObject_IsInstance(g_int, bad_first) == -1);
-  expect_error_message(PyExc_TypeError, kInstanceMsg);
+  ext_test_expect_error(PyExc_TypeError, kInstanceMsg);
   CHECK(PyObject_IsInstance(g_int, bad_last) == 1);
   CHECK(PyErr_Occurred() == NULL);
 
@@ -107,19 +94,19 @@ static void test_isinstance(void) {
   CHECK(PyObject_IsSubclass(o_bool, g_types) == 1);
   CHECK(PyObject_IsSubclass(o_obj, g_types) == 0);
   CHECK(PyObject_IsSubclass(g_int, o_int) == -1);
-  expect_error_message(PyExc_TypeError, "issubclass() arg 1 must be a class");
+  ext_test_expect_error(PyExc_TypeError, "issubclass() arg 1 must be a class");
   CHECK(PyObject_IsSubclass(o_int, g_str) == -1);
-  expect_error_message(PyExc_TypeError, kSubclassMsg);
+  ext_test_expect_error(PyExc_TypeError, kSubclassMsg);
   CHECK(PyObject_IsSubclass(o_int, bad_first) == -1);
-  expect_error_message(PyExc_TypeError, kSubclassMsg);
+  ext_test_expect_error(PyExc_TypeError, kSubclassMsg);
 
   /* NULL arguments: SystemError. */
   CHECK(PyObject_IsInstance(NULL, o_int) == -1);
-  expect_error_message(PyExc_SystemError, NULL);
+  ext_test_expect_error(PyExc_SystemError, NULL);
   CHECK(PyObject_IsInstance(g_int, NULL) == -1);
-  expect_error_message(PyExc_SystemError, NULL);
+  ext_test_expect_error(PyExc_SystemError, NULL);
   CHECK(PyObject_IsSubclass(NULL, o_int) == -1);
-  expect_error_message(PyExc_SystemError, NULL);
+  ext_test_expect_error(PyExc_SystemError, NULL);
 
   /* A tuple nested 1200 deep (the limit is 1000): RecursionError, no crash. */
   PyObject* nested = Py_NewRef(o_str);
@@ -130,7 +117,7 @@ static void test_isinstance(void) {
     nested = t;
   }
   CHECK(PyObject_IsInstance(g_int, nested) == -1);
-  expect_error_message(PyExc_RecursionError, NULL);
+  ext_test_expect_error(PyExc_RecursionError, NULL);
   Py_DECREF(nested);
 
   Py_DECREF(bad_first);

@@ -21,24 +21,6 @@
 
 enum { kThreads = 4 };
 
-static void expect_error(PyObject* type) {
-  CHECK(PyErr_Occurred() != NULL);
-  CHECK(PyErr_ExceptionMatches(type));
-  PyErr_Clear();
-}
-
-/* The pending exception is a TypeError whose str() is `message`. */
-static void expect_type_error_message(const char* message) {
-  PyObject* exc = PyErr_GetRaisedException();
-  CHECK(exc != NULL);
-  CHECK(PyErr_GivenExceptionMatches(exc, PyExc_TypeError));
-  PyObject* s = PyObject_Str(exc);
-  CHECK(s != NULL);
-  CHECK(strcmp(PyUnicode_AsUTF8(s), message) == 0);
-  Py_DECREF(s);
-  Py_DECREF(exc);
-}
-
 static PyObject* make_int_list(long n) {
   PyObject* l = PyList_New(n);
   CHECK(l != NULL);
@@ -135,21 +117,21 @@ static void test_single_thread(void) {
   i = PyLong_FromLong(7);
   CHECK(i != NULL);
   CHECK(PySequence_List(i) == NULL);
-  expect_error(PyExc_TypeError);
+  ext_test_expect_error(PyExc_TypeError, NULL);
   Py_DECREF(i);
 
   /* Not iterable: TypeError with the caller's message. */
   i = PyLong_FromLong(5);
   CHECK(i != NULL);
   CHECK(PySequence_Fast(i, "expected a sequence of things") == NULL);
-  expect_type_error_message("expected a sequence of things");
+  ext_test_expect_error(PyExc_TypeError, "expected a sequence of things");
   Py_DECREF(i);
   CHECK(PySequence_Fast(Py_None, "none is no sequence") == NULL);
-  expect_type_error_message("none is no sequence");
+  ext_test_expect_error(PyExc_TypeError, "none is no sequence");
 
   /* NULL: SystemError (bad internal call). */
   CHECK(PySequence_Fast(NULL, "m") == NULL);
-  expect_error(PyExc_SystemError);
+  ext_test_expect_error(PyExc_SystemError, NULL);
 
   Py_DECREF(tuple);
   Py_DECREF(list);

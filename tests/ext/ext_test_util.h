@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "Python.h"
 
@@ -66,6 +67,24 @@ static inline void ext_test_die_with_error(const char* what) {
     }
   }
   abort();
+}
+
+/* Takes the pending exception, which must match `type`, and, unless
+ * `message` is NULL, have exactly that str(). Aborts otherwise. */
+static inline void ext_test_expect_error(PyObject* type, const char* message) {
+  PyObject* exc = PyErr_GetRaisedException();
+  CHECK(exc != NULL);
+  CHECK(PyErr_GivenExceptionMatches(exc, type));
+  if (message != NULL) {
+    PyObject* s = PyObject_Str(exc);
+    CHECK(s != NULL);
+    if (strcmp(PyUnicode_AsUTF8(s), message) != 0) {
+      fprintf(stderr, "message: '%s', expected '%s'\n", PyUnicode_AsUTF8(s), message);
+      abort();
+    }
+    Py_DECREF(s);
+  }
+  Py_DECREF(exc);
 }
 
 #endif /* FTRT_TESTS_EXT_EXT_TEST_UTIL_H_ */

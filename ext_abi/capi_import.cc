@@ -1,0 +1,91 @@
+// libftrt.so: importing by name (import.h) over the loader's registry of
+// loaded extension modules, and the dotted-name walk PyCapsule_Import
+// shares with it.
+#include <string>
+
+#include "ext_abi/capi_internal.h"
+#include "ext_abi/loader.h"
+#include "object/attributes.h"
+#include "object/error_indicator.h"
+#include "object/exceptions.h"
+#include "object/module.h"
+#include "object/str.h"
+
+namespace ftrt::ext::internal {
+
+Ref<> ResolveDottedName(const std::string& full) {
+  const size_t dot = full.find('.');
+  const std::string module_name = full.substr(0, dot);
+  Ref<> object = FindLoadedModule(module_name);
+  if (!object) {
+    SetErrorFormat(PyExc_ModuleNotFoundError, "No module named '%s'", module_name.c_str());
+    return nullptr;
+  }
+  for (size_t start = dot; start != std::string::npos;) {
+    const size_t next = full.find('.', start + 1);
+    const std::string attr =
+        full.substr(start + 1, next == std::string::npos ? std::string::npos : next - start - 1);
+    object = GetAttrString(object.get(), attr.c_str());
+    if (!object) return nullptr;
+    start = next;
+  }
+  return object;
+}
+
+}  // namespace ftrt::ext::internal
+
+namespace {
+
+// The loaded module `name` names: registered under the whole name, or a
+// submodule attribute of a loaded package. Null, with no exception set if
+// `raise` is false, when there is none.
+PyObject* ImportByName(const std::string& name, bool raise) {
+  if (ftrt::Ref<> m = ftrt::ext::FindLoadedModule(name)) return m.Release();
+  ftrt::Ref<> m = ftrt::ext::internal::ResolveDottedName(name);
+  if (m && ftrt::IsModule(m.get())) return m.Release();
+  // A missing package, a missing submodule and an attribute that is not
+  // a module are the same error.
+  if (!m && !ftrt::ExceptionMatches(PyExc_ModuleNotFoundError) &&
+      !ftrt::ExceptionMatches(PyExc_AttributeError)) {
+    return nullptr;  // something else went wrong: pass it on
+  }
+  ftrt::ClearError();
+  if (raise) ftrt::SetErrorFormat(PyExc_ModuleNotFoundError, "No module named '%s'", name.c_str());
+  return nullptr;
+}
+
+// The same with the name as a str object.
+PyObject* ImportByNameObject(PyObject* name, bool raise, const char* func) {
+  if (name == nullptr) {
+    ftrt::ext::internal::BadCall(func);
+    return nullptr;
+  }
+  auto utf8 = ftrt::StrAsUtf8(name);
+  if (!utf8.ok()) {
+    ftrt::SetErrorFromStatus(utf8.status());
+    return nullptr;
+  }
+  return ImportByName(std::string(*utf8), raise);
+}
+
+}  // namespace
+
+extern "C" {
+
+PyObject* PyImport_ImportModule(const char* name) {
+  if (name == nullptr) {
+    ftrt::ext::internal::BadCall("PyImport_ImportModule");
+    return nullptr;
+  }
+  return ImportByName(name, /*raise=*/true);
+}
+
+PyObject* PyImport_Import(PyObject* name) {
+  return ImportByNameObject(name, /*raise=*/true, "PyImport_Import");
+}
+
+PyObject* PyImport_GetModule(PyObject* name) {
+  return ImportByNameObject(name, /*raise=*/false, "PyImport_GetModule");
+}
+
+}  // extern "C"

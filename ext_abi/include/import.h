@@ -1,0 +1,32 @@
+/* Importing modules by name (CPython's import.h), over ftrt's registry of
+ * loaded extension modules.
+ *
+ * ftrt runs no Python code and has no sys.path: the modules there are are
+ * the C extensions the host loaded (ftrt_ImportExtension, or the loader
+ * behind it), kept by name until Py_FinalizeEx. So PyImport_ImportModule
+ * finds one of those and never loads anything; any other name, "sys" or
+ * "numpy" included, is ModuleNotFoundError ("No module named 'x'"). A
+ * dotted name "a.b" is loaded module a's attribute b if that is a module
+ * (a submodule a's init attached), else ModuleNotFoundError. Thread-safe: the
+ * registry has its own lock.
+ */
+#ifndef Py_IMPORT_H
+#define Py_IMPORT_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The module (a new reference), or NULL with an exception. */
+PyAPI_FUNC(PyObject*) PyImport_ImportModule(const char* name);
+/* The same with the name as a str. */
+PyAPI_FUNC(PyObject*) PyImport_Import(PyObject* name);
+/* The module if it is loaded (a new reference), else NULL with no
+ * exception set; NULL with an exception only on bad input. */
+PyAPI_FUNC(PyObject*) PyImport_GetModule(PyObject* name);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* !Py_IMPORT_H */
