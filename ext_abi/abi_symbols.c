@@ -6,7 +6,7 @@
  * shared object now (the names stay declared and addressable); linked
  * against libftrt.so with -Wl,-z,defs once the runtime implements
  * them, where an undefined reference names a missing export.
- * 366 functions, 71 variables. */
+ * 384 functions, 71 variables. */
 #include "Python.h"
 #include "structmember.h"
 
@@ -114,6 +114,8 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyErr_WarnExplicit,
     (const void*)&PyErr_WarnFormat,
     (const void*)&PyErr_WriteUnraisable,
+    (const void*)&PyEval_AcquireThread,
+    (const void*)&PyEval_ReleaseThread,
     (const void*)&PyEval_RestoreThread,
     (const void*)&PyEval_SaveThread,
     (const void*)&PyException_GetArgs,
@@ -140,6 +142,9 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyImport_GetModule,
     (const void*)&PyImport_Import,
     (const void*)&PyImport_ImportModule,
+    (const void*)&PyInterpreterState_Get,
+    (const void*)&PyInterpreterState_GetID,
+    (const void*)&PyInterpreterState_Main,
     (const void*)&PyIter_Check,
     (const void*)&PyIter_Next,
     (const void*)&PyList_Append,
@@ -286,10 +291,16 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PySequence_Size,
     (const void*)&PySequence_Tuple,
     (const void*)&PyState_FindModule,
+    (const void*)&PyThreadState_Clear,
+    (const void*)&PyThreadState_Delete,
+    (const void*)&PyThreadState_DeleteCurrent,
     (const void*)&PyThreadState_Get,
     (const void*)&PyThreadState_GetDict,
     (const void*)&PyThreadState_GetID,
+    (const void*)&PyThreadState_GetInterpreter,
     (const void*)&PyThreadState_GetUnchecked,
+    (const void*)&PyThreadState_New,
+    (const void*)&PyThreadState_Swap,
     (const void*)&PyThread_acquire_lock,
     (const void*)&PyThread_acquire_lock_timed,
     (const void*)&PyThread_allocate_lock,
@@ -300,6 +311,13 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyThread_init_thread,
     (const void*)&PyThread_release_lock,
     (const void*)&PyThread_start_new_thread,
+    (const void*)&PyThread_tss_alloc,
+    (const void*)&PyThread_tss_create,
+    (const void*)&PyThread_tss_delete,
+    (const void*)&PyThread_tss_free,
+    (const void*)&PyThread_tss_get,
+    (const void*)&PyThread_tss_is_created,
+    (const void*)&PyThread_tss_set,
     (const void*)&PyTuple_GetItem,
     (const void*)&PyTuple_GetSlice,
     (const void*)&PyTuple_New,

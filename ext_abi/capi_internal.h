@@ -55,6 +55,9 @@ inline int StatusToInt(const absl::Status& s) {
 // the world stopped (finalization). Returns how many it dropped.
 void InstallThreadDicts(Runtime& runtime);
 size_t DropThreadDicts(Runtime& runtime, bool close);
+// Drops the calling thread's dict (PyThreadState_Clear); `ts` is its
+// attached state. A later PyThreadState_GetDict makes a new one.
+void DropThreadDict(ThreadState* ts);
 
 // SystemError "bad argument to internal function" (CPython's
 // PyErr_BadInternalCall), for NULL objects where one is required.

@@ -358,7 +358,8 @@ void PyGILState_Release(int state) {
 
 int PyGILState_Check(void) { return ThreadState::Current() != nullptr ? 1 : 0; }
 
-PyThreadState* PyGILState_GetThisThreadState(void) { return AsPy(ThreadState::Current()); }
+// PyGILState_GetThisThreadState and the other thread-state calls:
+// capi_thread_state.cc.
 
 void PyThread_init_thread(void) {}
 

@@ -81,6 +81,12 @@ size_t DropThreadDicts(Runtime& runtime, bool close) {
   return n;
 }
 
+void DropThreadDict(ThreadState* ts) {
+  const SlotId slot = g_dict_slot.load(std::memory_order_relaxed);
+  if (ts->slot(slot) == kClosed) return;  // finalization closed it for good
+  Drop(ts, slot, /*close=*/false);
+}
+
 }  // namespace ftrt::ext::internal
 
 extern "C" PyObject* PyThreadState_GetDict(void) {

@@ -343,6 +343,8 @@ void Runtime::ReleaseCurrentThread() {
   if (ThreadState* ts = FindBinding(this)) ExitThread(ts);
 }
 
+ThreadState* Runtime::BoundThreadState() const { return FindBinding(this); }
+
 // ---------------------------------------------------------------------------
 // Threads started by the runtime.
 

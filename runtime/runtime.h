@@ -182,6 +182,9 @@ class Runtime {
   // hooks, heap and QSBR slot released); the thread may attach again later
   // and gets a new one. No-op if it has none.
   void ReleaseCurrentThread();
+  // The calling thread's ThreadState in this runtime, attached or not;
+  // null if it has none (it never attached, or released it).
+  ThreadState* BoundThreadState() const;
 
   // Starts a thread that runs fn() attached, then releases its state.
   // Fails with FinalizingError once Finalize has begun. Finalize waits for

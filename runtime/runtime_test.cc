@@ -22,6 +22,7 @@ using testing_util::Seed;
 TEST(RuntimeTest, AttachDetach) {
   auto rt = Runtime::Init();
   EXPECT_EQ(ThreadState::Current(), nullptr);
+  EXPECT_EQ(rt->BoundThreadState(), nullptr);
   rt->Attach();
   ThreadState* ts = ThreadState::Current();
   ASSERT_NE(ts, nullptr);
@@ -33,8 +34,10 @@ TEST(RuntimeTest, AttachDetach) {
   EXPECT_TRUE(rt->qsbr().IsAttached(ts->qsbr()));
   ts->Safepoint();
   Safepoint();
+  EXPECT_EQ(rt->BoundThreadState(), ts);
   rt->Detach();
   EXPECT_EQ(ThreadState::Current(), nullptr);
+  EXPECT_EQ(rt->BoundThreadState(), ts);  // detached, still this thread's
   EXPECT_EQ(ts->status(), ThreadStatus::kDetached);
   EXPECT_FALSE(rt->qsbr().IsAttached(ts->qsbr()));
   // The same state again.
@@ -43,8 +46,12 @@ TEST(RuntimeTest, AttachDetach) {
   rt->Detach();
   EXPECT_EQ(rt->GetStats().threads, 1u);
   rt->ReleaseCurrentThread();
+  EXPECT_EQ(rt->BoundThreadState(), nullptr);
   EXPECT_EQ(rt->GetStats().threads, 0u);
   EXPECT_EQ(rt->GetStats().thread_states_destroyed, 1u);
+  // Another runtime sees none for this thread.
+  auto other = Runtime::Init();
+  EXPECT_EQ(other->BoundThreadState(), nullptr);
 }
 
 TEST(RuntimeTest, ReleasedThreadGetsANewState) {

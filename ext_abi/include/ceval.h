@@ -22,6 +22,10 @@ extern "C" {
 
 PyAPI_FUNC(PyThreadState*) PyEval_SaveThread(void);
 PyAPI_FUNC(void) PyEval_RestoreThread(PyThreadState* tstate);
+/* Attach / detach with a given thread state (see pystate.h: ts must be
+ * the calling thread's own). */
+PyAPI_FUNC(void) PyEval_AcquireThread(PyThreadState* tstate);
+PyAPI_FUNC(void) PyEval_ReleaseThread(PyThreadState* tstate);
 
 /* C-level recursion guard, for extensions that recurse into the C API
  * (serializers walking nested containers): Py_EnterRecursiveCall counts one

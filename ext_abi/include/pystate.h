@@ -51,6 +51,51 @@ PyAPI_FUNC(void) PyGILState_Release(PyGILState_STATE state);
 PyAPI_FUNC(int) PyGILState_Check(void);
 PyAPI_FUNC(PyThreadState*) PyGILState_GetThisThreadState(void);
 
+/* Creating and deleting thread states (CPython's PyThreadState_New & co.,
+ * as extensions use them to call in from threads they did not start).
+ *
+ * ftrt keeps ONE thread state per OS thread: made when the thread first
+ * attaches (or by PyThreadState_New), released when the thread exits (or
+ * by PyThreadState_Delete / DeleteCurrent; the thread may then get a new
+ * one). Each handle is therefore usable only on the thread it belongs to,
+ * and the functions below check that: using another thread's state is a
+ * fatal error naming the function, never a silent mix-up.
+ *
+ *   PyThreadState_New(interp)   the calling thread's state, made if it has
+ *                               none; left as it was (a new one is
+ *                               detached). NULL once finalization has begun.
+ *   PyEval_AcquireThread(ts)    attaches the calling thread (ts must be its
+ *                               state, detached); blocks like
+ *                               PyEval_RestoreThread.
+ *   PyEval_ReleaseThread(ts)    detaches it (ts must be the current state).
+ *   PyThreadState_Swap(ts)      makes ts current (attach), or with NULL
+ *                               detaches; returns the previous current
+ *                               state (NULL if the thread was detached).
+ *   PyThreadState_Clear(ts)     drops ts's PyThreadState_GetDict dict (ts
+ *                               must be current: the values' destructors
+ *                               run).
+ *   PyThreadState_Delete(ts)    releases ts (the calling thread's, not
+ *                               current): its objects are handed to the
+ *                               shared counts, as at thread exit.
+ *   PyThreadState_DeleteCurrent() detaches and releases the current state.
+ *
+ * PyGILState_GetThisThreadState returns the calling thread's state whether
+ * or not it is attached (NULL if it has none), as CPython does.
+ *
+ * There is one interpreter, the runtime: PyInterpreterState_Get (fatal
+ * error if the thread is not attached), PyInterpreterState_Main (NULL
+ * before Py_Initialize) and PyThreadState_GetInterpreter all return it,
+ * and its id is 0. */
+PyAPI_FUNC(PyInterpreterState*) PyInterpreterState_Get(void);
+PyAPI_FUNC(PyInterpreterState*) PyInterpreterState_Main(void);
+PyAPI_FUNC(int64_t) PyInterpreterState_GetID(PyInterpreterState* interp);
+PyAPI_FUNC(PyInterpreterState*) PyThreadState_GetInterpreter(PyThreadState* tstate);
+PyAPI_FUNC(PyThreadState*) PyThreadState_New(PyInterpreterState* interp);
+PyAPI_FUNC(void) PyThreadState_Clear(PyThreadState* tstate);
+PyAPI_FUNC(void) PyThreadState_Delete(PyThreadState* tstate);
+PyAPI_FUNC(void) PyThreadState_DeleteCurrent(void);
+PyAPI_FUNC(PyThreadState*) PyThreadState_Swap(PyThreadState* tstate);
+
 /* Single-phase modules only: the module object created from def, or NULL
  * (borrowed). */
 PyAPI_FUNC(PyObject*) PyState_FindModule(PyModuleDef* def);

@@ -53,6 +53,30 @@ PyAPI_FUNC(PyLockStatus) PyThread_acquire_lock_timed(PyThread_type_lock lock,
                                                      int intr_flag);
 PyAPI_FUNC(void) PyThread_release_lock(PyThread_type_lock lock);
 
+/* Thread-specific storage (PEP 539): a key whose value each thread sets
+ * and reads for itself (a pthread key). A key is static
+ * (`static Py_tss_t key = Py_tss_NEEDS_INIT;`) or from PyThread_tss_alloc
+ * (NULL if out of memory); PyThread_tss_create makes it usable (0, or -1
+ * if the system has no keys left; creating a created key does nothing)
+ * and PyThread_tss_delete retires it. Create and delete a key once, before
+ * and after the threads use it (module init and free): they are not
+ * thread-safe against each other or against set/get, as in CPython. set
+ * returns 0, or -1 on failure; get returns NULL if this thread set
+ * nothing. */
+struct _Py_tss_t {
+  int _is_initialized;
+  unsigned int _key; /* pthread_key_t */
+};
+typedef struct _Py_tss_t Py_tss_t;
+#define Py_tss_NEEDS_INIT {0}
+PyAPI_FUNC(Py_tss_t*) PyThread_tss_alloc(void);
+PyAPI_FUNC(void) PyThread_tss_free(Py_tss_t* key);
+PyAPI_FUNC(int) PyThread_tss_is_created(Py_tss_t* key);
+PyAPI_FUNC(int) PyThread_tss_create(Py_tss_t* key);
+PyAPI_FUNC(void) PyThread_tss_delete(Py_tss_t* key);
+PyAPI_FUNC(int) PyThread_tss_set(Py_tss_t* key, void* value);
+PyAPI_FUNC(void*) PyThread_tss_get(Py_tss_t* key);
+
 #ifdef __cplusplus
 }
 #endif
