@@ -6,7 +6,7 @@
  * shared object now (the names stay declared and addressable); linked
  * against libftrt.so with -Wl,-z,defs once the runtime implements
  * them, where an undefined reference names a missing export.
- * 384 functions, 71 variables. */
+ * 401 functions, 71 variables. */
 #include "Python.h"
 #include "structmember.h"
 
@@ -340,6 +340,10 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyType_IsSubtype,
     (const void*)&PyType_Modified,
     (const void*)&PyType_Ready,
+    (const void*)&PyUnicode_AsASCIIString,
+    (const void*)&PyUnicode_AsLatin1String,
+    (const void*)&PyUnicode_AsUCS4,
+    (const void*)&PyUnicode_AsUCS4Copy,
     (const void*)&PyUnicode_AsUTF8,
     (const void*)&PyUnicode_AsUTF8AndSize,
     (const void*)&PyUnicode_AsUTF8String,
@@ -348,9 +352,17 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyUnicode_Compare,
     (const void*)&PyUnicode_CompareWithASCIIString,
     (const void*)&PyUnicode_Concat,
+    (const void*)&PyUnicode_Contains,
+    (const void*)&PyUnicode_CopyCharacters,
+    (const void*)&PyUnicode_Count,
+    (const void*)&PyUnicode_DecodeASCII,
+    (const void*)&PyUnicode_DecodeLatin1,
     (const void*)&PyUnicode_DecodeUTF8,
     (const void*)&PyUnicode_EqualToUTF8,
     (const void*)&PyUnicode_EqualToUTF8AndSize,
+    (const void*)&PyUnicode_Fill,
+    (const void*)&PyUnicode_Find,
+    (const void*)&PyUnicode_FindChar,
     (const void*)&PyUnicode_FromFormat,
     (const void*)&PyUnicode_FromFormatV,
     (const void*)&PyUnicode_FromKindAndData,
@@ -361,9 +373,14 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyUnicode_GetLength,
     (const void*)&PyUnicode_InternFromString,
     (const void*)&PyUnicode_InternInPlace,
+    (const void*)&PyUnicode_Join,
     (const void*)&PyUnicode_New,
     (const void*)&PyUnicode_ReadChar,
+    (const void*)&PyUnicode_Replace,
+    (const void*)&PyUnicode_Split,
     (const void*)&PyUnicode_Substring,
+    (const void*)&PyUnicode_Tailmatch,
+    (const void*)&PyUnicode_WriteChar,
     (const void*)&PyUnstable_Module_SetGIL,
     (const void*)&PyUnstable_Object_EnableDeferredRefcount,
     (const void*)&PyWeakref_GetObject,

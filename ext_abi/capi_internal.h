@@ -63,6 +63,10 @@ void DropThreadDict(ThreadState* ts);
 // PyErr_BadInternalCall), for NULL objects where one is required.
 void BadCall(const char* func);
 
+// op if it is a str; else null with SystemError (null op) or TypeError
+// "bad argument type for func(): T".
+PyObject* NeedStr(PyObject* op, const char* func);
+
 // capi_import.cc: "a.b.c" as loaded module a's attribute b's attribute c
 // (a new reference), or null with ModuleNotFoundError (a is not loaded)
 // or the attribute lookup's error. PyImport_ImportModule and

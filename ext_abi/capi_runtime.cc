@@ -103,6 +103,18 @@ void BadCall(const char* func) {
   SetErrorFormat(PyExc_SystemError, "%s: bad argument to internal function", func);
 }
 
+PyObject* NeedStr(PyObject* op, const char* func) {
+  if (op == nullptr) {
+    BadCall(func);
+    return nullptr;
+  }
+  if (!IsStr(op)) {
+    SetErrorFormat(PyExc_TypeError, "bad argument type for %s(): %s", func, op->ob_type->tp_name);
+    return nullptr;
+  }
+  return op;
+}
+
 }  // namespace ftrt::ext::internal
 
 using ftrt::ThreadState;

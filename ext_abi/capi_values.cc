@@ -37,6 +37,7 @@
 using ftrt::ext::internal::BadCall;
 using ftrt::ext::internal::NewOrRaise;
 using ftrt::ext::internal::RaiseStatus;
+using ftrt::ext::internal::NeedStr;
 using ftrt::ext::internal::StatusToInt;
 
 namespace {
@@ -52,19 +53,6 @@ bool NeedInt(PyObject* op, const char* func) {
     return false;
   }
   return true;
-}
-
-PyObject* NeedStr(PyObject* op, const char* func) {
-  if (op == nullptr) {
-    BadCall(func);
-    return nullptr;
-  }
-  if (!ftrt::IsStr(op)) {
-    ftrt::SetErrorFormat(PyExc_TypeError, "bad argument type for %s(): %s", func,
-                         op->ob_type->tp_name);
-    return nullptr;
-  }
-  return op;
 }
 
 bool NeedList(PyObject* op, const char* func) {

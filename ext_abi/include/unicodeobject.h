@@ -286,6 +286,76 @@ PyAPI_FUNC(int) PyUnicode_EqualToUTF8AndSize(PyObject* unicode,
                                              const char* string,
                                              Py_ssize_t size);
 
+/* ---- Searching, joining, splitting, replacing -------------------------
+ * str's methods with Python's semantics (find, count, startswith /
+ * endswith, in, join, split, replace); start/end clamp as s[start:end]
+ * does. Strings are immutable, so all of these are safe from any thread.
+ *   PyUnicode_Find / FindChar: the index, -1 if absent, -2 with an
+ *     exception on error; direction > 0 finds the first, <= 0 the last.
+ *   PyUnicode_Count: the number of non-overlapping occurrences, -1 on error.
+ *   PyUnicode_Tailmatch: 1 if str[start:end] starts (direction <= 0) or
+ *     ends (> 0) with substr, 0 if not, -1 on error.
+ *   PyUnicode_Contains: 1, 0, or -1 (TypeError unless both are str).
+ *   PyUnicode_Join: separator (NULL: " ") joined over any iterable of str.
+ *   PyUnicode_Split: a list; sep NULL splits on whitespace runs;
+ *     maxsplit < 0: no limit.
+ *   PyUnicode_Replace: maxcount < 0: all. */
+PyAPI_FUNC(Py_ssize_t) PyUnicode_Find(PyObject* str, PyObject* substr,
+                                      Py_ssize_t start, Py_ssize_t end,
+                                      int direction);
+PyAPI_FUNC(Py_ssize_t) PyUnicode_FindChar(PyObject* str, Py_UCS4 ch,
+                                          Py_ssize_t start, Py_ssize_t end,
+                                          int direction);
+PyAPI_FUNC(Py_ssize_t) PyUnicode_Count(PyObject* str, PyObject* substr,
+                                       Py_ssize_t start, Py_ssize_t end);
+PyAPI_FUNC(Py_ssize_t) PyUnicode_Tailmatch(PyObject* str, PyObject* substr,
+                                           Py_ssize_t start, Py_ssize_t end,
+                                           int direction);
+PyAPI_FUNC(int) PyUnicode_Contains(PyObject* container, PyObject* element);
+PyAPI_FUNC(PyObject*) PyUnicode_Join(PyObject* separator, PyObject* iterable);
+PyAPI_FUNC(PyObject*) PyUnicode_Split(PyObject* s, PyObject* sep,
+                                      Py_ssize_t maxsplit);
+PyAPI_FUNC(PyObject*) PyUnicode_Replace(PyObject* str, PyObject* substr,
+                                        PyObject* replstr, Py_ssize_t maxcount);
+
+/* ---- Latin-1 and ASCII codecs -----------------------------------------
+ * errors: NULL or "strict" (UnicodeDecodeError / UnicodeEncodeError with
+ * CPython's messages). Other handlers ("replace", "ignore", ...) are not
+ * available: NotImplementedError naming the handler. */
+PyAPI_FUNC(PyObject*) PyUnicode_DecodeLatin1(const char* string,
+                                             Py_ssize_t length,
+                                             const char* errors);
+PyAPI_FUNC(PyObject*) PyUnicode_DecodeASCII(const char* string,
+                                            Py_ssize_t length,
+                                            const char* errors);
+PyAPI_FUNC(PyObject*) PyUnicode_AsLatin1String(PyObject* unicode);
+PyAPI_FUNC(PyObject*) PyUnicode_AsASCIIString(PyObject* unicode);
+
+/* ---- Writing into a new string, and UCS-4 copies ----------------------
+ * A string from PyUnicode_New may be filled in by its creator before it is
+ * published (shared, hashed, or its UTF-8 form asked for): these refuse
+ * any other with SystemError "Cannot modify a string currently used".
+ *   PyUnicode_WriteChar: 0, or -1 (IndexError; ValueError if the
+ *     character does not fit the string's maximum).
+ *   PyUnicode_Fill: how many it wrote (clipped to the string), or -1.
+ *   PyUnicode_CopyCharacters: how many it copied (clipped to both), or -1
+ *     (SystemError if a character does not fit `to`).
+ *   PyUnicode_AsUCS4: the code points into buffer (plus a NUL if
+ *     copy_null); SystemError if buflen is too small. AsUCS4Copy: a
+ *     PyMem_Malloc'd copy with a NUL, for the caller to PyMem_Free. */
+PyAPI_FUNC(int) PyUnicode_WriteChar(PyObject* unicode, Py_ssize_t index,
+                                    Py_UCS4 character);
+PyAPI_FUNC(Py_ssize_t) PyUnicode_Fill(PyObject* unicode, Py_ssize_t start,
+                                      Py_ssize_t length, Py_UCS4 fill_char);
+PyAPI_FUNC(Py_ssize_t) PyUnicode_CopyCharacters(PyObject* to,
+                                                Py_ssize_t to_start,
+                                                PyObject* from,
+                                                Py_ssize_t from_start,
+                                                Py_ssize_t how_many);
+PyAPI_FUNC(Py_UCS4*) PyUnicode_AsUCS4(PyObject* unicode, Py_UCS4* buffer,
+                                      Py_ssize_t buflen, int copy_null);
+PyAPI_FUNC(Py_UCS4*) PyUnicode_AsUCS4Copy(PyObject* unicode);
+
 #ifdef __cplusplus
 }
 #endif
