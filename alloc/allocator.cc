@@ -42,8 +42,6 @@ inline uint64_t Load(const std::atomic<uint64_t>& c) { return c.load(std::memory
 
 }  // namespace
 
-void internal::ZeroLarge(void* p, size_t n) { std::memset(p, 0, n); }
-
 // ---------------------------------------------------------------------------
 // ThreadHeap
 
@@ -153,9 +151,7 @@ void* Allocator::AllocObjectSlow(ThreadHeap* heap, size_t size, bool gc_capable)
   }
   FreeBlock* b = page->free;
   page->free = b->next;
-  page->used++;
-  heap->Bump(heap->allocs_, 1);
-  heap->Bump(heap->alloc_bytes_, page->block_size);
+  page->CountAlloc();
   InitHeader(b, heap->owner_tid_.load(std::memory_order_relaxed), gc_capable, size);
   return b;
 #endif
@@ -172,17 +168,20 @@ void Allocator::FreeObjectSlow(ThreadHeap* current, void* obj) {
   MarkFreed(h);
   if (current != nullptr && page->heap.load(std::memory_order_relaxed) == current &&
       page->kind == PageKind::kAdopted) {
-    // Our own adopted page: the object may be a previous owner's.
+    // Our own adopted page: the object may be a previous owner's. A local
+    // free, counted by the page as on the fast path.
     page->ClearUnowned(page->IndexOf(obj));
     auto* b = static_cast<FreeBlock*>(obj);
     std::atomic_ref<FreeBlock*>(b->next).store(page->free, std::memory_order_relaxed);
     page->free = b;
-    page->used--;
-  } else if (current != nullptr && page->heap.load(std::memory_order_relaxed) == current) {
+    page->CountLocalFree();
+    return;
+  }
+  if (current != nullptr && page->heap.load(std::memory_order_relaxed) == current) {
     // Our own jumbo page: it is empty now.
     FTRT_DCHECK(page->kind == PageKind::kJumbo, "local free of a small block in the slow path");
     PageQueue& q = current->jumbo_[page->gc];
-    page->used = 0;
+    page->SetEmpty();
     if (page->prev != nullptr) {
       page->prev->next = page->next;
     } else {
@@ -384,6 +383,14 @@ Stats Allocator::GetStats() const {
   uint64_t delayed = 0, delayed_bytes = 0;
   {
     LeafLock lock(mu_);
+#if !defined(FTRT_SYSTEM_ALLOC)
+    PageCounts pc;
+    SumPageCountsLocked(pc);
+    allocs += pc.allocs;
+    frees += pc.frees;
+    alloc_bytes += pc.alloc_bytes;
+    free_bytes += pc.free_bytes;
+#endif
     for (ThreadHeap* h = heaps_; h != nullptr; h = h->next_) {
       allocs += Load(h->allocs_);
       frees += Load(h->frees_);
@@ -481,8 +488,8 @@ inline void CollectThreadFree(Page* p) {
   }
   std::atomic_ref<FreeBlock*>(tail->next).store(p->free, std::memory_order_relaxed);
   p->free = list;
-  FTRT_DCHECK(p->used >= n, "page %p: more frees than allocations", static_cast<void*>(p));
-  p->used -= n;
+  FTRT_DCHECK(p->Used() >= n, "page %p: more frees than allocations", static_cast<void*>(p));
+  p->collected += n;
 }
 
 // Carves the next blocks of the page into its free list (skipping those
@@ -544,7 +551,7 @@ Page* Allocator::FindPage(ThreadHeap* heap, PageQueue& q, size_t cls, bool gc) {
       if (HasRoom(p)) {
         if (p->free == nullptr) Carve(p);
         q.current = p;
-        q.allocs_since_scan += p->capacity - p->used;
+        q.allocs_since_scan += p->capacity - p->Used();
         return p;
       }
     }
@@ -559,7 +566,7 @@ Page* Allocator::FindPage(ThreadHeap* heap, PageQueue& q, size_t cls, bool gc) {
     for (Page* p = q.first; p != nullptr;) {
       Page* next = p->next;
       CollectThreadFree(p);
-      if (p->used == 0) {
+      if (p->Used() == 0) {
         if (kept_empty && p != found) {
           Unlink(q, p);
           p->next = retire;
@@ -576,7 +583,7 @@ Page* Allocator::FindPage(ThreadHeap* heap, PageQueue& q, size_t cls, bool gc) {
     if (found != nullptr) {
       if (found->free == nullptr) Carve(found);
       q.current = found;
-      q.allocs_since_scan += found->capacity - found->used;
+      q.allocs_since_scan += found->capacity - found->Used();
       return found;
     }
   }
@@ -611,6 +618,9 @@ Page* Allocator::NewSmallPage(ThreadHeap* heap, size_t cls, bool gc) {
     if (free_pages_ != nullptr) {
       p = free_pages_;
       free_pages_ = p->next;
+      // Its counts (a finished history: allocated == freed) move to the
+      // allocator's totals before the page gets its new class.
+      FoldPageCountsLocked(p);
     } else {
       if (carve_chunk_ == nullptr || carve_next_ == internal::kPagesPerChunk) {
         auto* rec = static_cast<ChunkRecord*>(std::malloc(sizeof(ChunkRecord)));
@@ -630,9 +640,10 @@ Page* Allocator::NewSmallPage(ThreadHeap* heap, size_t cls, bool gc) {
       carve_next_++;
       new (p) Page();
     }
+    // Under the lock: GetStats reads block_size with the counts.
+    p->block_size = static_cast<uint32_t>(internal::ClassBlockSize(cls));
   }
-  size_t bs = internal::ClassBlockSize(cls);
-  p->block_size = static_cast<uint32_t>(bs);
+  size_t bs = p->block_size;
   p->capacity = static_cast<uint32_t>(internal::kPageSize / bs);
   p->first_block = reinterpret_cast<uint8_t*>(internal::PageBase(p));
   size_t record = reinterpret_cast<uint8_t*>(p) - p->first_block;
@@ -643,7 +654,6 @@ Page* Allocator::NewSmallPage(ThreadHeap* heap, size_t cls, bool gc) {
   p->size_class = static_cast<uint8_t>(cls);
   p->jumbo_span = 0;
   p->free = nullptr;
-  p->used = 0;
   p->reserved = 0;
   p->next = p->prev = nullptr;
   p->retire_goal = 0;
@@ -666,7 +676,7 @@ void* Allocator::AllocJumbo(ThreadHeap* heap, size_t size, bool gc) {
       Page* next = p->next;
       if (p->thread_free.load(std::memory_order_acquire) != nullptr) {
         Unlink(q, p);
-        p->used = 0;
+        p->SetEmpty();
         p->next = retire;
         retire = p;
       }
@@ -690,7 +700,7 @@ void* Allocator::AllocJumbo(ThreadHeap* heap, size_t size, bool gc) {
   p->gc = gc ? 1 : 0;
   p->jumbo_span = static_cast<uint32_t>(span);
   p->free = nullptr;
-  p->used = 1;
+  p->allocated.store(1, std::memory_order_relaxed);
   p->reserved = 1;
   p->thread_free.store(nullptr, std::memory_order_relaxed);
   p->owner_tid.store(heap->owner_tid_.load(std::memory_order_relaxed), std::memory_order_release);
@@ -767,6 +777,40 @@ void Allocator::ReclaimRetiredLocked() {
   }
 }
 
+void Allocator::FoldPageCountsLocked(Page* p) {
+  uint64_t allocs = p->allocated.load(std::memory_order_relaxed);
+  uint64_t frees = p->local_freed.load(std::memory_order_relaxed);
+  folded_allocs_ += allocs;
+  folded_frees_ += frees;
+  folded_alloc_bytes_ += allocs * p->block_size;
+  folded_free_bytes_ += frees * p->block_size;
+  p->ResetCounts();
+}
+
+void Allocator::SumPageCountsLocked(PageCounts& c) const {
+  c.allocs += folded_allocs_;
+  c.frees += folded_frees_;
+  c.alloc_bytes += folded_alloc_bytes_;
+  c.free_bytes += folded_free_bytes_;
+  // Every small page sits in a chunk, whatever list it is on (a heap's
+  // queue, abandoned, retired, pooled): walk the chunks rather than the
+  // lists, which their owners change without this lock. Chunk memory is
+  // only given back in ~Allocator.
+  for (const ChunkRecord* rec = chunks_; rec != nullptr; rec = rec->next) {
+    auto* base = static_cast<uint8_t*>(rec->base);
+    size_t pages = base == carve_chunk_ ? carve_next_ : internal::kPagesPerChunk;
+    for (size_t i = 0; i < pages; i++) {
+      const Page* p = internal::PageOf(base + i * internal::kPageSize);
+      uint64_t allocs = p->allocated.load(std::memory_order_relaxed);
+      uint64_t frees = p->local_freed.load(std::memory_order_relaxed);
+      c.allocs += allocs;
+      c.frees += frees;
+      c.alloc_bytes += allocs * p->block_size;
+      c.free_bytes += frees * p->block_size;
+    }
+  }
+}
+
 Page*& Allocator::AbandonedList(Page* p) {
   return abandoned_[p->gc][p->kind == PageKind::kJumbo ? internal::kNumClasses : p->size_class];
 }
@@ -788,7 +832,7 @@ Page* Allocator::AdoptLocked(ThreadHeap* heap, size_t cls, bool gc, bool* fresh)
   for (int tries = 0; tries < 4 && list != nullptr; tries++) {
     Page* p = list;
     CollectThreadFree(p);
-    if (p->used == 0) {
+    if (p->Used() == 0) {
       // Empty: the page goes on as this class's page, as it is (its blocks
       // held objects of this class only; no grace period needed).
       UnlinkAbandonedLocked(p);
@@ -846,8 +890,8 @@ void Allocator::ReclaimAbandonedLocked(size_t budget) {
     for (Page* p = list; p != nullptr && visited < budget; visited++) {
       Page* next = p->next;
       CollectThreadFree(p);
-      if (p->kind == PageKind::kJumbo && p->free != nullptr) p->used = 0;
-      if (p->used == 0) {
+      if (p->kind == PageKind::kJumbo && p->free != nullptr) p->SetEmpty();
+      if (p->Used() == 0) {
         UnlinkAbandonedLocked(p);
         pages_in_use_.fetch_add(1, std::memory_order_relaxed);  // RetireOneLocked subtracts
         page_bytes_in_use_.fetch_add(
@@ -874,7 +918,7 @@ void Allocator::CollectHeapPages(ThreadHeap* heap, bool retire_all_empty) {
       for (Page* p = q.first; p != nullptr;) {
         Page* next = p->next;
         CollectThreadFree(p);
-        if (p->used == 0 && retire_all_empty) {
+        if (p->Used() == 0 && retire_all_empty) {
           Unlink(q, p);
           p->next = retire;
           retire = p;
@@ -893,7 +937,7 @@ void Allocator::CollectHeapPages(ThreadHeap* heap, bool retire_all_empty) {
       Page* next = p->next;
       if (p->thread_free.load(std::memory_order_acquire) != nullptr) {
         Unlink(q, p);
-        p->used = 0;
+        p->SetEmpty();
         p->next = retire;
         retire = p;
       }
@@ -905,8 +949,8 @@ void Allocator::CollectHeapPages(ThreadHeap* heap, bool retire_all_empty) {
 
 void Allocator::DisposePageLocked(Page* p, uint64_t& goal) {
   CollectThreadFree(p);
-  if (p->kind == PageKind::kJumbo && p->free != nullptr) p->used = 0;
-  if (p->used == 0) {
+  if (p->kind == PageKind::kJumbo && p->free != nullptr) p->SetEmpty();
+  if (p->Used() == 0) {
     if (goal == 0) goal = qsbr_.Advance();
     RetireOneLocked(p, goal);
     return;

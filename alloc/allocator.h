@@ -170,7 +170,13 @@ class ThreadHeap {
   ~ThreadHeap();
 
   // Statistics counters: written by the owner only (relaxed load + store,
-  // no read-modify-write), read by GetStats.
+  // no read-modify-write), read by GetStats. Release mode counts here only
+  // what takes a slow path: jumbo objects, and this thread's frees of
+  // blocks in pages it does not own (remote frees, counted when they
+  // happen); the small-page allocations and local frees are counted by
+  // their page (internal::Page::allocated, local_freed), so the fast paths
+  // touch no counter outside the page line they write anyway. Sanitizer
+  // mode counts every object here.
   void Bump(std::atomic<uint64_t>& c, uint64_t by) {
     c.store(c.load(std::memory_order_relaxed) + by, std::memory_order_relaxed);
   }
@@ -219,16 +225,18 @@ class Allocator {
   // Zeroed memory of `size` bytes (size >= 32: it starts with an
   // ObjectHeader): ob_tid = the heap's owner, ob_gc_bits has
   // FTRT_GC_BIT_GC_CAPABLE iff gc_capable, all else 0. nullptr on failure.
-  // On the owner thread of `heap`.
-  inline void* AllocObject(ThreadHeap* heap, size_t size, bool gc_capable);
+  // On the owner thread of `heap`. The three fast paths are always inlined
+  // into their callers (gcc otherwise kept an out-of-line copy of
+  // AllocObject and called it).
+  FTRT_ALWAYS_INLINE void* AllocObject(ThreadHeap* heap, size_t size, bool gc_capable);
   // As AllocObject, but only the 32-byte header is initialised; the rest of
   // the block is indeterminate (for callers that write every field
   // themselves; skips the zeroing, which dominates small allocations).
-  inline void* AllocObjectUninit(ThreadHeap* heap, size_t size, bool gc_capable);
+  FTRT_ALWAYS_INLINE void* AllocObjectUninit(ThreadHeap* heap, size_t size, bool gc_capable);
   // Frees an object from any thread. `current` is the calling thread's own
   // heap, or nullptr. The header stays readable as a header until a QSBR
   // grace period has passed (see the top of this file).
-  inline void FreeObject(ThreadHeap* current, void* obj);
+  FTRT_ALWAYS_INLINE void FreeObject(ThreadHeap* current, void* obj);
 
   // --- raw memory (never visited; no header) ---
   // Uninitialised memory from mimalloc (the system allocator under the
@@ -300,6 +308,12 @@ class Allocator {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void CollectHeapPages(ThreadHeap* heap, bool retire_all_empty);
   void FreeJumboMemory(internal::Page* page);
+  // The small pages' statistics (internal::Page::allocated, local_freed).
+  struct PageCounts {
+    uint64_t allocs = 0, frees = 0, alloc_bytes = 0, free_bytes = 0;
+  };
+  void FoldPageCountsLocked(internal::Page* p) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void SumPageCountsLocked(PageCounts& c) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void VisitPage(internal::Page* page, bool tracked_only, bool owned_only,
                  absl::FunctionRef<void(ObjectHeader*)> fn);
 
@@ -344,6 +358,12 @@ class Allocator {
   // doubly linked; a heap that needs a page of a class adopts one first.
   internal::Page* abandoned_[2][internal::kNumClasses + 1] ABSL_GUARDED_BY(mu_) = {};
   size_t reclaim_cursor_ ABSL_GUARDED_BY(mu_) = 0;
+  // The counts of pages that were reused for another size class (folded
+  // when a pooled page is taken; see internal::Page::allocated).
+  uint64_t folded_allocs_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t folded_frees_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t folded_alloc_bytes_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t folded_free_bytes_ ABSL_GUARDED_BY(mu_) = 0;
   std::atomic<uint64_t> pages_in_use_{0}, pages_abandoned_{0}, pages_retired_{0};
   std::atomic<uint64_t> page_bytes_in_use_{0}, os_bytes_{0};
 
@@ -373,33 +393,23 @@ inline void Allocator::InitHeader(void* block, uintptr_t tid, bool gc, size_t si
   }
 }
 
-namespace internal {
-// glibc's memset, out of line (it picks AVX2 stores at run time).
-void ZeroLarge(void* p, size_t n);
-}  // namespace internal
-
 // Zeroes bytes [32, round_up(size, 16)) of a 16-aligned block of at least
-// that size, size <= kMaxFastSize: up to 64 bytes with inline 16-byte
-// stores from both ends, beyond that glibc's memset out of line (AVX2,
-// chosen at run time). gcc's inline `rep stos` for a variable size cost
-// most of a small allocation; inline SSE stores for the larger sizes were
-// measured slower than the call.
+// that size (the block's size class), size <= kMaxFastSize: a plain loop of
+// 16-byte stores, 0..14 of them. With sizes that vary from one call to the
+// next, any way of choosing the stores by size mispredicts on a good share
+// of calls. In the alloc+free loop of bench/alloc_bench.cc (random
+// 32..256-byte sizes) the loop, with its one exit branch, was as fast as or
+// faster than: stores from both ends behind two or three size tests (more
+// stores, overlapping); glibc's memset out of line (the call, and its own
+// size tests); a fixed 14 stores at clamped addresses, with no branch (much
+// slower: store-bound). gcc's inline `rep stos` costs most of a small
+// allocation. The header's 32 bytes are not stored here: stale lock-free
+// readers may look at them (InitHeader writes them atomically).
 FTRT_ALWAYS_INLINE void ZeroBodyFast(void* block, size_t size) {
-  static_assert(internal::kMaxFastSize == 256, "the ranges below cover 256 bytes");
+  static_assert(internal::kMaxFastSize == 256, "at most 14 stores");
   auto* p = static_cast<unsigned char*>(block) + sizeof(ObjectHeader);
   size_t n = ((size + 15) & ~size_t{15}) - sizeof(ObjectHeader);  // 0..224, a multiple of 16
-  auto z = [](unsigned char* q) { std::memset(q, 0, 16); };
-  if (n == 0) return;
-  unsigned char* e = p + n;
-  if (n <= 32) {
-    z(p);
-    z(e - 16);
-  } else if (n <= 64) {
-    z(p), z(p + 16);
-    z(e - 32), z(e - 16);
-  } else {
-    internal::ZeroLarge(p, n);
-  }
+  for (size_t i = 0; i < n; i += 16) std::memset(p + i, 0, 16);
 }
 
 template <bool kZero>
@@ -412,9 +422,7 @@ FTRT_ALWAYS_INLINE void* Allocator::AllocObjectImpl(ThreadHeap* heap, size_t siz
       internal::FreeBlock* b = page->free;
       if (FTRT_LIKELY(b != nullptr)) {
         page->free = b->next;
-        page->used++;
-        heap->Bump(heap->allocs_, 1);
-        heap->Bump(heap->alloc_bytes_, page->block_size);
+        page->CountAlloc();
         InitHeader(b, heap->owner_tid_.load(std::memory_order_relaxed), gc_capable,
                    sizeof(ObjectHeader));
         if constexpr (kZero) ZeroBodyFast(b, size);
@@ -425,15 +433,16 @@ FTRT_ALWAYS_INLINE void* Allocator::AllocObjectImpl(ThreadHeap* heap, size_t siz
   return AllocObjectSlow(heap, size, gc_capable);
 }
 
-inline void* Allocator::AllocObject(ThreadHeap* heap, size_t size, bool gc_capable) {
+FTRT_ALWAYS_INLINE void* Allocator::AllocObject(ThreadHeap* heap, size_t size, bool gc_capable) {
   return AllocObjectImpl<true>(heap, size, gc_capable);
 }
 
-inline void* Allocator::AllocObjectUninit(ThreadHeap* heap, size_t size, bool gc_capable) {
+FTRT_ALWAYS_INLINE void* Allocator::AllocObjectUninit(ThreadHeap* heap, size_t size,
+                                                      bool gc_capable) {
   return AllocObjectImpl<false>(heap, size, gc_capable);
 }
 
-inline void Allocator::FreeObject(ThreadHeap* current, void* obj) {
+FTRT_ALWAYS_INLINE void Allocator::FreeObject(ThreadHeap* current, void* obj) {
   if constexpr (!kSystemAlloc) {
     internal::Page* page = internal::PageOf(obj);
     auto* h = static_cast<ObjectHeader*>(obj);
@@ -446,9 +455,7 @@ inline void Allocator::FreeObject(ThreadHeap* current, void* obj) {
       auto* b = static_cast<internal::FreeBlock*>(obj);
       std::atomic_ref<internal::FreeBlock*>(b->next).store(page->free, std::memory_order_relaxed);
       page->free = b;
-      page->used--;
-      current->Bump(current->frees_, 1);
-      current->Bump(current->free_bytes_, page->block_size);
+      page->CountLocalFree();
       return;
     }
   }

@@ -269,6 +269,88 @@ TEST(AllocatorTest, StatsCountObjectsBytesAndFailures) {
   EXPECT_EQ(a.GetStats().thread_heaps, 0u);
 }
 
+// Release mode counts small-page allocations and local frees in the pages
+// (and folds a page's counts into the allocator's when the page is reused
+// for another size class); jumbo objects and remote frees in the heaps.
+// Whatever path an object took, the totals stay exact when quiet: pages
+// emptied, retired, pooled and reused for another class; an exited
+// thread's page adopted by a new heap; frees by the owner, by another
+// heap, by a thread without a heap.
+TEST(AllocatorTest, StatsStayExactAcrossPageReuseAdoptionAndRemoteFrees) {
+  Allocator a;
+  uint64_t allocated = 0, freed = 0, live_bytes = 0;
+  auto expect = [&](const char* where) {
+    Stats s = a.GetStats();
+    EXPECT_EQ(s.objects_allocated, allocated) << where;
+    EXPECT_EQ(s.objects_freed, freed) << where;
+    EXPECT_EQ(s.live_objects, allocated - freed) << where;
+    EXPECT_EQ(s.live_bytes, live_bytes) << where;
+  };
+  auto alloc = [&](ThreadHeap* h, size_t size, bool gc) {
+    void* p = a.AllocObject(h, size, gc);
+    EXPECT_NE(p, nullptr);
+    allocated++;
+    live_bytes += Allocator::BlockSizeFor(size);
+    return p;
+  };
+  auto free = [&](ThreadHeap* h, void* p, size_t size) {
+    a.FreeObject(h, p);
+    freed++;
+    live_bytes -= Allocator::BlockSizeFor(size);
+  };
+  QsbrThread* reader = a.qsbr().Register();
+  a.qsbr().Attach(reader);
+  ThreadHeap* heap = a.CreateThreadHeap(CurrentThreadId());
+  // Several pages of one class, emptied: retired, then (after a grace
+  // period) pooled, then reused by another class.
+  std::vector<void*> objs;
+  for (int i = 0; i < 5000; i++) objs.push_back(alloc(heap, 48, i % 2 == 0));
+  expect("48-byte objects allocated");
+  for (void* p : objs) free(heap, p, 48);
+  objs.clear();
+  a.Collect(heap);
+  expect("pages retired");
+  Qsbr::Quiescent(reader);
+  a.Collect(heap);
+  expect("pages pooled");
+  for (int i = 0; i < 3000; i++) objs.push_back(alloc(heap, 200, i % 3 == 0));
+  objs.push_back(alloc(heap, 20000, true));  // jumbo
+  expect("pooled pages reused for 208-byte objects");
+  // Remote frees (another heap) and frees without a heap, some collected
+  // by the owner, some still pending on the pages' thread_free.
+  ThreadHeap* other = a.CreateThreadHeap(CurrentThreadId() + 64);
+  std::thread t([&] {
+    for (size_t i = 0; i < 500; i++) free(nullptr, objs[i], 200);
+  });
+  t.join();
+  for (size_t i = 500; i < 1500; i++) free(other, objs[i], 200);
+  expect("remote frees pending");
+  a.Collect(heap);
+  expect("remote frees collected");
+  free(other, objs.back(), 20000);  // the jumbo one, remotely
+  objs.pop_back();
+  a.Collect(heap);
+  expect("jumbo freed remotely");
+  // The owner exits with objects left: its pages are abandoned, and a new
+  // heap adopts them; the old objects are freed by their new owner's heap.
+  std::vector<void*> left(objs.begin() + 1500, objs.end());
+  a.ReleaseThreadHeap(heap);
+  expect("heap released");
+  ThreadHeap* next = a.CreateThreadHeap(CurrentThreadId());
+  std::vector<void*> mine;
+  for (int i = 0; i < 2000; i++) mine.push_back(alloc(next, 200, i % 3 == 0));
+  expect("abandoned pages adopted");
+  for (void* p : left) free(next, p, 200);
+  for (void* p : mine) free(next, p, 200);
+  expect("all freed");
+  EXPECT_EQ(a.GetStats().live_objects, 0u);
+  EXPECT_EQ(a.GetStats().live_bytes, 0u);
+  a.qsbr().Unregister(reader);
+  a.ReleaseThreadHeap(other);
+  a.ReleaseThreadHeap(next);
+  expect("heaps released");
+}
+
 TEST(AllocatorTest, RawMemory) {
   Allocator a;
   ThreadHeap* heap = a.CreateThreadHeap(CurrentThreadId());

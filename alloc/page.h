@@ -149,11 +149,47 @@ struct Page {
   // --- line 2: the owner's (or, once abandoned or retired, the allocator
   // lock holder's) ---
   alignas(64) FreeBlock* free;  // blocks ready for allocation
-  uint32_t used;       // blocks handed out and not back on `free`
+  // The page's share of the allocator's statistics, and its occupancy
+  // (Used()). Counted where the fast paths write anyway (this line), so
+  // that an allocation or a local free costs no other counter:
+  //   allocated    blocks handed out since the page got its size class
+  //   local_freed  of those, freed by the page's owner (pushed on `free`)
+  //   collected    of those, freed by other threads and moved from
+  //                `thread_free` to `free` (those frees were counted by
+  //                the freeing thread, see ThreadHeap's counters)
+  // allocated and local_freed only grow (64 bits: no wrap) while the page
+  // keeps its class; written by the owner (or the lock holder) with a
+  // relaxed load and store, no read-modify-write; Allocator::GetStats
+  // reads them (relaxed) under the allocator lock, and folds them into its
+  // own totals, under that lock, before a pooled page is reused.
+  std::atomic<uint64_t> allocated;
+  std::atomic<uint64_t> local_freed;
+  uint32_t collected;  // modulo 2^32: only Used() needs it
   uint32_t reserved;   // blocks carved so far: [0, reserved) hold headers
   Page* next;          // in the heap's queue or an allocator list
   Page* prev;
   uint64_t retire_goal;  // QSBR goal once retired
+
+  // Blocks handed out and not back on `free` (owner or lock holder).
+  uint32_t Used() const {
+    return static_cast<uint32_t>(allocated.load(std::memory_order_relaxed) -
+                                 local_freed.load(std::memory_order_relaxed)) -
+           collected;
+  }
+  FTRT_ALWAYS_INLINE void CountAlloc() {
+    allocated.store(allocated.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  }
+  FTRT_ALWAYS_INLINE void CountLocalFree() {
+    local_freed.store(local_freed.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  }
+  // A jumbo page whose one object is gone (its counters feed no statistics).
+  void SetEmpty() { collected = Used() + collected; }
+  // Back to a fresh page's counts (allocator lock held, after folding).
+  void ResetCounts() {
+    allocated.store(0, std::memory_order_relaxed);
+    local_freed.store(0, std::memory_order_relaxed);
+    collected = 0;
+  }
 
   ObjectHeader* block(uint32_t i) {
     return reinterpret_cast<ObjectHeader*>(first_block + size_t{i} * block_size);
