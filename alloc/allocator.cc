@@ -210,24 +210,6 @@ void Allocator::FreeObjectSlow(ThreadHeap* current, void* obj) {
 #endif
 }
 
-uintptr_t Allocator::OwnerOf(const void* obj) const {
-#if defined(FTRT_SYSTEM_ALLOC)
-  SanPrefix* pre = SanPrefix::Of(obj);
-  for (;;) {
-    ThreadHeap* h = pre->heap.load(std::memory_order_acquire);
-    uintptr_t tid = h->owner_tid_.load(std::memory_order_acquire);
-    // An object moves heaps once at most (to the orphan heap, at its
-    // owner's release); if it did not move meanwhile, tid was its owner.
-    if (pre->heap.load(std::memory_order_acquire) == h) return tid;
-  }
-#else
-  Page* p = internal::PageOf(obj);
-  uintptr_t tid = p->owner_tid.load(std::memory_order_acquire);
-  if (tid != 0 && p->IsUnowned(p->IndexOf(obj))) return 0;
-  return tid;
-#endif
-}
-
 void Allocator::ForEachTrackedObject(absl::FunctionRef<void(ObjectHeader*)> fn) {
 #if defined(FTRT_SYSTEM_ALLOC)
   SanVisit(/*tracked_only=*/true, fn);
@@ -241,51 +223,6 @@ void Allocator::ForEachTrackedObject(absl::FunctionRef<void(ObjectHeader*)> fn) 
   }
   for (Page* list : abandoned_[1]) {
     for (Page* p = list; p != nullptr; p = p->next) VisitPage(p, true, false, fn);
-  }
-#endif
-}
-
-void Allocator::ForEachTrackedObjectShared(std::atomic<size_t>& cursor,
-                                           absl::FunctionRef<bool(ObjectHeader*)> fn) {
-  // Every caller enumerates the same units in the same order and visits
-  // those whose index it claimed; claims only grow, so each caller's next
-  // claim is always ahead of where its enumeration is.
-  size_t index = 0;
-  size_t claim = cursor.fetch_add(1, std::memory_order_relaxed);
-  bool go = true;
-#if defined(FTRT_SYSTEM_ALLOC)
-  auto unit = [&](ThreadHeap* h) {
-    if (!go || index++ != claim) return;
-    claim = cursor.fetch_add(1, std::memory_order_relaxed);
-    LeafLock heap_lock(h->mu_);
-    for (SanPrefix* n = h->list_.next; go && n != &h->list_; n = n->next) {
-      if (n->heap.load(std::memory_order_relaxed) == nullptr) continue;  // a cursor
-      ObjectHeader* obj = n->object();
-      if (IsTracked(obj)) go = fn(obj);
-    }
-  };
-  for (ThreadHeap* h = heaps_; go && h != nullptr; h = h->next_) unit(h);
-  unit(orphan_heap_);
-#else
-  auto unit = [&](Page* p) {
-    if (!go || index++ != claim) return;
-    claim = cursor.fetch_add(1, std::memory_order_relaxed);
-    const uint32_t n = p->reserved;
-    for (uint32_t i = 0; go && i < n; i++) {
-      if (p->Skipped(i)) continue;
-      ObjectHeader* h = p->block(i);
-      if (IsFreed(h) || !IsTracked(h)) continue;
-      go = fn(h);
-    }
-  };
-  for (ThreadHeap* heap = heaps_; go && heap != nullptr; heap = heap->next_) {
-    for (PageQueue& q : heap->queues_[1]) {
-      for (Page* p = q.first; go && p != nullptr; p = p->next) unit(p);
-    }
-    for (Page* p = heap->jumbo_[1].first; go && p != nullptr; p = p->next) unit(p);
-  }
-  for (Page* list : abandoned_[1]) {
-    for (Page* p = list; go && p != nullptr; p = p->next) unit(p);
   }
 #endif
 }
@@ -1205,6 +1142,39 @@ void Allocator::SanVisit(bool tracked_only, absl::FunctionRef<void(ObjectHeader*
   };
   for (ThreadHeap* h = heaps_; h != nullptr; h = h->next_) visit_heap(h);
   visit_heap(orphan_heap_);
+}
+
+uintptr_t Allocator::SanOwnerOf(const void* obj) const {
+  SanPrefix* pre = SanPrefix::Of(obj);
+  for (;;) {
+    ThreadHeap* h = pre->heap.load(std::memory_order_acquire);
+    uintptr_t tid = h->owner_tid_.load(std::memory_order_acquire);
+    // An object moves heaps once at most (to the orphan heap, at its
+    // owner's release); if it did not move meanwhile, tid was its owner.
+    if (pre->heap.load(std::memory_order_acquire) == h) return tid;
+  }
+}
+
+// ForEachTrackedObjectShared's sanitizer mode: the units are the heaps.
+void Allocator::SanForEachTrackedShared(std::atomic<size_t>& cursor,
+                                        absl::FunctionRef<bool(ObjectHeader*)> fn) {
+  // As in release mode (allocator.h): every caller enumerates the same
+  // units in the same order and visits those whose index it claimed.
+  size_t index = 0;
+  size_t claim = cursor.fetch_add(1, std::memory_order_relaxed);
+  bool go = true;
+  auto unit = [&](ThreadHeap* h) {
+    if (!go || index++ != claim) return;
+    claim = cursor.fetch_add(1, std::memory_order_relaxed);
+    LeafLock heap_lock(h->mu_);
+    for (SanPrefix* n = h->list_.next; go && n != &h->list_; n = n->next) {
+      if (n->heap.load(std::memory_order_relaxed) == nullptr) continue;  // a cursor
+      ObjectHeader* obj = n->object();
+      if (IsTracked(obj)) go = fn(obj);
+    }
+  };
+  for (ThreadHeap* h = heaps_; go && h != nullptr; h = h->next_) unit(h);
+  unit(orphan_heap_);
 }
 
 void Allocator::ReleaseThreadHeap(ThreadHeap* heap) {

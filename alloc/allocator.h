@@ -255,16 +255,67 @@ class Allocator {
   // ForEachTrackedObject would. A visitor returning false ends that
   // caller's walk. Takes no lock: the world must stay stopped until every
   // call has returned (nothing allocates, frees or releases a heap).
-  void ForEachTrackedObjectShared(std::atomic<size_t>& cursor,
-                                  absl::FunctionRef<bool(ObjectHeader*)> fn)
-      ABSL_NO_THREAD_SAFETY_ANALYSIS;
+  //
+  // A template (fn: any callable bool(ObjectHeader*)), so that in release
+  // mode the collector's per-object work is inlined into the page loop
+  // (internal::ForEachTrackedBlock) instead of costing an indirect call per
+  // object; the enumeration of the pages stays the same for every caller.
+  // Sanitizer mode goes out of line (SanForEachTrackedShared).
+  template <typename Fn>
+  void ForEachTrackedObjectShared(std::atomic<size_t>& cursor, Fn&& fn)
+      ABSL_NO_THREAD_SAFETY_ANALYSIS {
+    if constexpr (kSystemAlloc) {
+      SanForEachTrackedShared(cursor, fn);
+    } else {
+      // Every caller enumerates the same units in the same order and visits
+      // those whose index it claimed; claims only grow, so each caller's
+      // next claim is always ahead of where its enumeration is.
+      size_t index = 0;
+      size_t claim = cursor.fetch_add(1, std::memory_order_relaxed);
+      // Returns false once the walk is over (fn said so).
+      auto unit = [&](internal::Page* p) {
+        if (index++ != claim) return true;
+        claim = cursor.fetch_add(1, std::memory_order_relaxed);
+        return internal::ForEachTrackedBlock(p, fn);
+      };
+      for (ThreadHeap* heap = heaps_; heap != nullptr; heap = heap->next_) {
+        for (internal::PageQueue& q : heap->queues_[1]) {
+          for (internal::Page* p = q.first; p != nullptr; p = p->next) {
+            if (!unit(p)) return;
+          }
+        }
+        for (internal::Page* p = heap->jumbo_[1].first; p != nullptr; p = p->next) {
+          if (!unit(p)) return;
+        }
+      }
+      for (internal::Page* list : abandoned_[1]) {
+        for (internal::Page* p = list; p != nullptr; p = p->next) {
+          if (!unit(p)) return;
+        }
+      }
+    }
+  }
   void ForEachObject(absl::FunctionRef<void(ObjectHeader*)> fn);
   // The live objects `heap` owns (tracked or not).
   void ForEachOwnedObject(ThreadHeap* heap, absl::FunctionRef<void(ObjectHeader*)> fn);
 
   // The ownership record of a live object: its allocating thread's id, or
   // 0 once that thread's heap was released. Memory ordering: acquire.
-  uintptr_t OwnerOf(const void* obj) const;
+  // Inline: the collector asks it of every reachable object.
+  uintptr_t OwnerOf(const void* obj) const {
+    if constexpr (kSystemAlloc) {
+      return SanOwnerOf(obj);
+    } else {
+      internal::Page* p = internal::PageOf(obj);
+      const uintptr_t tid = p->owner_tid.load(std::memory_order_acquire);
+      // Only adopted pages have marks: the division of IndexOf only there.
+      if (tid != 0 && p->unowned.load(std::memory_order_acquire) != nullptr &&
+          p->IsUnowned(p->IndexOf(obj))) {
+        return 0;
+      }
+      return tid;
+    }
+  }
 
   // Gives memory back where it can: frees what passed its grace period,
   // collects other threads' frees into `heap`'s pages, retires its empty
@@ -326,6 +377,10 @@ class Allocator {
   size_t SanFreeReady(internal::SanDelayList& d);
   void FoldCounters(ThreadHeap* heap);
   void SanVisit(bool tracked_only, absl::FunctionRef<void(ObjectHeader*)> fn);
+  void SanForEachTrackedShared(std::atomic<size_t>& cursor,
+                               absl::FunctionRef<bool(ObjectHeader*)> fn)
+      ABSL_NO_THREAD_SAFETY_ANALYSIS;
+  uintptr_t SanOwnerOf(const void* obj) const;
 
   // Shared header initialisation.
   static inline void InitHeader(void* block, uintptr_t tid, bool gc, size_t size);

@@ -223,6 +223,42 @@ struct Page {
 };
 static_assert(sizeof(Page) <= kPageHeaderSize, "Page record must fit its slot");
 
+// The collector's walk over one page (Allocator::ForEachTrackedObjectShared):
+// calls fn(ObjectHeader*) -> bool on each carved block that holds a live
+// tracked object (FREED clear, TRACKED set), in address order, and returns
+// false as soon as fn does. A template, so that the caller's per-object work
+// is inlined into the loop with the two header checks: the blocks that
+// overlap the record are cut out of the index range instead of being tested
+// one by one. During a stop only (nothing carves, allocates or frees).
+template <typename Fn>
+FTRT_ALWAYS_INLINE bool ForEachTrackedBlockIn(uint8_t* b, size_t block_size, uint32_t count,
+                                              Fn& fn) {
+  for (uint32_t i = 0; i < count; ++i, b += block_size) {
+    auto* h = reinterpret_cast<ObjectHeader*>(b);
+    if (!(std::atomic_ref<uint8_t>(h->ob_gc_bits).load(std::memory_order_relaxed) &
+          FTRT_GC_BIT_TRACKED)) {
+      continue;
+    }
+    if (std::atomic_ref<uint16_t>(h->ob_flags).load(std::memory_order_relaxed) &
+        FTRT_OBJ_FLAG_FREED) {
+      continue;
+    }
+    if (!fn(h)) return false;
+  }
+  return true;
+}
+
+template <typename Fn>
+FTRT_ALWAYS_INLINE bool ForEachTrackedBlock(Page* p, Fn& fn) {
+  const uint32_t n = p->reserved;
+  const size_t bs = p->block_size;
+  uint8_t* const first = p->first_block;
+  const uint32_t lo = std::min(p->skip_lo, n);
+  const uint32_t hi = std::max(lo, std::min(p->skip_hi, n));
+  if (!ForEachTrackedBlockIn(first, bs, lo, fn)) return false;
+  return ForEachTrackedBlockIn(first + size_t{hi} * bs, bs, n - hi, fn);
+}
+
 // The offset of the record in the page that starts at `base`.
 FTRT_ALWAYS_INLINE uintptr_t RecordOffset(uintptr_t base) {
   return ((base >> kPageShift) & (kRecordColours - 1)) * kRecordColourStride;
