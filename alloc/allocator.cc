@@ -1156,15 +1156,15 @@ uintptr_t Allocator::SanOwnerOf(const void* obj) const {
 }
 
 // ForEachTrackedObjectShared's sanitizer mode: the units are the heaps.
-void Allocator::SanForEachTrackedShared(std::atomic<size_t>& cursor,
-                                        absl::FunctionRef<bool(ObjectHeader*)> fn) {
+bool Allocator::SanForEachTrackedShared(std::atomic<size_t>& cursor,
+                                        absl::FunctionRef<bool(ObjectHeader*)> fn, size_t end) {
   // As in release mode (allocator.h): every caller enumerates the same
   // units in the same order and visits those whose index it claimed.
   size_t index = 0;
   size_t claim = cursor.fetch_add(1, std::memory_order_relaxed);
   bool go = true;
   auto unit = [&](ThreadHeap* h) {
-    if (!go || index++ != claim) return;
+    if (!go || claim >= end || index++ != claim) return;
     claim = cursor.fetch_add(1, std::memory_order_relaxed);
     LeafLock heap_lock(h->mu_);
     for (SanPrefix* n = h->list_.next; go && n != &h->list_; n = n->next) {
@@ -1175,6 +1175,7 @@ void Allocator::SanForEachTrackedShared(std::atomic<size_t>& cursor,
   };
   for (ThreadHeap* h = heaps_; go && h != nullptr; h = h->next_) unit(h);
   unit(orphan_heap_);
+  return go;
 }
 
 void Allocator::ReleaseThreadHeap(ThreadHeap* heap) {

@@ -256,43 +256,49 @@ class Allocator {
   // caller's walk. Takes no lock: the world must stay stopped until every
   // call has returned (nothing allocates, frees or releases a heap).
   //
+  // Units from `end` on are left alone (claims stop there), so a walk can
+  // cover a range of units [cursor, end). Returns false if fn ended it.
+  //
   // A template (fn: any callable bool(ObjectHeader*)), so that in release
   // mode the collector's per-object work is inlined into the page loop
   // (internal::ForEachTrackedBlock) instead of costing an indirect call per
   // object; the enumeration of the pages stays the same for every caller.
   // Sanitizer mode goes out of line (SanForEachTrackedShared).
   template <typename Fn>
-  void ForEachTrackedObjectShared(std::atomic<size_t>& cursor, Fn&& fn)
-      ABSL_NO_THREAD_SAFETY_ANALYSIS {
+  bool ForEachTrackedObjectShared(std::atomic<size_t>& cursor, Fn&& fn,
+                                  size_t end = SIZE_MAX) ABSL_NO_THREAD_SAFETY_ANALYSIS {
     if constexpr (kSystemAlloc) {
-      SanForEachTrackedShared(cursor, fn);
+      return SanForEachTrackedShared(cursor, fn, end);
     } else {
       // Every caller enumerates the same units in the same order and visits
       // those whose index it claimed; claims only grow, so each caller's
       // next claim is always ahead of where its enumeration is.
       size_t index = 0;
       size_t claim = cursor.fetch_add(1, std::memory_order_relaxed);
-      // Returns false once the walk is over (fn said so).
-      auto unit = [&](internal::Page* p) {
-        if (index++ != claim) return true;
+      if (claim >= end) return true;
+      // 1: go on; 0: fn ended the walk; -1: no claim left below `end`.
+      auto unit = [&](internal::Page* p) FTRT_ALWAYS_INLINE_LAMBDA -> int {
+        if (index++ != claim) return 1;
         claim = cursor.fetch_add(1, std::memory_order_relaxed);
-        return internal::ForEachTrackedBlock(p, fn);
+        if (!internal::ForEachTrackedBlock(p, fn)) return 0;
+        return claim < end ? 1 : -1;
       };
       for (ThreadHeap* heap = heaps_; heap != nullptr; heap = heap->next_) {
         for (internal::PageQueue& q : heap->queues_[1]) {
           for (internal::Page* p = q.first; p != nullptr; p = p->next) {
-            if (!unit(p)) return;
+            if (int r = unit(p); r <= 0) return r < 0;
           }
         }
         for (internal::Page* p = heap->jumbo_[1].first; p != nullptr; p = p->next) {
-          if (!unit(p)) return;
+          if (int r = unit(p); r <= 0) return r < 0;
         }
       }
       for (internal::Page* list : abandoned_[1]) {
         for (internal::Page* p = list; p != nullptr; p = p->next) {
-          if (!unit(p)) return;
+          if (int r = unit(p); r <= 0) return r < 0;
         }
       }
+      return true;
     }
   }
   void ForEachObject(absl::FunctionRef<void(ObjectHeader*)> fn);
@@ -377,8 +383,8 @@ class Allocator {
   size_t SanFreeReady(internal::SanDelayList& d);
   void FoldCounters(ThreadHeap* heap);
   void SanVisit(bool tracked_only, absl::FunctionRef<void(ObjectHeader*)> fn);
-  void SanForEachTrackedShared(std::atomic<size_t>& cursor,
-                               absl::FunctionRef<bool(ObjectHeader*)> fn)
+  bool SanForEachTrackedShared(std::atomic<size_t>& cursor,
+                               absl::FunctionRef<bool(ObjectHeader*)> fn, size_t end)
       ABSL_NO_THREAD_SAFETY_ANALYSIS;
   uintptr_t SanOwnerOf(const void* obj) const;
 

@@ -41,30 +41,37 @@ static_assert(sizeof(PerThread) == 64);
 
 // --- step 2, one thread -------------------------------------------------------
 
-// First touch of a candidate in this collection: gc_refs = its count.
-FTRT_ALWAYS_INLINE void InitRefs(Collection& c, ObjectHeader* op, uint8_t bits) {
+// First touch of a candidate in this collection: gc_refs = refs (its
+// count, CandidateRefcount's answer, less any reference being subtracted).
+FTRT_ALWAYS_INLINE void InitRefs(Collection& c, ObjectHeader* op, uint8_t bits, intptr_t refs) {
   FTRT_DCHECK(TidRef(op).load(std::memory_order_relaxed) == OriginalTid(c.allocator, op),
               "gc: ob_tid %#lx of %p is not what the ownership record restores (%#lx)",
               static_cast<unsigned long>(TidRef(op).load(std::memory_order_relaxed)),
               static_cast<void*>(op),
               static_cast<unsigned long>(OriginalTid(c.allocator, op)));
   (void)c;
-  const intptr_t refs = TrueRefcount(op, bits);
-  FTRT_DCHECK(refs >= 0, "gc: negative refcount %ld on %p", static_cast<long>(refs),
+  FTRT_DCHECK(refs >= -1, "gc: negative refcount %ld on %p", static_cast<long>(refs),
               static_cast<void*>(op));
   SetGcRefs(op, refs);
   SetBitsStopped(op, static_cast<uint8_t>(bits | kUnreachable));
 }
 
-// visitproc: one reference from a candidate (or a root stack) to `op`.
+// visitproc: one reference from a candidate to `op`. The common case first:
+// a referent counted already (UNREACHABLE set); then one that is never a
+// candidate because it is not tracked (None, strings, ints); else the first
+// touch of a candidate not counted yet (in the walk's order, one further
+// on: every item of a container the backward walk meets early) gets its
+// count less this reference.
 int VisitDecref(PyObject* op, void* arg) {
   if (op == nullptr) return 0;
   const uint8_t bits = Bits(op);
-  if (!(bits & kUnreachable)) {
-    if (!IsCandidate(op, bits)) return 0;
-    InitRefs(*static_cast<Collection*>(arg), op, bits);
+  if (FTRT_LIKELY(bits & kUnreachable)) {
+    AddGcRefs(op, -1);
+    return 0;
   }
-  AddGcRefs(op, -1);
+  if (!(bits & kTracked)) return 0;
+  const intptr_t refs = CandidateRefcount(op, bits);
+  if (refs != kNotCandidate) InitRefs(*static_cast<Collection*>(arg), op, bits, refs - 1);
   return 0;
 }
 
@@ -378,9 +385,8 @@ int VisitResurrect(PyObject* op, void* arg) {
 // is strict LRU, disagreed). ScanHeap stays forwards: after the backward
 // mark walk, forwards starts on what that walk left in cache (in
 // callgrind's model, with a heap 1.6 times the last-level cache, 2.5 times
-// fewer misses than backwards). The allocator walks a suffix of its units
-// from a cursor, so a block is the suffix from its first unit, cut where
-// the block after it began.
+// fewer misses than backwards). The allocator walks a range of its units
+// [cursor, end), so a block is one such walk.
 
 // Whether the walk from unit k on meets any tracked object: true for every
 // k up to the last non-empty unit, false after it.
@@ -415,20 +421,10 @@ template <typename Fn>
 void ForEachTrackedObjectBackwards(alloc::Allocator& a, size_t units, Fn fn) {
   constexpr size_t kBlocks = 8;
   const size_t block = (units + kBlocks - 1) / kBlocks;
-  ObjectHeader* stop = nullptr;  // the first object of the block walked last
   for (size_t end = units; end > 0;) {
     const size_t start = end > block ? end - block : 0;
     std::atomic<size_t> cursor{start};
-    ObjectHeader* first = nullptr;
-    bool go = true;
-    a.ForEachTrackedObjectShared(cursor, [&](ObjectHeader* op) {
-      if (op == stop) return false;  // the next block: walked already
-      if (first == nullptr) first = op;
-      go = fn(op);
-      return go;
-    });
-    if (!go) return;
-    if (first != nullptr) stop = first;
+    if (!a.ForEachTrackedObjectShared(cursor, fn, end)) return;
     end = start;
   }
 }
@@ -446,22 +442,27 @@ void CountRefs(Runtime& runtime, Collection& c) {
       ObjectHeader* op = e.object;
       const uint8_t bits = Bits(op);
       if (!(bits & kUnreachable)) {
-        if (!IsCandidate(op, bits)) return;
-        InitRefs(c, op, bits);
+        const intptr_t refs = CandidateRefcount(op, bits);
+        if (refs == kNotCandidate) return;
+        InitRefs(c, op, bits, refs);
       }
       AddGcRefs(op, 1);
     });
     c.units = LastNonEmptyUnit(c.allocator) + 1;
-    ForEachTrackedObjectBackwards(c.allocator, c.units, [&](ObjectHeader* op) {
+    size_t candidates = 0;
+    ForEachTrackedObjectBackwards(c.allocator, c.units, [&](ObjectHeader* op)
+                                                            FTRT_ALWAYS_INLINE_LAMBDA {
       const uint8_t bits = Bits(op);
       if (!(bits & kUnreachable)) {
-        if (!IsCandidate(op, bits)) return true;
-        InitRefs(c, op, bits);
+        const intptr_t refs = CandidateRefcount(op, bits);
+        if (refs == kNotCandidate) return true;
+        InitRefs(c, op, bits, refs);
       }
-      ++c.candidates;
+      ++candidates;
       Traverse(op, VisitDecref, &c);
       return true;
     });
+    c.candidates += candidates;
     return;
   }
   std::atomic<size_t> cursor{0};
@@ -470,9 +471,9 @@ void CountRefs(Runtime& runtime, Collection& c) {
     size_t n = 0;
     c.allocator.ForEachTrackedObjectShared(cursor, [&](ObjectHeader* op) {
       const uint8_t bits = Bits(op);
-      if (!IsCandidate(op, bits)) return true;
+      const intptr_t refs = CandidateRefcount(op, bits);
+      if (refs == kNotCandidate) return true;
       const uintptr_t original = OriginalTid(c.allocator, op);
-      const intptr_t refs = TrueRefcount(op, bits);
       TidRef(op).fetch_add(static_cast<uintptr_t>(refs) - original, std::memory_order_relaxed);
       GcBitsRef(op).store(static_cast<uint8_t>(bits | kUnreachable), std::memory_order_relaxed);
       ++n;
@@ -494,7 +495,8 @@ void MarkReachable(Collection& c) {
     Marker<false> m(c.allocator, &shared);
     if (c.candidates == 0) return;
     if (c.units == 0) c.units = LastNonEmptyUnit(c.allocator) + 1;
-    ForEachTrackedObjectBackwards(c.allocator, c.units, [&](ObjectHeader* op) {
+    ForEachTrackedObjectBackwards(c.allocator, c.units, [&](ObjectHeader* op)
+                                                            FTRT_ALWAYS_INLINE_LAMBDA {
       m.MaybeRoot(op);
       return !m.AllMarked();  // then no root is left to find: stop early
     });

@@ -99,5 +99,54 @@ TEST_F(SharedWalkTest, VisitsExactlyWhatOneWalkVisits) {
   EXPECT_EQ(visited, 10u);
 }
 
+TEST_F(SharedWalkTest, RangesOfUnitsPartitionTheWalk) {
+  std::vector<Ref<testing::Node>> keep;
+  const int64_t n = Scaled(50'000, 5'000);
+  for (int64_t i = 0; i < n; ++i) keep.push_back(testing::NewNode(-1));
+  std::thread t = Spawn([&] {
+    for (int i = 0; i < 3000; ++i) keep.push_back(testing::NewNode(-1));
+  });
+  Join(t);
+  StopTheWorldGuard stop(rt());
+  alloc::Allocator& a = rt().allocator();
+  std::vector<ObjectHeader*> one;
+  a.ForEachTrackedObject([&](ObjectHeader* op) { one.push_back(op); });
+  // Units: a one-thread walk claims each in turn, and one more at its end.
+  size_t units = 0;
+  {
+    std::atomic<size_t> cursor{0};
+    a.ForEachTrackedObjectShared(cursor, [](ObjectHeader*) { return true; });
+    units = cursor.load(std::memory_order_relaxed) - 1;
+  }
+  ASSERT_GT(units, 1u);
+  // Backwards, one range of units at a time (the collector's count and
+  // mark walks): every object exactly once, and each range in the order of
+  // the one-thread walk.
+  for (size_t block : {size_t{1}, size_t{3}, units}) {
+    std::vector<std::vector<ObjectHeader*>> ranges;
+    for (size_t end = units; end > 0;) {
+      const size_t start = end > block ? end - block : 0;
+      std::atomic<size_t> cursor{start};
+      ranges.emplace_back();
+      EXPECT_TRUE(a.ForEachTrackedObjectShared(
+          cursor,
+          [&](ObjectHeader* op) {
+            ranges.back().push_back(op);
+            return true;
+          },
+          end));
+      end = start;
+    }
+    std::vector<ObjectHeader*> forwards;
+    for (auto it = ranges.rbegin(); it != ranges.rend(); ++it) {
+      forwards.insert(forwards.end(), it->begin(), it->end());
+    }
+    EXPECT_EQ(forwards, one) << block;
+  }
+  // A range whose walk the visitor ends reports it.
+  std::atomic<size_t> cursor{0};
+  EXPECT_FALSE(a.ForEachTrackedObjectShared(cursor, [](ObjectHeader*) { return false; }, units));
+}
+
 }  // namespace
 }  // namespace ftrt::gc::internal

@@ -54,6 +54,10 @@ namespace internal {
 #define FTRT_NOINLINE __attribute__((noinline))
 #define FTRT_COLD __attribute__((cold, noinline))
 #define FTRT_ALWAYS_INLINE inline __attribute__((always_inline))
+// The same for a lambda's call operator, written after its parameter list:
+// [&](T x) FTRT_ALWAYS_INLINE_LAMBDA { ... } (a visitor a template walk
+// must inline, which gcc's heuristics may decline for a large loop body).
+#define FTRT_ALWAYS_INLINE_LAMBDA __attribute__((always_inline))
 
 // FTRT_CHECK(cond, fmt, ...): always on; aborts with the message when cond
 // is false. FTRT_DCHECK: the same, only when FTRT_DEBUG_CHECKS is defined.
