@@ -323,6 +323,42 @@ class Allocator {
     }
   }
 
+  // OwnerOf for a run of objects that mostly share pages (the collector's
+  // mark restores the owner id of every reachable object, which it meets
+  // in allocation order more often than not): remembers the last page's
+  // owner, so a hit costs a mask and a compare. Pages with unowned marks
+  // (adopted ones) are never cached. Only while the ownership records
+  // cannot change (during a stop-the-world); one per thread.
+  class OwnerCache {
+   public:
+    explicit OwnerCache(const Allocator& a) : a_(a) {}
+    FTRT_ALWAYS_INLINE uintptr_t OwnerOf(const void* obj) {
+      if constexpr (kSystemAlloc) {
+        return a_.OwnerOf(obj);
+      } else {
+        if (internal::PageBase(obj) == base_) return tid_;
+        return Refill(obj);
+      }
+    }
+
+   private:
+    uintptr_t Refill(const void* obj) {
+      internal::Page* p = internal::PageOf(obj);
+      const uintptr_t tid = p->owner_tid.load(std::memory_order_acquire);
+      if (p->unowned.load(std::memory_order_acquire) != nullptr) {
+        base_ = 0;  // no page starts at 0
+        return a_.OwnerOf(obj);
+      }
+      base_ = internal::PageBase(obj);
+      tid_ = tid;
+      return tid;
+    }
+
+    const Allocator& a_;
+    uintptr_t base_ = 0;
+    uintptr_t tid_ = 0;
+  };
+
   // Gives memory back where it can: frees what passed its grace period,
   // collects other threads' frees into `heap`'s pages, retires its empty
   // pages, reclaims emptied abandoned pages. On `heap`'s owner (or null).

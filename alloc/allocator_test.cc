@@ -1,7 +1,8 @@
 // Unit tests for alloc/allocator.h: header initialisation, Track/UnTrack
 // visiting, ownership records, thread-heap release, statistics, fault
-// injection, jumbo objects and the QSBR guarantee on freed objects. The
-// multi-thread stress tests are in allocator_stress_test.cc.
+// injection, jumbo objects, the QSBR guarantee on freed objects and the
+// collector's OwnerOf cache. The multi-thread stress tests are in
+// allocator_stress_test.cc.
 #include "alloc/allocator.h"
 
 #include <algorithm>
@@ -185,6 +186,32 @@ TEST(AllocatorTest, AbandonedPagesAreAdoptedWithoutChangingOwners) {
   for (void* p : mine) a.FreeObject(heap, p);
   for (void* p : more) a.FreeObject(heap, p);
   EXPECT_EQ(a.GetStats().live_objects, 0u);
+  a.ReleaseThreadHeap(other);
+  a.ReleaseThreadHeap(heap);
+}
+
+TEST(AllocatorTest, OwnerCacheAgreesWithOwnerOf) {
+  Allocator a;
+  const uintptr_t kOld = CurrentThreadId() + 32, kNew = CurrentThreadId();
+  // An adopted page (unowned marks) among plain ones of two owners.
+  ThreadHeap* old_heap = a.CreateThreadHeap(kOld);
+  std::vector<void*> objs;
+  for (int i = 0; i < 1000; i++) objs.push_back(a.AllocObject(old_heap, 48, true));
+  a.ReleaseThreadHeap(old_heap);
+  ThreadHeap* heap = a.CreateThreadHeap(kNew);
+  ThreadHeap* other = a.CreateThreadHeap(kOld + 64);
+  for (int i = 0; i < 5000; i++) {
+    objs.push_back(a.AllocObject(i % 3 ? heap : other, i % 2 ? 48 : 200, true));
+  }
+  // In allocation order, then interleaved with objects of other pages.
+  Allocator::OwnerCache cache(a);
+  for (void* p : objs) EXPECT_EQ(cache.OwnerOf(p), a.OwnerOf(p));
+  for (size_t i = 0; i < objs.size(); i++) {
+    void* p = objs[(i * 7919) % objs.size()];
+    EXPECT_EQ(cache.OwnerOf(p), a.OwnerOf(p));
+  }
+  EXPECT_EQ(a.OwnerOf(objs[0]), 0u);
+  for (void* p : objs) a.FreeObject(heap, p);
   a.ReleaseThreadHeap(other);
   a.ReleaseThreadHeap(heap);
 }
