@@ -321,8 +321,7 @@ Stats Allocator::GetStats() const {
   {
     LeafLock lock(mu_);
 #if !defined(FTRT_SYSTEM_ALLOC)
-    PageCounts pc;
-    SumPageCountsLocked(pc);
+    const PageCounts pc = SumPageCountsLocked();
     allocs += pc.allocs;
     frees += pc.frees;
     alloc_bytes += pc.alloc_bytes;
@@ -715,20 +714,12 @@ void Allocator::ReclaimRetiredLocked() {
 }
 
 void Allocator::FoldPageCountsLocked(Page* p) {
-  uint64_t allocs = p->allocated.load(std::memory_order_relaxed);
-  uint64_t frees = p->local_freed.load(std::memory_order_relaxed);
-  folded_allocs_ += allocs;
-  folded_frees_ += frees;
-  folded_alloc_bytes_ += allocs * p->block_size;
-  folded_free_bytes_ += frees * p->block_size;
+  folded_.Add(p);
   p->ResetCounts();
 }
 
-void Allocator::SumPageCountsLocked(PageCounts& c) const {
-  c.allocs += folded_allocs_;
-  c.frees += folded_frees_;
-  c.alloc_bytes += folded_alloc_bytes_;
-  c.free_bytes += folded_free_bytes_;
+Allocator::PageCounts Allocator::SumPageCountsLocked() const {
+  PageCounts c = folded_;
   // Every small page sits in a chunk, whatever list it is on (a heap's
   // queue, abandoned, retired, pooled): walk the chunks rather than the
   // lists, which their owners change without this lock. Chunk memory is
@@ -737,15 +728,10 @@ void Allocator::SumPageCountsLocked(PageCounts& c) const {
     auto* base = static_cast<uint8_t*>(rec->base);
     size_t pages = base == carve_chunk_ ? carve_next_ : internal::kPagesPerChunk;
     for (size_t i = 0; i < pages; i++) {
-      const Page* p = internal::PageOf(base + i * internal::kPageSize);
-      uint64_t allocs = p->allocated.load(std::memory_order_relaxed);
-      uint64_t frees = p->local_freed.load(std::memory_order_relaxed);
-      c.allocs += allocs;
-      c.frees += frees;
-      c.alloc_bytes += allocs * p->block_size;
-      c.free_bytes += frees * p->block_size;
+      c.Add(internal::PageOf(base + i * internal::kPageSize));
     }
   }
+  return c;
 }
 
 Page*& Allocator::AbandonedList(Page* p) {

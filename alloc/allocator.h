@@ -404,9 +404,17 @@ class Allocator {
   // The small pages' statistics (internal::Page::allocated, local_freed).
   struct PageCounts {
     uint64_t allocs = 0, frees = 0, alloc_bytes = 0, free_bytes = 0;
+    void Add(const internal::Page* p) {
+      const uint64_t a = p->allocated.load(std::memory_order_relaxed);
+      const uint64_t f = p->local_freed.load(std::memory_order_relaxed);
+      allocs += a;
+      frees += f;
+      alloc_bytes += a * p->block_size;
+      free_bytes += f * p->block_size;
+    }
   };
   void FoldPageCountsLocked(internal::Page* p) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  void SumPageCountsLocked(PageCounts& c) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  PageCounts SumPageCountsLocked() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void VisitPage(internal::Page* page, bool tracked_only, bool owned_only,
                  absl::FunctionRef<void(ObjectHeader*)> fn);
 
@@ -457,10 +465,7 @@ class Allocator {
   size_t reclaim_cursor_ ABSL_GUARDED_BY(mu_) = 0;
   // The counts of pages that were reused for another size class (folded
   // when a pooled page is taken; see internal::Page::allocated).
-  uint64_t folded_allocs_ ABSL_GUARDED_BY(mu_) = 0;
-  uint64_t folded_frees_ ABSL_GUARDED_BY(mu_) = 0;
-  uint64_t folded_alloc_bytes_ ABSL_GUARDED_BY(mu_) = 0;
-  uint64_t folded_free_bytes_ ABSL_GUARDED_BY(mu_) = 0;
+  PageCounts folded_ ABSL_GUARDED_BY(mu_);
   std::atomic<uint64_t> pages_in_use_{0}, pages_abandoned_{0}, pages_retired_{0};
   std::atomic<uint64_t> page_bytes_in_use_{0}, os_bytes_{0};
 

@@ -97,28 +97,6 @@ FTRT_ALWAYS_INLINE uintptr_t OriginalTid(const alloc::Allocator& a, ObjectHeader
   return IsMerged(op) ? 0 : a.OwnerOf(op);
 }
 
-// object/dealloc.h's IsDeadOrDeallocating for a mortal object, inline (the
-// count pass asks it of every object): DEAD (count zero, or merged with
-// count zero) or in deallocation (waiting in a trashcan or an after-stop
-// list, whose link is its ob_tid).
-FTRT_ALWAYS_INLINE bool IsDeadOrDeallocatingMortal(ObjectHeader* op) {
-  constexpr uint16_t kGoing = kObjFlagDeallocating | kObjFlagTrashcan | FTRT_OBJ_FLAG_FREED;
-  if (ftrt::internal::FlagsRef(op).load(std::memory_order_relaxed) & kGoing) return true;
-  const intptr_t shared = SharedRef(op).load(std::memory_order_relaxed);
-  return shared == kRefMerged ||
-         (shared == 0 && LocalRef(op).load(std::memory_order_relaxed) == 0);
-}
-
-// A candidate: an object the collector may count, mark and collect.
-// Tracked, mortal, not frozen, and not already DEAD or in deallocation.
-FTRT_ALWAYS_INLINE bool IsCandidate(ObjectHeader* op, uint8_t bits) {
-  if ((bits & (kTracked | kFrozen)) != kTracked) return false;
-  if (IsImmortal(op)) return false;
-  const bool going = IsDeadOrDeallocatingMortal(op);
-  FTRT_DCHECK(going == IsDeadOrDeallocating(op), "gc: liveness check disagrees with object/");
-  return !going;
-}
-
 // The merge of object/'s MergeRefcount (refcount.h, T7-T9) done while the
 // world is stopped: nobody else reads or writes the counts, so plain
 // (relaxed) stores do instead of a compare-and-swap loop. Folds the local
@@ -141,34 +119,38 @@ FTRT_ALWAYS_INLINE intptr_t MergeDuringStop(ObjectHeader* op, intptr_t extra) {
   return count;
 }
 
-// The true count of a candidate, without the deferred bias.
-FTRT_ALWAYS_INLINE intptr_t TrueRefcount(ObjectHeader* op, uint8_t bits) {
-  intptr_t n = Refcount(op);
-  if (bits & kDeferred) n -= kDeferredBias;
-  return n;
-}
-
-// IsCandidate and TrueRefcount fused, for the count pass (it asks both of
-// every object, and this reads each header field once): the true count of
-// a candidate, or kNotCandidate if op is not one.
+// A candidate is an object the collector may count, mark and collect:
+// tracked, mortal, not frozen, and not DEAD or in deallocation (object/
+// dealloc.h's IsDeadOrDeallocating: count zero, merged with count zero, or
+// waiting in a trashcan or an after-stop list, whose link is its ob_tid).
+// CandidateRefcount answers that and the candidate's true count (without
+// the deferred bias) at once, reading each header field once: the count
+// pass asks both of every object. kNotCandidate if op is not one.
 inline constexpr intptr_t kNotCandidate = INTPTR_MIN;
 FTRT_ALWAYS_INLINE intptr_t CandidateRefcount(ObjectHeader* op, uint8_t bits) {
   constexpr uint16_t kGoing = kObjFlagDeallocating | kObjFlagTrashcan | FTRT_OBJ_FLAG_FREED;
   if ((bits & (kTracked | kFrozen)) != kTracked) return kNotCandidate;
   const uint32_t local = LocalRef(op).load(std::memory_order_relaxed);
   if (local == kImmortalLocal) return kNotCandidate;
-  if (ftrt::internal::FlagsRef(op).load(std::memory_order_relaxed) & kGoing) {
+  const intptr_t shared = SharedRef(op).load(std::memory_order_relaxed);
+  if ((ftrt::internal::FlagsRef(op).load(std::memory_order_relaxed) & kGoing) ||
+      shared == kRefMerged || (shared == 0 && local == 0)) {
+    FTRT_DCHECK(IsDeadOrDeallocating(op), "gc: liveness check disagrees with object/ on %p",
+                static_cast<void*>(op));
     return kNotCandidate;
   }
-  const intptr_t shared = SharedRef(op).load(std::memory_order_relaxed);
-  if (shared == kRefMerged || (shared == 0 && local == 0)) return kNotCandidate;  // DEAD
   intptr_t n = shared >> kRefShift;
   const intptr_t state = shared & kRefStateMask;
   if (state != kRefMerged) n += static_cast<intptr_t>(local) - (state == kRefQueued ? 1 : 0);
   if (bits & kDeferred) n -= kDeferredBias;
-  FTRT_DCHECK(IsCandidate(op, bits) && n == TrueRefcount(op, bits),
-              "gc: fused candidate check disagrees on %p", static_cast<void*>(op));
+  FTRT_DCHECK(!IsDeadOrDeallocating(op) &&
+                  n == Refcount(op) - ((bits & kDeferred) ? kDeferredBias : 0),
+              "gc: candidate check disagrees with object/ on %p", static_cast<void*>(op));
   return n;
+}
+
+FTRT_ALWAYS_INLINE bool IsCandidate(ObjectHeader* op, uint8_t bits) {
+  return CandidateRefcount(op, bits) != kNotCandidate;
 }
 
 }  // namespace ftrt::gc::internal

@@ -60,17 +60,27 @@ TEST(WorkersTest, JobsFromSeveralCallersRunOneAfterAnother) {
   EXPECT_EQ(max_inside.load(), 1);
 }
 
-class SharedWalkTest : public testing::GcTest {};
+class SharedWalkTest : public testing::GcTest {
+ protected:
+  // Tracked objects of this thread and of an exited one (abandoned pages),
+  // kept alive in `keep_`.
+  void MakeObjects() {
+    const int64_t n = Scaled(50'000, 5'000);
+    for (int64_t i = 0; i < n; ++i) keep_.push_back(testing::NewNode(-1));
+    std::thread t = Spawn([&] {
+      for (int i = 0; i < 3000; ++i) keep_.push_back(testing::NewNode(-1));
+    });
+    Join(t);
+  }
+  void TearDown() override {
+    keep_.clear();  // before the runtime goes
+    testing::GcTest::TearDown();
+  }
+  std::vector<Ref<testing::Node>> keep_;
+};
 
 TEST_F(SharedWalkTest, VisitsExactlyWhatOneWalkVisits) {
-  std::vector<Ref<testing::Node>> keep;
-  const int64_t n = Scaled(50'000, 5'000);
-  for (int64_t i = 0; i < n; ++i) keep.push_back(testing::NewNode(-1));
-  // Objects of an exited thread too (abandoned pages).
-  std::thread t = Spawn([&] {
-    for (int i = 0; i < 3000; ++i) keep.push_back(testing::NewNode(-1));
-  });
-  Join(t);
+  MakeObjects();
   StopTheWorldGuard stop(rt());
   std::set<ObjectHeader*> one;
   rt().allocator().ForEachTrackedObject([&](ObjectHeader* op) { one.insert(op); });
@@ -100,13 +110,7 @@ TEST_F(SharedWalkTest, VisitsExactlyWhatOneWalkVisits) {
 }
 
 TEST_F(SharedWalkTest, RangesOfUnitsPartitionTheWalk) {
-  std::vector<Ref<testing::Node>> keep;
-  const int64_t n = Scaled(50'000, 5'000);
-  for (int64_t i = 0; i < n; ++i) keep.push_back(testing::NewNode(-1));
-  std::thread t = Spawn([&] {
-    for (int i = 0; i < 3000; ++i) keep.push_back(testing::NewNode(-1));
-  });
-  Join(t);
+  MakeObjects();
   StopTheWorldGuard stop(rt());
   alloc::Allocator& a = rt().allocator();
   std::vector<ObjectHeader*> one;

@@ -5,6 +5,8 @@
 
 #include <compare>
 
+#include "absl/status/status.h"
+
 #include "object/builtin_layouts.h"
 #include "object/cpython_types.h"
 #include "object/none_bool.h"
@@ -55,6 +57,9 @@ inline int ReflectedOp(int op) {
 
 // tp_dealloc of static singletons: reaching it is a refcounting bug.
 [[noreturn]] void ImmortalDealloc(PyObject* op);
+
+// TypeError "<what> must be str, not <type>" (str.cc).
+absl::Status NotAStr(const char* what, const PyObject* op);
 
 }  // namespace ftrt::internal
 

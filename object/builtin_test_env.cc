@@ -9,6 +9,7 @@
 #include "object/list.h"
 #include "object/none_bool.h"
 #include "object/object.h"
+#include "object/str.h"
 #include "object/thread_objects.h"
 #include "runtime/thread_state.h"
 
@@ -110,6 +111,12 @@ std::vector<int64_t> IntValues(PyObject* list) {
   Py_ssize_t i = 0;
   while (Ref<> item = ListNext(list, &i)) values.push_back(IntValue(item.get()));
   return values;
+}
+
+Ref<> Str(absl::string_view utf8) {
+  absl::StatusOr<Ref<>> s = StrFromUtf8(utf8);
+  EXPECT_TRUE(s.ok()) << s.status();
+  return s.ok() ? *std::move(s) : Ref<>();
 }
 
 }  // namespace ftrt::testing_util

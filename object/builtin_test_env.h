@@ -10,6 +10,7 @@
 #include <memory>
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "gtest/gtest.h"
 #include "object/cpython_types.h"
 #include "object/ref.h"
@@ -36,6 +37,9 @@ class RuntimeTest : public ::testing::Test {
 // reports between bytecodes. Lock-free readers call it every so often in
 // the stress tests so delayed frees can proceed.
 void Quiescent();
+
+// A new str from UTF-8 (a test failure, and a null Ref, if it is invalid).
+Ref<> Str(absl::string_view utf8);
 
 // A run-time type for container tests whose hash and equality are code the
 // containers do not control: instances hold an int64 value; hash(k) =

@@ -173,11 +173,13 @@ Py_UCS4 ReadAt(int kind, const void* data, Py_ssize_t i) {
   }
 }
 
+}  // namespace
+
+namespace internal {
 absl::Status NotAStr(const char* what, const PyObject* op) {
   return Errorf(ErrorKind::kTypeError, "%s must be str, not %s", what, op->ob_type->tp_name);
 }
-
-}  // namespace
+}  // namespace internal
 
 PyTypeObject* StrType() { return (void)g_types_ready, &PyUnicode_Type; }
 
@@ -259,7 +261,7 @@ absl::StatusOr<Ref<>> StrFromKindAndData(int kind, const void* data, Py_ssize_t 
 }
 
 absl::StatusOr<Ref<>> StrConcat(const PyObject* a, const PyObject* b) {
-  if (!IsStr(a)) return NotAStr("left operand", a);
+  if (!IsStr(a)) return internal::NotAStr("left operand", a);
   if (!IsStr(b)) {
     return Errorf(ErrorKind::kTypeError, "can only concatenate str (not \"%s\") to str",
                   b->ob_type->tp_name);
@@ -281,7 +283,7 @@ absl::StatusOr<Ref<>> StrConcat(const PyObject* a, const PyObject* b) {
 }
 
 absl::StatusOr<absl::string_view> StrAsUtf8(PyObject* op) {
-  if (!IsStr(op)) return NotAStr("argument", op);
+  if (!IsStr(op)) return internal::NotAStr("argument", op);
   if (StrIsAscii(op)) {
     return absl::string_view(static_cast<const char*>(StrData(op)),
                              static_cast<size_t>(StrLength(op)));

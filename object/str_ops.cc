@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/strings/str_format.h"
+#include "object/builtin_internal.h"
 #include "object/bytes.h"
 #include "object/errors.h"
 #include "object/list.h"
@@ -65,10 +66,6 @@ Py_ssize_t FindIn(const PyObject* s, const PyObject* sub, Py_ssize_t start, Py_s
   });
 }
 
-absl::Status NotStr(const char* what, const PyObject* op) {
-  return Errorf(ErrorKind::kTypeError, "%s must be str, not %s", what, op->ob_type->tp_name);
-}
-
 // CPython's rendering of a character in codec errors: '\xe9', '\u20ac',
 // '\U0001f600'.
 std::string EscapedChar(Py_UCS4 c) {
@@ -88,7 +85,7 @@ Py_ssize_t FirstAbove(const PyObject* s, Py_UCS4 limit) {
 }
 
 absl::StatusOr<Ref<>> Encode(const PyObject* s, Py_UCS4 limit, const char* codec) {
-  if (!IsStr(s)) return NotStr("argument", s);
+  if (!IsStr(s)) return internal::NotAStr("argument", s);
   const Py_ssize_t bad = FirstAbove(s, limit);
   if (bad >= 0) {
     return Errorf(ErrorKind::kUnicodeEncodeError,
@@ -253,8 +250,8 @@ absl::StatusOr<Ref<>> StrJoin(const PyObject* sep, absl::Span<PyObject* const> i
 }
 
 absl::StatusOr<Ref<>> StrSplit(PyObject* s, const PyObject* sep, Py_ssize_t maxsplit) {
-  if (!IsStr(s)) return NotStr("argument", s);
-  if (sep != nullptr && !IsStr(sep)) return NotStr("separator", sep);
+  if (!IsStr(s)) return internal::NotAStr("argument", s);
+  if (sep != nullptr && !IsStr(sep)) return internal::NotAStr("separator", sep);
   absl::StatusOr<Ref<>> list = ListNew();
   if (!list.ok()) return list.status();
   const Py_ssize_t n = StrLength(s);
@@ -290,9 +287,9 @@ absl::StatusOr<Ref<>> StrSplit(PyObject* s, const PyObject* sep, Py_ssize_t maxs
 
 absl::StatusOr<Ref<>> StrReplace(PyObject* s, const PyObject* old, const PyObject* repl,
                                  Py_ssize_t maxcount) {
-  if (!IsStr(s)) return NotStr("argument", s);
-  if (!IsStr(old)) return NotStr("replace() argument 1", old);
-  if (!IsStr(repl)) return NotStr("replace() argument 2", repl);
+  if (!IsStr(s)) return internal::NotAStr("argument", s);
+  if (!IsStr(old)) return internal::NotAStr("replace() argument 1", old);
+  if (!IsStr(repl)) return internal::NotAStr("replace() argument 2", repl);
   if (maxcount < 0) maxcount = PY_SSIZE_T_MAX;
   const Py_ssize_t n = StrLength(s), m = StrLength(old);
   // Where the replacements go: with an empty `old`, before every character
@@ -351,7 +348,7 @@ absl::StatusOr<Ref<>> StrEncodeLatin1(const PyObject* s) { return Encode(s, 0xFF
 absl::StatusOr<Ref<>> StrEncodeAscii(const PyObject* s) { return Encode(s, 0x7F, "ascii"); }
 
 absl::Status StrWriteChar(PyObject* s, Py_ssize_t index, Py_UCS4 ch) {
-  if (!IsStr(s)) return NotStr("argument", s);
+  if (!IsStr(s)) return internal::NotAStr("argument", s);
   if (index < 0 || index >= StrLength(s)) {
     return MakeError(ErrorKind::kIndexError, "string index out of range");
   }
@@ -363,7 +360,7 @@ absl::Status StrWriteChar(PyObject* s, Py_ssize_t index, Py_UCS4 ch) {
 
 absl::StatusOr<Py_ssize_t> StrFill(PyObject* s, Py_ssize_t start, Py_ssize_t length,
                                    Py_UCS4 ch) {
-  if (!IsStr(s)) return NotStr("argument", s);
+  if (!IsStr(s)) return internal::NotAStr("argument", s);
   if (absl::Status st = CheckModifiable(s); !st.ok()) return st;
   if (ch > StrMaxCharValue(s)) {
     return MakeError(ErrorKind::kValueError,
@@ -379,8 +376,8 @@ absl::StatusOr<Py_ssize_t> StrFill(PyObject* s, Py_ssize_t start, Py_ssize_t len
 absl::StatusOr<Py_ssize_t> StrCopyCharacters(PyObject* to, Py_ssize_t to_start,
                                              const PyObject* from, Py_ssize_t from_start,
                                              Py_ssize_t how_many) {
-  if (!IsStr(to)) return NotStr("argument", to);
-  if (!IsStr(from)) return NotStr("argument", from);
+  if (!IsStr(to)) return internal::NotAStr("argument", to);
+  if (!IsStr(from)) return internal::NotAStr("argument", from);
   const Py_ssize_t to_len = StrLength(to), from_len = StrLength(from);
   if (from_start < 0 || from_start > from_len || to_start < 0 || to_start > to_len) {
     return MakeError(ErrorKind::kIndexError, "string index out of range");

@@ -23,11 +23,7 @@ namespace {
 
 using StrOpsTest = testing_util::RuntimeTest;
 
-Ref<> S(absl::string_view utf8) {
-  absl::StatusOr<Ref<>> s = StrFromUtf8(utf8);
-  EXPECT_TRUE(s.ok()) << s.status();
-  return *std::move(s);
-}
+using testing_util::Str;
 
 std::string U(const PyObject* s) { return std::string(*StrAsUtf8(const_cast<PyObject*>(s))); }
 
@@ -38,9 +34,9 @@ std::vector<std::string> Items(PyObject* list) {
 }
 
 TEST_F(StrOpsTest, FindAcrossKindsWithSliceRules) {
-  Ref<> s = S("h\xc3\xa9llo w\xe2\x82\xac" "rld \xe2\x82\xac!");  // "héllo w€rld €!"
+  Ref<> s = Str("h\xc3\xa9llo w\xe2\x82\xac" "rld \xe2\x82\xac!");  // "héllo w€rld €!"
   ASSERT_EQ(StrKind(s.get()), PyUnicode_2BYTE_KIND);
-  Ref<> euro = S("\xe2\x82\xac"), l = S("l"), empty = S(""), none = S("xyz");
+  Ref<> euro = Str("\xe2\x82\xac"), l = Str("l"), empty = Str(""), none = Str("xyz");
   EXPECT_EQ(StrFind(s.get(), euro.get(), 0, PY_SSIZE_T_MAX, 1), 7);
   EXPECT_EQ(StrFind(s.get(), euro.get(), 0, PY_SSIZE_T_MAX, -1), 12);
   EXPECT_EQ(StrFind(s.get(), euro.get(), 8, 12, 1), -1);       // end excludes the second
@@ -52,7 +48,7 @@ TEST_F(StrOpsTest, FindAcrossKindsWithSliceRules) {
   EXPECT_EQ(StrFind(s.get(), empty.get(), 3, 5, -1), 5);
   EXPECT_EQ(StrFind(s.get(), empty.get(), 99, PY_SSIZE_T_MAX, 1), -1);
   // A 1-byte haystack never holds a wide needle.
-  Ref<> narrow = S("plain ascii");
+  Ref<> narrow = Str("plain ascii");
   EXPECT_EQ(StrFind(narrow.get(), euro.get(), 0, PY_SSIZE_T_MAX, 1), -1);
   EXPECT_EQ(StrFindChar(s.get(), 0x20AC, 0, PY_SSIZE_T_MAX, 1), 7);
   EXPECT_EQ(StrFindChar(s.get(), 0x20AC, 0, PY_SSIZE_T_MAX, -1), 12);
@@ -61,12 +57,12 @@ TEST_F(StrOpsTest, FindAcrossKindsWithSliceRules) {
 }
 
 TEST_F(StrOpsTest, CountAndTailmatch) {
-  Ref<> s = S("aaaa"), aa = S("aa"), a = S("a"), empty = S("");
+  Ref<> s = Str("aaaa"), aa = Str("aa"), a = Str("a"), empty = Str("");
   EXPECT_EQ(StrCount(s.get(), aa.get(), 0, PY_SSIZE_T_MAX), 2);  // non-overlapping
   EXPECT_EQ(StrCount(s.get(), a.get(), 1, 3), 2);
   EXPECT_EQ(StrCount(s.get(), empty.get(), 0, PY_SSIZE_T_MAX), 5);
   EXPECT_EQ(StrCount(s.get(), empty.get(), 9, PY_SSIZE_T_MAX), 0);
-  Ref<> t = S("prefix-body-suffix"), pre = S("prefix"), suf = S("suffix");
+  Ref<> t = Str("prefix-body-suffix"), pre = Str("prefix"), suf = Str("suffix");
   EXPECT_TRUE(StrTailmatch(t.get(), pre.get(), 0, PY_SSIZE_T_MAX, -1));
   EXPECT_FALSE(StrTailmatch(t.get(), pre.get(), 1, PY_SSIZE_T_MAX, -1));
   EXPECT_TRUE(StrTailmatch(t.get(), suf.get(), 0, PY_SSIZE_T_MAX, 1));
@@ -76,7 +72,7 @@ TEST_F(StrOpsTest, CountAndTailmatch) {
 }
 
 TEST_F(StrOpsTest, JoinWidensToTheWidestPart) {
-  Ref<> sep = S(", "), a = S("a"), e = S("\xc3\xa9"), g = S("\xf0\x9f\x98\x80");  // é, 😀
+  Ref<> sep = Str(", "), a = Str("a"), e = Str("\xc3\xa9"), g = Str("\xf0\x9f\x98\x80");  // é, 😀
   PyObject* items[] = {a.get(), e.get(), g.get()};
   absl::StatusOr<Ref<>> j = StrJoin(sep.get(), items);
   ASSERT_TRUE(j.ok()) << j.status();
@@ -97,34 +93,34 @@ TEST_F(StrOpsTest, JoinWidensToTheWidestPart) {
 }
 
 TEST_F(StrOpsTest, Split) {
-  Ref<> s = S("  a b\t\n c\xe3\x80\x80" "d  ");  // U+3000 is whitespace
+  Ref<> s = Str("  a b\t\n c\xe3\x80\x80" "d  ");  // U+3000 is whitespace
   EXPECT_EQ(Items(StrSplit(s.get(), nullptr, -1)->get()),
             (std::vector<std::string>{"a", "b", "c", "d"}));
   EXPECT_EQ(Items(StrSplit(s.get(), nullptr, 1)->get()),
             (std::vector<std::string>{"a", "b\t\n c\xe3\x80\x80" "d  "}));
-  Ref<> csv = S("x,,y,"), comma = S(",");
+  Ref<> csv = Str("x,,y,"), comma = Str(",");
   EXPECT_EQ(Items(StrSplit(csv.get(), comma.get(), -1)->get()),
             (std::vector<std::string>{"x", "", "y", ""}));
   EXPECT_EQ(Items(StrSplit(csv.get(), comma.get(), 1)->get()),
             (std::vector<std::string>{"x", ",y,"}));
-  Ref<> empty = S("");
+  Ref<> empty = Str("");
   EXPECT_TRUE(Items(StrSplit(empty.get(), nullptr, -1)->get()).empty());
   EXPECT_EQ(KindOf(StrSplit(csv.get(), empty.get(), -1).status()), ErrorKind::kValueError);
   // Pieces are canonical: a 1-byte piece of a 2-byte string is 1-byte.
-  Ref<> mixed = S("ab|\xe2\x82\xac"), bar = S("|");
+  Ref<> mixed = Str("ab|\xe2\x82\xac"), bar = Str("|");
   Ref<> parts = *StrSplit(mixed.get(), bar.get(), -1);
   EXPECT_EQ(StrKind(ListGetItemRef(parts.get(), 0)->get()), PyUnicode_1BYTE_KIND);
 }
 
 TEST_F(StrOpsTest, ReplaceKeepsCanonicalForm) {
-  Ref<> s = S("a\xe2\x82\xac" "b\xe2\x82\xac"), euro = S("\xe2\x82\xac"), x = S("x");
+  Ref<> s = Str("a\xe2\x82\xac" "b\xe2\x82\xac"), euro = Str("\xe2\x82\xac"), x = Str("x");
   absl::StatusOr<Ref<>> r = StrReplace(s.get(), euro.get(), x.get(), -1);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(U(r->get()), "axbx");
   EXPECT_EQ(StrKind(r->get()), PyUnicode_1BYTE_KIND);  // narrowed
   EXPECT_TRUE(StrIsAscii(r->get()));
   EXPECT_EQ(U(StrReplace(s.get(), euro.get(), x.get(), 1)->get()), "axb\xe2\x82\xac");
-  Ref<> empty = S(""), ab = S("ab"), dash = S("-");
+  Ref<> empty = Str(""), ab = Str("ab"), dash = Str("-");
   EXPECT_EQ(U(StrReplace(ab.get(), empty.get(), dash.get(), -1)->get()), "-a-b-");
   EXPECT_EQ(U(StrReplace(ab.get(), empty.get(), dash.get(), 2)->get()), "-a-b");
   EXPECT_EQ(StrReplace(ab.get(), x.get(), dash.get(), -1)->get(), ab.get());  // unchanged
@@ -141,7 +137,7 @@ TEST_F(StrOpsTest, LatinAndAsciiCodecs) {
   EXPECT_EQ(bad.status().message(),
             "'ascii' codec can't decode byte 0xff in position 2: ordinal not in range(128)");
 
-  Ref<> cafe = S("caf\xc3\xa9");
+  Ref<> cafe = Str("caf\xc3\xa9");
   absl::StatusOr<Ref<>> b = StrEncodeLatin1(cafe.get());
   ASSERT_TRUE(b.ok());
   EXPECT_EQ(BytesView(b->get()), "caf\xe9");
@@ -150,7 +146,7 @@ TEST_F(StrOpsTest, LatinAndAsciiCodecs) {
   EXPECT_EQ(b.status().message(),
             "'ascii' codec can't encode character '\\xe9' in position 3: ordinal not in "
             "range(128)");
-  Ref<> euro = S("\xe2\x82\xac");
+  Ref<> euro = Str("\xe2\x82\xac");
   EXPECT_EQ(StrEncodeLatin1(euro.get()).status().message(),
             "'latin-1' codec can't encode character '\\u20ac' in position 0: ordinal not in "
             "range(256)");
@@ -169,14 +165,14 @@ TEST_F(StrOpsTest, WritesIntoAnUnpublishedString) {
   EXPECT_EQ(chars(), U"xxxxx");
   EXPECT_EQ(*StrFill(s.get(), 3, 99, 'y'), 2);  // clipped
   ASSERT_TRUE(StrWriteChar(s.get(), 0, 0xE9).ok());
-  Ref<> src = S("AB");
+  Ref<> src = Str("AB");
   EXPECT_EQ(*StrCopyCharacters(s.get(), 1, src.get(), 0, 10), 2);
   EXPECT_EQ(chars(), U"\u00e9AByy");
   // Refusals: out of range, too wide for the kind, a shared string.
   EXPECT_EQ(KindOf(StrWriteChar(s.get(), 5, 'z')), ErrorKind::kIndexError);
   EXPECT_EQ(KindOf(StrWriteChar(s.get(), 0, 0x20AC)), ErrorKind::kValueError);
   EXPECT_EQ(KindOf(StrFill(s.get(), 0, 1, 0x20AC).status()), ErrorKind::kValueError);
-  Ref<> euro = S("\xe2\x82\xac");
+  Ref<> euro = Str("\xe2\x82\xac");
   EXPECT_EQ(KindOf(StrCopyCharacters(s.get(), 0, euro.get(), 0, 1).status()),
             ErrorKind::kSystemError);
   EXPECT_EQ(KindOf(StrCopyCharacters(s.get(), 6, src.get(), 0, 1).status()),
@@ -195,8 +191,8 @@ TEST_F(StrOpsTest, WritesIntoAnUnpublishedString) {
 // Shared strings are read by many threads at once: every search, split,
 // join and replace sees the same answer.
 TEST_F(StrOpsTest, ConcurrentUseOfSharedStrings) {
-  Ref<> text = S("alpha beta \xe2\x82\xac gamma beta delta");
-  Ref<> beta = S("beta"), space = S(" "), dash = S("-");
+  Ref<> text = Str("alpha beta \xe2\x82\xac gamma beta delta");
+  Ref<> beta = Str("beta"), space = Str(" "), dash = Str("-");
   const int kThreads = 6;
   const long iters = testing_util::Scaled(2000, 100);
   std::atomic<int> errors{0};

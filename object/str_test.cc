@@ -22,11 +22,7 @@ namespace {
 
 using StrTest = testing_util::RuntimeTest;
 
-Ref<> S(absl::string_view utf8) {
-  absl::StatusOr<Ref<>> s = StrFromUtf8(utf8);
-  EXPECT_TRUE(s.ok()) << s.status();
-  return *std::move(s);
-}
+using testing_util::Str;
 
 // What PyUnicode_DATA computes from the fields, as C code does.
 const void* MacroData(PyObject* op) {
@@ -55,7 +51,7 @@ TEST_F(StrTest, KindsAndAsciiFlag) {
       {"\xf0\x9f\x98\x80x", 2, PyUnicode_4BYTE_KIND, false, 0x10FFFF},  // U+1F600
   };
   for (const Case& c : cases) {
-    Ref<> s = S(c.utf8);
+    Ref<> s = Str(c.utf8);
     PyObject* op = s.get();
     EXPECT_TRUE(IsStrExact(op));
     EXPECT_EQ(StrLength(op), c.length) << c.utf8;
@@ -72,7 +68,7 @@ TEST_F(StrTest, KindsAndAsciiFlag) {
     EXPECT_EQ(MacroData(op), StrData(op));
     EXPECT_EQ(StrReadChar(op, c.length), 0u);
   }
-  Ref<> s = S("a\xc3\xa9\xe2\x82\xac");  // a, é, € -> kind 2
+  Ref<> s = Str("a\xc3\xa9\xe2\x82\xac");  // a, é, € -> kind 2
   EXPECT_EQ(StrReadChar(s.get(), 0), static_cast<Py_UCS4>('a'));
   EXPECT_EQ(StrReadChar(s.get(), 1), 0xE9u);
   EXPECT_EQ(StrReadChar(s.get(), 2), 0x20ACu);
@@ -84,7 +80,7 @@ TEST_F(StrTest, Utf8RoundTripsAndIsCached) {
   const char* texts[] = {"", "ascii only", "caf\xc3\xa9", euro100.c_str(),
                          "mixed \xf0\x9f\x98\x80 emoji \xe6\x97\xa5"};
   for (const char* t : texts) {
-    Ref<> s = S(t);
+    Ref<> s = Str(t);
     absl::StatusOr<absl::string_view> u = StrAsUtf8(s.get());
     ASSERT_TRUE(u.ok());
     EXPECT_EQ(*u, t);
@@ -94,9 +90,9 @@ TEST_F(StrTest, Utf8RoundTripsAndIsCached) {
     EXPECT_TRUE(StrEqualsUtf8(s.get(), t));
   }
   // ASCII: the UTF-8 form is the data itself; others keep it in utf8.
-  Ref<> ascii = S("abc");
+  Ref<> ascii = Str("abc");
   EXPECT_EQ(StrAsUtf8(ascii.get())->data(), StrData(ascii.get()));
-  Ref<> latin = S("caf\xc3\xa9");
+  Ref<> latin = Str("caf\xc3\xa9");
   auto* compact = reinterpret_cast<PyCompactUnicodeObject*>(latin.get());
   EXPECT_EQ(compact->utf8, StrAsUtf8(latin.get())->data());
   EXPECT_EQ(compact->utf8_length, 5);
@@ -109,7 +105,7 @@ TEST_F(StrTest, InvalidUtf8IsATypedError) {
   EXPECT_EQ(s.status().message(),
             "'utf-8' codec can't decode byte 0xff in position 2: invalid start byte");
   EXPECT_FALSE(StrFromUtf8("\xed\xa0\x80").ok());  // an encoded surrogate
-  EXPECT_FALSE(StrEqualsUtf8(S("x").get(), "\xff"));
+  EXPECT_FALSE(StrEqualsUtf8(Str("x").get(), "\xff"));
 }
 
 TEST_F(StrTest, NewWriteAndLoneSurrogate) {
@@ -129,7 +125,7 @@ TEST_F(StrTest, FromCodePointsAndKindDataNarrow) {
   const Py_UCS4 cps[] = {'h', 'i', 0xE9};
   Ref<> s = *StrFromCodePoints(cps);
   EXPECT_EQ(StrKind(s.get()), PyUnicode_1BYTE_KIND);
-  EXPECT_TRUE(StrEqual(s.get(), S("hi\xc3\xa9").get()));
+  EXPECT_TRUE(StrEqual(s.get(), Str("hi\xc3\xa9").get()));
   const Py_UCS4 wide_but_ascii[] = {'a', 'b'};
   Ref<> n = *StrFromKindAndData(PyUnicode_4BYTE_KIND, wide_but_ascii, 2);
   EXPECT_TRUE(StrIsAscii(n.get()));
@@ -139,7 +135,7 @@ TEST_F(StrTest, FromCodePointsAndKindDataNarrow) {
 }
 
 TEST_F(StrTest, EmptyIsAStaticImmortalSingleton) {
-  Ref<> e = S("");
+  Ref<> e = Str("");
   EXPECT_EQ(e.get(), EmptyStr());
   EXPECT_TRUE(IsImmortal(e.get()));
   EXPECT_EQ(reinterpret_cast<PyASCIIObject*>(e.get())->state.statically_allocated, 1u);
@@ -148,14 +144,14 @@ TEST_F(StrTest, EmptyIsAStaticImmortalSingleton) {
 }
 
 TEST_F(StrTest, ConcatPicksTheWiderKind) {
-  Ref<> ab = *StrConcat(S("ab").get(), S("c\xc3\xa9").get());
+  Ref<> ab = *StrConcat(Str("ab").get(), Str("c\xc3\xa9").get());
   EXPECT_TRUE(StrEqualsUtf8(ab.get(), "abc\xc3\xa9"));
   EXPECT_EQ(StrKind(ab.get()), PyUnicode_1BYTE_KIND);
   EXPECT_FALSE(StrIsAscii(ab.get()));
-  Ref<> wide = *StrConcat(S("x\xc3\xa9").get(), S("\xf0\x9f\x98\x80").get());
+  Ref<> wide = *StrConcat(Str("x\xc3\xa9").get(), Str("\xf0\x9f\x98\x80").get());
   EXPECT_EQ(StrKind(wide.get()), PyUnicode_4BYTE_KIND);
   EXPECT_TRUE(StrEqualsUtf8(wide.get(), "x\xc3\xa9\xf0\x9f\x98\x80"));
-  absl::StatusOr<Ref<>> bad = StrConcat(S("a").get(), BytesFromData("b")->get());
+  absl::StatusOr<Ref<>> bad = StrConcat(Str("a").get(), BytesFromData("b")->get());
   EXPECT_EQ(KindOf(bad.status()), ErrorKind::kTypeError);
   EXPECT_EQ(bad.status().message(), "can only concatenate str (not \"bytes\") to str");
 }
@@ -177,29 +173,29 @@ TEST_F(StrTest, HashMatchesCPythonAndIsCached) {
       {"\xf0\x9f\x98\x80x", -8926728262118538918},
   };
   for (const Case& c : cases) {
-    Ref<> s = S(c.utf8);
+    Ref<> s = Str(c.utf8);
     EXPECT_EQ(reinterpret_cast<PyASCIIObject*>(s.get())->hash, -1);
     EXPECT_EQ(*Hash(s.get()), c.hash) << c.utf8;
     EXPECT_EQ(reinterpret_cast<PyASCIIObject*>(s.get())->hash, c.hash);
   }
   // str and bytes of the same ASCII text hash alike, as in CPython.
-  EXPECT_EQ(*Hash(S("abc").get()), *Hash(BytesFromData("abc")->get()));
+  EXPECT_EQ(*Hash(Str("abc").get()), *Hash(BytesFromData("abc")->get()));
 }
 
 TEST_F(StrTest, EqualityOrderingAndHashAgree) {
-  Ref<> a1 = S("caf\xc3\xa9");
-  Ref<> a2 = S("caf\xc3\xa9");
+  Ref<> a1 = Str("caf\xc3\xa9");
+  Ref<> a2 = Str("caf\xc3\xa9");
   ASSERT_NE(a1.get(), a2.get());
   EXPECT_TRUE(*RichCompareBool(a1.get(), a2.get(), Py_EQ));
   EXPECT_EQ(*Hash(a1.get()), *Hash(a2.get()));
-  EXPECT_FALSE(*RichCompareBool(a1.get(), S("cafe").get(), Py_EQ));
-  EXPECT_TRUE(*RichCompareBool(S("abc").get(), S("abd").get(), Py_LT));
-  EXPECT_TRUE(*RichCompareBool(S("ab").get(), S("abc").get(), Py_LT));
-  EXPECT_TRUE(*RichCompareBool(S("z").get(), S("\xc3\xa9").get(), Py_LT));  // by code point
-  EXPECT_TRUE(*RichCompareBool(S("\xf0\x9f\x98\x80").get(), S("\xe2\x82\xac").get(), Py_GT));
-  EXPECT_EQ(StrCompare(S("x").get(), S("x").get()), 0);
-  EXPECT_FALSE(*RichCompareBool(S("1").get(), IntFromInt64(1)->get(), Py_EQ));
-  absl::StatusOr<bool> bad = RichCompareBool(S("1").get(), IntFromInt64(1)->get(), Py_LT);
+  EXPECT_FALSE(*RichCompareBool(a1.get(), Str("cafe").get(), Py_EQ));
+  EXPECT_TRUE(*RichCompareBool(Str("abc").get(), Str("abd").get(), Py_LT));
+  EXPECT_TRUE(*RichCompareBool(Str("ab").get(), Str("abc").get(), Py_LT));
+  EXPECT_TRUE(*RichCompareBool(Str("z").get(), Str("\xc3\xa9").get(), Py_LT));  // by code point
+  EXPECT_TRUE(*RichCompareBool(Str("\xf0\x9f\x98\x80").get(), Str("\xe2\x82\xac").get(), Py_GT));
+  EXPECT_EQ(StrCompare(Str("x").get(), Str("x").get()), 0);
+  EXPECT_FALSE(*RichCompareBool(Str("1").get(), IntFromInt64(1)->get(), Py_EQ));
+  absl::StatusOr<bool> bad = RichCompareBool(Str("1").get(), IntFromInt64(1)->get(), Py_LT);
   EXPECT_EQ(bad.status().message(), "'<' not supported between instances of 'str' and 'int'");
   EXPECT_FALSE(*IsTrue(EmptyStr()));
   EXPECT_TRUE(*IsTrue(a1.get()));
@@ -211,12 +207,12 @@ TEST_F(StrTest, CachesFillSafelyFromManyThreads) {
   const int rounds = static_cast<int>(testing_util::Scaled(2000, 50));
   std::vector<Ref<>> strings;
   for (int i = 0; i < rounds; ++i) {
-    strings.push_back(S("r\xc3\xa9sum\xc3\xa9 \xe2\x82\xac" + std::to_string(i)));
+    strings.push_back(Str("r\xc3\xa9sum\xc3\xa9 \xe2\x82\xac" + std::to_string(i)));
   }
   std::vector<Py_hash_t> expected;
   for (int i = 0; i < rounds; ++i) {
     const std::string t = "r\xc3\xa9sum\xc3\xa9 \xe2\x82\xac" + std::to_string(i);
-    expected.push_back(*Hash(S(t).get()));
+    expected.push_back(*Hash(Str(t).get()));
   }
   std::atomic<int> mismatches{0};
   RunThreads(4, [&](int) {

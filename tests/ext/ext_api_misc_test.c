@@ -236,17 +236,12 @@ static void test_print(void) {
 
 /* ---- threads ----------------------------------------------------------- */
 
-static unsigned next_random(unsigned* state) {
-  *state = *state * 1103515245u + 12345u;
-  return *state >> 16;
-}
-
 static void* worker(void* arg) {
   unsigned seed = (unsigned)(uintptr_t)arg;
   PyGILState_STATE g = PyGILState_Ensure();
   PyObject* name = PyUnicode_InternFromString("echo");
   for (long i = 0; i < g_iters; i++) {
-    if (next_random(&seed) % 8 == 0) sched_yield();
+    if (ext_test_next_random(&seed) % 8 == 0) sched_yield();
     PyObject* m = PyImport_ImportModule("ft_capsule");
     if (m != g_module) atomic_fetch_add(&g_errors, 1);
     Py_XDECREF(m);
@@ -282,14 +277,14 @@ static void* mutator(void* arg) {
   unsigned seed = (unsigned)(uintptr_t)arg;
   PyGILState_STATE g = PyGILState_Ensure();
   while (!atomic_load(&g_stop)) {
-    PyObject* k = PyLong_FromLong((long)(next_random(&seed) % 32));
-    if (next_random(&seed) % 2) {
+    PyObject* k = PyLong_FromLong((long)(ext_test_next_random(&seed) % 32));
+    if (ext_test_next_random(&seed) % 2) {
       if (PyDict_SetItem(g_dict, k, k) < 0) atomic_fetch_add(&g_errors, 1);
     } else if (PyDict_DelItem(g_dict, k) < 0) {
       PyErr_Clear();  /* absent */
     }
     Py_DECREF(k);
-    if (next_random(&seed) % 16 == 0) sched_yield();
+    if (ext_test_next_random(&seed) % 16 == 0) sched_yield();
   }
   PyGILState_Release(g);
   return NULL;
@@ -298,14 +293,11 @@ static void* mutator(void* arg) {
 static void test_threads(unsigned seed) {
   g_iters = ext_test_scaled(2000, 200);
   g_dict = PyDict_New();
-  pthread_t threads[kThreads], mut;
-  Py_BEGIN_ALLOW_THREADS
+  pthread_t mut;
   CHECK(pthread_create(&mut, NULL, mutator, (void*)(uintptr_t)(seed + 99)) == 0);
-  for (int i = 0; i < kThreads; i++) {
-    CHECK(pthread_create(&threads[i], NULL, worker, (void*)(uintptr_t)(seed + (unsigned)i)) == 0);
-  }
-  for (int i = 0; i < kThreads; i++) CHECK(pthread_join(threads[i], NULL) == 0);
+  ext_test_run_threads(kThreads, worker, seed);
   atomic_store(&g_stop, 1);
+  Py_BEGIN_ALLOW_THREADS
   CHECK(pthread_join(mut, NULL) == 0);
   Py_END_ALLOW_THREADS
   CHECK_EQ_LL(atomic_load(&g_errors), 0);
@@ -314,9 +306,7 @@ static void test_threads(unsigned seed) {
 
 int main(int argc, char** argv) {
   CHECK(argc == 2);
-  const char* s = getenv("FTRT_TEST_SEED");
-  unsigned seed = s != NULL ? (unsigned)strtoul(s, NULL, 10) : 20261129u;
-  fprintf(stderr, "seed %u (FTRT_TEST_SEED)\n", seed);
+  const unsigned seed = ext_test_seed();
   Py_Initialize();
   g_module = ftrt_ImportExtension("ft_capsule", argv[1]);
   if (g_module == NULL) ext_test_die_with_error("import ft_capsule");

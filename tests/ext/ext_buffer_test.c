@@ -13,7 +13,6 @@
  *   - kThreads threads take and release buffers of one shared bytes object
  *     and read its contents (run under TSan too); the reference count is
  *     back where it was after they are done; nothing leaks. */
-#include <pthread.h>
 #include <stdatomic.h>
 #include <string.h>
 
@@ -199,11 +198,7 @@ static void test_threads(void) {
   CHECK(g_shared != NULL);
   Py_ssize_t refs = Py_REFCNT(g_shared);
   g_iters = ext_test_scaled(20000, 200);
-  pthread_t threads[kThreads];
-  for (int i = 0; i < kThreads; i++) CHECK(pthread_create(&threads[i], NULL, reader, NULL) == 0);
-  PyThreadState* saved = PyEval_SaveThread();
-  for (int i = 0; i < kThreads; i++) CHECK(pthread_join(threads[i], NULL) == 0);
-  PyEval_RestoreThread(saved);
+  ext_test_run_threads(kThreads, reader, 0);
   CHECK_EQ_LL(atomic_load_explicit(&g_errors, memory_order_relaxed), 0);
   CHECK_EQ_LL(Py_REFCNT(g_shared), refs);
   Py_DECREF(g_shared);

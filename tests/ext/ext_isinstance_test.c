@@ -12,7 +12,6 @@
  *     output NUL-terminated), vsnprintf through a va_list;
  *   - isinstance from kThreads threads on shared objects (pure reads; run
  *     under TSan too); nothing leaks after Py_FinalizeEx. */
-#include <pthread.h>
 #include <stdatomic.h>
 #include <string.h>
 
@@ -181,11 +180,7 @@ int main(void) {
   test_snprintf();
 
   g_iters = ext_test_scaled(20000, 200);
-  pthread_t threads[kThreads];
-  for (int i = 0; i < kThreads; i++) CHECK(pthread_create(&threads[i], NULL, reader, NULL) == 0);
-  PyThreadState* saved = PyEval_SaveThread();
-  for (int i = 0; i < kThreads; i++) CHECK(pthread_join(threads[i], NULL) == 0);
-  PyEval_RestoreThread(saved);
+  ext_test_run_threads(kThreads, reader, 0);
   CHECK_EQ_LL(atomic_load_explicit(&g_errors, memory_order_relaxed), 0);
 
   Py_DECREF(g_types);

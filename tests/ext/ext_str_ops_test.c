@@ -14,7 +14,6 @@
  * too); nothing leaks after Py_FinalizeEx. */
 #include "Python.h" /* first: it sets the feature macros */
 
-#include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
 #include <string.h>
@@ -271,17 +270,12 @@ static int check_escapes(void) {
 static atomic_long g_errors;
 static long g_iters;
 
-static unsigned next_random(unsigned* state) {
-  *state = *state * 1103515245u + 12345u;
-  return *state >> 16;
-}
-
 static void* worker(void* arg) {
   unsigned seed = (unsigned)(uintptr_t)arg;
   PyGILState_STATE g = PyGILState_Ensure();
   PyObject* comma = u(",");
   for (long i = 0; i < g_iters; i++) {
-    if (next_random(&seed) % 8 == 0) sched_yield();
+    if (ext_test_next_random(&seed) % 8 == 0) sched_yield();
     atomic_fetch_add(&g_errors, check_escapes());
     /* A private string built in place, then shared-style operations on it. */
     PyObject* s = PyUnicode_New(5, 0xFF);
@@ -306,9 +300,7 @@ static void* worker(void* arg) {
 }
 
 int main(void) {
-  const char* s = getenv("FTRT_TEST_SEED");
-  unsigned seed = s != NULL ? (unsigned)strtoul(s, NULL, 10) : 20261129u;
-  fprintf(stderr, "seed %u (FTRT_TEST_SEED)\n", seed);
+  const unsigned seed = ext_test_seed();
   Py_Initialize();
   test_search();
   test_join_split_replace();
@@ -326,13 +318,7 @@ int main(void) {
   Py_DECREF(e);
 
   g_iters = ext_test_scaled(400, 50);
-  pthread_t threads[kThreads];
-  Py_BEGIN_ALLOW_THREADS
-  for (int i = 0; i < kThreads; i++) {
-    CHECK(pthread_create(&threads[i], NULL, worker, (void*)(uintptr_t)(seed + (unsigned)i)) == 0);
-  }
-  for (int i = 0; i < kThreads; i++) CHECK(pthread_join(threads[i], NULL) == 0);
-  Py_END_ALLOW_THREADS
+  ext_test_run_threads(kThreads, worker, seed);
   CHECK_EQ_LL(atomic_load(&g_errors), 0);
   Py_CLEAR(g_inputs);
   CHECK(Py_FinalizeEx() == 0);

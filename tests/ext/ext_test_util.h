@@ -1,10 +1,13 @@
 /* Helpers for the C test hosts under tests/ext: CHECK macros that abort
- * with the location, the loop scale (FTRT_TEST_SCALE, as
- * tests/test_util.h reads it for C++ tests), and the ftrt_ImportExtension
- * entry (ext_abi/loader.h), declared here for C. */
+ * with the location, the loop scale (FTRT_TEST_SCALE) and the seed
+ * (FTRT_TEST_SEED), as tests/test_util.h reads them for C++ tests, a small
+ * seeded random generator, running threads with the caller detached, and
+ * the ftrt_ImportExtension entry (ext_abi/loader.h), declared here for C. */
 #ifndef FTRT_TESTS_EXT_EXT_TEST_UTIL_H_
 #define FTRT_TESTS_EXT_EXT_TEST_UTIL_H_
 
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +53,36 @@ static inline long ext_test_scaled(long n, long floor_value) {
   }
   long r = (long)((double)n * scale);
   return r < floor_value ? floor_value : r;
+}
+
+/* FTRT_TEST_SEED, or 20261129 when unset; printed, so a run can be
+ * replayed. */
+static inline unsigned ext_test_seed(void) {
+  const char* s = getenv("FTRT_TEST_SEED");
+  unsigned seed = s != NULL ? (unsigned)strtoul(s, NULL, 10) : 20261129u;
+  fprintf(stderr, "seed %u (FTRT_TEST_SEED)\n", seed);
+  return seed;
+}
+
+/* The next value of a per-thread linear congruential sequence. */
+static inline unsigned ext_test_next_random(unsigned* state) {
+  *state = *state * 1103515245u + 12345u;
+  return *state >> 16;
+}
+
+/* Runs n threads of fn, thread i with the argument seed + i, and joins
+ * them with the calling thread detached (a stop-the-world does not wait for
+ * it while it waits). Each thread attaches itself (PyGILState_Ensure). */
+static inline void ext_test_run_threads(int n, void* (*fn)(void*), unsigned seed) {
+  enum { kMaxThreads = 64 };
+  pthread_t threads[kMaxThreads];
+  CHECK(n <= kMaxThreads);
+  PyThreadState* saved = PyEval_SaveThread();
+  for (int i = 0; i < n; i++) {
+    CHECK(pthread_create(&threads[i], NULL, fn, (void*)(uintptr_t)(seed + (unsigned)i)) == 0);
+  }
+  for (int i = 0; i < n; i++) CHECK(pthread_join(threads[i], NULL) == 0);
+  PyEval_RestoreThread(saved);
 }
 
 static inline void ext_test_die_with_error(const char* what) {

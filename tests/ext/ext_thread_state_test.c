@@ -54,11 +54,6 @@ static void fill_thread_dict(void) {
   Py_DECREF(c);
 }
 
-static unsigned next_random(unsigned* state) {
-  *state = *state * 1103515245u + 12345u;
-  return *state >> 16;
-}
-
 /* ---- main thread -------------------------------------------------------- */
 
 static void test_main_thread(void) {
@@ -220,9 +215,9 @@ static void* foreign(void* arg) {
     if (t == NULL || PyList_Append(g_list, t) < 0) atomic_fetch_add(&g_errors, 1);
     Py_XDECREF(t);
     Py_DECREF(v);
-    if (next_random(&seed) % 4 == 0) sched_yield();
+    if (ext_test_next_random(&seed) % 4 == 0) sched_yield();
     PyEval_ReleaseThread(ts);
-    if (next_random(&seed) % 4 == 0) sched_yield();
+    if (ext_test_next_random(&seed) % 4 == 0) sched_yield();
     if (PyThread_tss_get(&g_key) != &mine) atomic_fetch_add(&g_errors, 1);
   }
   if (PyThread_tss_get(g_heap_key) != &seed) atomic_fetch_add(&g_errors, 1);
@@ -251,14 +246,7 @@ static void test_foreign_threads(unsigned seed) {
   g_list = PyList_New(0);
   CHECK(g_list != NULL);
   long before = atomic_load(&g_destroyed);
-  pthread_t threads[kThreads];
-  Py_BEGIN_ALLOW_THREADS
-  for (int i = 0; i < kThreads; i++) {
-    CHECK(pthread_create(&threads[i], NULL, foreign, (void*)(uintptr_t)(seed + (unsigned)i)) ==
-          0);
-  }
-  for (int i = 0; i < kThreads; i++) CHECK(pthread_join(threads[i], NULL) == 0);
-  Py_END_ALLOW_THREADS
+  ext_test_run_threads(kThreads, foreign, seed);
   CHECK_EQ_LL(atomic_load(&g_errors), 0);
   CHECK_EQ_LL(atomic_load(&g_destroyed), before + 2 * kThreads);
   /* Everything the deleted states owned is intact. */
@@ -275,9 +263,7 @@ static void test_foreign_threads(unsigned seed) {
 }
 
 int main(void) {
-  const char* s = getenv("FTRT_TEST_SEED");
-  unsigned seed = s != NULL ? (unsigned)strtoul(s, NULL, 10) : 20261129u;
-  fprintf(stderr, "seed %u (FTRT_TEST_SEED)\n", seed);
+  const unsigned seed = ext_test_seed();
   CHECK(PyInterpreterState_Main() == NULL); /* before Py_Initialize */
   Py_Initialize();
   test_main_thread();
