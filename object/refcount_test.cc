@@ -169,7 +169,10 @@ TEST_F(RefcountTest, OwnerExitDrainsItsQueue) {
   std::thread owner = Spawn([&] {
     Ref<TestObject> obj = NewTestObject();
     shared.store(AsHeader(obj.Release()), std::memory_order_release);  // given away
-    SpinUntil([&] { return step.load(std::memory_order_acquire) == 1; });
+    // No safepoint while waiting (SpinUntil would take one): a safepoint
+    // drains the queue, and the entry must still be there at the exit.
+    // Nothing stops the world meanwhile.
+    while (step.load(std::memory_order_acquire) != 1) std::this_thread::yield();
     EXPECT_EQ(QueuedObjectCount(), 1u);
     // Exits without a safepoint: the exit path must merge it.
   });
