@@ -736,42 +736,6 @@ int PySequence_Contains(PyObject* o, PyObject* value) {
   }
 }
 
-PyObject* PyNumber_Index(PyObject* o) {
-  if (!NeedObj(o, "PyNumber_Index")) return nullptr;
-  if (ftrt::IsInt(o)) {
-    if (ftrt::IsIntExact(o)) {
-      ftrt::Incref(o);
-      return o;
-    }
-    return NewOrRaise(ftrt::IntFromInt64(ftrt::IntValue(o)));
-  }
-  ftrt::SetErrorFormat(PyExc_TypeError, "'%s' object cannot be interpreted as an integer",
-                       o->ob_type->tp_name);
-  return nullptr;
-}
-PyObject* PyNumber_Long(PyObject* o) {
-  if (o != nullptr && ftrt::IsFloat(o)) return NewOrRaise(ftrt::IntFromDouble(ftrt::FloatValue(o)));
-  return PyNumber_Index(o);
-}
-PyObject* PyNumber_Float(PyObject* o) {
-  if (!NeedObj(o, "PyNumber_Float")) return nullptr;
-  if (ftrt::IsFloat(o)) {
-    ftrt::Incref(o);
-    return o;
-  }
-  if (ftrt::IsInt(o)) {
-    return NewOrRaise(ftrt::FloatFromDouble(static_cast<double>(ftrt::IntValue(o))));
-  }
-  ftrt::SetErrorFormat(PyExc_TypeError, "must be real number, not %s", o->ob_type->tp_name);
-  return nullptr;
-}
-Py_ssize_t PyNumber_AsSsize_t(PyObject* o, PyObject* exc) {
-  Ref<> i = Ref<>::Steal(PyNumber_Index(o));
-  if (!i) return -1;
-  (void)exc;  // ints are 64-bit: always fits
-  return static_cast<Py_ssize_t>(ftrt::IntValue(i.get()));
-}
-
 // ---- finalizers and misc -------------------------------------------------------
 
 void PyObject_CallFinalizer(PyObject* self) {

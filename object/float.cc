@@ -9,6 +9,7 @@
 #include "object/int.h"
 #include "object/none_bool.h"
 #include "object/object.h"
+#include "object/tuple.h"
 
 namespace ftrt {
 namespace {
@@ -30,6 +31,170 @@ PyObject* FloatRichCompareSlot(PyObject* a, PyObject* b, int op) {
   return internal::BoolResult(internal::CompareSatisfies(c, op));
 }
 
+// --- float's number slots ----------------------------------------------------------
+//
+// C slots (number.h calls them with both orders of operands): either
+// operand may be an int (ints are 64-bit, so every one converts, rounded
+// to the nearest double); any other pair answers NotImplemented. The
+// results and errors are Python's: floor division and modulo round toward
+// negative infinity and the remainder takes the divisor's sign.
+
+bool AsDouble(const PyObject* op, double* out) {
+  if (IsFloat(op)) {
+    *out = FloatValue(op);
+    return true;
+  }
+  if (IsInt(op)) {
+    *out = static_cast<double>(IntValue(op));
+    return true;
+  }
+  return false;
+}
+
+PyObject* SlotResult(absl::StatusOr<Ref<>> r) {
+  if (!r.ok()) {
+    SetErrorIndicator(r.status());
+    return nullptr;
+  }
+  return std::move(*r).Release();
+}
+
+PyObject* NewFloat(double v) { return SlotResult(FloatFromDouble(v)); }
+
+PyObject* Raise(ErrorKind kind, const char* message) {
+  SetErrorIndicator(MakeError(kind, message));
+  return nullptr;
+}
+
+// Python's divmod on doubles (wx != 0): *mod takes wx's sign, *div is the
+// floored quotient, rounded to the nearest integral double.
+void DivMod(double vx, double wx, double* div_out, double* mod_out) {
+  double mod = std::fmod(vx, wx);
+  double div = (vx - mod) / wx;
+  if (mod != 0.0) {
+    if ((wx < 0) != (mod < 0)) {
+      mod += wx;
+      div -= 1.0;
+    }
+  } else {
+    mod = std::copysign(0.0, wx);
+  }
+  double floordiv;
+  if (div != 0.0) {
+    floordiv = std::floor(div);
+    if (div - floordiv > 0.5) floordiv += 1.0;
+  } else {
+    floordiv = std::copysign(0.0, vx / wx);
+  }
+  *div_out = floordiv;
+  *mod_out = mod;
+}
+
+template <typename Op>
+PyObject* Binary(PyObject* a, PyObject* b, Op op) {
+  double x, y;
+  if (!AsDouble(a, &x) || !AsDouble(b, &y)) return Ref<>::NewRef(NotImplemented()).Release();
+  return op(x, y);
+}
+
+PyObject* FloatAddSlot(PyObject* a, PyObject* b) {
+  return Binary(a, b, [](double x, double y) { return NewFloat(x + y); });
+}
+PyObject* FloatSubtractSlot(PyObject* a, PyObject* b) {
+  return Binary(a, b, [](double x, double y) { return NewFloat(x - y); });
+}
+PyObject* FloatMultiplySlot(PyObject* a, PyObject* b) {
+  return Binary(a, b, [](double x, double y) { return NewFloat(x * y); });
+}
+PyObject* FloatTrueDivideSlot(PyObject* a, PyObject* b) {
+  return Binary(a, b, [](double x, double y) {
+    if (y == 0.0) return Raise(ErrorKind::kZeroDivisionError, "float division by zero");
+    return NewFloat(x / y);
+  });
+}
+PyObject* FloatFloorDivideSlot(PyObject* a, PyObject* b) {
+  return Binary(a, b, [](double x, double y) {
+    if (y == 0.0) return Raise(ErrorKind::kZeroDivisionError, "float floor division by zero");
+    double div, mod;
+    DivMod(x, y, &div, &mod);
+    return NewFloat(div);
+  });
+}
+PyObject* FloatRemainderSlot(PyObject* a, PyObject* b) {
+  return Binary(a, b, [](double x, double y) {
+    if (y == 0.0) return Raise(ErrorKind::kZeroDivisionError, "float modulo by zero");
+    double div, mod;
+    DivMod(x, y, &div, &mod);
+    return NewFloat(mod);
+  });
+}
+PyObject* FloatDivmodSlot(PyObject* a, PyObject* b) {
+  return Binary(a, b, [](double x, double y) -> PyObject* {
+    if (y == 0.0) return Raise(ErrorKind::kZeroDivisionError, "float divmod()");
+    double div, mod;
+    DivMod(x, y, &div, &mod);
+    absl::StatusOr<Ref<>> d = FloatFromDouble(div);
+    if (!d.ok()) return SlotResult(std::move(d));
+    absl::StatusOr<Ref<>> m = FloatFromDouble(mod);
+    if (!m.ok()) return SlotResult(std::move(m));
+    PyObject* items[] = {d->get(), m->get()};
+    return SlotResult(TupleFromItems(items));
+  });
+}
+
+// x ** y with Python's special cases. A negative base to a non-integral
+// power is a complex number in Python; ftrt has no complex type, so that
+// is a ValueError here.
+PyObject* FloatPowerSlot(PyObject* a, PyObject* b, PyObject* mod) {
+  double x, y;
+  if (!AsDouble(a, &x) || !AsDouble(b, &y)) return Ref<>::NewRef(NotImplemented()).Release();
+  if (mod != None()) {
+    return Raise(ErrorKind::kTypeError,
+                 "pow() 3rd argument not allowed unless all arguments are integers");
+  }
+  if (y == 0.0) return NewFloat(1.0);
+  if (std::isnan(x)) return NewFloat(x);
+  if (x == 0.0 && y < 0.0 && std::isfinite(y)) {
+    return Raise(ErrorKind::kZeroDivisionError, "0.0 cannot be raised to a negative power");
+  }
+  if (x < 0.0 && std::isfinite(x) && std::isfinite(y) && y != std::floor(y)) {
+    return Raise(ErrorKind::kValueError,
+                 "negative number cannot be raised to a fractional power (ftrt has no complex "
+                 "numbers)");
+  }
+  const double r = std::pow(x, y);
+  if (std::isinf(r) && std::isfinite(x) && std::isfinite(y)) {
+    return Raise(ErrorKind::kOverflowError, "Numerical result out of range");
+  }
+  return NewFloat(r);
+}
+
+PyObject* FloatNegativeSlot(PyObject* a) { return NewFloat(-FloatValue(a)); }
+PyObject* FloatPositiveSlot(PyObject* a) { return Ref<>::NewRef(a).Release(); }
+PyObject* FloatAbsoluteSlot(PyObject* a) { return NewFloat(std::fabs(FloatValue(a))); }
+int FloatBoolSlot(PyObject* a) { return FloatValue(a) != 0.0; }
+PyObject* FloatIntSlot(PyObject* a) { return SlotResult(IntFromDouble(FloatValue(a))); }
+PyObject* FloatFloatSlot(PyObject* a) { return Ref<>::NewRef(a).Release(); }
+
+constinit PyNumberMethods g_float_number_methods = [] {
+  PyNumberMethods m{};
+  m.nb_add = FloatAddSlot;
+  m.nb_subtract = FloatSubtractSlot;
+  m.nb_multiply = FloatMultiplySlot;
+  m.nb_remainder = FloatRemainderSlot;
+  m.nb_divmod = FloatDivmodSlot;
+  m.nb_power = FloatPowerSlot;
+  m.nb_negative = FloatNegativeSlot;
+  m.nb_positive = FloatPositiveSlot;
+  m.nb_absolute = FloatAbsoluteSlot;
+  m.nb_bool = FloatBoolSlot;
+  m.nb_int = FloatIntSlot;
+  m.nb_float = FloatFloatSlot;
+  m.nb_floor_divide = FloatFloorDivideSlot;
+  m.nb_true_divide = FloatTrueDivideSlot;
+  return m;
+}();
+
 }  // namespace
 
 extern "C" {
@@ -42,6 +207,7 @@ constinit PyTypeObject PyFloat_Type = [] {
   t.tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_IMMUTABLETYPE;
   t.tp_doc = "float(x=0, /) -> floating-point number";
   t.tp_richcompare = FloatRichCompareSlot;
+  t.tp_as_number = &g_float_number_methods;
   return t;
 }();
 }  // extern "C"

@@ -7,9 +7,11 @@
 
 #include "object/builtin_internal.h"
 #include "object/errors.h"
+#include "object/float.h"
 #include "object/hash.h"
 #include "object/none_bool.h"
 #include "object/object.h"
+#include "object/tuple.h"
 
 namespace ftrt {
 namespace internal {
@@ -36,6 +38,7 @@ constinit PyTypeObject PyLong_Type = [] {
                Py_TPFLAGS_IMMUTABLETYPE;
   t.tp_doc = "int(x=0) -> integer";
   t.tp_richcompare = internal::IntRichCompareSlot;
+  t.tp_as_number = &internal::kIntNumberMethods;
   return t;
 }();
 }  // extern "C"
@@ -188,7 +191,8 @@ absl::StatusOr<Ref<>> IntFloorDivide(const PyObject* a, const PyObject* b) {
 }
 
 absl::StatusOr<Ref<>> IntRemainder(const PyObject* a, const PyObject* b) {
-  if (absl::Status s = CheckDivision(a, b, "%"); !s.ok()) return s;
+  if (!IsInt(a) || !IsInt(b)) return CheckInts(a, b, "%");
+  if (IntValue(b) == 0) return MakeError(ErrorKind::kZeroDivisionError, "integer modulo by zero");
   if (IntValue(b) == -1) return IntFromInt64(0);
   int64_t q, r;
   FloorDivMod(IntValue(a), IntValue(b), &q, &r);
@@ -202,5 +206,249 @@ absl::StatusOr<Ref<>> IntNegate(const PyObject* a) {
   if (IntValue(a) == INT64_MIN) return OverflowError64();
   return IntFromInt64(-IntValue(a));
 }
+
+absl::StatusOr<Ref<>> IntTrueDivide(const PyObject* a, const PyObject* b) {
+  if (absl::Status s = CheckInts(a, b, "/"); !s.ok()) return s;
+  const int64_t n = IntValue(a), d = IntValue(b);
+  if (d == 0) return MakeError(ErrorKind::kZeroDivisionError, "division by zero");
+  constexpr int64_t kExact = int64_t{1} << 53;  // every int up to here is a double
+  if (n > -kExact && n < kExact && d > -kExact && d < kExact) {
+    return FloatFromDouble(static_cast<double>(n) / static_cast<double>(d));
+  }
+  // 64-bit mantissas hold both exactly; the quotient is rounded twice.
+  return FloatFromDouble(
+      static_cast<double>(static_cast<long double>(n) / static_cast<long double>(d)));
+}
+
+absl::StatusOr<Ref<>> IntDivmod(const PyObject* a, const PyObject* b) {
+  if (absl::Status s = CheckDivision(a, b, "divmod()"); !s.ok()) return s;
+  if (IntValue(a) == INT64_MIN && IntValue(b) == -1) return OverflowError64();
+  int64_t q, r;
+  FloorDivMod(IntValue(a), IntValue(b), &q, &r);
+  absl::StatusOr<Ref<>> qo = IntFromInt64(q);
+  if (!qo.ok()) return qo;
+  absl::StatusOr<Ref<>> ro = IntFromInt64(r);
+  if (!ro.ok()) return ro;
+  PyObject* items[] = {qo->get(), ro->get()};
+  return TupleFromItems(items);
+}
+
+namespace {
+
+// x**e for e >= 0, or OverflowError.
+absl::StatusOr<int64_t> PowInt64(int64_t x, int64_t e) {
+  int64_t result = 1;
+  while (e > 0) {
+    if (e & 1) {
+      if (__builtin_mul_overflow(result, x, &result)) return OverflowError64();
+    }
+    e >>= 1;
+    if (e > 0 && __builtin_mul_overflow(x, x, &x)) return OverflowError64();
+  }
+  return result;
+}
+
+// x mod m in [0, m), m > 0.
+uint64_t ModPositive(int64_t x, uint64_t m) {
+  const __int128 r = static_cast<__int128>(x) % static_cast<__int128>(m);
+  return static_cast<uint64_t>(r < 0 ? r + static_cast<__int128>(m) : r);
+}
+
+// The inverse of x modulo m (x in [0, m), m > 0), if gcd(x, m) == 1.
+bool InverseMod(uint64_t x, uint64_t m, uint64_t* inverse) {
+  __int128 r0 = m, r1 = x, t0 = 0, t1 = 1;
+  while (r1 != 0) {
+    const __int128 q = r0 / r1;
+    __int128 t = r0 - q * r1;
+    r0 = r1;
+    r1 = t;
+    t = t0 - q * t1;
+    t0 = t1;
+    t1 = t;
+  }
+  if (r0 != 1) return m == 1 ? (*inverse = 0, true) : false;
+  if (t0 < 0) t0 += m;
+  *inverse = static_cast<uint64_t>(t0);
+  return true;
+}
+
+}  // namespace
+
+absl::StatusOr<Ref<>> IntPower(const PyObject* a, const PyObject* b, const PyObject* mod) {
+  if (absl::Status s = CheckInts(a, b, "** or pow()"); !s.ok()) return s;
+  int64_t x = IntValue(a), e = IntValue(b);
+  if (mod == nullptr || mod == None()) {
+    if (e < 0) {
+      if (x == 0) {
+        return MakeError(ErrorKind::kZeroDivisionError,
+                         "0.0 cannot be raised to a negative power");
+      }
+      return FloatFromDouble(std::pow(static_cast<double>(x), static_cast<double>(e)));
+    }
+    absl::StatusOr<int64_t> r = PowInt64(x, e);
+    if (!r.ok()) return r.status();
+    return IntFromInt64(*r);
+  }
+  if (!IsInt(mod)) {
+    return Errorf(ErrorKind::kTypeError,
+                  "unsupported operand type(s) for ** or pow(): '%s', '%s', '%s'",
+                  a->ob_type->tp_name, b->ob_type->tp_name, mod->ob_type->tp_name);
+  }
+  const int64_t m = IntValue(mod);
+  if (m == 0) return MakeError(ErrorKind::kValueError, "pow() 3rd argument cannot be 0");
+  const uint64_t um = m < 0 ? 0 - static_cast<uint64_t>(m) : static_cast<uint64_t>(m);
+  uint64_t base = ModPositive(x, um);
+  uint64_t ue;
+  if (e < 0) {
+    if (!InverseMod(base, um, &base)) {
+      return MakeError(ErrorKind::kValueError, "base is not invertible for the given modulus");
+    }
+    ue = 0 - static_cast<uint64_t>(e);
+  } else {
+    ue = static_cast<uint64_t>(e);
+  }
+  unsigned __int128 result = um == 1 ? 0 : 1, sq = base;
+  for (; ue > 0; ue >>= 1) {
+    if (ue & 1) result = result * sq % um;
+    sq = sq * sq % um;
+  }
+  int64_t r = static_cast<int64_t>(static_cast<uint64_t>(result));
+  if (m < 0 && r != 0) r = static_cast<int64_t>(static_cast<uint64_t>(r) - um);  // (m, 0]
+  return IntFromInt64(r);
+}
+
+absl::StatusOr<Ref<>> IntLshift(const PyObject* a, const PyObject* b) {
+  if (absl::Status s = CheckInts(a, b, "<<"); !s.ok()) return s;
+  const int64_t x = IntValue(a), n = IntValue(b);
+  if (n < 0) return MakeError(ErrorKind::kValueError, "negative shift count");
+  if (x == 0) return IntFromInt64(0);
+  if (n >= 64) return OverflowError64();
+  const __int128 r = static_cast<__int128>(x) * (static_cast<__int128>(1) << n);
+  if (r < INT64_MIN || r > INT64_MAX) return OverflowError64();
+  return IntFromInt64(static_cast<int64_t>(r));
+}
+
+absl::StatusOr<Ref<>> IntRshift(const PyObject* a, const PyObject* b) {
+  if (absl::Status s = CheckInts(a, b, ">>"); !s.ok()) return s;
+  const int64_t x = IntValue(a), n = IntValue(b);
+  if (n < 0) return MakeError(ErrorKind::kValueError, "negative shift count");
+  // An arithmetic shift floors, as Python's does.
+  return IntFromInt64(n >= 64 ? (x < 0 ? -1 : 0) : x >> n);
+}
+
+namespace {
+
+template <typename Op>
+absl::StatusOr<Ref<>> Bitwise(const PyObject* a, const PyObject* b, const char* symbol, Op op) {
+  if (absl::Status s = CheckInts(a, b, symbol); !s.ok()) return s;
+  const int64_t r = op(IntValue(a), IntValue(b));
+  if (IsBool(a) && IsBool(b)) return Ref<>::NewRef(BoolFrom(r != 0));
+  return IntFromInt64(r);
+}
+
+}  // namespace
+
+absl::StatusOr<Ref<>> IntAnd(const PyObject* a, const PyObject* b) {
+  return Bitwise(a, b, "&", [](int64_t x, int64_t y) { return x & y; });
+}
+absl::StatusOr<Ref<>> IntOr(const PyObject* a, const PyObject* b) {
+  return Bitwise(a, b, "|", [](int64_t x, int64_t y) { return x | y; });
+}
+absl::StatusOr<Ref<>> IntXor(const PyObject* a, const PyObject* b) {
+  return Bitwise(a, b, "^", [](int64_t x, int64_t y) { return x ^ y; });
+}
+
+absl::StatusOr<Ref<>> IntInvert(const PyObject* a) {
+  if (!IsInt(a)) {
+    return Errorf(ErrorKind::kTypeError, "bad operand type for unary ~: '%s'", a->ob_type->tp_name);
+  }
+  return IntFromInt64(~IntValue(a));
+}
+
+absl::StatusOr<Ref<>> IntAbsolute(const PyObject* a) {
+  if (!IsInt(a)) {
+    return Errorf(ErrorKind::kTypeError, "bad operand type for abs(): '%s'", a->ob_type->tp_name);
+  }
+  if (IntValue(a) == INT64_MIN) return OverflowError64();
+  return IntFromInt64(IntValue(a) < 0 ? -IntValue(a) : IntValue(a));
+}
+
+// --- int's number slots ---------------------------------------------------------
+//
+// C slots (number.h calls them with both orders of operands): a pair that
+// is not two ints answers NotImplemented, so float's slots (and any other
+// type's) get their turn; failures go to the error indicator.
+
+namespace {
+
+PyObject* SlotResult(absl::StatusOr<Ref<>> r) {
+  if (!r.ok()) {
+    SetErrorIndicator(r.status());
+    return nullptr;
+  }
+  return std::move(*r).Release();
+}
+
+template <absl::StatusOr<Ref<>> (*F)(const PyObject*, const PyObject*)>
+PyObject* IntBinarySlot(PyObject* a, PyObject* b) {
+  if (!IsInt(a) || !IsInt(b)) return Ref<>::NewRef(NotImplemented()).Release();
+  return SlotResult(F(a, b));
+}
+
+template <absl::StatusOr<Ref<>> (*F)(const PyObject*)>
+PyObject* IntUnarySlot(PyObject* a) {
+  return SlotResult(F(a));
+}
+
+PyObject* IntPowerSlot(PyObject* a, PyObject* b, PyObject* mod) {
+  if (!IsInt(a) || !IsInt(b) || (mod != None() && !IsInt(mod))) {
+    return Ref<>::NewRef(NotImplemented()).Release();
+  }
+  return SlotResult(IntPower(a, b, mod));
+}
+
+// +a, int(a), operator.index(a): an exact int of the value.
+PyObject* IntExactSlot(PyObject* a) {
+  if (IsIntExact(a)) return Ref<>::NewRef(a).Release();
+  return SlotResult(IntFromInt64(IntValue(a)));
+}
+
+PyObject* IntFloatSlot(PyObject* a) {
+  return SlotResult(FloatFromDouble(static_cast<double>(IntValue(a))));
+}
+
+int IntBoolSlot(PyObject* a) { return IntValue(a) != 0; }
+
+}  // namespace
+
+namespace internal {
+
+constinit PyNumberMethods kIntNumberMethods = [] {
+  PyNumberMethods m{};
+  m.nb_add = IntBinarySlot<IntAdd>;
+  m.nb_subtract = IntBinarySlot<IntSubtract>;
+  m.nb_multiply = IntBinarySlot<IntMultiply>;
+  m.nb_remainder = IntBinarySlot<IntRemainder>;
+  m.nb_divmod = IntBinarySlot<IntDivmod>;
+  m.nb_power = IntPowerSlot;
+  m.nb_negative = IntUnarySlot<IntNegate>;
+  m.nb_positive = IntExactSlot;
+  m.nb_absolute = IntUnarySlot<IntAbsolute>;
+  m.nb_bool = IntBoolSlot;
+  m.nb_invert = IntUnarySlot<IntInvert>;
+  m.nb_lshift = IntBinarySlot<IntLshift>;
+  m.nb_rshift = IntBinarySlot<IntRshift>;
+  m.nb_and = IntBinarySlot<IntAnd>;
+  m.nb_xor = IntBinarySlot<IntXor>;
+  m.nb_or = IntBinarySlot<IntOr>;
+  m.nb_int = IntExactSlot;
+  m.nb_float = IntFloatSlot;
+  m.nb_floor_divide = IntBinarySlot<IntFloorDivide>;
+  m.nb_true_divide = IntBinarySlot<IntTrueDivide>;
+  m.nb_index = IntExactSlot;
+  return m;
+}();
+
+}  // namespace internal
 
 }  // namespace ftrt

@@ -73,11 +73,31 @@ absl::StatusOr<Ref<>> IntMultiply(const PyObject* a, const PyObject* b);
 absl::StatusOr<Ref<>> IntFloorDivide(const PyObject* a, const PyObject* b);
 absl::StatusOr<Ref<>> IntRemainder(const PyObject* a, const PyObject* b);
 absl::StatusOr<Ref<>> IntNegate(const PyObject* a);
+// a / b: a float (ZeroDivisionError "division by zero"); correctly rounded
+// while both are below 2**53 in magnitude.
+absl::StatusOr<Ref<>> IntTrueDivide(const PyObject* a, const PyObject* b);
+// divmod(a, b): the tuple (a // b, a % b).
+absl::StatusOr<Ref<>> IntDivmod(const PyObject* a, const PyObject* b);
+// pow(a, b) (a float for a negative exponent) and pow(a, b, mod) (mod an
+// int, not 0; a negative exponent takes the inverse of a modulo mod;
+// the result has mod's sign). mod null or None: two-argument pow.
+absl::StatusOr<Ref<>> IntPower(const PyObject* a, const PyObject* b, const PyObject* mod);
+// a << b, a >> b (ValueError "negative shift count"); & | ^ (a bool for
+// two bools); ~a; abs(a).
+absl::StatusOr<Ref<>> IntLshift(const PyObject* a, const PyObject* b);
+absl::StatusOr<Ref<>> IntRshift(const PyObject* a, const PyObject* b);
+absl::StatusOr<Ref<>> IntAnd(const PyObject* a, const PyObject* b);
+absl::StatusOr<Ref<>> IntOr(const PyObject* a, const PyObject* b);
+absl::StatusOr<Ref<>> IntXor(const PyObject* a, const PyObject* b);
+absl::StatusOr<Ref<>> IntInvert(const PyObject* a);
+absl::StatusOr<Ref<>> IntAbsolute(const PyObject* a);
 
 namespace internal {
 // int's slots, shared with bool.
 Py_hash_t IntHashSlot(PyObject* op);
 PyObject* IntRichCompareSlot(PyObject* a, PyObject* b, int op);
+// int's number slots (number.h's dispatch calls them); bool's too.
+extern PyNumberMethods kIntNumberMethods;
 }  // namespace internal
 
 }  // namespace ftrt

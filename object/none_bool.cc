@@ -72,6 +72,7 @@ constinit PyTypeObject PyBool_Type = [] {
   t.tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_LONG_SUBCLASS | Py_TPFLAGS_IMMUTABLETYPE;
   t.tp_doc = "bool(x) -> bool";
   t.tp_richcompare = internal::IntRichCompareSlot;
+  t.tp_as_number = &internal::kIntNumberMethods;  // & | ^ of two bools give a bool
   t.tp_base = &PyLong_Type;
   return t;
 }();

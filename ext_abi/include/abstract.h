@@ -77,10 +77,48 @@ PyAPI_FUNC(PyObject*) PyObject_GetIter(PyObject* o);
 PyAPI_FUNC(PyObject*) PyIter_Next(PyObject* iter);
 PyAPI_FUNC(int) PyIter_Check(PyObject* o);
 
+/* The number protocol: Python's operator dispatch over the operands'
+ * tp_as_number slots (a type's slot is called with either operand first
+ * and answers Py_NotImplemented for a pair it does not handle); + and *
+ * fall back to sequence concatenation and repetition. ints are 64-bit:
+ * a result outside the range is an OverflowError. */
+PyAPI_FUNC(int) PyNumber_Check(PyObject* o);
+PyAPI_FUNC(PyObject*) PyNumber_Add(PyObject* o1, PyObject* o2);
+PyAPI_FUNC(PyObject*) PyNumber_Subtract(PyObject* o1, PyObject* o2);
+PyAPI_FUNC(PyObject*) PyNumber_Multiply(PyObject* o1, PyObject* o2);
+PyAPI_FUNC(PyObject*) PyNumber_MatrixMultiply(PyObject* o1, PyObject* o2);
+PyAPI_FUNC(PyObject*) PyNumber_FloorDivide(PyObject* o1, PyObject* o2);
+PyAPI_FUNC(PyObject*) PyNumber_TrueDivide(PyObject* o1, PyObject* o2);
+PyAPI_FUNC(PyObject*) PyNumber_Remainder(PyObject* o1, PyObject* o2);
+PyAPI_FUNC(PyObject*) PyNumber_Divmod(PyObject* o1, PyObject* o2);
+PyAPI_FUNC(PyObject*) PyNumber_Power(PyObject* o1, PyObject* o2, PyObject* o3);
+PyAPI_FUNC(PyObject*) PyNumber_Negative(PyObject* o);
+PyAPI_FUNC(PyObject*) PyNumber_Positive(PyObject* o);
+PyAPI_FUNC(PyObject*) PyNumber_Absolute(PyObject* o);
+PyAPI_FUNC(PyObject*) PyNumber_Invert(PyObject* o);
+PyAPI_FUNC(PyObject*) PyNumber_Lshift(PyObject* o1, PyObject* o2);
+PyAPI_FUNC(PyObject*) PyNumber_Rshift(PyObject* o1, PyObject* o2);
+PyAPI_FUNC(PyObject*) PyNumber_And(PyObject* o1, PyObject* o2);
+PyAPI_FUNC(PyObject*) PyNumber_Xor(PyObject* o1, PyObject* o2);
+PyAPI_FUNC(PyObject*) PyNumber_Or(PyObject* o1, PyObject* o2);
+PyAPI_FUNC(int) PyIndex_Check(PyObject* o);
 PyAPI_FUNC(PyObject*) PyNumber_Index(PyObject* o);
+PyAPI_FUNC(Py_ssize_t) PyNumber_AsSsize_t(PyObject* o, PyObject* exc);
 PyAPI_FUNC(PyObject*) PyNumber_Long(PyObject* o);
 PyAPI_FUNC(PyObject*) PyNumber_Float(PyObject* o);
-PyAPI_FUNC(Py_ssize_t) PyNumber_AsSsize_t(PyObject* o, PyObject* exc);
+PyAPI_FUNC(PyObject*) PyNumber_InPlaceAdd(PyObject* o1, PyObject* o2);
+PyAPI_FUNC(PyObject*) PyNumber_InPlaceSubtract(PyObject* o1, PyObject* o2);
+PyAPI_FUNC(PyObject*) PyNumber_InPlaceMultiply(PyObject* o1, PyObject* o2);
+PyAPI_FUNC(PyObject*) PyNumber_InPlaceMatrixMultiply(PyObject* o1, PyObject* o2);
+PyAPI_FUNC(PyObject*) PyNumber_InPlaceFloorDivide(PyObject* o1, PyObject* o2);
+PyAPI_FUNC(PyObject*) PyNumber_InPlaceTrueDivide(PyObject* o1, PyObject* o2);
+PyAPI_FUNC(PyObject*) PyNumber_InPlaceRemainder(PyObject* o1, PyObject* o2);
+PyAPI_FUNC(PyObject*) PyNumber_InPlacePower(PyObject* o1, PyObject* o2, PyObject* o3);
+PyAPI_FUNC(PyObject*) PyNumber_InPlaceLshift(PyObject* o1, PyObject* o2);
+PyAPI_FUNC(PyObject*) PyNumber_InPlaceRshift(PyObject* o1, PyObject* o2);
+PyAPI_FUNC(PyObject*) PyNumber_InPlaceAnd(PyObject* o1, PyObject* o2);
+PyAPI_FUNC(PyObject*) PyNumber_InPlaceXor(PyObject* o1, PyObject* o2);
+PyAPI_FUNC(PyObject*) PyNumber_InPlaceOr(PyObject* o1, PyObject* o2);
 
 PyAPI_FUNC(int) PySequence_Check(PyObject* o);
 PyAPI_FUNC(Py_ssize_t) PySequence_Size(PyObject* o);

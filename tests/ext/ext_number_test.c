@@ -1,0 +1,428 @@
+/* The number protocol from C, as an extension uses it.
+ *
+ *   - int and float through PyNumber_*: Python's results (floor division
+ *     and modulo toward negative infinity, true division, divmod, pow with
+ *     and without a modulus, shifts, bitwise operators, bools), mixed int
+ *     and float operands, and CPython's exceptions and messages for
+ *     division by zero, negative shifts, unsupported operand types;
+ *   - a static PyTypeObject with a static PyNumberMethods, written the way
+ *     extensions write them (positional initializers, PyType_Ready): a 2-D
+ *     vector whose nb_add, nb_subtract, nb_multiply (vector * number in
+ *     either order), nb_negative, nb_bool and nb_inplace_add are called by
+ *     PyNumber_* with either operand first, answer Py_NotImplemented for
+ *     pairs they do not handle, and raise their own errors;
+ *   - PyNumber_Index / Long / Float / AsSsize_t, PyNumber_Check and
+ *     PyIndex_Check, through nb_index, nb_int and nb_float, and from str;
+ *   - kThreads threads (more than the machine's cores) add shared vectors
+ *     and ints and accumulate into their own vector with the in-place
+ *     operator, with random yields from a per-thread seed (run under TSan
+ *     too): the totals are exact; nothing leaks after Py_FinalizeEx. */
+#include "Python.h" /* first, as CPython asks: it sets the feature macros */
+
+#include <math.h>
+#include <pthread.h>
+#include <sched.h>
+#include <string.h>
+
+#include "tests/ext/ext_test_util.h"
+
+enum { kThreads = 6 };
+
+/* ---- a 2-D vector type ----------------------------------------------------- */
+
+typedef struct {
+  PyObject_HEAD
+  double x, y;
+} Vec;
+
+static PyTypeObject VecType;
+
+static PyObject* vec_new_xy(double x, double y) {
+  Vec* v = PyObject_New(Vec, &VecType);
+  if (v == NULL) return NULL;
+  v->x = x;
+  v->y = y;
+  return (PyObject*)v;
+}
+
+static void vec_dealloc(PyObject* self) { PyObject_Free(self); }
+
+/* A scalar operand: an int or a float. */
+static int as_scalar(PyObject* o, double* out) {
+  if (PyFloat_Check(o)) {
+    *out = PyFloat_AsDouble(o);
+    return 1;
+  }
+  if (PyLong_Check(o)) {
+    *out = (double)PyLong_AsLongLong(o);
+    return 1;
+  }
+  return 0;
+}
+
+static PyObject* vec_add(PyObject* a, PyObject* b) {
+  if (!PyObject_TypeCheck(a, &VecType) || !PyObject_TypeCheck(b, &VecType)) {
+    Py_RETURN_NOTIMPLEMENTED;
+  }
+  const Vec* va = (const Vec*)a;
+  const Vec* vb = (const Vec*)b;
+  return vec_new_xy(va->x + vb->x, va->y + vb->y);
+}
+
+/* Subtracting is refused with an exception of the type's own choosing. */
+static PyObject* vec_subtract(PyObject* a, PyObject* b) {
+  (void)a, (void)b;
+  PyErr_SetString(PyExc_ArithmeticError, "Vec subtraction is not defined here");
+  return NULL;
+}
+
+/* Vec * number and number * Vec: the slot is called with the operands in
+ * their order, whichever is the Vec. */
+static PyObject* vec_multiply(PyObject* a, PyObject* b) {
+  double k;
+  if (PyObject_TypeCheck(a, &VecType) && as_scalar(b, &k)) {
+    return vec_new_xy(((Vec*)a)->x * k, ((Vec*)a)->y * k);
+  }
+  if (PyObject_TypeCheck(b, &VecType) && as_scalar(a, &k)) {
+    return vec_new_xy(((Vec*)b)->x * k, ((Vec*)b)->y * k);
+  }
+  Py_RETURN_NOTIMPLEMENTED;
+}
+
+static PyObject* vec_negative(PyObject* a) { return vec_new_xy(-((Vec*)a)->x, -((Vec*)a)->y); }
+
+static int vec_bool(PyObject* a) { return ((Vec*)a)->x != 0.0 || ((Vec*)a)->y != 0.0; }
+
+/* v += int: a new Vec moved along x (the left operand is not mutated:
+ * vectors are shared between threads). */
+static PyObject* vec_inplace_add(PyObject* a, PyObject* b) {
+  if (!PyLong_Check(b)) Py_RETURN_NOTIMPLEMENTED;
+  return vec_new_xy(((Vec*)a)->x + (double)PyLong_AsLongLong(b), ((Vec*)a)->y);
+}
+
+static PyNumberMethods vec_as_number = {
+    vec_add,          /* nb_add */
+    vec_subtract,     /* nb_subtract */
+    vec_multiply,     /* nb_multiply */
+    0,                /* nb_remainder */
+    0,                /* nb_divmod */
+    0,                /* nb_power */
+    vec_negative,     /* nb_negative */
+    0,                /* nb_positive */
+    0,                /* nb_absolute */
+    vec_bool,         /* nb_bool */
+    0,                /* nb_invert */
+    0,                /* nb_lshift */
+    0,                /* nb_rshift */
+    0,                /* nb_and */
+    0,                /* nb_xor */
+    0,                /* nb_or */
+    0,                /* nb_int */
+    0,                /* nb_reserved */
+    0,                /* nb_float */
+    vec_inplace_add,  /* nb_inplace_add */
+};
+
+static PyTypeObject VecType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    "numtest.Vec", /* tp_name */
+    sizeof(Vec),   /* tp_basicsize */
+    0,             /* tp_itemsize */
+    vec_dealloc,   /* tp_dealloc */
+    0,             /* tp_vectorcall_offset */
+    0,             /* tp_getattr */
+    0,             /* tp_setattr */
+    0,             /* tp_as_async */
+    0,             /* tp_repr */
+    &vec_as_number, /* tp_as_number */
+    0,             /* tp_as_sequence */
+    0,             /* tp_as_mapping */
+    0,             /* tp_hash */
+    0,             /* tp_call */
+    0,             /* tp_str */
+    0,             /* tp_getattro */
+    0,             /* tp_setattro */
+    0,             /* tp_as_buffer */
+    Py_TPFLAGS_DEFAULT, /* tp_flags */
+};
+
+/* ---- an index type (nb_index only) ------------------------------------------ */
+
+typedef struct {
+  PyObject_HEAD
+  long long value;
+} Idx;
+
+static PyObject* idx_index(PyObject* self) { return PyLong_FromLongLong(((Idx*)self)->value); }
+
+static PyNumberMethods idx_as_number = {.nb_index = idx_index};
+
+static PyTypeObject IdxType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "numtest.Idx",
+    .tp_basicsize = sizeof(Idx),
+    .tp_dealloc = vec_dealloc,
+    .tp_as_number = &idx_as_number,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+};
+
+/* ---- helpers ------------------------------------------------------------------ */
+
+static long long take_ll(PyObject* o) {
+  if (o == NULL) ext_test_die_with_error("number operation");
+  CHECK(PyLong_CheckExact(o) || PyBool_Check(o));
+  long long v = PyLong_AsLongLong(o);
+  Py_DECREF(o);
+  return v;
+}
+
+static double take_d(PyObject* o) {
+  if (o == NULL) ext_test_die_with_error("number operation");
+  CHECK(PyFloat_Check(o));
+  double v = PyFloat_AsDouble(o);
+  Py_DECREF(o);
+  return v;
+}
+
+static void take_vec(PyObject* o, double x, double y) {
+  if (o == NULL) ext_test_die_with_error("vector operation");
+  CHECK(Py_IS_TYPE(o, &VecType));
+  CHECK(((Vec*)o)->x == x && ((Vec*)o)->y == y);
+  Py_DECREF(o);
+}
+
+/* ---- the tests ------------------------------------------------------------------- */
+
+static void test_ints_and_floats(void) {
+  PyObject* m7 = PyLong_FromLong(-7);
+  PyObject* two = PyLong_FromLong(2);
+  PyObject* zero = PyLong_FromLong(0);
+  PyObject* half = PyFloat_FromDouble(0.5);
+  PyObject* fm7 = PyFloat_FromDouble(-7.0);
+  CHECK_EQ_LL(take_ll(PyNumber_Add(m7, two)), -5);
+  CHECK_EQ_LL(take_ll(PyNumber_Subtract(m7, two)), -9);
+  CHECK_EQ_LL(take_ll(PyNumber_Multiply(m7, two)), -14);
+  CHECK_EQ_LL(take_ll(PyNumber_FloorDivide(m7, two)), -4);
+  CHECK_EQ_LL(take_ll(PyNumber_Remainder(m7, two)), 1);
+  CHECK(take_d(PyNumber_TrueDivide(m7, two)) == -3.5);
+  CHECK_EQ_LL(take_ll(PyNumber_Lshift(m7, two)), -28);
+  CHECK_EQ_LL(take_ll(PyNumber_Rshift(m7, two)), -2);
+  CHECK_EQ_LL(take_ll(PyNumber_And(m7, two)), 0);
+  CHECK_EQ_LL(take_ll(PyNumber_Or(m7, two)), -5);
+  CHECK_EQ_LL(take_ll(PyNumber_Xor(m7, two)), -5);
+  CHECK_EQ_LL(take_ll(PyNumber_Negative(m7)), 7);
+  CHECK_EQ_LL(take_ll(PyNumber_Positive(m7)), -7);
+  CHECK_EQ_LL(take_ll(PyNumber_Absolute(m7)), 7);
+  CHECK_EQ_LL(take_ll(PyNumber_Invert(m7)), 6);
+  PyObject* dm = PyNumber_Divmod(m7, two);
+  CHECK(dm != NULL && PyTuple_Check(dm) && PyTuple_GET_SIZE(dm) == 2);
+  CHECK_EQ_LL(PyLong_AsLongLong(PyTuple_GET_ITEM(dm, 0)), -4);
+  CHECK_EQ_LL(PyLong_AsLongLong(PyTuple_GET_ITEM(dm, 1)), 1);
+  Py_DECREF(dm);
+  PyObject* ten = PyLong_FromLong(10);
+  PyObject* thirteen = PyLong_FromLong(13);
+  CHECK_EQ_LL(take_ll(PyNumber_Power(two, ten, Py_None)), 1024);
+  CHECK_EQ_LL(take_ll(PyNumber_Power(two, ten, thirteen)), 1024 % 13);
+  CHECK_EQ_LL(take_ll(PyNumber_InPlacePower(two, ten, Py_None)), 1024);
+  Py_DECREF(ten);
+  Py_DECREF(thirteen);
+  /* Mixed operands: float's slot takes the reflected turn. */
+  CHECK(take_d(PyNumber_Add(two, half)) == 2.5);
+  CHECK(take_d(PyNumber_Multiply(half, two)) == 1.0);
+  CHECK(take_d(PyNumber_FloorDivide(fm7, two)) == -4.0);
+  CHECK(take_d(PyNumber_Remainder(fm7, two)) == 1.0);
+  CHECK(take_d(PyNumber_Power(two, half, Py_None)) == sqrt(2.0));
+  CHECK_EQ_LL(take_ll(PyNumber_InPlaceAdd(m7, two)), -5);
+  /* bool & bool is a bool; bool + bool an int. */
+  PyObject* t = PyNumber_And(Py_True, Py_False);
+  CHECK(t == Py_False);
+  Py_DECREF(t);
+  CHECK_EQ_LL(take_ll(PyNumber_Add(Py_True, Py_True)), 2);
+
+  CHECK(PyNumber_FloorDivide(m7, zero) == NULL);
+  ext_test_expect_error(PyExc_ZeroDivisionError, "integer division or modulo by zero");
+  CHECK(PyNumber_Remainder(m7, zero) == NULL);
+  ext_test_expect_error(PyExc_ZeroDivisionError, "integer modulo by zero");
+  CHECK(PyNumber_TrueDivide(m7, zero) == NULL);
+  ext_test_expect_error(PyExc_ZeroDivisionError, "division by zero");
+  CHECK(PyNumber_TrueDivide(half, zero) == NULL);
+  ext_test_expect_error(PyExc_ZeroDivisionError, "float division by zero");
+  CHECK(PyNumber_Lshift(two, m7) == NULL);
+  ext_test_expect_error(PyExc_ValueError, "negative shift count");
+  CHECK(PyNumber_Power(two, two, zero) == NULL);
+  ext_test_expect_error(PyExc_ValueError, "pow() 3rd argument cannot be 0");
+  PyObject* s = PyUnicode_FromString("s");
+  CHECK(PyNumber_Add(two, s) == NULL);
+  ext_test_expect_error(PyExc_TypeError, "unsupported operand type(s) for +: 'int' and 'str'");
+  CHECK(PyNumber_InPlaceOr(two, s) == NULL);
+  ext_test_expect_error(PyExc_TypeError, "unsupported operand type(s) for |=: 'int' and 'str'");
+  CHECK(PyNumber_Negative(s) == NULL);
+  ext_test_expect_error(PyExc_TypeError, "bad operand type for unary -: 'str'");
+  CHECK(PyNumber_Power(two, two, s) == NULL);
+  ext_test_expect_error(PyExc_TypeError,
+                        "unsupported operand type(s) for ** or pow(): 'int', 'int', 'str'");
+  CHECK(PyNumber_Add(NULL, two) == NULL);
+  ext_test_expect_error(PyExc_SystemError, NULL);
+  PyObject* big = PyLong_FromLongLong(INT64_MAX);
+  CHECK(PyNumber_Add(two, big) == NULL);
+  ext_test_expect_error(PyExc_OverflowError, NULL);  /* ftrt's ints are 64-bit */
+  Py_DECREF(big);
+  Py_DECREF(s);
+  Py_DECREF(m7);
+  Py_DECREF(two);
+  Py_DECREF(zero);
+  Py_DECREF(half);
+  Py_DECREF(fm7);
+}
+
+static void test_vector_type(void) {
+  PyObject* a = vec_new_xy(1, 2);
+  PyObject* b = vec_new_xy(10, 20);
+  PyObject* three = PyLong_FromLong(3);
+  PyObject* half = PyFloat_FromDouble(0.5);
+  take_vec(PyNumber_Add(a, b), 11, 22);
+  take_vec(PyNumber_Multiply(a, three), 3, 6);
+  take_vec(PyNumber_Multiply(three, a), 3, 6);  /* int declines; Vec's turn */
+  take_vec(PyNumber_Multiply(half, b), 5, 10);  /* so does float */
+  take_vec(PyNumber_Negative(a), -1, -2);
+  take_vec(PyNumber_InPlaceAdd(a, three), 4, 2);  /* nb_inplace_add */
+  take_vec(PyNumber_InPlaceAdd(a, b), 11, 22);    /* falls back to nb_add */
+  CHECK(PyNumber_Check(a) == 0);  /* no __index__, __int__ or __float__ */
+  CHECK(PyObject_IsTrue(a) == 1);
+  PyObject* z = vec_new_xy(0, 0);
+  CHECK(PyObject_IsTrue(z) == 0);
+  Py_DECREF(z);
+
+  CHECK(PyNumber_Subtract(a, b) == NULL);
+  ext_test_expect_error(PyExc_ArithmeticError, "Vec subtraction is not defined here");
+  CHECK(PyNumber_Add(a, three) == NULL);
+  ext_test_expect_error(PyExc_TypeError,
+                        "unsupported operand type(s) for +: 'numtest.Vec' and 'int'");
+  CHECK(PyNumber_Multiply(a, b) == NULL);
+  ext_test_expect_error(PyExc_TypeError,
+                        "unsupported operand type(s) for *: 'numtest.Vec' and 'numtest.Vec'");
+  CHECK(PyNumber_Invert(a) == NULL);
+  ext_test_expect_error(PyExc_TypeError, "bad operand type for unary ~: 'numtest.Vec'");
+  Py_DECREF(a);
+  Py_DECREF(b);
+  Py_DECREF(three);
+  Py_DECREF(half);
+}
+
+static void test_conversions(void) {
+  Idx* i = PyObject_New(Idx, &IdxType);
+  CHECK(i != NULL);
+  i->value = 42;
+  PyObject* idx = (PyObject*)i;
+  CHECK(PyIndex_Check(idx) == 1);
+  CHECK(PyNumber_Check(idx) == 1);
+  CHECK_EQ_LL(take_ll(PyNumber_Index(idx)), 42);
+  CHECK_EQ_LL(take_ll(PyNumber_Long(idx)), 42);
+  CHECK(take_d(PyNumber_Float(idx)) == 42.0);
+  CHECK_EQ_LL(PyNumber_AsSsize_t(idx, PyExc_OverflowError), 42);
+  /* __index__ does not make Idx an operand of int's arithmetic. */
+  PyObject* two = PyLong_FromLong(2);
+  CHECK(PyNumber_Multiply(two, idx) == NULL);
+  ext_test_expect_error(PyExc_TypeError,
+                        "unsupported operand type(s) for *: 'int' and 'numtest.Idx'");
+  Py_DECREF(idx);
+
+  PyObject* f = PyFloat_FromDouble(-2.75);
+  CHECK_EQ_LL(take_ll(PyNumber_Long(f)), -2);
+  CHECK(PyIndex_Check(f) == 0);
+  CHECK(PyNumber_Check(f) == 1);
+  CHECK(PyNumber_Index(f) == NULL);
+  ext_test_expect_error(PyExc_TypeError, "'float' object cannot be interpreted as an integer");
+  CHECK(take_d(PyNumber_Float(two)) == 2.0);
+  Py_DECREF(f);
+  Py_DECREF(two);
+
+  PyObject* s = PyUnicode_FromString(" 123 ");
+  CHECK_EQ_LL(take_ll(PyNumber_Long(s)), 123);
+  Py_DECREF(s);
+  s = PyUnicode_FromString("12x");
+  CHECK(PyNumber_Long(s) == NULL);
+  ext_test_expect_error(PyExc_ValueError, "invalid literal for int() with base 10: '12x'");
+  Py_DECREF(s);
+  s = PyUnicode_FromString("2.5");
+  CHECK(take_d(PyNumber_Float(s)) == 2.5);
+  Py_DECREF(s);
+  CHECK(PyNumber_Long(Py_None) == NULL);
+  ext_test_expect_error(
+      PyExc_TypeError,
+      "int() argument must be a string, a bytes-like object or a real number, not 'NoneType'");
+  CHECK(PyNumber_Check(Py_None) == 0);
+  CHECK(PyNumber_Check(NULL) == 0);
+}
+
+/* ---- threads ------------------------------------------------------------------ */
+
+static PyObject* g_unit_x;  /* Vec(1, 0) */
+static PyObject* g_unit_y;  /* Vec(0, 1) */
+static PyObject* g_ints[4];
+static long g_ops;
+
+static void* thread_main(void* arg) {
+  unsigned state = (unsigned)(uintptr_t)arg;
+  PyGILState_STATE gil = PyGILState_Ensure();
+  PyObject* acc = vec_new_xy(0, 0);
+  long long expect_x = 0, expect_y = 0, int_sum = 0;
+  for (long i = 0; i < g_ops; i++) {
+    const unsigned r = ext_test_next_random(&state);
+    PyObject* next;
+    switch (r % 3) {
+      case 0:
+        next = PyNumber_Add(acc, g_unit_x);
+        expect_x += 1;
+        break;
+      case 1:
+        next = PyNumber_Add(g_unit_y, acc);
+        expect_y += 1;
+        break;
+      default: {
+        PyObject* k = g_ints[(r >> 4) % 4];
+        next = PyNumber_InPlaceAdd(acc, k);
+        expect_x += PyLong_AsLongLong(k);
+        PyObject* s = PyNumber_Add(k, k);
+        int_sum += take_ll(s);
+        break;
+      }
+    }
+    if (next == NULL) ext_test_die_with_error("thread arithmetic");
+    Py_DECREF(acc);
+    acc = next;
+    if ((r & 31) == 0) sched_yield();
+  }
+  CHECK(((Vec*)acc)->x == (double)expect_x && ((Vec*)acc)->y == (double)expect_y);
+  CHECK(int_sum % 2 == 0);
+  Py_DECREF(acc);
+  PyGILState_Release(gil);
+  return NULL;
+}
+
+static void test_threads(unsigned seed) {
+  g_ops = ext_test_scaled(20000, 2000);
+  g_unit_x = vec_new_xy(1, 0);
+  g_unit_y = vec_new_xy(0, 1);
+  for (int i = 0; i < 4; i++) g_ints[i] = PyLong_FromLong(1000 * i + 1);
+  ext_test_run_threads(kThreads, thread_main, seed);
+  CHECK_EQ_LL(Py_REFCNT(g_unit_x), 1);
+  CHECK_EQ_LL(Py_REFCNT(g_unit_y), 1);
+  Py_CLEAR(g_unit_x);
+  Py_CLEAR(g_unit_y);
+  for (int i = 0; i < 4; i++) Py_CLEAR(g_ints[i]);
+}
+
+int main(void) {
+  const unsigned seed = ext_test_seed();
+  Py_Initialize();
+  CHECK(PyType_Ready(&VecType) == 0);
+  CHECK(PyType_Ready(&IdxType) == 0);
+  test_ints_and_floats();
+  test_vector_type();
+  test_conversions();
+  test_threads(seed);
+  CHECK(Py_FinalizeEx() == 0);
+  CHECK_EQ_LL(ftrt_LeakedObjectsAtLastFinalize(), 0);
+  return 0;
+}
