@@ -6,12 +6,21 @@
 #include <compare>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 
 #include "object/builtin_layouts.h"
 #include "object/cpython_types.h"
 #include "object/none_bool.h"
+#include "object/ref.h"
 
 namespace ftrt::internal {
+
+// A C slot's return value from a C++ result: the new reference, or null
+// with the error in the indicator (errors.h), as slots report failures.
+PyObject* SlotResult(absl::StatusOr<Ref<>> r);
+
+// A binary slot's "not for this pair of operands" (a new reference).
+inline PyObject* NotImplementedResult() { return Ref<>::NewRef(NotImplemented()).Release(); }
 
 // The header of an object in static storage (immortal, unowned, STATIC),
 // as PyObject_HEAD_INIT writes it; usable in constant initialization.

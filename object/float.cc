@@ -51,15 +51,7 @@ bool AsDouble(const PyObject* op, double* out) {
   return false;
 }
 
-PyObject* SlotResult(absl::StatusOr<Ref<>> r) {
-  if (!r.ok()) {
-    SetErrorIndicator(r.status());
-    return nullptr;
-  }
-  return std::move(*r).Release();
-}
-
-PyObject* NewFloat(double v) { return SlotResult(FloatFromDouble(v)); }
+PyObject* NewFloat(double v) { return internal::SlotResult(FloatFromDouble(v)); }
 
 PyObject* Raise(ErrorKind kind, const char* message) {
   SetErrorIndicator(MakeError(kind, message));
@@ -93,7 +85,7 @@ void DivMod(double vx, double wx, double* div_out, double* mod_out) {
 template <typename Op>
 PyObject* Binary(PyObject* a, PyObject* b, Op op) {
   double x, y;
-  if (!AsDouble(a, &x) || !AsDouble(b, &y)) return Ref<>::NewRef(NotImplemented()).Release();
+  if (!AsDouble(a, &x) || !AsDouble(b, &y)) return internal::NotImplementedResult();
   return op(x, y);
 }
 
@@ -134,11 +126,11 @@ PyObject* FloatDivmodSlot(PyObject* a, PyObject* b) {
     double div, mod;
     DivMod(x, y, &div, &mod);
     absl::StatusOr<Ref<>> d = FloatFromDouble(div);
-    if (!d.ok()) return SlotResult(std::move(d));
+    if (!d.ok()) return internal::SlotResult(std::move(d));
     absl::StatusOr<Ref<>> m = FloatFromDouble(mod);
-    if (!m.ok()) return SlotResult(std::move(m));
+    if (!m.ok()) return internal::SlotResult(std::move(m));
     PyObject* items[] = {d->get(), m->get()};
-    return SlotResult(TupleFromItems(items));
+    return internal::SlotResult(TupleFromItems(items));
   });
 }
 
@@ -147,7 +139,7 @@ PyObject* FloatDivmodSlot(PyObject* a, PyObject* b) {
 // is a ValueError here.
 PyObject* FloatPowerSlot(PyObject* a, PyObject* b, PyObject* mod) {
   double x, y;
-  if (!AsDouble(a, &x) || !AsDouble(b, &y)) return Ref<>::NewRef(NotImplemented()).Release();
+  if (!AsDouble(a, &x) || !AsDouble(b, &y)) return internal::NotImplementedResult();
   if (mod != None()) {
     return Raise(ErrorKind::kTypeError,
                  "pow() 3rd argument not allowed unless all arguments are integers");
@@ -173,7 +165,7 @@ PyObject* FloatNegativeSlot(PyObject* a) { return NewFloat(-FloatValue(a)); }
 PyObject* FloatPositiveSlot(PyObject* a) { return Ref<>::NewRef(a).Release(); }
 PyObject* FloatAbsoluteSlot(PyObject* a) { return NewFloat(std::fabs(FloatValue(a))); }
 int FloatBoolSlot(PyObject* a) { return FloatValue(a) != 0.0; }
-PyObject* FloatIntSlot(PyObject* a) { return SlotResult(IntFromDouble(FloatValue(a))); }
+PyObject* FloatIntSlot(PyObject* a) { return internal::SlotResult(IntFromDouble(FloatValue(a))); }
 PyObject* FloatFloatSlot(PyObject* a) { return Ref<>::NewRef(a).Release(); }
 
 constinit PyNumberMethods g_float_number_methods = [] {

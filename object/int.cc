@@ -381,40 +381,32 @@ absl::StatusOr<Ref<>> IntAbsolute(const PyObject* a) {
 
 namespace {
 
-PyObject* SlotResult(absl::StatusOr<Ref<>> r) {
-  if (!r.ok()) {
-    SetErrorIndicator(r.status());
-    return nullptr;
-  }
-  return std::move(*r).Release();
-}
-
 template <absl::StatusOr<Ref<>> (*F)(const PyObject*, const PyObject*)>
 PyObject* IntBinarySlot(PyObject* a, PyObject* b) {
-  if (!IsInt(a) || !IsInt(b)) return Ref<>::NewRef(NotImplemented()).Release();
-  return SlotResult(F(a, b));
+  if (!IsInt(a) || !IsInt(b)) return internal::NotImplementedResult();
+  return internal::SlotResult(F(a, b));
 }
 
 template <absl::StatusOr<Ref<>> (*F)(const PyObject*)>
 PyObject* IntUnarySlot(PyObject* a) {
-  return SlotResult(F(a));
+  return internal::SlotResult(F(a));
 }
 
 PyObject* IntPowerSlot(PyObject* a, PyObject* b, PyObject* mod) {
   if (!IsInt(a) || !IsInt(b) || (mod != None() && !IsInt(mod))) {
-    return Ref<>::NewRef(NotImplemented()).Release();
+    return internal::NotImplementedResult();
   }
-  return SlotResult(IntPower(a, b, mod));
+  return internal::SlotResult(IntPower(a, b, mod));
 }
 
 // +a, int(a), operator.index(a): an exact int of the value.
 PyObject* IntExactSlot(PyObject* a) {
   if (IsIntExact(a)) return Ref<>::NewRef(a).Release();
-  return SlotResult(IntFromInt64(IntValue(a)));
+  return internal::SlotResult(IntFromInt64(IntValue(a)));
 }
 
 PyObject* IntFloatSlot(PyObject* a) {
-  return SlotResult(FloatFromDouble(static_cast<double>(IntValue(a))));
+  return internal::SlotResult(FloatFromDouble(static_cast<double>(IntValue(a))));
 }
 
 int IntBoolSlot(PyObject* a) { return IntValue(a) != 0; }

@@ -11,6 +11,17 @@
 #include "object/none_bool.h"
 
 namespace ftrt {
+
+namespace internal {
+PyObject* SlotResult(absl::StatusOr<Ref<>> r) {
+  if (!r.ok()) {
+    SetErrorIndicator(r.status());
+    return nullptr;
+  }
+  return std::move(*r).Release();
+}
+}  // namespace internal
+
 namespace {
 
 struct OpSlots {

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "gtest/gtest.h"
+#include "object/builtin_internal.h"
 #include "object/builtin_test_env.h"
 #include "object/compare.h"
 #include "object/errors.h"
@@ -266,7 +267,7 @@ PyObject* NumAdd(PyObject* a, PyObject* b) {
   ++g_left_calls;
   const bool ok_a = IsNum(a, g_num_type) || IsInt(a);
   const bool ok_b = IsNum(b, g_num_type) || IsInt(b);
-  if (!ok_a || !ok_b) return Ref<>::NewRef(NotImplemented()).Release();
+  if (!ok_a || !ok_b) return internal::NotImplementedResult();
   return MakeNum(g_num_type, ValueOf(a) + ValueOf(b)).Release();
 }
 PyObject* SubNumAdd(PyObject* a, PyObject* b) {
@@ -275,7 +276,7 @@ PyObject* SubNumAdd(PyObject* a, PyObject* b) {
 }
 // In place: mutates the left operand, returns it.
 PyObject* NumInPlaceAdd(PyObject* a, PyObject* b) {
-  if (!IsInt(b)) return Ref<>::NewRef(NotImplemented()).Release();
+  if (!IsInt(b)) return internal::NotImplementedResult();
   reinterpret_cast<Num*>(a)->value += IntValue(b);
   return Ref<>::NewRef(a).Release();
 }
