@@ -29,7 +29,8 @@
  *   pyerrors.h warnings.h                        exceptions, PyExc_*
  *   methodobject.h moduleobject.h modsupport.h   functions, modules,
  *                                                argument parsing
- *   descrobject.h weakrefobject.h abstract.h     members, weak refs, calls
+ *   descrobject.h weakrefobject.h abstract.h     members, weak refs, calls,
+ *                                                the number protocol
  *   pystate.h ceval.h pythread.h                 thread states, detaching,
  *                                                threads, recursion guard
  *   import.h          PyImport_ImportModule over the loaded extensions
