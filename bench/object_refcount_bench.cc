@@ -7,10 +7,12 @@
 //  * Non-owner increment+decrement vs the atomic pair: at most 1.1x.
 //  * 2 and 4 threads reading one shared object through shared-count
 //    references, deferred StackRefs, an immortal object and shared_ptr
-//    copies, vs a thread-private loop (the same StackRef code on each
-//    thread's own deferred object, so only the sharing differs). Target:
-//    deferred and immortal per-thread throughput at 2 threads >= 0.9x the
-//    private loop's.
+//    copies, vs a thread-private loop. Target: deferred and immortal
+//    per-thread throughput at 2 threads >= 0.9x the private loop's, judged
+//    in alternating rounds where the private loop is the same code on
+//    each thread's own object (a deferred one for StackRefs, an immortal
+//    one for increments), so only the sharing differs
+//    (ReportTwoThreadRatios).
 //  * Instructions per owner increment+decrement under callgrind (machine
 //    independent): the binary runs itself under valgrind if it is
 //    installed (FTRT_BENCH_NO_CALLGRIND=1 skips it).
@@ -352,6 +354,165 @@ void ReportAlternatingRatios() {
   Decref(counter_holder);
 }
 
+// --- 2 threads, alternating rounds ------------------------------------------------------
+//
+// The gated 2-thread targets are judged here: in each round both threads
+// run the subject loop at once, then both run its baseline at once, the
+// same noinline loop with only the object changed: the one shared object
+// for the subject, each thread's own object (its own cache line) for the
+// baseline, so that the ratio is what sharing costs and nothing else. A
+// round's time is the wall time from the start barrier to the later of
+// the two threads; the reported ratio is the median over the rounds of
+// baseline time / subject time (per-thread throughput of the subject
+// relative to the private loop). Google Benchmark's per-benchmark figures
+// above run the subject and the baseline seconds apart, which on this
+// shared machine moved their ratio by up to 30% from run to run.
+
+extern "C" FTRT_NOINLINE void ftrt_bench_stackref_reads(ObjectHeader* h, long n) {
+  for (long i = 0; i < n; ++i) {
+    StackRef s(h);
+    ReadValue(reinterpret_cast<Payload*>(s.get()));
+    Barrier();
+  }
+}
+
+extern "C" FTRT_NOINLINE void ftrt_bench_incdec_reads(ObjectHeader* h, long n) {
+  for (long i = 0; i < n; ++i) {
+    Incref(h);
+    ReadValue(reinterpret_cast<Payload*>(h));
+    Barrier();
+    Decref(h);
+    Barrier();
+  }
+}
+
+FTRT_NOINLINE void SharedPtrReads(const std::shared_ptr<Payload>* p, long n) {
+  for (long i = 0; i < n; ++i) {
+    std::shared_ptr<Payload> q = *p;
+    ReadValue(q.get());
+    Barrier();
+  }
+}
+
+// Each thread's own immortal object, a cache line pair apiece.
+struct alignas(128) PaddedPayload {
+  Payload p;
+};
+constinit PaddedPayload g_private_immortal[2] = {
+    {{PyObject_HEAD_INIT(&g_payload_type) 1}}, {{PyObject_HEAD_INIT(&g_payload_type) 2}}};
+
+double WallNs() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e9 + static_cast<double>(ts.tv_nsec);
+}
+
+// loop(thread index, shared?) runs one thread's share of a phase. A round
+// counts only if both of its phases really ran on two cores at once: each
+// thread on the CPU for at least 85% of its phase (its thread CPU time
+// against its wall time) and the two threads' intervals overlapping by at
+// least 85%. On a loaded machine the threads of a phase often take turns
+// on one core, and then sharing costs nothing (a contended shared_ptr
+// reads as fast as a private one); such rounds are left out and counted.
+template <typename Loop>
+void ReportTwoThreadRounds(const std::string& name, Loop loop, const std::string& op,
+                           double target) {
+  constexpr int kRounds = 21;
+  constexpr int kPhases = 2 * kRounds + 2;  // and 2 warm-up phases
+  struct Span {
+    double start = 0, finish = 0, cpu = 0;
+  };
+  std::vector<Span> spans[2] = {std::vector<Span>(kPhases), std::vector<Span>(kPhases)};
+  std::atomic<int> arrived{0};
+  auto worker = [&](int t) {
+    AttachGuard g(*g_runtime);
+    for (int phase = 0; phase < kPhases; ++phase) {
+      // Both threads start a phase together (a spinning barrier: each
+      // phase is a few milliseconds, and the threads stay attached).
+      const int goal = 2 * (phase + 1);
+      arrived.fetch_add(1, std::memory_order_acq_rel);
+      while (arrived.load(std::memory_order_acquire) < goal) {
+      }
+      Span& sp = spans[t][static_cast<size_t>(phase)];
+      const double cpu0 = ThreadCpuNs();
+      sp.start = WallNs();
+      loop(t, phase % 2 == 0);
+      sp.finish = WallNs();
+      sp.cpu = ThreadCpuNs() - cpu0;
+    }
+  };
+  {
+    DetachGuard d;
+    std::thread a(worker, 0), b(worker, 1);
+    a.join();
+    b.join();
+  }
+  // The phase's wall time (first start to last finish), or -1 if the two
+  // threads did not run side by side for it.
+  auto phase_ns = [&](int phase) {
+    const Span& x = spans[0][static_cast<size_t>(phase)];
+    const Span& y = spans[1][static_cast<size_t>(phase)];
+    const double wall = std::max(x.finish, y.finish) - std::min(x.start, y.start);
+    const double both = std::min(x.finish, y.finish) - std::max(x.start, y.start);
+    const bool on_cpu = x.cpu >= 0.85 * (x.finish - x.start) && y.cpu >= 0.85 * (y.finish - y.start);
+    return on_cpu && both >= 0.85 * wall ? wall : -1.0;
+  };
+  std::vector<double> ratios;
+  for (int r = 0; r < kRounds; ++r) {
+    const double subject = phase_ns(2 + 2 * r), baseline = phase_ns(3 + 2 * r);
+    if (subject > 0 && baseline > 0) ratios.push_back(baseline / subject);
+  }
+  const std::string label = name + " (median of the " + std::to_string(ratios.size()) + " of " +
+                            std::to_string(kRounds) + " alternating rounds that ran side by side)";
+  if (ratios.size() < 5) {
+    std::printf("%s: too few rounds ran on two cores at once to judge (machine busy)\n",
+                label.c_str());
+    return;
+  }
+  std::sort(ratios.begin(), ratios.end());
+  bench::ReportFigure(label, ratios[ratios.size() / 2], "x", op, target);
+}
+
+void ReportTwoThreadRatios() {
+  constexpr long kReads = 2'000'000;
+  ObjectHeader* own_deferred[2] = {nullptr, nullptr};
+  ObjectHeader* own_counted[2] = {nullptr, nullptr};
+  std::shared_ptr<Payload> own_ptr[2] = {std::make_shared<Payload>(), std::make_shared<Payload>()};
+  // Each thread's deferred object comes from its own heap (its own pages).
+  ReportTwoThreadRounds(
+      "2 threads: deferred StackRef reads of one object / of each thread's own",
+      [&](int t, bool shared) {
+        if (own_deferred[t] == nullptr) {
+          own_deferred[t] = NewPayload(t);
+          SetDeferredRefcount(own_deferred[t]);
+        }
+        ftrt_bench_stackref_reads(shared ? g_deferred : own_deferred[t], kReads);
+      },
+      ">=", 0.9);
+  ReportTwoThreadRounds(
+      "2 threads: immortal incref+decref reads of one object / of each thread's own",
+      [&](int t, bool shared) {
+        ftrt_bench_incdec_reads(shared ? AsHeader(&g_immortal) : AsHeader(&g_private_immortal[t].p),
+                                kReads);
+      },
+      ">=", 0.9);
+  ReportTwoThreadRounds(
+      "2 threads: shared-count incref+decref of one object / owner pairs on each thread's own",
+      [&](int t, bool shared) {
+        // Made by this round's threads, so each owns its object.
+        if (own_counted[t] == nullptr) own_counted[t] = NewPayload(t);
+        ftrt_bench_incdec_reads(shared ? g_unowned : own_counted[t], kReads / 4);
+      },
+      "", 0);
+  ReportTwoThreadRounds(
+      "2 threads: std::shared_ptr copies of one pointer / of each thread's own",
+      [&](int t, bool shared) { SharedPtrReads(shared ? &g_shared_ptr : &own_ptr[t], kReads / 4); },
+      "", 0);
+  for (ObjectHeader* op : own_counted) Decref(op);
+  // The deferred objects stay for the allocator's teardown (a deferred
+  // object needs a collection; the benchmark does not stop the world).
+}
+
 constexpr long kCallgrindPairs = 1'000'000;
 
 // In the child under valgrind: run one loop.
@@ -451,10 +612,9 @@ int main(int argc, char** argv) {
   };
   for (const char* t : {"2", "4"}) {
     const std::string base = std::string("BM_PrivateLoop/real_time/threads:") + t;
-    const bool gated = std::strcmp(t, "2") == 0;
+    // Judged on the alternating rounds (ReportTwoThreadRatios) instead.
     for (const char* subject : {"BM_DeferredStackRef", "BM_ImmortalRead"}) {
-      ratios.push_back({std::string(subject) + "/real_time/threads:" + t, base, kThroughput,
-                        gated ? ">=" : "", gated ? 0.9 : 0});
+      ratios.push_back({std::string(subject) + "/real_time/threads:" + t, base, kThroughput, "", 0});
     }
     for (const char* subject : {"BM_SharedCountRead", "BM_SharedPtrRead"}) {
       ratios.push_back(
@@ -468,6 +628,7 @@ int main(int argc, char** argv) {
                       std::string(subject) + "/real_time/threads:1", kThroughput, "", 0});
   }
   ftrt::ReportAlternatingRatios();  // printed below the ratio table
+  ftrt::ReportTwoThreadRatios();
   const int rc = ftrt::bench::RunWithRatios(argc, argv, ratios);
   ftrt::Decref(ftrt::g_unowned);
   ftrt::g_runtime->Detach();
