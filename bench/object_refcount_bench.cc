@@ -273,6 +273,18 @@ extern "C" FTRT_NOINLINE void ftrt_bench_plain_pairs(int64_t* c, long n) {
   }
 }
 
+// The loop of the CPython figures: a volatile counter (a load, an
+// add and a store per operation, where the plain counter above compiles
+// to one read-modify-write instruction).
+extern "C" FTRT_NOINLINE void ftrt_bench_volatile_pairs(volatile int64_t* c, long n) {
+  for (long i = 0; i < n; ++i) {
+    *c = *c + 1;
+    Barrier();
+    *c = *c - 1;
+    Barrier();
+  }
+}
+
 extern "C" FTRT_NOINLINE void ftrt_bench_empty_loop(long n) {
   for (long i = 0; i < n; ++i) {
     Barrier();
@@ -346,7 +358,10 @@ void ReportAlternatingRatios() {
   auto atomic = [&](long n) { ftrt_bench_atomic_pairs(&atomic_count, n); };
   auto non_owner = [&](long n) { ftrt_bench_owner_pairs(g_unowned, n); };
   auto immortal = [&](long n) { ftrt_bench_owner_pairs(AsHeader(&g_immortal), n); };
+  auto volatile_counter = [&](long n) { ftrt_bench_volatile_pairs(counter, n); };
   ReportAlternating("owner pair / plain counter pair", owner, plain, "<=", 1.0);
+  ReportAlternating("owner pair / volatile counter pair (the baseline of the issue's CPython figures)",
+                    owner, volatile_counter, "", 0);
   ReportAlternating("owner pair / atomic pair", owner, atomic, "<=", 0.5);
   ReportAlternating("non-owner pair / atomic pair", non_owner, atomic, "<=", 1.1);
   ReportAlternating("immortal pair / plain counter pair", immortal, plain, "", 0);
