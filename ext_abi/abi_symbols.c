@@ -6,7 +6,7 @@
  * shared object now (the names stay declared and addressable); linked
  * against libftrt.so with -Wl,-z,defs once the runtime implements
  * them, where an undefined reference names a missing export.
- * 434 functions, 71 variables. */
+ * 444 functions, 71 variables. */
 #include "Python.h"
 #include "structmember.h"
 
@@ -256,7 +256,9 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyNumber_Subtract,
     (const void*)&PyNumber_TrueDivide,
     (const void*)&PyNumber_Xor,
+    (const void*)&PyOS_double_to_string,
     (const void*)&PyOS_snprintf,
+    (const void*)&PyOS_string_to_double,
     (const void*)&PyOS_vsnprintf,
     (const void*)&PyObject_ASCII,
     (const void*)&PyObject_Bytes,
@@ -293,6 +295,8 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyObject_GetOptionalAttrString,
     (const void*)&PyObject_HasAttr,
     (const void*)&PyObject_HasAttrString,
+    (const void*)&PyObject_HasAttrStringWithError,
+    (const void*)&PyObject_HasAttrWithError,
     (const void*)&PyObject_Hash,
     (const void*)&PyObject_HashNotImplemented,
     (const void*)&PyObject_IS_GC,
@@ -314,6 +318,7 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyObject_SetItem,
     (const void*)&PyObject_Size,
     (const void*)&PyObject_Str,
+    (const void*)&PyObject_Type,
     (const void*)&PyObject_Vectorcall,
     (const void*)&PyObject_VectorcallMethod,
     (const void*)&PySequence_Check,
@@ -324,6 +329,9 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PySequence_Size,
     (const void*)&PySequence_Tuple,
     (const void*)&PyState_FindModule,
+    (const void*)&PySys_GetObject,
+    (const void*)&PySys_WriteStderr,
+    (const void*)&PySys_WriteStdout,
     (const void*)&PyThreadState_Clear,
     (const void*)&PyThreadState_Delete,
     (const void*)&PyThreadState_DeleteCurrent,
@@ -374,6 +382,7 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyType_Modified,
     (const void*)&PyType_Ready,
     (const void*)&PyUnicode_AsASCIIString,
+    (const void*)&PyUnicode_AsEncodedString,
     (const void*)&PyUnicode_AsLatin1String,
     (const void*)&PyUnicode_AsUCS4,
     (const void*)&PyUnicode_AsUCS4Copy,
@@ -388,6 +397,7 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyUnicode_Contains,
     (const void*)&PyUnicode_CopyCharacters,
     (const void*)&PyUnicode_Count,
+    (const void*)&PyUnicode_Decode,
     (const void*)&PyUnicode_DecodeASCII,
     (const void*)&PyUnicode_DecodeLatin1,
     (const void*)&PyUnicode_DecodeUTF8,

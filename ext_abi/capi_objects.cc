@@ -411,6 +411,23 @@ int PyObject_GetOptionalAttrString(PyObject* o, const char* name, PyObject** res
   }
   return PyObject_GetOptionalAttr(o, n->get(), result);
 }
+int PyObject_HasAttrWithError(PyObject* o, PyObject* name) {
+  PyObject* r = nullptr;
+  const int rc = PyObject_GetOptionalAttr(o, name, &r);
+  if (r != nullptr) ftrt::Decref(r);
+  return rc;
+}
+int PyObject_HasAttrStringWithError(PyObject* o, const char* name) {
+  PyObject* r = nullptr;
+  const int rc = PyObject_GetOptionalAttrString(o, name, &r);
+  if (r != nullptr) ftrt::Decref(r);
+  return rc;
+}
+PyObject* PyObject_Type(PyObject* o) {
+  if (!NeedObj(o, "PyObject_Type")) return nullptr;
+  ftrt::Incref(ftrt::AsHeader(o->ob_type));
+  return reinterpret_cast<PyObject*>(o->ob_type);
+}
 int PyObject_HasAttr(PyObject* o, PyObject* name) {
   if (o == nullptr || name == nullptr) return 0;
   Ref<> saved = ftrt::GetRaisedException();

@@ -39,8 +39,9 @@ PyObject* BoolRepr(PyObject* self) {
 }
 PyObject* IntRepr(PyObject* self) { return StrResult(std::to_string(IntValue(self))).Release(); }
 
-// Python's repr(float): the shortest string that round-trips, fixed
-// notation for decimal exponents in [-4, 16), else exponent notation.
+}  // namespace
+
+// Python's repr(float) (dispatch.h).
 std::string FloatReprText(double v) {
   if (std::isnan(v)) return "nan";
   if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
@@ -78,6 +79,8 @@ std::string FloatReprText(double v) {
   }
   return out;
 }
+
+namespace {
 
 PyObject* FloatRepr(PyObject* self) { return StrResult(FloatReprText(FloatValue(self))).Release(); }
 

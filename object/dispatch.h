@@ -40,6 +40,10 @@ Ref<> ObjectRepr(PyObject* obj);
 Ref<> ObjectStr(PyObject* obj);
 // The same as UTF-8 std::string, for messages ("<repr failed>" if it
 // raised; the error is cleared).
+// repr(float) of a value: the shortest text that reads back as v, fixed
+// notation for decimal exponents in [-4, 16), else exponent notation
+// ("1.0", "0.0001", "1e-05", "1e+16", "inf", "nan").
+std::string FloatReprText(double v);
 std::string ReprUtf8(PyObject* obj);
 std::string StrUtf8(PyObject* obj);
 

@@ -35,6 +35,8 @@
  *                                                threads, recursion guard
  *   import.h          PyImport_ImportModule over the loaded extensions
  *   critical_section.h                           Py_BEGIN_CRITICAL_SECTION
+ *   pystrtod.h        PyOS_string_to_double / PyOS_double_to_string
+ *   sysmodule.h       PySys_WriteStdout / WriteStderr, PySys_GetObject
  *   pylifecycle.h     Py_Initialize / Py_FinalizeEx and THE LIST OF
  *                     OPERATIONS FINALIZATION REFUSES (PythonFinalization-
  *                     Error)
@@ -123,5 +125,7 @@
 #include "import.h"
 #include "pybuffer.h"
 #include "critical_section.h"
+#include "pystrtod.h"
+#include "sysmodule.h"
 
 #endif /* !Py_PYTHON_H */

@@ -199,6 +199,10 @@ PyAPI_FUNC(int) PyObject_DelAttr(PyObject* o, PyObject* name);
 PyAPI_FUNC(int) PyObject_DelAttrString(PyObject* o, const char* name);
 PyAPI_FUNC(int) PyObject_HasAttr(PyObject* o, PyObject* name);
 PyAPI_FUNC(int) PyObject_HasAttrString(PyObject* o, const char* name);
+/* 1 if o has the attribute, 0 if not (AttributeError swallowed), -1 with
+ * the exception for any other error (3.13). */
+PyAPI_FUNC(int) PyObject_HasAttrWithError(PyObject* o, PyObject* name);
+PyAPI_FUNC(int) PyObject_HasAttrStringWithError(PyObject* o, const char* name);
 PyAPI_FUNC(int) PyObject_GetOptionalAttr(PyObject* o, PyObject* name,
                                          PyObject** result);
 PyAPI_FUNC(int) PyObject_GetOptionalAttrString(PyObject* o, const char* name,
@@ -207,6 +211,8 @@ PyAPI_FUNC(PyObject*) PyObject_GenericGetAttr(PyObject* o, PyObject* name);
 PyAPI_FUNC(int) PyObject_GenericSetAttr(PyObject* o, PyObject* name,
                                         PyObject* value);
 PyAPI_FUNC(PyObject*) PyObject_SelfIter(PyObject* o);
+/* type(o), a new reference. */
+PyAPI_FUNC(PyObject*) PyObject_Type(PyObject* o);
 
 /* Clears the weak references to o and calls their callbacks; a type with
  * tp_weaklistoffset calls it first thing in tp_dealloc. */

@@ -328,6 +328,13 @@ PyAPI_FUNC(PyObject*) PyUnicode_DecodeLatin1(const char* string,
 PyAPI_FUNC(PyObject*) PyUnicode_DecodeASCII(const char* string,
                                             Py_ssize_t length,
                                             const char* errors);
+/* Codecs by name: "utf-8", "ascii" and "latin-1" (and their aliases, any
+ * case, '-' '_' ' ' alike; NULL is UTF-8); LookupError "unknown encoding:
+ * NAME" for others. Only the strict error handler. */
+PyAPI_FUNC(PyObject*) PyUnicode_AsEncodedString(PyObject* unicode, const char* encoding,
+                                                const char* errors);
+PyAPI_FUNC(PyObject*) PyUnicode_Decode(const char* s, Py_ssize_t size, const char* encoding,
+                                       const char* errors);
 PyAPI_FUNC(PyObject*) PyUnicode_AsLatin1String(PyObject* unicode);
 PyAPI_FUNC(PyObject*) PyUnicode_AsASCIIString(PyObject* unicode);
 

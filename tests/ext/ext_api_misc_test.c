@@ -15,6 +15,12 @@
  *     in the message, the same depth again after unwinding, and per thread;
  *   - PyErr_Print writes "ValueError: boom" to stderr and clears the
  *     error; PyErr_CheckSignals has nothing to run;
+ *   - PyOS_string_to_double / PyOS_double_to_string (Python's float
+ *     syntax; repr and printf formats with their flags), codecs by name
+ *     (PyUnicode_AsEncodedString / PyUnicode_Decode, LookupError for
+ *     others), PySys_WriteStdout / WriteStderr (captured, cut at 1000
+ *     bytes, the pending exception kept), PyObject_Type and
+ *     PyObject_HasAttrWithError;
  *   - kThreads threads (more than the machine's cores) import, call
  *     methods on a shared object, snapshot a dict another thread mutates,
  *     and recurse to the limit, with random yields from a per-thread seed
@@ -234,6 +240,152 @@ static void test_print(void) {
   CHECK(PyErr_CheckSignals() == 0);
 }
 
+/* ---- text: pystrtod.h, codecs by name, sysmodule.h, small queries ------ */
+
+static void expect_double_text(double v, char code, int precision, int flags, const char* want,
+                               int want_type) {
+  int type = -1;
+  char* s = PyOS_double_to_string(v, code, precision, flags, &type);
+  CHECK(s != NULL);
+  if (strcmp(s, want) != 0 || type != want_type) {
+    fprintf(stderr, "PyOS_double_to_string(%g, '%c', %d, %d): '%s' (type %d), expected '%s'\n", v,
+            code, precision, flags, s, type, want);
+    CHECK(0);
+  }
+  PyMem_Free(s);
+}
+
+static void expect_bytes(PyObject* b, const char* want, Py_ssize_t n) {
+  CHECK(b != NULL && PyBytes_Check(b));
+  CHECK(PyBytes_GET_SIZE(b) == n && memcmp(PyBytes_AS_STRING(b), want, (size_t)n) == 0);
+  Py_DECREF(b);
+}
+
+/* What `fn` writes to file descriptor `fd` (1 or 2), into buf. */
+static void capture(int fd, void (*fn)(void), char* buf, size_t size) {
+  char path[] = "/tmp/ext_api_misc_test_XXXXXX";
+  int tmp = mkstemp(path);
+  CHECK(tmp >= 0);
+  unlink(path);
+  fflush(stdout);
+  fflush(stderr);
+  int saved = dup(fd);
+  CHECK(saved >= 0 && dup2(tmp, fd) == fd);
+  fn();
+  fflush(stdout);
+  fflush(stderr);
+  CHECK(dup2(saved, fd) == fd);
+  close(saved);
+  memset(buf, 0, size);
+  CHECK(pread(tmp, buf, size - 1, 0) >= 0);
+  close(tmp);
+}
+
+static void write_both(void) {
+  PySys_WriteStdout("out %d %s\n", 42, "x");
+  PySys_WriteStderr("err %.1f\n", 2.5);
+}
+
+static void write_long(void) {
+  char big[2001];
+  memset(big, 'z', 2000);
+  big[2000] = 0;
+  PySys_WriteStdout("%s", big);
+}
+
+static void test_text(void) {
+  /* PyOS_string_to_double: Python's float syntax, all of it or a prefix. */
+  CHECK(PyOS_string_to_double("1.5", NULL, NULL) == 1.5);
+  CHECK(PyOS_string_to_double("-1e3", NULL, NULL) == -1000.0);
+  CHECK(PyOS_string_to_double(".25", NULL, NULL) == 0.25);
+  CHECK(isinf(PyOS_string_to_double("-Infinity", NULL, NULL)));
+  CHECK(isnan(PyOS_string_to_double("nan", NULL, NULL)));
+  CHECK(PyOS_string_to_double("1e400", NULL, NULL) == HUGE_VAL);
+  CHECK(PyErr_Occurred() == NULL);
+  CHECK(PyOS_string_to_double("1e400", NULL, PyExc_OverflowError) == -1.0);
+  ext_test_expect_error(PyExc_OverflowError, "value too large to convert to float: '1e400'");
+  CHECK(PyOS_string_to_double("abc", NULL, NULL) == -1.0);
+  ext_test_expect_error(PyExc_ValueError, "could not convert string to float: 'abc'");
+  CHECK(PyOS_string_to_double(" 1", NULL, NULL) == -1.0);  /* no whitespace */
+  ext_test_expect_error(PyExc_ValueError, NULL);
+  CHECK(PyOS_string_to_double("0x10", NULL, NULL) == -1.0);  /* no hex */
+  ext_test_expect_error(PyExc_ValueError, NULL);
+  const char* text = "2.5e1xyz";
+  char* end = NULL;
+  CHECK(PyOS_string_to_double(text, &end, NULL) == 25.0 && end == text + 5);
+  CHECK(PyOS_string_to_double(text + 5, &end, NULL) == -1.0 && end == text + 5);
+  ext_test_expect_error(PyExc_ValueError, "could not convert string to float: 'xyz'");
+
+  /* PyOS_double_to_string: repr and printf formats, flags, kinds. */
+  enum { kFinite = Py_DTST_FINITE, kInf = Py_DTST_INFINITE, kNan = Py_DTST_NAN };
+  expect_double_text(1.0, 'r', 0, Py_DTSF_ADD_DOT_0, "1.0", kFinite);
+  expect_double_text(1.0, 'r', 0, 0, "1", kFinite);
+  expect_double_text(0.1, 'r', 0, Py_DTSF_ADD_DOT_0, "0.1", kFinite);
+  expect_double_text(1e16, 'r', 0, Py_DTSF_ADD_DOT_0, "1e+16", kFinite);
+  expect_double_text(-1e-5, 'r', 0, 0, "-1e-05", kFinite);
+  expect_double_text(3.14159, 'f', 2, 0, "3.14", kFinite);
+  expect_double_text(-0.001, 'f', 2, 0, "-0.00", kFinite);
+  expect_double_text(-0.001, 'f', 2, Py_DTSF_NO_NEG_0, "0.00", kFinite);
+  expect_double_text(2.0, 'g', 6, Py_DTSF_ADD_DOT_0, "2.0", kFinite);
+  expect_double_text(2.0, 'g', 6, Py_DTSF_ALT, "2.00000", kFinite);
+  expect_double_text(1234.6, 'E', 3, Py_DTSF_SIGN, "+1.235E+03", kFinite);
+  expect_double_text(-HUGE_VAL, 'r', 0, 0, "-inf", kInf);
+  expect_double_text(HUGE_VAL, 'F', 3, Py_DTSF_SIGN, "+INF", kInf);
+  expect_double_text(NAN, 'g', 3, 0, "nan", kNan);
+  CHECK(PyOS_double_to_string(1.0, 'x', 0, 0, NULL) == NULL);
+  ext_test_expect_error(PyExc_SystemError, NULL);
+  CHECK(PyOS_double_to_string(1.0, 'r', 3, 0, NULL) == NULL);
+  ext_test_expect_error(PyExc_SystemError, NULL);
+
+  /* Codecs by name. */
+  PyObject* cafe = PyUnicode_FromString("caf\xc3\xa9");  /* é */
+  CHECK(cafe != NULL);
+  expect_bytes(PyUnicode_AsEncodedString(cafe, NULL, NULL), "caf\xc3\xa9", 5);
+  expect_bytes(PyUnicode_AsEncodedString(cafe, "UTF_8", "strict"), "caf\xc3\xa9", 5);
+  expect_bytes(PyUnicode_AsEncodedString(cafe, "Latin-1", NULL), "caf\xe9", 4);
+  CHECK(PyUnicode_AsEncodedString(cafe, "ascii", NULL) == NULL);
+  ext_test_expect_error(PyExc_UnicodeEncodeError, NULL);
+  CHECK(PyUnicode_AsEncodedString(cafe, "koi8-r", NULL) == NULL);
+  ext_test_expect_error(PyExc_LookupError, "unknown encoding: koi8-r");
+  PyObject* back = PyUnicode_Decode("caf\xe9", 4, "iso8859_1", NULL);
+  CHECK(back != NULL && PyUnicode_Compare(back, cafe) == 0);
+  Py_DECREF(back);
+  back = PyUnicode_Decode("caf\xc3\xa9", 5, "utf8", NULL);
+  CHECK(back != NULL && PyUnicode_Compare(back, cafe) == 0);
+  Py_DECREF(back);
+  CHECK(PyUnicode_Decode("caf\xe9", 4, "us-ascii", NULL) == NULL);
+  ext_test_expect_error(PyExc_UnicodeDecodeError, NULL);
+  CHECK(PyUnicode_Decode("x", 1, "rot13", NULL) == NULL);
+  ext_test_expect_error(PyExc_LookupError, "unknown encoding: rot13");
+  Py_DECREF(cafe);
+
+  /* The sys writers: the C streams, 1000 bytes at most, the pending
+   * exception kept. */
+  char buf[4096];
+  PyErr_SetString(PyExc_KeyError, "kept");
+  capture(1, write_both, buf, sizeof buf);
+  CHECK(strcmp(buf, "out 42 x\n") == 0);
+  capture(2, write_both, buf, sizeof buf);
+  CHECK(strcmp(buf, "err 2.5\n") == 0);
+  ext_test_expect_error(PyExc_KeyError, "'kept'");
+  capture(1, write_long, buf, sizeof buf);
+  CHECK(strlen(buf) == 1000);
+  CHECK(PySys_GetObject("stdout") == NULL && PyErr_Occurred() == NULL);
+
+  /* PyObject_Type, PyObject_HasAttrWithError. */
+  PyObject* t = PyObject_Type(g_thing);
+  CHECK(t == (PyObject*)Py_TYPE(g_thing));
+  Py_DECREF(t);
+  CHECK(PyObject_HasAttrStringWithError(g_thing, "echo") == 1);
+  CHECK(PyObject_HasAttrStringWithError(g_thing, "no_such_name") == 0);
+  CHECK(PyErr_Occurred() == NULL);
+  PyObject* name = PyUnicode_FromString("keys");
+  CHECK(PyObject_HasAttrWithError(g_thing, name) == 1);
+  Py_DECREF(name);
+  CHECK(PyObject_Type(NULL) == NULL);
+  ext_test_expect_error(PyExc_SystemError, NULL);
+}
+
 /* ---- threads ----------------------------------------------------------- */
 
 static void* worker(void* arg) {
@@ -320,6 +472,7 @@ int main(int argc, char** argv) {
   test_mapping();
   test_recursion();
   test_print();
+  test_text();
   test_threads(seed);
 
   Py_CLEAR(g_thing);

@@ -1,0 +1,26 @@
+/* sysmodule.h: what extensions use of the sys module (CPython's names).
+ * ftrt has no sys module: PySys_WriteStdout / WriteStderr write to the
+ * process's C stdout / stderr (where CPython falls back to when
+ * sys.stdout / sys.stderr is unset), at most 1000 bytes of the formatted
+ * text as CPython, and never touch a pending exception; PySys_GetObject
+ * finds no attribute (NULL, no exception set), as for a name sys lacks.
+ * Included by Python.h. */
+#ifndef FTRT_SYSMODULE_H
+#define FTRT_SYSMODULE_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+PyAPI_FUNC(void) PySys_WriteStdout(const char* format, ...)
+    Py_GCC_ATTRIBUTE((format(printf, 1, 2)));
+PyAPI_FUNC(void) PySys_WriteStderr(const char* format, ...)
+    Py_GCC_ATTRIBUTE((format(printf, 1, 2)));
+/* Borrowed reference, or NULL without an exception (always, here). */
+PyAPI_FUNC(PyObject*) PySys_GetObject(const char* name);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* FTRT_SYSMODULE_H */
