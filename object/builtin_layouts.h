@@ -3,14 +3,14 @@
  * ext_abi/'s Python.h exposes CPython's access macros (PyUnicode_KIND,
  * PyUnicode_DATA, PyUnicode_READ, PyTuple_GET_ITEM, PyList_GET_ITEM,
  * PyList_GET_SIZE, PyBytes_AS_STRING, PyFloat_AS_DOUBLE, PyDict_GET_SIZE,
- * ...) as inline code that reads these structs' fields, exactly as the same
- * macros do against CPython 3.13t. So every struct below that such a macro
- * reads has CPython 3.13's name, field order and, on x86-64, its offsets
- * (asserted at the bottom; figures from CPython 3.13's headers,
- * Include/cpython/unicodeobject.h, tupleobject.h, listobject.h,
- * bytesobject.h, floatobject.h and dictobject.h, compiled with
- * Py_GIL_DISABLED). The behaviour is object/'s (str.h, tuple.h, list.h, ...).
- * Compiles as C11 and as C++20.
+ * PySet_GET_SIZE, ...) as inline code that reads these structs' fields,
+ * exactly as the same macros do against CPython 3.13t. So every struct
+ * below that such a macro reads has CPython 3.13's name, field order and,
+ * on x86-64, its offsets (asserted at the bottom; figures from CPython
+ * 3.13's headers, Include/cpython/unicodeobject.h, tupleobject.h,
+ * listobject.h, bytesobject.h, floatobject.h, dictobject.h and setobject.h,
+ * compiled with Py_GIL_DISABLED). The behaviour is object/'s (str.h,
+ * tuple.h, list.h, ...). Compiles as C11 and as C++20.
  *
  * Where ftrt's layout is its own (no public macro reads it):
  *   - struct _longobject (int and bool): a 64-bit value after the header,
@@ -145,6 +145,40 @@ typedef struct {
   PyDictValues* ma_values; /* always NULL: ftrt has combined tables only */
 } PyDictObject;
 
+/* ---- set and frozenset ------------------------------------------------------
+ * CPython 3.13's PySetObject, so that PySet_GET_SIZE (and extensions that
+ * read ((PySetObject*)s)->used) work. ftrt's own arrangement of the table
+ * (object/set.h): `table` points at the entries of a separately allocated
+ * ftrt_SetTable (or of a shared static empty one), never at smalltable,
+ * which stays zeroed: a table is never rewritten in place once lock-free
+ * readers may probe it. `mask` mirrors the current table's mask (readers use
+ * the table's own copy). A slot's key is NULL (unused), ftrt's dummy
+ * sentinel (deleted) or a live key. */
+#define PySet_MINSIZE 8
+
+typedef struct {
+  PyObject* key;  /* NULL, the dummy, or a live key; atomic */
+  Py_hash_t hash; /* the key's hash; written before the key is published */
+} setentry;
+
+typedef struct {
+  PyObject_HEAD
+  Py_ssize_t fill;   /* live and dummy slots (writers only) */
+  Py_ssize_t used;   /* live slots; atomic stores */
+  Py_ssize_t mask;   /* the current table's size - 1 (writers' mirror) */
+  setentry* table;   /* the current table's entries; atomic */
+  Py_hash_t hash;    /* frozenset: its hash once computed, else -1; atomic */
+  Py_ssize_t finger; /* where pop() looks next (writers only) */
+  setentry smalltable[PySet_MINSIZE]; /* unused by ftrt (zero) */
+  PyObject* weakreflist;
+} PySetObject;
+
+/* ftrt's table block: the mask, then mask + 1 entries. Immutable size. */
+typedef struct {
+  Py_ssize_t mask;
+  setentry entries[];
+} ftrt_SetTable;
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif
@@ -178,6 +212,14 @@ FTRT_LAYOUT_ASSERT(sizeof(PyDictObject) == 64, "PyDictObject");
 FTRT_LAYOUT_ASSERT(offsetof(PyDictObject, ma_used) == 32, "ma_used");
 FTRT_LAYOUT_ASSERT(offsetof(PyDictObject, ma_keys) == 48, "ma_keys");
 FTRT_LAYOUT_ASSERT(offsetof(PyDictObject, ma_values) == 56, "ma_values");
+FTRT_LAYOUT_ASSERT(sizeof(PySetObject) == 216, "PySetObject");
+FTRT_LAYOUT_ASSERT(offsetof(PySetObject, fill) == 32, "set fill");
+FTRT_LAYOUT_ASSERT(offsetof(PySetObject, used) == 40, "set used");
+FTRT_LAYOUT_ASSERT(offsetof(PySetObject, table) == 56, "set table");
+FTRT_LAYOUT_ASSERT(offsetof(PySetObject, hash) == 64, "set hash");
+FTRT_LAYOUT_ASSERT(offsetof(PySetObject, smalltable) == 80, "set smalltable");
+FTRT_LAYOUT_ASSERT(offsetof(PySetObject, weakreflist) == 208, "set weakreflist");
+FTRT_LAYOUT_ASSERT(offsetof(ftrt_SetTable, entries) == 8, "set table entries");
 #endif
 
 #undef FTRT_LAYOUT_ASSERT

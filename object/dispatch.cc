@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "object/builtin_internal.h"
@@ -20,6 +21,7 @@
 #include "object/list.h"
 #include "object/none_bool.h"
 #include "object/protocol_internal.h"
+#include "object/set.h"
 #include "object/str.h"
 #include "object/tuple.h"
 #include "object/typeobject.h"
@@ -255,6 +257,28 @@ PyObject* DictRepr(PyObject* self) {
   });
 }
 
+// {1, 2} for a set, frozenset({1, 2}) for a frozenset, Name({1, 2}) for a
+// subclass; set() / frozenset() / Name() when empty; Name(...) when the
+// set reaches itself.
+PyObject* SetRepr(PyObject* self) {
+  const bool exact_set = self->ob_type == SetType();
+  const std::string name = self->ob_type->tp_name;
+  if (SetSize(self) == 0) return StrResult(name + "()").Release();
+  return Guarded(self, (name + "(...)").c_str(), [&]() -> PyObject* {
+    absl::StatusOr<std::vector<Ref<>>> keys = SetItems(self);
+    if (!keys.ok()) return RefOrRaise(keys.status()).Release();
+    std::string out = exact_set ? "{" : name + "({";
+    bool first = true;
+    for (Ref<>& k : *keys) {
+      if (!first) out += ", ";
+      first = false;
+      if (!AppendRepr(&out, k.get())) return nullptr;
+    }
+    out += exact_set ? "}" : "})";
+    return StrResult(out).Release();
+  });
+}
+
 std::string Utf8OrFallback(Ref<> s, const char* fallback) {
   if (!s) {
     ClearError();
@@ -285,7 +309,8 @@ void InstallReprSlots() {
       {IntType(), IntRepr},     {FloatType(), FloatRepr},
       {StrType(), StrRepr},     {BytesType(), BytesRepr},
       {TupleType(), TupleRepr}, {ListType(), ListRepr},
-      {DictType(), DictRepr},
+      {DictType(), DictRepr},   {SetType(), SetRepr},
+      {FrozenSetType(), SetRepr},
   };
   for (const auto& r : kReprs) {
     if (r.type->tp_repr == nullptr) r.type->tp_repr = r.repr;

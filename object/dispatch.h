@@ -22,9 +22,9 @@
 //     equality.
 //   - truth: True/False/None, nb_bool, mp_length, sq_length, else true.
 // Repr methods for the built-in types (None, bool, int, float, str, bytes,
-// tuple, list, dict, NotImplemented, Ellipsis) are installed here when the
-// types have none, with CPython's output ("1e+16", "'it\\'s'" -> "\"it's\"",
-// "[1, [...]]").
+// tuple, list, dict, set, frozenset, NotImplemented, Ellipsis) are installed
+// here when the types have none, with CPython's output ("1e+16",
+// "'it\\'s'" -> "\"it's\"", "[1, [...]]", "frozenset({1})", "set()").
 #ifndef FTRT_OBJECT_DISPATCH_H_
 #define FTRT_OBJECT_DISPATCH_H_
 

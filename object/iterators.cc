@@ -10,6 +10,7 @@
 #include "object/int.h"
 #include "object/list.h"
 #include "object/object.h"
+#include "object/set.h"
 #include "object/str.h"
 #include "object/tuple.h"
 #include "object/typeobject.h"
@@ -185,6 +186,62 @@ PyObject* DictKeysNext(PyObject* self) { return DictIterNext(self, DictIterKind:
 PyObject* DictValuesNext(PyObject* self) { return DictIterNext(self, DictIterKind::kValues); }
 PyObject* DictItemsNext(PyObject* self) { return DictIterNext(self, DictIterKind::kItems); }
 
+// --- set iterator ---------------------------------------------------------------------
+
+struct SetIter {
+  PyObject ob_base;
+  PyObject* set;
+  Py_ssize_t pos;   // atomic (relaxed); -1 once exhausted
+  Py_ssize_t used;  // atomic (relaxed): the size when iteration began; -1 after a change
+};
+
+SetIter* AsSetIter(PyObject* op) { return reinterpret_cast<SetIter*>(op); }
+
+Ref<> NewSetIter(PyObject* set) {
+  if (!IsAnySet(set)) {
+    return SetErrorFormat(PyExc_TypeError, "expected a set, got '%s'", set->ob_type->tp_name);
+  }
+  Ref<> it = Ref<>::Steal(PyType_GenericAlloc(&PySetIter_Type, 0));
+  if (!it) return nullptr;
+  SetIter* s = AsSetIter(it.get());
+  Incref(set);
+  s->set = set;
+  s->used = SetSize(set);
+  return it;
+}
+
+void SetIterDealloc(PyObject* self) {
+  UntrackObject(self);
+  PyObject* set = std::exchange(AsSetIter(self)->set, nullptr);
+  self->ob_type->tp_free(self);
+  if (set != nullptr) Decref(set);
+}
+
+int SetIterTraverse(PyObject* self, visitproc visit, void* arg) {
+  if (PyObject* s = AsSetIter(self)->set) return visit(s, arg);
+  return 0;
+}
+
+PyObject* SetIterNext(PyObject* self) {
+  SetIter* it = AsSetIter(self);
+  std::atomic_ref<Py_ssize_t> used(it->used);
+  std::atomic_ref<Py_ssize_t> pos_ref(it->pos);
+  if (used.load(std::memory_order_relaxed) != SetSize(it->set)) {
+    SetErrorString(PyExc_RuntimeError, "Set changed size during iteration");
+    used.store(-1, std::memory_order_relaxed);  // sticky, as in CPython
+    return nullptr;
+  }
+  Py_ssize_t pos = pos_ref.load(std::memory_order_relaxed);
+  if (pos < 0) return nullptr;
+  Ref<> key;
+  if (!SetNext(it->set, &pos, &key)) {
+    pos_ref.store(-1, std::memory_order_relaxed);
+    return nullptr;
+  }
+  pos_ref.store(pos, std::memory_order_relaxed);
+  return key.Release();
+}
+
 // --- tp_iter of the containers -------------------------------------------------------
 
 PyObject* ListIter(PyObject* list) { return NewSeqIter(&PyListIter_Type, list).Release(); }
@@ -192,6 +249,7 @@ PyObject* TupleIter(PyObject* t) { return NewSeqIter(&PyTupleIter_Type, t).Relea
 PyObject* StrIter(PyObject* s) { return NewSeqIter(&PyUnicodeIter_Type, s).Release(); }
 PyObject* BytesIter(PyObject* b) { return NewSeqIter(&PyBytesIter_Type, b).Release(); }
 PyObject* DictIterSlot(PyObject* d) { return NewDictIter(&PyDictIterKey_Type, d).Release(); }
+PyObject* SetIterSlot(PyObject* s) { return NewSetIter(s).Release(); }
 
 constexpr PyTypeObject SeqIterType(const char* name, iternextfunc next, bool gc) {
   PyTypeObject t = StaticTypeInit(name, sizeof(SeqIter),
@@ -214,6 +272,17 @@ constexpr PyTypeObject DictIterType(const char* name, iternextfunc next) {
   return t;
 }
 
+constexpr PyTypeObject SetIterType() {
+  PyTypeObject t =
+      StaticTypeInit("set_iterator", sizeof(SetIter), Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC);
+  t.tp_flags &= ~Py_TPFLAGS_READY;
+  t.tp_dealloc = SetIterDealloc;
+  t.tp_traverse = SetIterTraverse;
+  t.tp_iter = SelfIter;
+  t.tp_iternext = SetIterNext;
+  return t;
+}
+
 }  // namespace
 
 extern "C" {
@@ -225,6 +294,7 @@ constinit PyTypeObject PySeqIter_Type = SeqIterType("iterator", GenericSeqIterNe
 constinit PyTypeObject PyDictIterKey_Type = DictIterType("dict_keyiterator", DictKeysNext);
 constinit PyTypeObject PyDictIterValue_Type = DictIterType("dict_valueiterator", DictValuesNext);
 constinit PyTypeObject PyDictIterItem_Type = DictIterType("dict_itemiterator", DictItemsNext);
+constinit PyTypeObject PySetIter_Type = SetIterType();
 }  // extern "C"
 
 Ref<> GetIter(PyObject* obj) {
@@ -266,6 +336,8 @@ Ref<> DictIterKeys(PyObject* dict) { return NewDictIter(&PyDictIterKey_Type, dic
 Ref<> DictIterValues(PyObject* dict) { return NewDictIter(&PyDictIterValue_Type, dict); }
 Ref<> DictIterItems(PyObject* dict) { return NewDictIter(&PyDictIterItem_Type, dict); }
 
+Ref<> SetIterNew(PyObject* anyset) { return NewSetIter(anyset); }
+
 Ref<> SeqIterNew(PyObject* seq) {
   if (seq->ob_type->tp_as_sequence == nullptr || seq->ob_type->tp_as_sequence->sq_item == nullptr) {
     BadInternalCall();
@@ -282,6 +354,8 @@ void InstallIterSlots() {
   if (StrType()->tp_iter == nullptr) StrType()->tp_iter = StrIter;
   if (BytesType()->tp_iter == nullptr) BytesType()->tp_iter = BytesIter;
   if (DictType()->tp_iter == nullptr) DictType()->tp_iter = DictIterSlot;
+  if (SetType()->tp_iter == nullptr) SetType()->tp_iter = SetIterSlot;
+  if (FrozenSetType()->tp_iter == nullptr) FrozenSetType()->tp_iter = SetIterSlot;
 }
 
 }  // namespace internal

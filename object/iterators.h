@@ -1,13 +1,13 @@
 // Iteration: tp_iter / tp_iternext for list, tuple, dict (keys, values,
-// items), str and bytes, the sequence-protocol fallback, and
+// items), set and frozenset, str and bytes, the sequence-protocol fallback, and
 // PyObject_GetIter / PyIter_Next.
 //
 // After CPython 3.13's Objects/iterobject.c, listobject.c, tupleobject.c,
 // dictobject.c (dictiter_*), unicodeobject.c and bytesobject.c iterators,
 // with our own code. The iterator types carry CPython's names
 // (list_iterator, tuple_iterator, dict_keyiterator, dict_valueiterator,
-// dict_itemiterator, str_ascii_iterator / str_iterator, bytes_iterator,
-// iterator).
+// dict_itemiterator, set_iterator, str_ascii_iterator / str_iterator,
+// bytes_iterator, iterator).
 //
 // UNDER CONCURRENT MUTATION (PEP 703's rule: never crash, never return a
 // freed object):
@@ -20,7 +20,11 @@
 //     the dict's critical section for each step. Like CPython, it raises
 //     RuntimeError "dictionary changed size during iteration" when the
 //     size it started with has changed, and keeps raising it after.
-//   - Tuples, strs and bytes are immutable.
+//   - A set iterator (set and frozenset) walks slots with set.h's SetNext,
+//     which holds the set's critical section for each step, and raises
+//     RuntimeError "Set changed size during iteration" as CPython does
+//     (sticky, like the dict iterator's).
+//   - Tuples, frozensets (once made), strs and bytes are immutable.
 // An iterator's own position is an atomic word (relaxed): two threads
 // sharing one iterator may each see an item twice or skip one, but
 // neither crashes.
@@ -39,6 +43,7 @@ extern PyTypeObject PyTupleIter_Type;
 extern PyTypeObject PyDictIterKey_Type;
 extern PyTypeObject PyDictIterValue_Type;
 extern PyTypeObject PyDictIterItem_Type;
+extern PyTypeObject PySetIter_Type;
 extern PyTypeObject PyUnicodeIter_Type;
 extern PyTypeObject PyBytesIter_Type;
 extern PyTypeObject PySeqIter_Type;
@@ -63,6 +68,9 @@ int IterNextItem(PyObject* iter, Ref<>* item);
 Ref<> DictIterKeys(PyObject* dict);
 Ref<> DictIterValues(PyObject* dict);
 Ref<> DictIterItems(PyObject* dict);
+
+// iter(s) for a set or frozenset.
+Ref<> SetIterNew(PyObject* anyset);
 
 // PySeqIter_New: iterates obj[0], obj[1], ... until IndexError.
 Ref<> SeqIterNew(PyObject* seq);

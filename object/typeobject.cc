@@ -32,6 +32,7 @@
 #include "object/none_bool.h"
 #include "object/object.h"
 #include "object/protocol_internal.h"
+#include "object/set.h"
 #include "object/str.h"
 #include "object/tuple.h"
 #include "object/type_cache.h"
@@ -1442,6 +1443,8 @@ PyTypeObject* const* StaticTypes(size_t* n) {
       &PyDictIterKey_Type,    &PyDictIterValue_Type,
       &PyDictIterItem_Type,   &PyUnicodeIter_Type,
       &PyBytesIter_Type,      &PySeqIter_Type,
+      SetType(),              FrozenSetType(),
+      &PySetIter_Type,
   };
   *n = sizeof(kTypes) / sizeof(kTypes[0]);
   return kTypes;
