@@ -6,7 +6,7 @@
  * shared object now (the names stay declared and addressable); linked
  * against libftrt.so with -Wl,-z,defs once the runtime implements
  * them, where an undefined reference names a missing export.
- * 444 functions, 71 variables. */
+ * 452 functions, 74 variables. */
 #include "Python.h"
 #include "structmember.h"
 
@@ -131,6 +131,7 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyFloat_FromString,
     (const void*)&PyFloat_GetMax,
     (const void*)&PyFloat_GetMin,
+    (const void*)&PyFrozenSet_New,
     (const void*)&PyGC_Collect,
     (const void*)&PyGC_Disable,
     (const void*)&PyGC_Enable,
@@ -328,6 +329,13 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PySequence_List,
     (const void*)&PySequence_Size,
     (const void*)&PySequence_Tuple,
+    (const void*)&PySet_Add,
+    (const void*)&PySet_Clear,
+    (const void*)&PySet_Contains,
+    (const void*)&PySet_Discard,
+    (const void*)&PySet_New,
+    (const void*)&PySet_Pop,
+    (const void*)&PySet_Size,
     (const void*)&PyState_FindModule,
     (const void*)&PySys_GetObject,
     (const void*)&PySys_WriteStderr,
@@ -520,10 +528,13 @@ const void* const ftrt_abi_variables[] = {
     (const void*)&PyExc_Warning,
     (const void*)&PyExc_ZeroDivisionError,
     (const void*)&PyFloat_Type,
+    (const void*)&PyFrozenSet_Type,
     (const void*)&PyList_Type,
     (const void*)&PyLong_Type,
     (const void*)&PyModuleDef_Type,
     (const void*)&PyModule_Type,
+    (const void*)&PySetIter_Type,
+    (const void*)&PySet_Type,
     (const void*)&PyTuple_Type,
     (const void*)&PyType_Type,
     (const void*)&PyUnicode_Type,

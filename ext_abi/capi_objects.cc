@@ -13,6 +13,7 @@
 #include "object/descriptors.h"
 #include "object/dict.h"
 #include "object/dispatch.h"
+#include "object/errors.h"
 #include "object/float.h"
 #include "object/int.h"
 #include "object/iterators.h"
@@ -20,6 +21,7 @@
 #include "object/methodobject.h"
 #include "object/module.h"
 #include "object/none_bool.h"
+#include "object/set.h"
 #include "object/str.h"
 #include "object/tuple.h"
 #include "object/typeobject.h"
@@ -737,6 +739,20 @@ int PySequence_Contains(PyObject* o, PyObject* value) {
   }
   if (ftrt::IsDict(o)) {
     auto r = ftrt::DictContains(o, value);
+    if (!r.ok()) {
+      ftrt::ext::internal::RaiseStatus(r.status());
+      return -1;
+    }
+    return *r ? 1 : 0;
+  }
+  if (ftrt::IsAnySet(o)) {
+    // A hash lookup; as CPython's set.__contains__, an (unhashable) set is
+    // looked up as the frozenset of its keys.
+    auto r = ftrt::SetContains(o, value);
+    if (!r.ok() && ftrt::IsError(r.status(), ftrt::ErrorKind::kTypeError) && ftrt::IsSet(value)) {
+      auto frozen = ftrt::FrozenSetNew(value);
+      r = frozen.ok() ? ftrt::SetContains(o, frozen->get()) : frozen.status();
+    }
     if (!r.ok()) {
       ftrt::ext::internal::RaiseStatus(r.status());
       return -1;

@@ -121,6 +121,13 @@ static void test_layouts(void) {
   EXPECT_EQ(offsetof(PyDictObject, ma_used), 32);
   EXPECT_EQ(offsetof(PyDictObject, ma_keys), 48);
   EXPECT_EQ(offsetof(PyDictObject, ma_values), 56);
+  EXPECT_EQ(sizeof(PySetObject), 216);
+  EXPECT_EQ(offsetof(PySetObject, fill), 32);
+  EXPECT_EQ(offsetof(PySetObject, used), 40);
+  EXPECT_EQ(offsetof(PySetObject, table), 56);
+  EXPECT_EQ(offsetof(PySetObject, hash), 64);
+  EXPECT_EQ(offsetof(PySetObject, smalltable), 80);
+  EXPECT_EQ(offsetof(PySetObject, weakreflist), 208);
   EXPECT_EQ(sizeof(PyCriticalSection), 16);
   EXPECT_EQ(sizeof(PyCriticalSection2), 24);
   EXPECT_EQ(offsetof(PyCriticalSection2, _cs_mutex2), 16);

@@ -25,7 +25,7 @@
  *                     generic object protocol
  *   objimpl.h pymem.h allocation, PyObject_New, GC tracking, Py_VISIT
  *   bytesobject.h unicodeobject.h longobject.h boolobject.h floatobject.h
- *   tupleobject.h listobject.h dictobject.h      the values
+ *   tupleobject.h listobject.h dictobject.h setobject.h    the values
  *   pyerrors.h warnings.h                        exceptions, PyExc_*
  *   methodobject.h moduleobject.h modsupport.h   functions, modules,
  *                                                argument parsing
@@ -43,11 +43,12 @@
  *   structmember.h    old T_* names; not included here (as in CPython)
  *
  * Layout dependencies on object/: the inline accessors of
- * tupleobject.h, listobject.h, dictobject.h, bytesobject.h, floatobject.h
- * and unicodeobject.h (PyTuple_GET_ITEM, PyList_GET_ITEM, PyDict_GET_SIZE,
- * PyBytes_AS_STRING, PyFloat_AS_DOUBLE, PyUnicode_KIND/DATA/...) read
- * CPython 3.13's object layouts (PyTupleObject, PyListObject,
- * PyDictObject's head, PyBytesObject, PyFloatObject, PyASCIIObject /
+ * tupleobject.h, listobject.h, dictobject.h, setobject.h, bytesobject.h,
+ * floatobject.h and unicodeobject.h (PyTuple_GET_ITEM, PyList_GET_ITEM,
+ * PyDict_GET_SIZE, PySet_GET_SIZE, PyBytes_AS_STRING, PyFloat_AS_DOUBLE,
+ * PyUnicode_KIND/DATA/...) read CPython 3.13's object layouts
+ * (PyTupleObject, PyListObject, PyDictObject's head, PySetObject's head,
+ * PyBytesObject, PyFloatObject, PyASCIIObject /
  * PyCompactUnicodeObject / PyUnicodeObject), declared in those headers;
  * object/'s built-in types must be laid out the same way (python_h_test
  * checks these offsets against CPython 3.13t's).
@@ -110,6 +111,7 @@
 #include "tupleobject.h"
 #include "listobject.h"
 #include "dictobject.h"
+#include "setobject.h"
 #include "methodobject.h"
 #include "moduleobject.h"
 #include "pystate.h"
