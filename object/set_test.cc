@@ -488,7 +488,7 @@ TEST_F(SetTest, StressSixThreadsOnOneSet) {
   constexpr int64_t kSharedBase = kThreads * kOwnKeys;
   constexpr int64_t kAllKeys = kSharedBase + kSharedKeys;
   // Under ASan every call is far slower (see dict_stress_test.cc).
-  const int64_t ops = std::max<long>(500, testing_util::Scaled(30'000, 500) / (kAsan ? 4 : 1));
+  const int64_t ops = std::max<long>(500, testing_util::Scaled(15'000, 500) / (kAsan ? 4 : 1));
   Ref<> set = *SetNew();
   for (int64_t k = kSharedBase; k < kAllKeys; ++k) ASSERT_TRUE(*SetAdd(set.get(), Key(k).get()));
   std::atomic<int64_t> bad{0}, iterations{0};
@@ -519,7 +519,7 @@ TEST_F(SetTest, StressSixThreadsOnOneSet) {
         const int64_t k = kSharedBase + static_cast<int64_t>(rng() % kSharedKeys);
         absl::StatusOr<bool> in = SetContains(set.get(), Key(k).get());
         if (!in.ok() || !*in) fail();
-      } else if (rng() % 8 == 0) {
+      } else if (rng() % 16 == 0) {
         iterations.fetch_add(1, std::memory_order_relaxed);
         if (rng() % 2 == 0) {
           Py_ssize_t pos = 0;
