@@ -155,20 +155,24 @@ FastResult ContainsLockFree(PyObject* set, PyObject* key, Py_hash_t hash, absl::
       if (*eq) return FastResult::kHit;
       continue;
     }
-    // __eq__ may run any code (no lock is held here).
+    // __eq__ may run any code (no lock is held here), including pass a
+    // quiescent state, after which `table` may have been freed: from here
+    // on it is only compared, never read, unless it is still the set's.
     absl::StatusOr<bool> eq = RichCompareBool(k, key, Py_EQ);
     Decref(k);
     if (!eq.ok()) {
       *error = eq.status();
       return FastResult::kError;
     }
-    // Pointer comparisons only: a slot never holds a key again once it
-    // lost it, so k cannot come back.
-    if (TableRef(set).load(std::memory_order_acquire) != table ||
-        KeyRef(e).load(std::memory_order_acquire) != k) {
-      return FastResult::kFallback;  // the set changed under the comparison
+    // A hit stands if the slot still holds k in the set's current table (a
+    // slot never holds a key again once it lost it). Any other outcome is
+    // decided under the section: continuing this probe would trust that
+    // `table` is the memory it was (an equal-hash unequal key is rare).
+    if (*eq && TableRef(set).load(std::memory_order_acquire) == table &&
+        KeyRef(e).load(std::memory_order_acquire) == k) {
+      return FastResult::kHit;
     }
-    if (*eq) return FastResult::kHit;
+    return FastResult::kFallback;
   }
 }
 
@@ -203,7 +207,11 @@ LockedResult LookupLocked(PyObject* set, Mutex& mu, PyObject* key, Py_hash_t has
       *error = r.status();
       return LockedResult::kError;
     }
-    if (TableRef(set).load(std::memory_order_relaxed) != table ||
+    // The mask too: should the old table have been freed (the section was
+    // suspended) and a new one allocated at its address, the probe must
+    // not run past the new one's end.
+    setentry* now = TableRef(set).load(std::memory_order_relaxed);
+    if (now != table || MaskOf(now) != static_cast<Py_ssize_t>(p.mask) ||
         KeyRef(e).load(std::memory_order_relaxed) != k) {
       return LockedResult::kChanged;
     }

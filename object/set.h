@@ -28,8 +28,10 @@
 // any code), loads `table` (acquire) and probes. A key is found by identity
 // or by equality of an equal-hash key: the stored key is first pinned
 // (TryIncref) and the slot re-checked; exact str and int keys are compared
-// directly, others by their __eq__, after which the lookup falls back if
-// the table or the slot changed meanwhile. Every failed step falls back to
+// directly, others by their __eq__, after which a hit stands only if the
+// table and the slot are unchanged, and anything else (an equal-hash key
+// that is not equal: rare) is decided under the section, since the table
+// may have been freed while __eq__ ran. Every failed step falls back to
 // the critical section, which gives the exact answer (and marks the key
 // MAYBE_WEAKREF so later lock-free reads of it succeed). A miss is a probe
 // that reaches an UNUSED slot: the key was absent from the table that was
@@ -38,8 +40,8 @@
 // CODE WE DO NOT CONTROL. Equality of keys runs __eq__, which can do
 // anything, including mutate this set or suspend our section. A locked
 // probe therefore re-checks, after each comparison, that `table` is still
-// the table it probed and the compared slot still holds the key it
-// compared; if not, it starts over. (Other slots need no check: a probe
+// the table it probed (at the same size) and the compared slot still holds
+// the key it compared; if not, it starts over. (Other slots need no check: a probe
 // only passes non-UNUSED slots, which can never become UNUSED again, and a
 // key inserted meanwhile sits at or after the UNUSED slot that would end the
 // probe, so the probe still meets it.) References a mutation removes are

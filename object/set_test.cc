@@ -104,6 +104,35 @@ TEST_F(SetTest, AddContainsDiscardAndTheLayout) {
   EXPECT_EQ(Refcount(k.get()), 1);
 }
 
+TEST_F(SetTest, LookupsAreLockFreeOnceAKeyIsShared) {
+  // Keys made (and owned) by this thread; another thread looks them up
+  // with equal, distinct objects: its first lookup of a key cannot pin the
+  // stored key without the lock (its shared count is 0) and falls back,
+  // which marks the key shared; from then on the lookups are lock-free.
+  Ref<> s = *SetNew();
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(SetAdd(s.get(), I(5000 + i).get()).ok());
+  for (const char* k : {"alpha", "beta", "gamma"}) ASSERT_TRUE(SetAdd(s.get(), S(k).get()).ok());
+  const uint64_t own_before = internal::SetLookupFallbacksForTesting();
+  EXPECT_TRUE(*SetContains(s.get(), I(5003).get()));
+  EXPECT_FALSE(*SetContains(s.get(), I(4999).get()));
+  EXPECT_EQ(internal::SetLookupFallbacksForTesting(), own_before);  // the owner pins freely
+  std::atomic<int64_t> first{-1}, second{-1}, hits{0};
+  RunThreads(1, [&](int) {
+    const uint64_t before = internal::SetLookupFallbacksForTesting();
+    if (*SetContains(s.get(), S("beta").get())) hits.fetch_add(1, std::memory_order_relaxed);
+    first.store(static_cast<int64_t>(internal::SetLookupFallbacksForTesting() - before),
+                std::memory_order_relaxed);
+    for (int n = 0; n < 3; ++n) {
+      if (*SetContains(s.get(), S("beta").get())) hits.fetch_add(1, std::memory_order_relaxed);
+    }
+    second.store(static_cast<int64_t>(internal::SetLookupFallbacksForTesting() - before),
+                 std::memory_order_relaxed);
+  });
+  EXPECT_EQ(hits.load(std::memory_order_relaxed), 4);
+  EXPECT_EQ(first.load(std::memory_order_relaxed), 1);
+  EXPECT_EQ(second.load(std::memory_order_relaxed), 1);  // no further fallback
+}
+
 TEST_F(SetTest, GrowsThroughThousandsOfKeysAndRemovals) {
   Ref<> s = *SetNew();
   // Under ASan every call is far slower (see dict_stress_test.cc): 4x less.
