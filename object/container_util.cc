@@ -4,11 +4,27 @@
 #include <cstdlib>
 
 #include "alloc/qsbr.h"
+#include "object/compare.h"
+#include "object/hash.h"
+#include "object/int.h"
+#include "object/str.h"
 #include "runtime/runtime.h"
 #include "runtime/thread_state.h"
 #include "sync/config.h"
 
 namespace ftrt::internal {
+
+absl::StatusOr<Py_hash_t> KeyHash(PyObject* key) {
+  if (IsStrExact(key)) return StrHash(key);
+  if (IsIntExact(key)) return HashInt64(IntValue(key));
+  return Hash(key);
+}
+
+std::optional<bool> SimpleKeysEqual(PyObject* a, PyObject* b) {
+  if (IsStrExact(a) && IsStrExact(b)) return StrEqual(a, b);
+  if (IsIntExact(a) && IsIntExact(b)) return IntValue(a) == IntValue(b);
+  return std::nullopt;
+}
 
 void FreeAfterGracePeriod(void* p, size_t size) {
   ThreadState* ts = ThreadState::Current();

@@ -1,4 +1,4 @@
-// What list and dict share for their concurrency discipline: the object's
+// What list, dict and set share for their concurrency discipline: the object's
 // critical-section mutex, freeing a block after a QSBR grace period, and
 // dropping references only after a critical section has ended.
 //
@@ -12,14 +12,23 @@
 #define FTRT_OBJECT_CONTAINER_UTIL_H_
 
 #include <cstddef>
+#include <optional>
 #include <utility>
 
 #include "absl/container/inlined_vector.h"
+#include "absl/status/statusor.h"
 #include "object/cpython_types.h"
 #include "object/refcount.h"
 #include "sync/mutex.h"
 
 namespace ftrt::internal {
+
+// hash(key) for a dict or set key, exact str and int without a call.
+absl::StatusOr<Py_hash_t> KeyHash(PyObject* key);
+
+// Equality of two exact str or two exact int keys (no user code runs);
+// nullopt for other types.
+std::optional<bool> SimpleKeysEqual(PyObject* a, PyObject* b);
 
 // The per-object mutex in the header (ob_mutex), as an ftrt::Mutex.
 inline Mutex& ObjectMutex(PyObject* op) {

@@ -38,7 +38,9 @@ namespace ftrt {
 namespace {
 
 using internal::DeferredDrops;
+using internal::KeyHash;
 using internal::ObjectMutex;
+using internal::SimpleKeysEqual;
 using Keys = PyDictKeysObject;
 
 struct DictEntry {
@@ -187,22 +189,6 @@ std::string KeyDescription(PyObject* key) {
 
 absl::Status MissingKey(PyObject* key) {
   return MakeError(ErrorKind::kKeyError, KeyDescription(key));
-}
-
-// --- hashing and equality of keys ---
-
-absl::StatusOr<Py_hash_t> KeyHash(PyObject* key) {
-  if (IsStrExact(key)) return StrHash(key);
-  if (IsIntExact(key)) return HashInt64(IntValue(key));
-  return Hash(key);
-}
-
-// Equality of two exact str or two exact int keys (no user code); nullopt
-// for other types.
-std::optional<bool> SimpleKeysEqual(PyObject* a, PyObject* b) {
-  if (IsStrExact(a) && IsStrExact(b)) return StrEqual(a, b);
-  if (IsIntExact(a) && IsIntExact(b)) return IntValue(a) == IntValue(b);
-  return std::nullopt;
 }
 
 // --- lock-free lookup (dict.h, READERS) ---

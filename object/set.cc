@@ -27,7 +27,9 @@ namespace ftrt {
 namespace {
 
 using internal::DeferredDrops;
+using internal::KeyHash;
 using internal::ObjectMutex;
+using internal::SimpleKeysEqual;
 using Table = ftrt_SetTable;
 
 constexpr Py_ssize_t kMinSize = PySet_MINSIZE;
@@ -113,22 +115,6 @@ absl::Status NotASet(const PyObject* op) {
 absl::Status NotAnySet(const PyObject* op) {
   return Errorf(ErrorKind::kTypeError, "expected a set or frozenset, got '%s'",
                 op->ob_type->tp_name);
-}
-
-// --- hashing and equality of keys (as dict's) ---
-
-absl::StatusOr<Py_hash_t> KeyHash(PyObject* key) {
-  if (IsStrExact(key)) return StrHash(key);
-  if (IsIntExact(key)) return HashInt64(IntValue(key));
-  return Hash(key);
-}
-
-// Equality of two exact str or two exact int keys (no user code); nullopt
-// for other types.
-std::optional<bool> SimpleKeysEqual(PyObject* a, PyObject* b) {
-  if (IsStrExact(a) && IsStrExact(b)) return StrEqual(a, b);
-  if (IsIntExact(a) && IsIntExact(b)) return IntValue(a) == IntValue(b);
-  return std::nullopt;
 }
 
 // --- lock-free lookup (set.h, READERS) ---
