@@ -8,9 +8,9 @@
  * below that such a macro reads has CPython 3.13's name, field order and,
  * on x86-64, its offsets (asserted at the bottom; figures from CPython
  * 3.13's headers, Include/cpython/unicodeobject.h, tupleobject.h,
- * listobject.h, bytesobject.h, floatobject.h, dictobject.h and setobject.h,
- * compiled with Py_GIL_DISABLED). The behaviour is object/'s (str.h,
- * tuple.h, list.h, ...). Compiles as C11 and as C++20.
+ * listobject.h, bytesobject.h, floatobject.h, dictobject.h, setobject.h and
+ * sliceobject.h, compiled with Py_GIL_DISABLED). The behaviour is object/'s
+ * (str.h, tuple.h, list.h, ...). Compiles as C11 and as C++20.
  *
  * Where ftrt's layout is its own (no public macro reads it):
  *   - struct _longobject (int and bool): a 64-bit value after the header,
@@ -178,6 +178,15 @@ typedef struct {
   Py_ssize_t mask;
   setentry entries[];
 } ftrt_SetTable;
+/* ---- slice --------------------------------------------------------------- */
+/* Immutable: the three fields are set at creation, never NULL (None for a
+ * value left out). */
+typedef struct {
+  PyObject_HEAD
+  PyObject* start;
+  PyObject* stop;
+  PyObject* step;
+} PySliceObject;
 
 #ifdef __cplusplus
 } /* extern "C" */
@@ -220,6 +229,9 @@ FTRT_LAYOUT_ASSERT(offsetof(PySetObject, hash) == 64, "set hash");
 FTRT_LAYOUT_ASSERT(offsetof(PySetObject, smalltable) == 80, "set smalltable");
 FTRT_LAYOUT_ASSERT(offsetof(PySetObject, weakreflist) == 208, "set weakreflist");
 FTRT_LAYOUT_ASSERT(offsetof(ftrt_SetTable, entries) == 8, "set table entries");
+FTRT_LAYOUT_ASSERT(sizeof(PySliceObject) == 56, "PySliceObject");
+FTRT_LAYOUT_ASSERT(offsetof(PySliceObject, start) == 32, "slice start");
+FTRT_LAYOUT_ASSERT(offsetof(PySliceObject, step) == 48, "slice step");
 #endif
 
 #undef FTRT_LAYOUT_ASSERT

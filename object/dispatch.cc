@@ -22,6 +22,7 @@
 #include "object/none_bool.h"
 #include "object/protocol_internal.h"
 #include "object/set.h"
+#include "object/slice.h"
 #include "object/str.h"
 #include "object/tuple.h"
 #include "object/typeobject.h"
@@ -310,7 +311,7 @@ void InstallReprSlots() {
       {StrType(), StrRepr},     {BytesType(), BytesRepr},
       {TupleType(), TupleRepr}, {ListType(), ListRepr},
       {DictType(), DictRepr},   {SetType(), SetRepr},
-      {FrozenSetType(), SetRepr},
+      {FrozenSetType(), SetRepr}, {SliceType(), internal::SliceReprSlot},
   };
   for (const auto& r : kReprs) {
     if (r.type->tp_repr == nullptr) r.type->tp_repr = r.repr;

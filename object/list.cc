@@ -15,6 +15,7 @@
 #include "object/none_bool.h"
 #include "object/object.h"
 #include "object/refcount.h"
+#include "object/slice_indices.h"
 #include "object/tuple.h"
 #include "sync/critical_section.h"
 
@@ -620,6 +621,91 @@ absl::Status ListSetSlice(PyObject* list, Py_ssize_t lo, Py_ssize_t hi, PyObject
     }
     RemoveRangeLocked(list, mu, lo + k, hi, drops, nullptr);
   }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Ref<>> ListGetSliceStep(PyObject* list, Py_ssize_t start, Py_ssize_t stop,
+                                       Py_ssize_t step) {
+  if (!IsList(list)) return NotAList(list);
+  if (step == 1) return ListGetSlice(list, start, stop);
+  std::vector<PyObject*> items;
+  {
+    CriticalSection cs(ObjectMutex(list));
+    const Py_ssize_t n = SizeRef(list).load(std::memory_order_relaxed);
+    const Py_ssize_t count = SliceAdjustIndices(n, &start, &stop, step);
+    PyObject** src = ItemsRef(list).load(std::memory_order_relaxed);
+    items.reserve(static_cast<size_t>(count));
+    for (Py_ssize_t k = 0, i = start; k < count; ++k, i += step) {
+      items.push_back(SlotRef(src, i).load(std::memory_order_relaxed));
+    }
+    if (!IncrefAll(items)) return UninitializedItem();  // increments run no code
+  }
+  absl::StatusOr<Ref<>> result = ListFromItems(items);
+  DropAll(items);
+  return result;
+}
+
+absl::Status ListAssignSliceStep(PyObject* list, Py_ssize_t start, Py_ssize_t stop,
+                                 Py_ssize_t step, PyObject* source) {
+  if (!IsList(list)) return NotAList(list);
+  if (step == 1) {
+    // ListSetSlice clips as SliceAdjustIndices does for a positive step
+    // (negative bounds from the end, then [0, n], stop >= start).
+    return ListSetSlice(list, start, stop, source);
+  }
+  std::vector<PyObject*> fresh;
+  if (source != nullptr) {
+    absl::StatusOr<std::vector<PyObject*>> snap = SnapshotItems(source);
+    if (!snap.ok()) return snap.status();
+    fresh = *std::move(snap);
+  }
+  DeferredDrops drops;  // destroyed after the section below
+  Mutex& mu = ObjectMutex(list);
+  CriticalSection cs(mu);
+  const Py_ssize_t n = SizeRef(list).load(std::memory_order_relaxed);
+  const Py_ssize_t count = SliceAdjustIndices(n, &start, &stop, step);
+  PyObject** items = ItemsRef(list).load(std::memory_order_relaxed);
+  if (source != nullptr) {
+    const Py_ssize_t k = static_cast<Py_ssize_t>(fresh.size());
+    if (k != count) {
+      for (PyObject* item : fresh) drops.Drop(item);
+      return Errorf(ErrorKind::kValueError,
+                    "attempt to assign sequence of size %d to extended slice of size %d",
+                    static_cast<int64_t>(k), static_cast<int64_t>(count));
+    }
+    // Each slot is overwritten before its old item is dropped (after the
+    // section), as in ListSetItem.
+    for (Py_ssize_t j = 0, i = start; j < count; ++j, i += step) {
+      std::atomic_ref<PyObject*> slot = SlotRef(items, i);
+      drops.Drop(slot.load(std::memory_order_relaxed));
+      slot.store(fresh[static_cast<size_t>(j)], std::memory_order_release);
+    }
+    return absl::OkStatus();
+  }
+  if (count == 0) return absl::OkStatus();
+  // Deletion: walk the selected positions in ascending order (lo, lo +
+  // stride, ...), compacting the kept items down over them.
+  Py_ssize_t lo = start, stride = step;
+  if (step < 0) {
+    lo = start + step * (count - 1);
+    stride = -step;
+  }
+  const Py_ssize_t last = lo + stride * (count - 1);
+  Py_ssize_t out = lo;
+  for (Py_ssize_t i = lo; i < n; ++i) {
+    PyObject* item = SlotRef(items, i).load(std::memory_order_relaxed);
+    if (i <= last && (i - lo) % stride == 0) {
+      drops.Drop(item);  // its slot is overwritten or cleared below
+      continue;
+    }
+    if (out != i) SlotRef(items, out).store(item, std::memory_order_release);
+    ++out;
+  }
+  for (Py_ssize_t i = out; i < n; ++i) SlotRef(items, i).store(nullptr, std::memory_order_release);
+  SizeRef(list).store(out, std::memory_order_release);
+  // As in RemoveRangeLocked: if shrinking finds no memory, the bigger
+  // array stays.
+  (void)ResizeLocked(list, mu, out, /*shrink=*/true, drops);
   return absl::OkStatus();
 }
 

@@ -134,6 +134,20 @@ absl::StatusOr<Ref<>> ListGetSlice(PyObject* list, Py_ssize_t lo, Py_ssize_t hi)
 // list[lo:hi] = items (a list or tuple; the list itself is fine), or
 // del list[lo:hi] when items is null. Bounds clamped.
 absl::Status ListSetSlice(PyObject* list, Py_ssize_t lo, Py_ssize_t hi, PyObject* items);
+// list[start:stop:step] as a new list, for a slice's unpacked values
+// (SliceUnpack: step != 0 and >= -PY_SSIZE_T_MAX; start and stop any
+// value), clipped against the list's length inside its critical section
+// (slice_indices.h), so the result is one consistent snapshot.
+absl::StatusOr<Ref<>> ListGetSliceStep(PyObject* list, Py_ssize_t start, Py_ssize_t stop,
+                                       Py_ssize_t step);
+// list[start:stop:step] = items (a list or tuple; the list itself is
+// fine), or del list[start:stop:step] when items is null; the same
+// unpacked values, clipped inside the section. A step of 1 is
+// ListSetSlice (any number of items); any other step (-1 included, as in
+// Python) needs exactly as many items as the slice selects: ValueError
+// "attempt to assign sequence of size 3 to extended slice of size 2".
+absl::Status ListAssignSliceStep(PyObject* list, Py_ssize_t start, Py_ssize_t stop,
+                                 Py_ssize_t step, PyObject* items);
 // list.extend(items): items is a list or tuple (TypeError otherwise, until
 // the iteration protocol exists).
 absl::Status ListExtend(PyObject* list, PyObject* items);

@@ -33,7 +33,9 @@
 #include "object/object.h"
 #include "object/protocol_internal.h"
 #include "object/set.h"
+#include "object/slice.h"
 #include "object/str.h"
+#include "object/subscript.h"
 #include "object/tuple.h"
 #include "object/type_cache.h"
 #include "object/weakref.h"
@@ -1416,6 +1418,7 @@ void ReadyAllStaticTypes() {
   tt->tp_free = FreeObject;
   InstallReprSlots();
   InstallIterSlots();
+  InstallSubscriptSlots();
   size_t n;
   PyTypeObject* const* types = StaticTypes(&n);
   for (size_t i = 0; i < n; ++i) {
@@ -1445,6 +1448,7 @@ PyTypeObject* const* StaticTypes(size_t* n) {
       &PyBytesIter_Type,      &PySeqIter_Type,
       SetType(),              FrozenSetType(),
       &PySetIter_Type,
+      SliceType(),
   };
   *n = sizeof(kTypes) / sizeof(kTypes[0]);
   return kTypes;
