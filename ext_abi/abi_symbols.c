@@ -6,7 +6,7 @@
  * shared object now (the names stay declared and addressable); linked
  * against libftrt.so with -Wl,-z,defs once the runtime implements
  * them, where an undefined reference names a missing export.
- * 452 functions, 74 variables. */
+ * 468 functions, 77 variables. */
 #include "Python.h"
 #include "structmember.h"
 
@@ -323,10 +323,21 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyObject_Vectorcall,
     (const void*)&PyObject_VectorcallMethod,
     (const void*)&PySequence_Check,
+    (const void*)&PySequence_Concat,
     (const void*)&PySequence_Contains,
+    (const void*)&PySequence_Count,
+    (const void*)&PySequence_DelItem,
+    (const void*)&PySequence_DelSlice,
     (const void*)&PySequence_Fast,
     (const void*)&PySequence_GetItem,
+    (const void*)&PySequence_GetSlice,
+    (const void*)&PySequence_In,
+    (const void*)&PySequence_Index,
+    (const void*)&PySequence_Length,
     (const void*)&PySequence_List,
+    (const void*)&PySequence_Repeat,
+    (const void*)&PySequence_SetItem,
+    (const void*)&PySequence_SetSlice,
     (const void*)&PySequence_Size,
     (const void*)&PySequence_Tuple,
     (const void*)&PySet_Add,
@@ -336,6 +347,11 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PySet_New,
     (const void*)&PySet_Pop,
     (const void*)&PySet_Size,
+    (const void*)&PySlice_AdjustIndices,
+    (const void*)&PySlice_GetIndices,
+    (const void*)&PySlice_GetIndicesEx,
+    (const void*)&PySlice_New,
+    (const void*)&PySlice_Unpack,
     (const void*)&PyState_FindModule,
     (const void*)&PySys_GetObject,
     (const void*)&PySys_WriteStderr,
@@ -478,6 +494,7 @@ const void* const ftrt_abi_variables[] = {
     (const void*)&PyCMethod_Type,
     (const void*)&PyCapsule_Type,
     (const void*)&PyDict_Type,
+    (const void*)&PyEllipsis_Type,
     (const void*)&PyExc_ArithmeticError,
     (const void*)&PyExc_AssertionError,
     (const void*)&PyExc_AttributeError,
@@ -535,12 +552,14 @@ const void* const ftrt_abi_variables[] = {
     (const void*)&PyModule_Type,
     (const void*)&PySetIter_Type,
     (const void*)&PySet_Type,
+    (const void*)&PySlice_Type,
     (const void*)&PyTuple_Type,
     (const void*)&PyType_Type,
     (const void*)&PyUnicode_Type,
     (const void*)&_PyWeakref_CallableProxyType,
     (const void*)&_PyWeakref_ProxyType,
     (const void*)&_PyWeakref_RefType,
+    (const void*)&_Py_EllipsisObject,
     (const void*)&_Py_FalseStruct,
     (const void*)&_Py_NoneStruct,
     (const void*)&_Py_NotImplementedStruct,

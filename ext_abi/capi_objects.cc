@@ -22,7 +22,9 @@
 #include "object/module.h"
 #include "object/none_bool.h"
 #include "object/set.h"
+#include "object/slice.h"
 #include "object/str.h"
+#include "object/subscript.h"
 #include "object/tuple.h"
 #include "object/typeobject.h"
 
@@ -529,47 +531,22 @@ PyObject* PyIter_Next(PyObject* it) {
   return Out(ftrt::IterNext(it));
 }
 
-// Item access through the type's mapping / sequence slots.
+// Item access through the type's mapping / sequence slots (subscript.h).
 PyObject* PyObject_GetItem(PyObject* o, PyObject* key) {
   if (!NeedObj(o, "PyObject_GetItem") || !NeedObj(key, "PyObject_GetItem")) return nullptr;
-  PyTypeObject* t = o->ob_type;
-  if (t->tp_as_mapping != nullptr && t->tp_as_mapping->mp_subscript != nullptr) {
-    return t->tp_as_mapping->mp_subscript(o, key);
-  }
-  if (ftrt::IsInt(key) && t->tp_as_sequence != nullptr &&
-      t->tp_as_sequence->sq_item != nullptr) {
-    return t->tp_as_sequence->sq_item(o, ftrt::IntValue(key));
-  }
-  if (ftrt::IsDict(o)) return NewOrRaise(ftrt::DictGetItemRef(o, key));
-  if (ftrt::IsInt(key) && ftrt::IsList(o)) {
-    return NewOrRaise(ftrt::ListGetItemRef(o, ftrt::IntValue(key)));
-  }
-  if (ftrt::IsInt(key) && ftrt::IsTuple(o)) {
-    return NewOrRaise(ftrt::TupleGetItemRef(o, ftrt::IntValue(key)));
-  }
-  ftrt::SetErrorFormat(PyExc_TypeError, "'%s' object is not subscriptable", t->tp_name);
-  return nullptr;
+  return Out(ftrt::ObjectGetItem(o, key));
 }
 int PyObject_SetItem(PyObject* o, PyObject* key, PyObject* value) {
-  if (!NeedObj(o, "PyObject_SetItem") || !NeedObj(key, "PyObject_SetItem")) return -1;
-  PyTypeObject* t = o->ob_type;
-  if (t->tp_as_mapping != nullptr && t->tp_as_mapping->mp_ass_subscript != nullptr) {
-    return t->tp_as_mapping->mp_ass_subscript(o, key, value);
+  if (!NeedObj(o, "PyObject_SetItem") || !NeedObj(key, "PyObject_SetItem") ||
+      !NeedObj(value, "PyObject_SetItem")) {
+    return -1;
   }
-  if (ftrt::IsDict(o)) {
-    return ftrt::ext::internal::StatusToInt(value == nullptr ? ftrt::DictDelItem(o, key)
-                                                             : ftrt::DictSetItem(o, key, value));
-  }
-  if (ftrt::IsList(o) && ftrt::IsInt(key)) {
-    return ftrt::ext::internal::StatusToInt(
-        value == nullptr ? ftrt::ListDelItem(o, ftrt::IntValue(key))
-                         : ftrt::ListSetItem(o, ftrt::IntValue(key), value));
-  }
-  ftrt::SetErrorFormat(PyExc_TypeError, "'%s' object does not support item assignment",
-                       t->tp_name);
-  return -1;
+  return ftrt::ObjectSetItem(o, key, value);
 }
-int PyObject_DelItem(PyObject* o, PyObject* key) { return PyObject_SetItem(o, key, nullptr); }
+int PyObject_DelItem(PyObject* o, PyObject* key) {
+  if (!NeedObj(o, "PyObject_DelItem") || !NeedObj(key, "PyObject_DelItem")) return -1;
+  return ftrt::ObjectDelItem(o, key);
+}
 
 int PySequence_Check(PyObject* o) {
   if (o == nullptr || ftrt::IsDict(o)) return 0;
@@ -768,6 +745,142 @@ int PySequence_Contains(PyObject* o, PyObject* value) {
     if (eq != 0) return eq;
   }
 }
+
+namespace {
+// CPython's null_error: SystemError for a NULL argument, unless an error
+// is already pending (the NULL came from a failed call).
+bool NeedArg(const void* p) {
+  if (p != nullptr) return true;
+  if (!ftrt::HasError()) {
+    ftrt::SetErrorString(PyExc_SystemError, "null argument to internal routine");
+  }
+  return false;
+}
+
+PySequenceMethods* SeqSlots(PyObject* o) { return o->ob_type->tp_as_sequence; }
+PyMappingMethods* MapSlots(PyObject* o) { return o->ob_type->tp_as_mapping; }
+
+bool IsMappingNotSequence(PyObject* o) {
+  return ftrt::IsDict(o) || (MapSlots(o) != nullptr && MapSlots(o)->mp_ass_subscript != nullptr);
+}
+
+// sq_ass_item(o, i, v) with a negative i counted from the end; v null
+// deletes. `refusal` is the TypeError for a type without the slot.
+int SequenceAssign(PyObject* o, Py_ssize_t i, PyObject* v, const char* refusal) {
+  if (!NeedArg(o)) return -1;
+  PySequenceMethods* m = SeqSlots(o);
+  if (m != nullptr && m->sq_ass_item != nullptr) {
+    if (i < 0 && m->sq_length != nullptr) {
+      const Py_ssize_t n = m->sq_length(o);
+      if (n < 0) return -1;
+      i += n;
+    }
+    return m->sq_ass_item(o, i, v) < 0 ? -1 : 0;
+  }
+  if (IsMappingNotSequence(o)) {
+    ftrt::SetErrorFormat(PyExc_TypeError, "%s is not a sequence", o->ob_type->tp_name);
+    return -1;
+  }
+  ftrt::SetErrorFormat(PyExc_TypeError, refusal, o->ob_type->tp_name);
+  return -1;
+}
+
+// mp_ass_subscript(o, slice(i1, i2), v); v null deletes.
+int SliceAssign(PyObject* o, Py_ssize_t i1, Py_ssize_t i2, PyObject* v, const char* refusal) {
+  if (!NeedArg(o)) return -1;
+  PyMappingMethods* mp = MapSlots(o);
+  if (mp == nullptr || mp->mp_ass_subscript == nullptr) {
+    ftrt::SetErrorFormat(PyExc_TypeError, refusal, o->ob_type->tp_name);
+    return -1;
+  }
+  Ref<> slice = ftrt::SliceFromIndices(i1, i2);
+  if (!slice) return -1;
+  return mp->mp_ass_subscript(o, slice.get(), v) < 0 ? -1 : 0;
+}
+
+// Walks o's items comparing each with value: the count of equal ones, or
+// (first_only) the index of the first; -1 with an exception on error, -2
+// when first_only finds none.
+Py_ssize_t SequenceSearch(PyObject* o, PyObject* value, bool first_only) {
+  if (!NeedArg(o) || !NeedArg(value)) return -1;
+  Ref<> it = ftrt::GetIter(o);
+  if (!it) {
+    if (ftrt::ExceptionMatches(PyExc_TypeError) != 0) {
+      ftrt::ClearError();
+      ftrt::SetErrorFormat(PyExc_TypeError, "argument of type '%s' is not iterable",
+                           o->ob_type->tp_name);
+    }
+    return -1;
+  }
+  Py_ssize_t index = 0, count = 0;
+  Ref<> item;
+  int r;
+  while ((r = ftrt::IterNextItem(it.get(), &item)) > 0) {
+    const int eq = ftrt::ObjectRichCompareBool(item.get(), value, Py_EQ);
+    if (eq < 0) return -1;
+    if (eq > 0) {
+      if (first_only) return index;
+      ++count;
+    }
+    ++index;
+  }
+  if (r < 0) return -1;
+  return first_only ? -2 : count;
+}
+}  // namespace
+
+int PySequence_SetItem(PyObject* o, Py_ssize_t i, PyObject* v) {
+  if (!NeedArg(v)) return -1;
+  return SequenceAssign(o, i, v, "'%s' object does not support item assignment");
+}
+int PySequence_DelItem(PyObject* o, Py_ssize_t i) {
+  return SequenceAssign(o, i, nullptr, "'%s' object doesn't support item deletion");
+}
+PyObject* PySequence_GetSlice(PyObject* o, Py_ssize_t i1, Py_ssize_t i2) {
+  if (!NeedArg(o)) return nullptr;
+  PyMappingMethods* mp = MapSlots(o);
+  if (mp == nullptr || mp->mp_subscript == nullptr) {
+    ftrt::SetErrorFormat(PyExc_TypeError, "'%s' object is unsliceable", o->ob_type->tp_name);
+    return nullptr;
+  }
+  Ref<> slice = ftrt::SliceFromIndices(i1, i2);
+  if (!slice) return nullptr;
+  return mp->mp_subscript(o, slice.get());
+}
+int PySequence_SetSlice(PyObject* o, Py_ssize_t i1, Py_ssize_t i2, PyObject* v) {
+  if (!NeedArg(v)) return -1;
+  return SliceAssign(o, i1, i2, v, "'%s' object doesn't support slice assignment");
+}
+int PySequence_DelSlice(PyObject* o, Py_ssize_t i1, Py_ssize_t i2) {
+  return SliceAssign(o, i1, i2, nullptr, "'%s' object doesn't support slice deletion");
+}
+Py_ssize_t PySequence_Count(PyObject* o, PyObject* value) {
+  return SequenceSearch(o, value, /*first_only=*/false);
+}
+Py_ssize_t PySequence_Index(PyObject* o, PyObject* value) {
+  const Py_ssize_t r = SequenceSearch(o, value, /*first_only=*/true);
+  if (r == -2) {
+    ftrt::SetErrorString(PyExc_ValueError, "sequence.index(x): x not in sequence");
+    return -1;
+  }
+  return r;
+}
+PyObject* PySequence_Concat(PyObject* a, PyObject* b) {
+  if (!NeedArg(a) || !NeedArg(b)) return nullptr;
+  PySequenceMethods* m = SeqSlots(a);
+  if (m != nullptr && m->sq_concat != nullptr) return m->sq_concat(a, b);
+  ftrt::SetErrorFormat(PyExc_TypeError, "'%s' object can't be concatenated", a->ob_type->tp_name);
+  return nullptr;
+}
+PyObject* PySequence_Repeat(PyObject* o, Py_ssize_t count) {
+  if (!NeedArg(o)) return nullptr;
+  PySequenceMethods* m = SeqSlots(o);
+  if (m != nullptr && m->sq_repeat != nullptr) return m->sq_repeat(o, count);
+  ftrt::SetErrorFormat(PyExc_TypeError, "'%s' object can't be repeated", o->ob_type->tp_name);
+  return nullptr;
+}
+Py_ssize_t PySequence_Length(PyObject* o) { return PySequence_Size(o); }
+int PySequence_In(PyObject* o, PyObject* value) { return PySequence_Contains(o, value); }
 
 // ---- finalizers and misc -------------------------------------------------------
 

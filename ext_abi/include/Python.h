@@ -34,6 +34,7 @@
  *   pystate.h ceval.h pythread.h                 thread states, detaching,
  *                                                threads, recursion guard
  *   import.h          PyImport_ImportModule over the loaded extensions
+ *   sliceobject.h     slice (PySlice_Unpack / AdjustIndices) and Ellipsis
  *   critical_section.h                           Py_BEGIN_CRITICAL_SECTION
  *   pystrtod.h        PyOS_string_to_double / PyOS_double_to_string
  *   sysmodule.h       PySys_WriteStdout / WriteStderr, PySys_GetObject
@@ -51,7 +52,8 @@
  * PyBytesObject, PyFloatObject, PyASCIIObject /
  * PyCompactUnicodeObject / PyUnicodeObject), declared in those headers;
  * object/'s built-in types must be laid out the same way (python_h_test
- * checks these offsets against CPython 3.13t's).
+ * checks these offsets against CPython 3.13t's); so must its slice, whose
+ * fields extensions read (PySliceObject, sliceobject.h).
  *
  * Borrowed references. Without a GIL a borrowed reference can be freed by
  * another thread at any moment. The functions that return one from a
@@ -124,6 +126,7 @@
 #include "ceval.h"
 #include "abstract.h"
 #include "pycapsule.h"
+#include "sliceobject.h"
 #include "import.h"
 #include "pybuffer.h"
 #include "critical_section.h"

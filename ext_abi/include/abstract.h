@@ -126,6 +126,47 @@ PyAPI_FUNC(PyObject*) PySequence_GetItem(PyObject* o, Py_ssize_t i);
 PyAPI_FUNC(int) PySequence_Contains(PyObject* seq, PyObject* ob);
 PyAPI_FUNC(PyObject*) PySequence_Tuple(PyObject* o);
 PyAPI_FUNC(PyObject*) PySequence_List(PyObject* o);
+/* o[i] = v / del o[i] through sq_ass_item, a negative i having had the
+ * length added. 0, or -1 with an exception: TypeError "'int' object does
+ * not support item assignment" ("... item deletion"), or "dict is not a
+ * sequence" for a mapping; SystemError for a NULL o. On a list another
+ * thread modifies, the index is taken against the length at the moment
+ * of the call (use a critical section to pair it with a length you read). */
+PyAPI_FUNC(int) PySequence_SetItem(PyObject* o, Py_ssize_t i, PyObject* v);
+PyAPI_FUNC(int) PySequence_DelItem(PyObject* o, Py_ssize_t i);
+/* o[i1:i2] through mp_subscript with a slice: a new object (for a list,
+ * one consistent snapshot); TypeError "'int' object is unsliceable". */
+PyAPI_FUNC(PyObject*) PySequence_GetSlice(PyObject* o, Py_ssize_t i1,
+                                          Py_ssize_t i2);
+/* o[i1:i2] = v (any iterable) / del o[i1:i2] through mp_ass_subscript:
+ * for a list, one step inside its critical section. TypeError "'tuple'
+ * object doesn't support slice assignment" ("... slice deletion"). */
+PyAPI_FUNC(int) PySequence_SetSlice(PyObject* o, Py_ssize_t i1, Py_ssize_t i2,
+                                    PyObject* v);
+PyAPI_FUNC(int) PySequence_DelSlice(PyObject* o, Py_ssize_t i1, Py_ssize_t i2);
+/* How many items of o equal value / the index of the first one (ValueError
+ * "sequence.index(x): x not in sequence"), by iterating o: -1 with an
+ * exception on error. The comparisons run code; a list other threads
+ * modify meanwhile is walked item by item, never a freed item. */
+PyAPI_FUNC(Py_ssize_t) PySequence_Count(PyObject* o, PyObject* value);
+PyAPI_FUNC(Py_ssize_t) PySequence_Index(PyObject* o, PyObject* value);
+/* o1 + o2 through sq_concat (list + list, tuple + tuple, str + str,
+ * bytes + bytes): TypeError "'int' object can't be concatenated" or the
+ * type's own ("can only concatenate list (not \"tuple\") to list"). */
+PyAPI_FUNC(PyObject*) PySequence_Concat(PyObject* o1, PyObject* o2);
+/* o * count through sq_repeat (a count <= 0 gives an empty sequence):
+ * TypeError "'int' object can't be repeated". */
+PyAPI_FUNC(PyObject*) PySequence_Repeat(PyObject* o, Py_ssize_t count);
+/* Old names, kept as functions and as macros, as in CPython. */
+#undef PySequence_Length
+PyAPI_FUNC(Py_ssize_t) PySequence_Length(PyObject* o);
+#define PySequence_Length PySequence_Size
+#undef PySequence_In
+PyAPI_FUNC(int) PySequence_In(PyObject* o, PyObject* value);
+#define PySequence_In PySequence_Contains
+/* o[i] through sq_item, unchecked: o must have one and 0 <= i < len(o)
+ * (the built-in sequences still check the bound). A new reference. */
+#define PySequence_ITEM(o, i) (Py_TYPE(o)->tp_as_sequence->sq_item((o), (i)))
 PyAPI_FUNC(int) PyMapping_Check(PyObject* o);
 /* A new list of o's keys, values or (key, value) tuples: for a dict, a
  * consistent snapshot (taken under its lock); for any other object, what
