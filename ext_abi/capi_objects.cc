@@ -765,7 +765,7 @@ bool IsMappingNotSequence(PyObject* o) {
 }
 
 // sq_ass_item(o, i, v) with a negative i counted from the end; v null
-// deletes. `refusal` is the TypeError for a type without the slot.
+// deletes. A type without the slot gives TypeError "'int' object <refusal>".
 int SequenceAssign(PyObject* o, Py_ssize_t i, PyObject* v, const char* refusal) {
   if (!NeedArg(o)) return -1;
   PySequenceMethods* m = SeqSlots(o);
@@ -781,7 +781,7 @@ int SequenceAssign(PyObject* o, Py_ssize_t i, PyObject* v, const char* refusal) 
     ftrt::SetErrorFormat(PyExc_TypeError, "%s is not a sequence", o->ob_type->tp_name);
     return -1;
   }
-  ftrt::SetErrorFormat(PyExc_TypeError, refusal, o->ob_type->tp_name);
+  ftrt::SetErrorFormat(PyExc_TypeError, "'%s' object %s", o->ob_type->tp_name, refusal);
   return -1;
 }
 
@@ -790,7 +790,7 @@ int SliceAssign(PyObject* o, Py_ssize_t i1, Py_ssize_t i2, PyObject* v, const ch
   if (!NeedArg(o)) return -1;
   PyMappingMethods* mp = MapSlots(o);
   if (mp == nullptr || mp->mp_ass_subscript == nullptr) {
-    ftrt::SetErrorFormat(PyExc_TypeError, refusal, o->ob_type->tp_name);
+    ftrt::SetErrorFormat(PyExc_TypeError, "'%s' object %s", o->ob_type->tp_name, refusal);
     return -1;
   }
   Ref<> slice = ftrt::SliceFromIndices(i1, i2);
@@ -831,10 +831,10 @@ Py_ssize_t SequenceSearch(PyObject* o, PyObject* value, bool first_only) {
 
 int PySequence_SetItem(PyObject* o, Py_ssize_t i, PyObject* v) {
   if (!NeedArg(v)) return -1;
-  return SequenceAssign(o, i, v, "'%s' object does not support item assignment");
+  return SequenceAssign(o, i, v, "does not support item assignment");
 }
 int PySequence_DelItem(PyObject* o, Py_ssize_t i) {
-  return SequenceAssign(o, i, nullptr, "'%s' object doesn't support item deletion");
+  return SequenceAssign(o, i, nullptr, "doesn't support item deletion");
 }
 PyObject* PySequence_GetSlice(PyObject* o, Py_ssize_t i1, Py_ssize_t i2) {
   if (!NeedArg(o)) return nullptr;
@@ -849,10 +849,10 @@ PyObject* PySequence_GetSlice(PyObject* o, Py_ssize_t i1, Py_ssize_t i2) {
 }
 int PySequence_SetSlice(PyObject* o, Py_ssize_t i1, Py_ssize_t i2, PyObject* v) {
   if (!NeedArg(v)) return -1;
-  return SliceAssign(o, i1, i2, v, "'%s' object doesn't support slice assignment");
+  return SliceAssign(o, i1, i2, v, "doesn't support slice assignment");
 }
 int PySequence_DelSlice(PyObject* o, Py_ssize_t i1, Py_ssize_t i2) {
-  return SliceAssign(o, i1, i2, nullptr, "'%s' object doesn't support slice deletion");
+  return SliceAssign(o, i1, i2, nullptr, "doesn't support slice deletion");
 }
 Py_ssize_t PySequence_Count(PyObject* o, PyObject* value) {
   return SequenceSearch(o, value, /*first_only=*/false);

@@ -400,10 +400,8 @@ int AssignItem(PyObject* o, PyObject* key, PyObject* value) {
     if (r < 0) internal::EnsureErrorAfterSlotFailure(value ? "__setitem__" : "__delitem__");
     return r < 0 ? -1 : 0;
   }
-  SetErrorFormat(PyExc_TypeError,
-                 value != nullptr ? "'%s' object does not support item assignment"
-                                  : "'%s' object does not support item deletion",
-                 t->tp_name);
+  SetErrorFormat(PyExc_TypeError, "'%s' object does not support item %s", t->tp_name,
+                 value != nullptr ? "assignment" : "deletion");
   return -1;
 }
 
