@@ -107,6 +107,10 @@ static void test_layouts(void) {
   EXPECT_EQ(offsetof(PyBytesObject, ob_sval), 48);
   EXPECT_EQ(sizeof(PyFloatObject), 40);
   EXPECT_EQ(offsetof(PyFloatObject, ob_fval), 32);
+  EXPECT_EQ(sizeof(PySliceObject), 56);
+  EXPECT_EQ(offsetof(PySliceObject, start), 32);
+  EXPECT_EQ(offsetof(PySliceObject, stop), 40);
+  EXPECT_EQ(offsetof(PySliceObject, step), 48);
   EXPECT_EQ(sizeof(PyASCIIObject), 56);
   EXPECT_EQ(offsetof(PyASCIIObject, length), 32);
   EXPECT_EQ(offsetof(PyASCIIObject, hash), 40);
