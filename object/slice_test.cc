@@ -12,6 +12,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <cstdio>
 #include <optional>
 #include <random>
 #include <string>
@@ -685,15 +686,18 @@ TEST_F(SliceTest, SlicingWhileOthersAssign) {
       if (rng() % 4 == 0) std::this_thread::yield();
     }
   });
-  EXPECT_EQ(bad.load(), 0);
-  EXPECT_GT(reads.load(), 0);
+  // The threads have been joined: relaxed loads suffice.
+  EXPECT_EQ(bad.load(std::memory_order_relaxed), 0);
+  EXPECT_GT(reads.load(std::memory_order_relaxed), 0);
   // The final list keeps the invariant too.
   const std::vector<int64_t> final_values = ListValues(list.get());
   ASSERT_EQ(final_values.size() % 2, 0u);
   for (size_t i = 0; i + 1 < final_values.size(); i += 2) {
     EXPECT_EQ(final_values[i], final_values[i + 1]);
   }
-  (void)size_errors;
+  // (Backwards assignments that met a list of another size failed with
+  // ValueError and changed nothing; how many depends on the interleaving.)
+  std::printf("size mismatches refused: %ld\n", size_errors.load(std::memory_order_relaxed));
 }
 
 }  // namespace
