@@ -3,6 +3,7 @@
 #include "object/subscript.h"
 
 #include <cstring>
+#include <exception>
 #include <string>
 #include <vector>
 
@@ -127,14 +128,20 @@ PyObject* ListConcatSlot(PyObject* a, PyObject* b) {
 }
 
 // The items of `items` repeated `count` times (count >= 1), or false
-// with MemoryError when that many cannot exist.
+// with MemoryError when that many cannot exist or be allocated (the
+// vector's own exception is caught here: none may cross a C slot).
 bool Repeat(absl::Span<PyObject* const> items, Py_ssize_t count, std::vector<PyObject*>* out) {
   const Py_ssize_t n = static_cast<Py_ssize_t>(items.size());
   if (n != 0 && count > PY_SSIZE_T_MAX / static_cast<Py_ssize_t>(sizeof(PyObject*)) / n) {
     NoMemory();
     return false;
   }
-  out->reserve(static_cast<size_t>(n * count));
+  try {
+    out->reserve(static_cast<size_t>(n * count));
+  } catch (const std::exception&) {  // std::bad_alloc or std::length_error
+    NoMemory();
+    return false;
+  }
   for (Py_ssize_t c = 0; c < count; ++c) out->insert(out->end(), items.begin(), items.end());
   return true;
 }

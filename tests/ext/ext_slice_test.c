@@ -409,6 +409,13 @@ static void test_sequence_api(void) {
   expect_new_repr(PySequence_Repeat(list, -1), "[]");
   PyObject* pair = PySequence_GetSlice(list, 0, 2);
   expect_new_repr(PySequence_Repeat(pair, 3), "[0, 1, 0, 1, 0, 1]");
+  /* Too long to exist: refused before anything is allocated. */
+  CHECK(PySequence_Repeat(list, PY_SSIZE_T_MAX / 4) == NULL);
+  ext_test_expect_error(PyExc_MemoryError, NULL);
+  CHECK(PySequence_Repeat(str, PY_SSIZE_T_MAX / 2) == NULL);
+  ext_test_expect_error(PyExc_OverflowError, "repeated string is too long");
+  CHECK(PySequence_Repeat(bytes, PY_SSIZE_T_MAX / 2) == NULL);
+  ext_test_expect_error(PyExc_OverflowError, "repeated bytes are too long");
   CHECK(PySequence_Repeat(num, 2) == NULL);
   ext_test_expect_error(PyExc_TypeError, "'int' object can't be repeated");
 
