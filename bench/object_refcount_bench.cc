@@ -424,15 +424,15 @@ double WallNs() {
 
 // loop(thread index, shared?) runs one thread's share of a phase. A round
 // counts only if both of its phases really ran on two cores at once: each
-// thread on the CPU for at least 85% of its phase (its thread CPU time
+// thread on the CPU for at least 80% of its phase (its thread CPU time
 // against its wall time) and the two threads' intervals overlapping by at
-// least 85%. On a loaded machine the threads of a phase often take turns
+// least 80%. On a loaded machine the threads of a phase often take turns
 // on one core, and then sharing costs nothing (a contended shared_ptr
 // reads as fast as a private one); such rounds are left out and counted.
 template <typename Loop>
 void ReportTwoThreadRounds(const std::string& name, Loop loop, const std::string& op,
                            double target) {
-  constexpr int kRounds = 21;
+  constexpr int kRounds = 61;
   constexpr int kPhases = 2 * kRounds + 2;  // and 2 warm-up phases
   struct Span {
     double start = 0, finish = 0, cpu = 0;
@@ -469,8 +469,8 @@ void ReportTwoThreadRounds(const std::string& name, Loop loop, const std::string
     const Span& y = spans[1][static_cast<size_t>(phase)];
     const double wall = std::max(x.finish, y.finish) - std::min(x.start, y.start);
     const double both = std::min(x.finish, y.finish) - std::max(x.start, y.start);
-    const bool on_cpu = x.cpu >= 0.85 * (x.finish - x.start) && y.cpu >= 0.85 * (y.finish - y.start);
-    return on_cpu && both >= 0.85 * wall ? wall : -1.0;
+    const bool on_cpu = x.cpu >= 0.8 * (x.finish - x.start) && y.cpu >= 0.8 * (y.finish - y.start);
+    return on_cpu && both >= 0.8 * wall ? wall : -1.0;
   };
   std::vector<double> ratios;
   for (int r = 0; r < kRounds; ++r) {
