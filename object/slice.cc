@@ -11,6 +11,7 @@
 #include "object/exceptions.h"
 #include "object/int.h"
 #include "object/none_bool.h"
+#include "object/number.h"
 #include "object/object.h"
 #include "object/refcount.h"
 #include "object/str.h"
@@ -116,7 +117,7 @@ PyMethodDef g_slice_methods[] = {
 // A slice field read as an index (CPython's _PyEval_SliceIndex): the
 // TypeError names slices.
 int SliceIndex(PyObject* v, Py_ssize_t* out) {
-  if (!IndexCheck(v)) {
+  if (!HasIndex(v)) {
     SetErrorString(PyExc_TypeError,
                    "slice indices must be integers or None or have an __index__ method");
     return -1;
@@ -166,31 +167,11 @@ Ref<> SliceFromIndices(Py_ssize_t start, Py_ssize_t stop) {
   return SliceNew(a.get(), b.get(), nullptr);
 }
 
-bool IndexCheck(const PyObject* op) {
-  if (IsInt(op)) return true;
-  const PyNumberMethods* nb = op->ob_type->tp_as_number;
-  return nb != nullptr && nb->nb_index != nullptr;
-}
-
 Py_ssize_t IndexAsSsize(PyObject* op) {
   if (IsInt(op)) return static_cast<Py_ssize_t>(IntValue(op));
-  const PyNumberMethods* nb = op->ob_type->tp_as_number;
-  if (nb == nullptr || nb->nb_index == nullptr) {
-    SetErrorFormat(PyExc_TypeError, "'%s' object cannot be interpreted as an integer",
-                   op->ob_type->tp_name);
-    return -1;
-  }
-  Ref<> r = Ref<>::Steal(nb->nb_index(op));
-  if (!r) {
-    internal::EnsureErrorAfterSlotFailure("__index__");
-    return -1;
-  }
-  if (!IsInt(r.get())) {
-    SetErrorFormat(PyExc_TypeError, "__index__ returned non-int (type %s)", r->ob_type->tp_name);
-    return -1;
-  }
+  Ref<> r = RefOrRaise(NumberIndex(op));
   // ints are 64-bit (int.h): every value fits, nothing to clamp.
-  return static_cast<Py_ssize_t>(IntValue(r.get()));
+  return r ? static_cast<Py_ssize_t>(IntValue(r.get())) : -1;
 }
 
 int SliceUnpack(PyObject* slice, Py_ssize_t* start, Py_ssize_t* stop, Py_ssize_t* step) {

@@ -52,13 +52,11 @@ Ref<> SliceFromIndices(Py_ssize_t start, Py_ssize_t stop);
 // ValueError (or what __index__ raised) set. `slice` must be a slice.
 int SliceUnpack(PyObject* slice, Py_ssize_t* start, Py_ssize_t* stop, Py_ssize_t* step);
 
-// Whether `op` can be used as an index: an int or a type with nb_index
-// (PyIndex_Check).
-bool IndexCheck(const PyObject* op);
 // op as a Py_ssize_t through __index__ (PyNumber_AsSsize_t; every int
 // fits): the value, or -1 with an exception set (TypeError "'str' object
 // cannot be interpreted as an integer", or "__index__ returned non-int
 // (type str)"); check HasError() when -1 comes back.
+// (Whether op has __index__ at all: number.h's HasIndex.)
 Py_ssize_t IndexAsSsize(PyObject* op);
 
 namespace internal {

@@ -16,6 +16,7 @@
 #include "object/iterators.h"
 #include "object/list.h"
 #include "object/none_bool.h"
+#include "object/number.h"
 #include "object/refcount.h"
 #include "object/slice.h"
 #include "object/str.h"
@@ -79,7 +80,7 @@ int ListAssItemSlot(PyObject* self, Py_ssize_t i, PyObject* value) {
 }
 
 PyObject* ListSubscriptSlot(PyObject* self, PyObject* key) {
-  if (IndexCheck(key)) {
+  if (HasIndex(key)) {
     Py_ssize_t i = KeyIndex(key);
     if (i == -1 && HasError()) return nullptr;
     if (i < 0) i += ListSize(self);
@@ -95,7 +96,7 @@ PyObject* ListSubscriptSlot(PyObject* self, PyObject* key) {
 }
 
 int ListAssSubscriptSlot(PyObject* self, PyObject* key, PyObject* value) {
-  if (IndexCheck(key)) {
+  if (HasIndex(key)) {
     const Py_ssize_t i = KeyIndex(key);
     if (i == -1 && HasError()) return -1;
     // Negative indices are counted from the end inside the section.
@@ -165,7 +166,7 @@ PyObject* TupleItemSlot(PyObject* self, Py_ssize_t i) {
 
 PyObject* TupleSubscriptSlot(PyObject* self, PyObject* key) {
   const Py_ssize_t n = TupleSize(self);
-  if (IndexCheck(key)) {
+  if (HasIndex(key)) {
     Py_ssize_t i = KeyIndex(key);
     if (i == -1 && HasError()) return nullptr;
     if (i < 0) i += n;
@@ -216,7 +217,7 @@ PyObject* StrItemSlot(PyObject* self, Py_ssize_t i) {
 
 PyObject* StrSubscriptSlot(PyObject* self, PyObject* key) {
   const Py_ssize_t n = StrLength(self);
-  if (IndexCheck(key)) {
+  if (HasIndex(key)) {
     Py_ssize_t i = KeyIndex(key);
     if (i == -1 && HasError()) return nullptr;
     if (i < 0) i += n;
@@ -281,7 +282,7 @@ PyObject* BytesItemSlot(PyObject* self, Py_ssize_t i) {
 
 PyObject* BytesSubscriptSlot(PyObject* self, PyObject* key) {
   const Py_ssize_t n = BytesSize(self);
-  if (IndexCheck(key)) {
+  if (HasIndex(key)) {
     Py_ssize_t i = KeyIndex(key);
     if (i == -1 && HasError()) return nullptr;
     if (i < 0) i += n;
@@ -362,7 +363,7 @@ Ref<> ObjectGetItem(PyObject* o, PyObject* key) {
   }
   if (IsDict(o)) return RefOrRaise(DictGetItemRef(o, key));
   if (t->tp_as_sequence != nullptr && t->tp_as_sequence->sq_item != nullptr) {
-    if (!IndexCheck(key)) {
+    if (!HasIndex(key)) {
       return SetErrorFormat(PyExc_TypeError, "sequence index must be integer, not '%s'",
                             key->ob_type->tp_name);
     }
@@ -391,7 +392,7 @@ int AssignItem(PyObject* o, PyObject* key, PyObject* value) {
   }
   if (IsDict(o)) return OkOrRaise(value == nullptr ? DictDelItem(o, key) : DictSetItem(o, key, value));
   if (t->tp_as_sequence != nullptr && t->tp_as_sequence->sq_ass_item != nullptr) {
-    if (!IndexCheck(key)) {
+    if (!HasIndex(key)) {
       SetErrorFormat(PyExc_TypeError, "sequence index must be integer, not '%s'",
                      key->ob_type->tp_name);
       return -1;
