@@ -10,10 +10,17 @@
 //     all freed by the collection.
 // One timed full collection (Collector::Collect: stop, every step, the
 // frees) per repetition, median of 9, after building the shape with the
-// world running; python3 does exactly that with gc.collect(). Each shape
-// runs with the collector's defaults (one thread here: the runtime has no
-// other thread whose core the stop would idle) and again with the stopped
-// passes on two threads.
+// world running; python3 does exactly that with gc.collect(). The script
+// holds the list in a local variable of its frame, which CPython 3.14t's
+// collector sees on the thread's stack; here it is held the same way, by
+// a StackRef on the thread's root stack, which the collector marks from
+// before it counts (collector.h, step 2). Each shape runs with the
+// collector's defaults (one thread here: the runtime has no other thread
+// whose core the stop would idle), and, without a target, with the list
+// held by a plain C reference instead (invisible to the collector, as in
+// a C extension: everything is counted and marked) and with the stopped
+// passes on two threads (which count in parallel, without the marking
+// from the root stacks).
 //
 // The script is found through --gc_shapes=PATH, $FTRT_GC_SHAPES, or
 // shared/bench/gc_shapes.py next to (or above) the checkout
@@ -40,6 +47,7 @@
 #include <map>
 #include <memory>
 #include <new>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -50,6 +58,7 @@
 #include "object/list.h"
 #include "object/none_bool.h"
 #include "object/object.h"
+#include "object/stack_ref.h"
 #include "object/thread_objects.h"
 #include "runtime/runtime.h"
 
@@ -226,6 +235,7 @@ struct ShapeResult {
   int64_t new_bytes = 0;
   int64_t rss_growth = 0;
   uint64_t collected = 0;
+  uint64_t premarked = 0;  // of the last collection
 };
 std::map<std::string, ShapeResult> g_results;
 
@@ -237,7 +247,11 @@ int64_t Median(std::vector<int64_t> v) {
 
 void ReportShape(const std::string& n);
 
-void RunShape(benchmark::State& state, const std::string& name, bool cycles, int threads) {
+// How the shape's list is held while it is collected.
+enum class Held { kFrameLocal, kCReference };
+
+void RunShape(benchmark::State& state, const std::string& name, bool cycles, int threads,
+              Held held = Held::kFrameLocal) {
   const int64_t n = state.range(0);
   Env env(threads);
   ShapeResult& r = g_results[name];
@@ -245,6 +259,8 @@ void RunShape(benchmark::State& state, const std::string& name, bool cycles, int
   for (auto _ : state) {
     env.gc->Collect();  // gc.collect() before the setup, as the script
     Ref<> keep = cycles ? WithCycles(n) : Reachable(n);
+    std::optional<StackRef> frame_local;
+    if (held == Held::kFrameLocal) frame_local.emplace(keep.get());
     const int64_t rss0 = RssBytes();
     const int64_t new0 = g_new_bytes.load(std::memory_order_relaxed);
     const int64_t cpu0 = ThreadCpuNs();
@@ -269,6 +285,8 @@ void RunShape(benchmark::State& state, const std::string& name, bool cycles, int
     }
     r.collected = freed;
     r.objects = cycles ? static_cast<int64_t>(freed) : n;
+    r.premarked = s.last_premarked;
+    frame_local.reset();
     keep.Reset();  // untimed: the ring is garbage now (the script's del keep)
   }
   state.counters["ns_per_obj"] =
@@ -286,6 +304,15 @@ void BM_GcReachable1M(benchmark::State& s) { RunShape(s, "1M reachable", false, 
 void BM_GcCycles1M(benchmark::State& s) { RunShape(s, "1M, 500k in 2-cycles", true, 0); }
 void BM_GcReachable100k_2threads(benchmark::State& s) {
   RunShape(s, "100k reachable, 2 threads", false, 2);
+}
+void BM_GcReachable100k_CRef(benchmark::State& s) {
+  RunShape(s, "100k reachable, C reference", false, 0, Held::kCReference);
+}
+void BM_GcReachable1M_CRef(benchmark::State& s) {
+  RunShape(s, "1M reachable, C reference", false, 0, Held::kCReference);
+}
+void BM_GcCycles1M_CRef(benchmark::State& s) {
+  RunShape(s, "1M, 500k in 2-cycles, C reference", true, 0, Held::kCReference);
 }
 void BM_GcReachable1M_2threads(benchmark::State& s) {
   RunShape(s, "1M reachable, 2 threads", false, 2);
@@ -315,6 +342,12 @@ BENCHMARK(BM_GcReachable1M)->Arg(1'000'000)->Iterations(kReps)->UseManualTime()
     ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_GcCycles1M)->Arg(1'000'000)->Iterations(kReps)->UseManualTime()
     ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_GcReachable100k_CRef)->Arg(100'000)->Iterations(kReps)->UseManualTime()
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_GcReachable1M_CRef)->Arg(1'000'000)->Iterations(kReps)->UseManualTime()
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_GcCycles1M_CRef)->Arg(1'000'000)->Iterations(kReps)->UseManualTime()
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_GcReachable100k_2threads)->Arg(100'000)->Iterations(kReps)->UseManualTime()
     ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_GcReachable1M_2threads)->Arg(1'000'000)->Iterations(kReps)->UseManualTime()
@@ -333,12 +366,28 @@ void ReportShape(const std::string& n) {
                static_cast<double>(Median(r.cpu_ns)) / 1e6, "ms");
   ReportFigure(n + ": CPU time of all threads (median)",
                static_cast<double>(Median(r.process_cpu_ns)) / 1e6, "ms");
-  auto py_it = py.seconds.find(n.substr(0, n.find(", 2 threads")));
-  if (py_it != py.seconds.end() && py_it->second > 0) {
-    const double target = n.rfind("100k", 0) == 0 ? 0.31 : n.rfind("1M reachable", 0) == 0 ? 0.32 : 0.47;
-    ReportFigure(n + ": ratio to " + py.version, total / 1e9 / py_it->second, "x", "<=",
-                 target);
+  // The shape's own name, without a variant's suffix; the targets are the
+  // defaults' (the variants are printed beside them).
+  std::string base = n;
+  bool variant = false;
+  for (const char* suffix : {", 2 threads", ", C reference"}) {
+    if (const size_t at = base.find(suffix); at != std::string::npos) {
+      base = base.substr(0, at);
+      variant = true;
+    }
   }
+  auto py_it = py.seconds.find(base);
+  if (py_it != py.seconds.end() && py_it->second > 0) {
+    const double ratio = total / 1e9 / py_it->second;
+    const double target = base == "100k reachable" ? 0.31 : base == "1M reachable" ? 0.32 : 0.47;
+    if (variant) {
+      ReportFigure(n + ": ratio to " + py.version, ratio, "x");
+    } else {
+      ReportFigure(n + ": ratio to " + py.version, ratio, "x", "<=", target);
+    }
+  }
+  ReportFigure(n + ": marked from the root stacks (of the survivors)",
+               static_cast<double>(r.premarked), "objects");
   ReportFigure(n + ": pause (world stopped, median)",
                static_cast<double>(Median(r.pause_ns)) / 1e6, "ms");
   ReportFigure(n + ": stop-the-world latency in the pause",
@@ -384,6 +433,9 @@ int main(int argc, char** argv) {
           {"BM_GcReachable100k/100000" + ours, "BM_Python100k" + suffix, kTime, "<=", 0.31},
           {"BM_GcReachable1M/1000000" + ours, "BM_Python1M" + suffix, kTime, "<=", 0.32},
           {"BM_GcCycles1M/1000000" + ours, "BM_PythonCycles1M" + suffix, kTime, "<=", 0.47},
+          {"BM_GcReachable100k_CRef/100000" + ours, "BM_Python100k" + suffix, kTime, "", 0},
+          {"BM_GcReachable1M_CRef/1000000" + ours, "BM_Python1M" + suffix, kTime, "", 0},
+          {"BM_GcCycles1M_CRef/1000000" + ours, "BM_PythonCycles1M" + suffix, kTime, "", 0},
           {"BM_GcReachable100k_2threads/100000" + ours, "BM_Python100k" + suffix, kTime, "", 0},
           {"BM_GcReachable1M_2threads/1000000" + ours, "BM_Python1M" + suffix, kTime, "", 0},
           {"BM_GcCycles1M_2threads/1000000" + ours, "BM_PythonCycles1M" + suffix, kTime, "", 0},

@@ -54,7 +54,8 @@ Collector::Collector(Runtime& runtime, const Options& options)
       enabled_(options.enabled),
       threshold_(options.threshold),
       threads_(options.threads),
-      parallel_min_(options.parallel_min_objects) {}
+      parallel_min_(options.parallel_min_objects),
+      alive_stack_(new ObjectHeader*[kAliveStackEntries]) {}
 
 int Collector::ThreadsFor(int stopped) const {
   // By default the cores the stop idled: one per other thread of the
@@ -160,6 +161,8 @@ size_t Collector::CollectLocked(Reason reason) {
   CollectionRecord rec;
   rec.automatic = reason == Reason::kAutomatic;
   internal::Collection c(runtime_.allocator());
+  c.alive_stack = alive_stack_.get();
+  c.alive_capacity = kAliveStackEntries;
   auto report = [this](const absl::Status& e, ObjectHeader* op, const char* where) {
     ReportUnraisable(e, op, where);
   };
@@ -218,14 +221,17 @@ size_t Collector::CollectLocked(Reason reason) {
   timer.End(Phase::kClear);
   if (!callers_error.ok()) SetErrorIndicator(std::move(callers_error));
 
-  survivors_.store(static_cast<int64_t>(c.survivors), std::memory_order_relaxed);
+  // Objects premarked and then counted late are among c.survivors too.
+  const size_t premarked_only = c.premarked - c.premarked_late;
+  survivors_.store(static_cast<int64_t>(c.survivors + premarked_only), std::memory_order_relaxed);
   rec.collected = collected;
   rec.uncollectable = c.errors;
   rec.resurrected = c.resurrected;
   rec.finalizers_called = c.finalizers_called;
   rec.weakrefs_cleared = c.weakrefs_cleared;
-  rec.survivors = c.survivors;
-  rec.candidates = c.candidates;
+  rec.survivors = c.survivors + premarked_only;
+  rec.candidates = c.candidates + premarked_only;
+  rec.premarked = premarked_only;
   rec.Add(Phase::kPause, pause);
   rec.Add(Phase::kTotal, NowNs() - start);
   stats_.Record(rec);

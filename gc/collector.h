@@ -12,7 +12,11 @@
 //   1. merge every pending refcount (every thread's merge queue; objects of
 //      exited owners were merged at their exit), so each tracked object has
 //      one true count;
-//   2. count: for every candidate (tracked, not immortal, not frozen, not
+//   2. (one thread) mark ALIVE everything reachable from a root stack:
+//      referenced from outside the heap, so no candidate, never counted or
+//      marked below (CPython 3.14t's "mark alive"; for a heap held from
+//      frames that is most of it: one traversal instead of two);
+//      count: for every candidate (tracked, not immortal, not frozen, not
 //      already on its way out) gc_refs = its count - kDeferredBias if
 //      deferred + the uncounted references to it from every thread's root
 //      stack - the references to it from other candidates (tp_traverse);
@@ -39,8 +43,10 @@
 // through the ob_tid of unreachable objects (merged, so their owner id is
 // 0), and the resurrection count in ob_ref_local of those (ignored once
 // merged). FTRT_GC_BIT_UNREACHABLE in ob_gc_bits says which candidates
-// are not (yet) known to be reachable; FTRT_GC_BIT_ALIVE marks what a
-// finalizer resurrected. gc/scratch.h has the table. Every ob_tid is
+// are not (yet) known to be reachable; FTRT_GC_BIT_ALIVE marks what the
+// root stacks reach (until the count's walk passes it) and what a
+// finalizer resurrected. The first marking's work stack is a fixed array
+// of the Collector's (64 KiB; what does not fit is left to the count). gc/scratch.h has the table. Every ob_tid is
 // restored afterwards from alloc/'s ownership records (Allocator::OwnerOf:
 // the owner's id, 0 once the owner exited) or to 0 for merged objects,
 // exactly what it held before.
@@ -197,6 +203,10 @@ class Collector {
   std::atomic<uintptr_t> collecting_tid_{0};
   // Serialises collections (held from the first stop to the last tp_clear).
   Mutex collect_mu_;
+  // The work stack of the marking from the root stacks (passes.h), used by
+  // one collection at a time (under collect_mu_); fixed, never grows.
+  static constexpr size_t kAliveStackEntries = 8192;
+  const std::unique_ptr<ObjectHeader*[]> alive_stack_;
   std::atomic<UnraisableHook> unraisable_hook_{nullptr};
   std::atomic<void*> unraisable_arg_{nullptr};
   StatsRecorder stats_;

@@ -1,7 +1,8 @@
 // The collector under concurrent mutators: four threads (more than the
 // machine's cores) build and drop cycles, keep rings and check them, pass
-// objects to each other, and mutate shared lists and dicts (and private
-// ones in garbage cycles), with random yields, while one more thread
+// objects to each other, hold rings from their root stacks alone (deferred
+// or counted) while garbage points into them, and mutate shared lists and
+// dicts (and private ones in garbage cycles), with random yields, while one more thread
 // collects every few milliseconds and allocations trigger collections of
 // their own. Nothing reachable may be freed (the rings' contents are
 // checked, and ASan watches every access); everything unreachable must be
@@ -24,6 +25,7 @@
 #include "object/int.h"
 #include "object/list.h"
 #include "object/object.h"
+#include "object/stack_ref.h"
 #include "object/thread_objects.h"
 #include "object/weakref.h"
 #include "sync/mutex.h"
@@ -124,7 +126,7 @@ TEST_P(StressTest, MutatorsBuildDropPassAndMutateWhileCollectionsRun) {
       std::vector<KeptRing> mine;
       std::vector<Ref<WeakRefObject>> watches;  // weak refs to kept heads
       for (int it = 0; it < iters; ++it) {
-        switch (rng() % 10) {
+        switch (rng() % 11) {
           case 0: {  // garbage ring
             Ref<Node> ring = MakeRing(1 + static_cast<int>(rng() % 20));
             break;
@@ -217,6 +219,26 @@ TEST_P(StressTest, MutatorsBuildDropPassAndMutateWhileCollectionsRun) {
               watches.push_back(std::move(*w));
               if (watches.size() > 8) watches.erase(watches.begin());
             }
+            break;
+          }
+          case 8: {  // a ring only this thread's root stack holds, garbage pointing in
+            const int k = 1 + static_cast<int>(rng() % 20);
+            Ref<Node> ring = MakeRing(k);
+            Node* head = ring.get();
+            // Half the time deferred: the root stack's entry is then
+            // uncounted, and the collector alone ever frees the ring.
+            if (rng() % 2 == 0) SetDeferredRefcount(ring.header());
+            StackRef root(ring.header());
+            ring.Reset();
+            for (int g = 0; g < 3; ++g) {
+              Ref<Node> garbage = MakeRing(1 + static_cast<int>(rng() % 3));
+              SetB(garbage.header(), root.get());
+            }
+            for (int y = 0; y < 4; ++y) {
+              Safepoint();
+              std::this_thread::yield();
+            }
+            CheckRing(head, k);
             break;
           }
           default:

@@ -71,9 +71,79 @@ int VisitDecref(PyObject* op, void* arg) {
   }
   if (!(bits & kTracked)) return 0;
   const intptr_t refs = CandidateRefcount(op, bits);
-  if (refs != kNotCandidate) InitRefs(*static_cast<Collection*>(arg), op, bits, refs - 1);
+  if (refs != kNotCandidate) {
+    auto& c = *static_cast<Collection*>(arg);
+    InitRefs(c, op, bits, refs - 1);
+    ++c.candidates;
+  }
   return 0;
 }
+
+// --- step 2, first: marking from the root stacks (one thread) --------------
+//
+// What a root stack holds is referenced from outside the heap, and so is
+// everything it reaches: marked ALIVE here, none of it is a candidate, and
+// the count and the mark never look at it again (for a heap held from
+// frames, as an interpreter's usually is, that is all of it: one traversal
+// instead of the count's and the mark's). Only the bit is written, never
+// ob_tid; the count's walk clears it as it passes each object.
+//
+// Why that early clear is safe: once passed, an ALIVE object is a plain
+// non-candidate at rest, and only a reference from a candidate the walk
+// meets later (garbage may point into the live heap) touches it again:
+// VisitDecref then counts it as a late candidate (c.premarked_late). It is reachable, and its
+// gc_refs stays above zero: the reference that made it ALIVE comes from a
+// root stack (counted in its count, or added as an uncounted one after the
+// walk) or from another ALIVE object, which is never traversed, so is never
+// subtracted. The mark takes it for a root and marks what it reaches,
+// which is reachable too. So nothing reachable is ever taken for garbage,
+// and the premark only ever saves work.
+//
+// The work stack is the Collector's fixed array: a child is scanned at
+// once (as Marker does), and only grandchildren are pushed; once the stack
+// is full, what would be pushed is left unmarked, for the count.
+class AliveMarker {
+ public:
+  AliveMarker(ObjectHeader** stack, size_t capacity) : stack_(stack), capacity_(capacity) {}
+
+  size_t marked() const { return marked_; }
+
+  void FromRoot(ObjectHeader* op) {
+    if (!Claim(op)) return;
+    ++marked_;
+    Traverse(op, &Visit, this);
+    while (depth_ > 0) Traverse(stack_[--depth_], &Visit, this);
+  }
+
+ private:
+  static FTRT_ALWAYS_INLINE bool Claim(ObjectHeader* op) {
+    const uint8_t bits = Bits(op);
+    if (!(bits & kTracked) || CandidateRefcount(op, bits) == kNotCandidate) return false;
+    SetBitsStopped(op, static_cast<uint8_t>(bits | kAlive));
+    return true;
+  }
+
+  static int Visit(PyObject* op, void* arg) {
+    if (op == nullptr || !Claim(op)) return 0;
+    auto* m = static_cast<AliveMarker*>(arg);
+    ++m->marked_;
+    Traverse(op, &VisitPush, m);
+    return 0;
+  }
+
+  static int VisitPush(PyObject* op, void* arg) {
+    auto* m = static_cast<AliveMarker*>(arg);
+    if (op == nullptr || m->depth_ == m->capacity_ || !Claim(op)) return 0;
+    ++m->marked_;
+    m->stack_[m->depth_++] = op;
+    return 0;
+  }
+
+  ObjectHeader** const stack_;
+  const size_t capacity_;
+  size_t depth_ = 0;
+  size_t marked_ = 0;
+};
 
 // --- step 2, several threads ----------------------------------------------------
 //
@@ -436,34 +506,46 @@ void ForEachTrackedObjectBackwards(alloc::Allocator& a, size_t units, Fn fn) {
 
 void CountRefs(Runtime& runtime, Collection& c) {
   if (c.threads <= 1) {
-    // Uncounted (deferred) references on the root stacks are references
-    // from outside the heap that the count does not show.
-    ForEachRootStackEntry(runtime, [&](const RootStackEntry& e) {
-      if (e.counted) return;
-      ObjectHeader* op = e.object;
-      const uint8_t bits = Bits(op);
-      if (!(bits & kUnreachable)) {
-        const intptr_t refs = CandidateRefcount(op, bits);
-        if (refs == kNotCandidate) return;
-        InitRefs(c, op, bits, refs);
-      }
-      AddGcRefs(op, 1);
-    });
+    if (c.alive_stack != nullptr) {
+      AliveMarker m(c.alive_stack, c.alive_capacity);
+      ForEachRootStackEntry(runtime, [&](const RootStackEntry& e) { m.FromRoot(e.object); });
+      c.premarked = m.marked();
+    }
     c.units = LastNonEmptyUnit(c.allocator) + 1;
-    size_t candidates = 0;
+    size_t inits = 0;   // candidates counted by the walk itself (VisitDecref counts its own)
+    size_t walked = 0;  // candidates the walk passed (counted before or as it passed)
+    size_t passed_alive = 0;
     ForEachTrackedObjectBackwards(c.allocator, c.units, [&](ObjectHeader* op)
                                                             FTRT_ALWAYS_INLINE_LAMBDA {
       const uint8_t bits = Bits(op);
       if (!(bits & kUnreachable)) {
+        if (bits & kAlive) {
+          SetBitsStopped(op, static_cast<uint8_t>(bits & ~kAlive));
+          ++passed_alive;
+          return true;
+        }
         const intptr_t refs = CandidateRefcount(op, bits);
         if (refs == kNotCandidate) return true;
         InitRefs(c, op, bits, refs);
+        ++inits;
       }
-      ++candidates;
+      ++walked;
       Traverse(op, VisitDecref, &c);
       return true;
     });
-    c.candidates += candidates;
+    FTRT_CHECK(passed_alive == c.premarked,
+               "gc: the count's walk passed %zu objects marked from the root stacks, not %zu",
+               passed_alive, c.premarked);
+    c.candidates += inits;
+    // Every candidate was counted once (c.candidates); those the walk did
+    // not pass as candidates were ALIVE when it did (late, see VisitDecref).
+    c.premarked_late = c.candidates - walked;
+    // Uncounted (deferred) references on the root stacks are references
+    // from outside the heap that the count does not show. Every candidate
+    // has its gc_refs by now.
+    ForEachRootStackEntry(runtime, [&](const RootStackEntry& e) {
+      if (!e.counted && (Bits(e.object) & kUnreachable)) AddGcRefs(e.object, 1);
+    });
     return;
   }
   std::atomic<size_t> cursor{0};

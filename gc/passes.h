@@ -28,8 +28,15 @@ struct Collection {
   // the first of them counts them.
   size_t units = 0;
 
+  // The work stack of step 2's marking from the root stacks (one thread
+  // only): fixed, owned by the Collector; null turns that marking off.
+  ObjectHeader** alive_stack = nullptr;
+  size_t alive_capacity = 0;
+
   // Counted by the passes.
-  size_t candidates = 0;  // objects counted (tracked, mortal, alive)
+  size_t premarked = 0;   // found reachable from the root stacks before the count
+  size_t premarked_late = 0;  // of which counted as candidates too (passes.cc)
+  size_t candidates = 0;  // objects counted (tracked, mortal, alive, not premarked)
   size_t survivors = 0;   // of which reachable (marked)
   // The unreachable objects, linked through ob_tid; each is merged and
   // holds one reference owned by this list.
@@ -53,7 +60,10 @@ struct Collection {
 
 // Step 2: gc_refs of every candidate: its true count, plus the uncounted
 // references on every thread's root stack, minus the references from
-// other candidates.
+// other candidates. With one thread (and c.alive_stack), everything
+// reachable from a root stack is first marked ALIVE and so is no
+// candidate: the count and the mark skip it (CPython 3.14t's "mark alive"
+// step), and the count's walk clears ALIVE again as it passes it.
 void CountRefs(Runtime& runtime, Collection& c);
 // Step 3: marks (clears UNREACHABLE of) everything reachable from a
 // candidate with gc_refs > 0, with a work list threaded through ob_tid,

@@ -19,7 +19,10 @@
 //   | ob_ref_local | resurrection check        | gc_refs among the unreachable|
 //   | ob_gc_bits   | UNREACHABLE               | candidate not (yet) known to |
 //   |              |                           | be reachable                 |
-//   | ob_gc_bits   | ALIVE (resurrection only) | resurrected by a finalizer   |
+//   | ob_gc_bits   | ALIVE (count, one thread) | reachable from a root stack; |
+//   |              |                           | cleared as the count's walk  |
+//   |              |                           | passes it                    |
+//   | ob_gc_bits   | ALIVE (resurrection)      | resurrected by a finalizer   |
 //
 // Restoring ob_tid: a merged object (state MERGED) has ob_tid 0 (refcount.h:
 // a merge unowns it first); any other has the id in alloc/'s ownership
@@ -129,7 +132,9 @@ FTRT_ALWAYS_INLINE intptr_t MergeDuringStop(ObjectHeader* op, intptr_t extra) {
 inline constexpr intptr_t kNotCandidate = INTPTR_MIN;
 FTRT_ALWAYS_INLINE intptr_t CandidateRefcount(ObjectHeader* op, uint8_t bits) {
   constexpr uint16_t kGoing = kObjFlagDeallocating | kObjFlagTrashcan | FTRT_OBJ_FLAG_FREED;
-  if ((bits & (kTracked | kFrozen)) != kTracked) return kNotCandidate;
+  // ALIVE here: found reachable from a root stack by this collection's
+  // first step (passes.cc), so not counted.
+  if ((bits & (kTracked | kFrozen | kAlive)) != kTracked) return kNotCandidate;
   const uint32_t local = LocalRef(op).load(std::memory_order_relaxed);
   if (local == kImmortalLocal) return kNotCandidate;
   const intptr_t shared = SharedRef(op).load(std::memory_order_relaxed);

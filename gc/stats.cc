@@ -69,6 +69,7 @@ void StatsRecorder::Record(const CollectionRecord& r) {
   counts_.weakrefs_cleared += r.weakrefs_cleared;
   counts_.last_survivors = r.survivors;
   counts_.last_candidates = r.candidates;
+  counts_.last_premarked = r.premarked;
   counts_.last_ns = r.ns;
   counts_.last_collected = r.collected;
   for (int i = 0; i < kNumPhases; ++i) {

@@ -52,6 +52,9 @@ struct Stats {
   uint64_t weakrefs_cleared = 0;
   uint64_t last_survivors = 0;  // objects found reachable by the last collection
   uint64_t last_candidates = 0;  // objects examined by the last collection
+  // Of the survivors, those found from the root stacks before the count
+  // (collector.h, step 2: marked once, never counted).
+  uint64_t last_premarked = 0;
   std::array<Distribution, kNumPhases> phase{};
   const Distribution& of(Phase p) const { return phase[static_cast<int>(p)]; }
   // The last collection's phases in nanoseconds (-1: the phase did not run).
@@ -92,6 +95,7 @@ struct CollectionRecord {
   uint64_t weakrefs_cleared = 0;
   uint64_t survivors = 0;
   uint64_t candidates = 0;
+  uint64_t premarked = 0;
   std::array<int64_t, kNumPhases> ns{};  // -1: the phase did not run
   CollectionRecord() { ns.fill(-1); }
   void Add(Phase p, int64_t d) {
