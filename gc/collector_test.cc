@@ -520,37 +520,36 @@ TEST_P(CollectorTest, UnreachableWeakRefGetsNoCallback) {
 
 // --- many objects, random shapes ----------------------------------------------
 
-TEST_P(CollectorTest, RandomGraphsEveryDestructorExactlyOnce) {
-  std::mt19937_64 rng(Seed());
-  const int64_t n = Scaled(20'000, 2'000);
-  const int rounds = static_cast<int>(Scaled(6, 2));
-  int64_t next_id = 0;
-  std::vector<int64_t> expected_deallocs(static_cast<size_t>(kMaxIds), 0);
-  for (int round = 0; round < rounds && next_id + n <= kMaxIds; ++round) {
-    std::vector<Ref<Node>> nodes;
+// A random graph of n Nodes with ids from first_id (one in 8 with a
+// finalizer): field a set on 3 nodes in 4, b on 1 in 2, to random nodes;
+// about one node in 64 is a root, and `live` is what the roots reach. The
+// caller holds the roots, then drops `nodes`.
+struct RandomGraph {
+  RandomGraph(std::mt19937_64& rng, int64_t n, int64_t first_id)
+      : edge_a(static_cast<size_t>(n), -1),
+        edge_b(static_cast<size_t>(n), -1),
+        root(static_cast<size_t>(n), false),
+        live(static_cast<size_t>(n), false) {
     nodes.reserve(static_cast<size_t>(n));
     for (int64_t i = 0; i < n; ++i) {
-      nodes.push_back(NewNode(next_id + i, (rng() % 8 == 0) ? FinalizerNodeType() : NodeType()));
+      nodes.push_back(NewNode(first_id + i, (rng() % 8 == 0) ? FinalizerNodeType() : NodeType()));
+      ptrs.push_back(H(nodes.back()));
     }
-    std::vector<int64_t> edge_a(static_cast<size_t>(n), -1), edge_b(static_cast<size_t>(n), -1);
     for (int64_t i = 0; i < n; ++i) {
       if (rng() % 4 != 0) edge_a[i] = static_cast<int64_t>(rng() % n);
       if (rng() % 2 != 0) edge_b[i] = static_cast<int64_t>(rng() % n);
-      if (edge_a[i] >= 0) SetA(H(nodes[i]), H(nodes[edge_a[i]]));
-      if (edge_b[i] >= 0) SetB(H(nodes[i]), H(nodes[edge_b[i]]));
+      if (edge_a[i] >= 0) SetA(ptrs[i], ptrs[edge_a[i]]);
+      if (edge_b[i] >= 0) SetB(ptrs[i], ptrs[edge_b[i]]);
     }
-    // Keep a few; everything they reach must survive, the rest must die.
-    std::vector<bool> keep(static_cast<size_t>(n), false), live(static_cast<size_t>(n), false);
     std::vector<int64_t> stack;
     for (int64_t i = 0; i < n; ++i) {
       if (rng() % 64 == 0) {
-        keep[i] = true;
-        live[i] = true;
+        root[i] = live[i] = true;
         stack.push_back(i);
       }
     }
     while (!stack.empty()) {
-      int64_t i = stack.back();
+      const int64_t i = stack.back();
       stack.pop_back();
       for (int64_t j : {edge_a[i], edge_b[i]}) {
         if (j >= 0 && !live[j]) {
@@ -559,14 +558,30 @@ TEST_P(CollectorTest, RandomGraphsEveryDestructorExactlyOnce) {
         }
       }
     }
+  }
+
+  std::vector<Ref<Node>> nodes;
+  std::vector<ObjectHeader*> ptrs;
+  std::vector<int64_t> edge_a, edge_b;
+  std::vector<bool> root, live;
+};
+
+TEST_P(CollectorTest, RandomGraphsEveryDestructorExactlyOnce) {
+  std::mt19937_64 rng(Seed());
+  const int64_t n = Scaled(20'000, 2'000);
+  const int rounds = static_cast<int>(Scaled(6, 2));
+  int64_t next_id = 0;
+  for (int round = 0; round < rounds && next_id + n <= kMaxIds; ++round) {
+    RandomGraph g(rng, n, next_id);
+    // Keep the roots; everything they reach must survive, the rest must die.
     std::vector<Ref<Node>> kept;
     for (int64_t i = 0; i < n; ++i) {
-      if (keep[i]) kept.push_back(std::move(nodes[i]));
+      if (g.root[i]) kept.push_back(std::move(g.nodes[i]));
     }
-    nodes.clear();  // acyclic garbage dies here, cyclic garbage waits
+    g.nodes.clear();  // acyclic garbage dies here, cyclic garbage waits
     gc().Collect();
     for (int64_t i = 0; i < n; ++i) {
-      ASSERT_EQ(DeallocsOf(next_id + i), live[i] ? 0 : 1) << "round " << round << " node " << i;
+      ASSERT_EQ(DeallocsOf(next_id + i), g.live[i] ? 0 : 1) << "round " << round << " node " << i;
       ASSERT_LE(FinalizationsOf(next_id + i), 1);
     }
     kept.clear();
@@ -593,65 +608,37 @@ class RootStackHolds {
   std::vector<std::unique_ptr<StackRef>> refs_;
 };
 
-// Random graphs again, the kept nodes held three ways (a counted
-// reference, a counted root stack entry, or deferred with only an
-// uncounted root stack entry), and garbage pointing into what is kept in
-// every walk order: the marking from the root stacks must keep exactly
-// what it reaches, leave every header as it found it, and let the count
-// find the rest.
+// Random graphs again, the roots held three ways (a counted reference, a
+// counted root stack entry, or deferred with only an uncounted root stack
+// entry), and garbage pointing into what is kept in every walk order: the
+// marking from the root stacks must keep exactly what it reaches, leave
+// every header as it found it, and let the count find the rest.
 TEST_P(CollectorTest, RandomGraphsHeldFromRootStacksWithGarbagePointingIn) {
   std::mt19937_64 rng(Seed() ^ 0x5EEDF00D);
   const int64_t n = Scaled(20'000, 2'000);
   const int rounds = static_cast<int>(Scaled(4, 2));
   int64_t next_id = 0;
   for (int round = 0; round < rounds && next_id + n <= kMaxIds; ++round) {
-    std::vector<Ref<Node>> nodes;
-    std::vector<ObjectHeader*> ptrs;
-    nodes.reserve(static_cast<size_t>(n));
-    for (int64_t i = 0; i < n; ++i) {
-      nodes.push_back(NewNode(next_id + i, (rng() % 8 == 0) ? FinalizerNodeType() : NodeType()));
-      ptrs.push_back(H(nodes.back()));
-    }
-    std::vector<int64_t> edge_a(static_cast<size_t>(n), -1), edge_b(static_cast<size_t>(n), -1);
-    for (int64_t i = 0; i < n; ++i) {
-      if (rng() % 4 != 0) edge_a[i] = static_cast<int64_t>(rng() % n);
-      if (rng() % 2 != 0) edge_b[i] = static_cast<int64_t>(rng() % n);
-      if (edge_a[i] >= 0) SetA(ptrs[i], ptrs[edge_a[i]]);
-      if (edge_b[i] >= 0) SetB(ptrs[i], ptrs[edge_b[i]]);
-    }
-    std::vector<bool> live(static_cast<size_t>(n), false);
-    std::vector<int64_t> stack;
+    RandomGraph g(rng, n, next_id);
     std::vector<Ref<Node>> kept;
     RootStackHolds roots;
     for (int64_t i = 0; i < n; ++i) {
-      if (rng() % 64 != 0) continue;
-      live[i] = true;
-      stack.push_back(i);
+      if (!g.root[i]) continue;
       switch (rng() % 3) {
         case 0:
-          kept.push_back(std::move(nodes[i]));
+          kept.push_back(std::move(g.nodes[i]));
           break;
         case 1:
-          roots.Push(ptrs[i]);  // counted
+          roots.Push(g.ptrs[i]);  // counted
           break;
         default:
-          SetDeferredRefcount(ptrs[i]);
-          roots.Push(ptrs[i]);  // uncounted: the bias alone keeps the node
+          SetDeferredRefcount(g.ptrs[i]);
+          roots.Push(g.ptrs[i]);  // uncounted: the bias alone keeps the node
           break;
       }
     }
-    while (!stack.empty()) {
-      const int64_t i = stack.back();
-      stack.pop_back();
-      for (int64_t j : {edge_a[i], edge_b[i]}) {
-        if (j >= 0 && !live[j]) {
-          live[j] = true;
-          stack.push_back(j);
-        }
-      }
-    }
-    const int64_t num_live = std::count(live.begin(), live.end(), true);
-    nodes.clear();
+    const int64_t num_live = std::count(g.live.begin(), g.live.end(), true);
+    g.nodes.clear();
     gc().Collect();
     const Stats st = gc().GetStats();
     EXPECT_EQ(st.last_survivors, static_cast<uint64_t>(num_live));
@@ -662,17 +649,18 @@ TEST_P(CollectorTest, RandomGraphsHeldFromRootStacksWithGarbagePointingIn) {
     }
     EXPECT_LE(st.last_premarked, st.last_survivors);
     for (int64_t i = 0; i < n; ++i) {
-      ASSERT_EQ(DeallocsOf(next_id + i), live[i] ? 0 : 1) << "round " << round << " node " << i;
-      if (!live[i]) continue;
+      ASSERT_EQ(DeallocsOf(next_id + i), g.live[i] ? 0 : 1) << "round " << round << " node " << i;
+      if (!g.live[i]) continue;
+      ObjectHeader* op = g.ptrs[i];
       // Owned by this thread, or merged (dropping the garbage's references
       // may have merged it): what the collector borrowed is given back.
-      ASSERT_EQ(TidOf(ptrs[i]), internal::IsMerged(ptrs[i]) ? 0 : CurrentThreadId()) << i;
-      ASSERT_EQ(GcBitsOf(ptrs[i]) & kScratchBits, 0) << i;
-      ASSERT_TRUE(IsTracked(ptrs[i])) << i;
-      const Node* node = reinterpret_cast<const Node*>(ptrs[i]);
+      ASSERT_EQ(TidOf(op), internal::IsMerged(op) ? 0 : CurrentThreadId()) << i;
+      ASSERT_EQ(GcBitsOf(op) & kScratchBits, 0) << i;
+      ASSERT_TRUE(IsTracked(op)) << i;
+      const Node* node = reinterpret_cast<const Node*>(op);
       ASSERT_EQ(node->id, next_id + i);
-      if (edge_a[i] >= 0) {
-        ASSERT_EQ(node->a, ptrs[edge_a[i]]);
+      if (g.edge_a[i] >= 0) {
+        ASSERT_EQ(node->a, g.ptrs[g.edge_a[i]]);
       }
     }
     roots.Clear();
