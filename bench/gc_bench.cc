@@ -19,8 +19,7 @@
 // whose core the stop would idle), and, without a target, with the list
 // held by a plain C reference instead (invisible to the collector, as in
 // a C extension: everything is counted and marked) and with the stopped
-// passes on two threads (which count in parallel, without the marking
-// from the root stacks).
+// passes on two threads.
 //
 // The script is found through --gc_shapes=PATH, $FTRT_GC_SHAPES, or
 // shared/bench/gc_shapes.py next to (or above) the checkout

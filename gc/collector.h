@@ -12,7 +12,7 @@
 //   1. merge every pending refcount (every thread's merge queue; objects of
 //      exited owners were merged at their exit), so each tracked object has
 //      one true count;
-//   2. (one thread) mark ALIVE everything reachable from a root stack:
+//   2. mark ALIVE everything reachable from a root stack:
 //      referenced from outside the heap, so no candidate, never counted or
 //      marked below (CPython 3.14t's "mark alive"; for a heap held from
 //      frames that is most of it: one traversal instead of two);

@@ -642,11 +642,7 @@ TEST_P(CollectorTest, RandomGraphsHeldFromRootStacksWithGarbagePointingIn) {
     gc().Collect();
     const Stats st = gc().GetStats();
     EXPECT_EQ(st.last_survivors, static_cast<uint64_t>(num_live));
-    if (GetParam() == 1) {
-      EXPECT_GT(st.last_premarked, 0u);  // the root stacks' part went first
-    } else {
-      EXPECT_EQ(st.last_premarked, 0u);  // the parallel count has no such step
-    }
+    EXPECT_GT(st.last_premarked, 0u);  // the root stacks' part went first
     EXPECT_LE(st.last_premarked, st.last_survivors);
     for (int64_t i = 0; i < n; ++i) {
       ASSERT_EQ(DeallocsOf(next_id + i), g.live[i] ? 0 : 1) << "round " << round << " node " << i;
@@ -735,10 +731,8 @@ TEST_P(CollectorTest, RootStackReachWiderThanTheWorkStackIsKept) {
     EXPECT_EQ(gc().Collect(), static_cast<size_t>(2 * garbage));
     const Stats st = gc().GetStats();
     EXPECT_EQ(st.last_survivors, static_cast<uint64_t>(1 + kLists + kLists * per));
-    if (GetParam() == 1) {
-      EXPECT_GT(st.last_premarked, static_cast<uint64_t>(kLists));
-      EXPECT_LT(st.last_premarked, st.last_survivors);  // the stack ran full
-    }
+    EXPECT_GT(st.last_premarked, static_cast<uint64_t>(kLists));
+    EXPECT_LT(st.last_premarked, st.last_survivors);  // the stack ran full
     for (size_t j = 0; j < items.size(); ++j) {
       ASSERT_EQ(DeallocsOf(static_cast<int64_t>(j)), 0) << j;
       ASSERT_EQ(TidOf(items[j]), CurrentThreadId()) << j;

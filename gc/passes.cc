@@ -79,14 +79,15 @@ int VisitDecref(PyObject* op, void* arg) {
   return 0;
 }
 
-// --- step 2, first: marking from the root stacks (one thread) --------------
+// --- step 2, first: marking from the root stacks ------------------------------
 //
 // What a root stack holds is referenced from outside the heap, and so is
 // everything it reaches: marked ALIVE here, none of it is a candidate, and
 // the count and the mark never look at it again (for a heap held from
 // frames, as an interpreter's usually is, that is all of it: one traversal
 // instead of the count's and the mark's). Only the bit is written, never
-// ob_tid; the count's walk clears it as it passes each object.
+// ob_tid; the count's walk clears it as it passes each object (with one
+// thread; the parallel count leaves it to a walk of its own, after).
 //
 // Why that early clear is safe: once passed, an ALIVE object is a plain
 // non-candidate at rest, and only a reference from a candidate the walk
@@ -505,12 +506,12 @@ void ForEachTrackedObjectBackwards(alloc::Allocator& a, size_t units, Fn fn) {
 // --- world stopped ------------------------------------------------------------
 
 void CountRefs(Runtime& runtime, Collection& c) {
+  if (c.alive_stack != nullptr) {
+    AliveMarker m(c.alive_stack, c.alive_capacity);
+    ForEachRootStackEntry(runtime, [&](const RootStackEntry& e) { m.FromRoot(e.object); });
+    c.premarked = m.marked();
+  }
   if (c.threads <= 1) {
-    if (c.alive_stack != nullptr) {
-      AliveMarker m(c.alive_stack, c.alive_capacity);
-      ForEachRootStackEntry(runtime, [&](const RootStackEntry& e) { m.FromRoot(e.object); });
-      c.premarked = m.marked();
-    }
     c.units = LastNonEmptyUnit(c.allocator) + 1;
     size_t inits = 0;   // candidates counted by the walk itself (VisitDecref counts its own)
     size_t walked = 0;  // candidates the walk passed (counted before or as it passed)
@@ -570,6 +571,31 @@ void CountRefs(Runtime& runtime, Collection& c) {
   ForEachRootStackEntry(runtime, [&](const RootStackEntry& e) {
     if (!e.counted && (Bits(e.object) & kUnreachable)) AddGcRefs(e.object, 1);
   });
+  if (c.premarked == 0) return;
+  // The parallel count cannot clear ALIVE as it goes (a subtraction from
+  // another thread could then reach a passed object whose ob_tid holds
+  // its owner), so a second shared walk does, now that every candidate
+  // is counted: nothing after the count looks at ALIVE.
+  std::atomic<size_t> clear_cursor{0};
+  PerThread cleared[kMaxGcThreads];
+  Workers::Get().Run(c.threads, [&](int t) {
+    size_t n = 0;
+    c.allocator.ForEachTrackedObjectShared(clear_cursor, [&](ObjectHeader* op)
+                                                             FTRT_ALWAYS_INLINE_LAMBDA {
+      const uint8_t bits = Bits(op);
+      if (bits & kAlive) {
+        GcBitsRef(op).store(static_cast<uint8_t>(bits & ~kAlive), std::memory_order_relaxed);
+        ++n;
+      }
+      return true;
+    });
+    cleared[t].count = n;
+  });
+  size_t passed_alive = 0;
+  for (int t = 0; t < c.threads; ++t) passed_alive += cleared[t].count;
+  FTRT_CHECK(passed_alive == c.premarked,
+             "gc: the walk cleared %zu objects marked from the root stacks, not %zu", passed_alive,
+             c.premarked);
 }
 
 void MarkReachable(Collection& c) {

@@ -28,8 +28,8 @@ struct Collection {
   // the first of them counts them.
   size_t units = 0;
 
-  // The work stack of step 2's marking from the root stacks (one thread
-  // only): fixed, owned by the Collector; null turns that marking off.
+  // The work stack of step 2's marking from the root stacks: fixed, owned
+  // by the Collector; null turns that marking off.
   ObjectHeader** alive_stack = nullptr;
   size_t alive_capacity = 0;
 
@@ -60,10 +60,11 @@ struct Collection {
 
 // Step 2: gc_refs of every candidate: its true count, plus the uncounted
 // references on every thread's root stack, minus the references from
-// other candidates. With one thread (and c.alive_stack), everything
-// reachable from a root stack is first marked ALIVE and so is no
+// other candidates. With c.alive_stack, everything reachable from a root
+// stack is first marked ALIVE (by the calling thread alone) and so is no
 // candidate: the count and the mark skip it (CPython 3.14t's "mark alive"
-// step), and the count's walk clears ALIVE again as it passes it.
+// step). The count's walk clears ALIVE again as it passes it (one thread),
+// or a walk after the count does (several).
 void CountRefs(Runtime& runtime, Collection& c);
 // Step 3: marks (clears UNREACHABLE of) everything reachable from a
 // candidate with gc_refs > 0, with a work list threaded through ob_tid,
