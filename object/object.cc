@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "object/dealloc.h"
+#include "object/debug.h"
 #include "object/thread_objects.h"
 
 namespace ftrt {
@@ -79,7 +80,29 @@ ObjectHeader* AllocObjectOfType(PyTypeObject* type, Py_ssize_t size) {
 
 void FreeObject(void* op) { internal::FreeObjectMemory(op); }
 
+namespace {
+
+// Tracking memory that is not from a GC heap: the collector walks only
+// those heaps (alloc/), so it could never count or restore such an object,
+// and a tracked object the walk never meets breaks the count's
+// bookkeeping. It is a caller's bug (CPython: PyObject_GC_Track on an
+// object of a type without Py_TPFLAGS_HAVE_GC); debug builds abort naming
+// the object, other builds leave it untracked.
+FTRT_NOINLINE void TrackNonGcSlow(ObjectHeader* op) {
+  FTRT_DCHECK(false, "TrackObject: %s was not allocated as GC-capable (its type lacks Py_TPFLAGS_HAVE_GC?)",
+              DescribeObject(op).c_str());
+  (void)op;
+}
+
+}  // namespace
+
 void TrackObject(ObjectHeader* op) {
+  const uint8_t bits = internal::GcBitsRef(op).load(std::memory_order_relaxed);
+  // (Static objects are immortal: never candidates, so their bit is moot.)
+  if (FTRT_UNLIKELY(!(bits & FTRT_GC_BIT_GC_CAPABLE)) && !IsImmortal(op)) {
+    TrackNonGcSlow(op);
+    return;
+  }
   internal::GcBitsRef(op).fetch_or(FTRT_GC_BIT_TRACKED, std::memory_order_relaxed);
 }
 

@@ -47,6 +47,22 @@ TEST_F(ObjectTest, GcTypesAreGcCapableAndTrackable) {
   obj.Reset();  // DefaultDealloc untracks and frees
 }
 
+// Tracking an object that was not allocated from a GC heap (CPython:
+// PyObject_GC_Track on an object of a type without Py_TPFLAGS_HAVE_GC)
+// cannot make it visible to the collector: debug builds abort naming it,
+// others leave it untracked.
+TEST_F(ObjectTest, TrackingANonGcObjectIsRefused) {
+  Ref<testing_util::TestObject> obj = NewTestObject(5);
+  ObjectHeader* h = obj.header();
+  ASSERT_EQ(h->ob_gc_bits & FTRT_GC_BIT_GC_CAPABLE, 0);
+#if defined(FTRT_DEBUG_CHECKS)
+  EXPECT_DEATH(TrackObject(h), "TrackObject: .*not allocated as GC-capable");
+#else
+  TrackObject(h);
+  EXPECT_FALSE(IsTracked(h));
+#endif
+}
+
 TEST_F(ObjectTest, AllocationFailureIsNull) {
   rt().allocator().SetFailNth(1);
   Ref<> obj = NewObject(testing_util::TestType());
