@@ -11,6 +11,7 @@
 #include "object/dict.h"
 #include "object/dispatch.h"
 #include "object/error_indicator.h"
+#include "object/errors.h"
 #include "object/exceptions.h"
 #include "object/int.h"
 #include "object/iterators.h"
@@ -354,6 +355,27 @@ Py_ssize_t SequenceLength(PyObject* o) {
 
 }  // namespace
 
+namespace {
+
+// A dict's missing key: KeyError with the key itself as its one argument
+// (a tuple key too, hence the 1-tuple), as CPython's dict raises it, so
+// that str(e) is repr(key) and e.args[0] is the key. Other errors pass.
+void RaiseDictError(const absl::Status& s, PyObject* key) {
+  if (!IsError(s, ErrorKind::kKeyError)) {
+    SetErrorFromStatus(s);
+    return;
+  }
+  PyObject* items[] = {key};
+  absl::StatusOr<Ref<>> args = TupleFromItems(items);
+  if (!args.ok()) {
+    SetErrorFromStatus(args.status());
+    return;
+  }
+  SetError(PyExc_KeyError, args->get());
+}
+
+}  // namespace
+
 Ref<> ObjectGetItem(PyObject* o, PyObject* key) {
   PyTypeObject* t = o->ob_type;
   if (t->tp_as_mapping != nullptr && t->tp_as_mapping->mp_subscript != nullptr) {
@@ -361,7 +383,12 @@ Ref<> ObjectGetItem(PyObject* o, PyObject* key) {
     if (!r) internal::EnsureErrorAfterSlotFailure("__getitem__");
     return r;
   }
-  if (IsDict(o)) return RefOrRaise(DictGetItemRef(o, key));
+  if (IsDict(o)) {
+    absl::StatusOr<Ref<>> r = DictGetItemRef(o, key);
+    if (r.ok()) return std::move(*r);
+    RaiseDictError(r.status(), key);
+    return nullptr;
+  }
   if (t->tp_as_sequence != nullptr && t->tp_as_sequence->sq_item != nullptr) {
     if (!HasIndex(key)) {
       return SetErrorFormat(PyExc_TypeError, "sequence index must be integer, not '%s'",
@@ -390,7 +417,12 @@ int AssignItem(PyObject* o, PyObject* key, PyObject* value) {
     if (r < 0) internal::EnsureErrorAfterSlotFailure(value ? "__setitem__" : "__delitem__");
     return r < 0 ? -1 : 0;
   }
-  if (IsDict(o)) return OkOrRaise(value == nullptr ? DictDelItem(o, key) : DictSetItem(o, key, value));
+  if (IsDict(o)) {
+    const absl::Status st = value == nullptr ? DictDelItem(o, key) : DictSetItem(o, key, value);
+    if (st.ok()) return 0;
+    RaiseDictError(st, key);
+    return -1;
+  }
   if (t->tp_as_sequence != nullptr && t->tp_as_sequence->sq_ass_item != nullptr) {
     if (!HasIndex(key)) {
       SetErrorFormat(PyExc_TypeError, "sequence index must be integer, not '%s'",
