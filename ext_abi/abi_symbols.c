@@ -6,7 +6,7 @@
  * shared object now (the names stay declared and addressable); linked
  * against libftrt.so with -Wl,-z,defs once the runtime implements
  * them, where an undefined reference names a missing export.
- * 468 functions, 77 variables. */
+ * 484 functions, 77 variables. */
 #include "Python.h"
 #include "structmember.h"
 
@@ -186,8 +186,18 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyLong_FromUnsignedLongLong,
     (const void*)&PyLong_FromVoidPtr,
     (const void*)&PyMapping_Check,
+    (const void*)&PyMapping_GetItemString,
+    (const void*)&PyMapping_GetOptionalItem,
+    (const void*)&PyMapping_GetOptionalItemString,
+    (const void*)&PyMapping_HasKey,
+    (const void*)&PyMapping_HasKeyString,
+    (const void*)&PyMapping_HasKeyStringWithError,
+    (const void*)&PyMapping_HasKeyWithError,
     (const void*)&PyMapping_Items,
     (const void*)&PyMapping_Keys,
+    (const void*)&PyMapping_Length,
+    (const void*)&PyMapping_SetItemString,
+    (const void*)&PyMapping_Size,
     (const void*)&PyMapping_Values,
     (const void*)&PyMem_Calloc,
     (const void*)&PyMem_Free,
@@ -255,6 +265,7 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyNumber_Remainder,
     (const void*)&PyNumber_Rshift,
     (const void*)&PyNumber_Subtract,
+    (const void*)&PyNumber_ToBase,
     (const void*)&PyNumber_TrueDivide,
     (const void*)&PyNumber_Xor,
     (const void*)&PyOS_double_to_string,
@@ -279,6 +290,7 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyObject_DelAttr,
     (const void*)&PyObject_DelAttrString,
     (const void*)&PyObject_DelItem,
+    (const void*)&PyObject_DelItemString,
     (const void*)&PyObject_Free,
     (const void*)&PyObject_GC_Del,
     (const void*)&PyObject_GC_IsFinalized,
@@ -321,6 +333,7 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyObject_Str,
     (const void*)&PyObject_Type,
     (const void*)&PyObject_Vectorcall,
+    (const void*)&PyObject_VectorcallDict,
     (const void*)&PyObject_VectorcallMethod,
     (const void*)&PySequence_Check,
     (const void*)&PySequence_Concat,
@@ -352,7 +365,9 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PySlice_GetIndicesEx,
     (const void*)&PySlice_New,
     (const void*)&PySlice_Unpack,
+    (const void*)&PyState_AddModule,
     (const void*)&PyState_FindModule,
+    (const void*)&PyState_RemoveModule,
     (const void*)&PySys_GetObject,
     (const void*)&PySys_WriteStderr,
     (const void*)&PySys_WriteStdout,
@@ -450,6 +465,7 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyUnicode_WriteChar,
     (const void*)&PyUnstable_Module_SetGIL,
     (const void*)&PyUnstable_Object_EnableDeferredRefcount,
+    (const void*)&PyVectorcall_Call,
     (const void*)&PyWeakref_GetObject,
     (const void*)&PyWeakref_GetRef,
     (const void*)&PyWeakref_NewProxy,

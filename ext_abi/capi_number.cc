@@ -190,6 +190,32 @@ PyObject* PyNumber_Float(PyObject* o) {
   if (ftrt::IsStr(o)) return PyFloat_FromString(o);
   return NewOrRaise(ftrt::NumberFloat(o));
 }
+PyObject* PyUnicode_FromStringAndSize(const char* s, Py_ssize_t size);  // capi_values.cc
+PyObject* PyNumber_ToBase(PyObject* n, int base) {
+  if (base != 2 && base != 8 && base != 10 && base != 16) {
+    ftrt::SetErrorString(PyExc_SystemError, "PyNumber_ToBase: base must be 2, 8, 10 or 16");
+    return nullptr;
+  }
+  PyObject* index = PyNumber_Index(n);
+  if (index == nullptr) return nullptr;
+  const int64_t v = ftrt::IntValue(index);
+  ftrt::Decref(index);
+  // Magnitude as unsigned, so INT64_MIN has one too.
+  uint64_t mag = v < 0 ? uint64_t{0} - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
+  char digits[80];
+  char* end = digits + sizeof(digits);
+  char* p = end;
+  do {
+    *--p = "0123456789abcdef"[mag % static_cast<uint64_t>(base)];
+    mag /= static_cast<uint64_t>(base);
+  } while (mag != 0);
+  if (base != 10) {
+    *--p = base == 2 ? 'b' : base == 8 ? 'o' : 'x';
+    *--p = '0';
+  }
+  if (v < 0) *--p = '-';
+  return PyUnicode_FromStringAndSize(p, end - p);
+}
 Py_ssize_t PyNumber_AsSsize_t(PyObject* o, PyObject* exc) {
   PyObject* i = PyNumber_Index(o);
   if (i == nullptr) return -1;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "ext_abi/capi_internal.h"
+#include "ext_abi/loader.h"
 #include "object/attributes.h"
 #include "object/call.h"
 #include "object/descriptors.h"
@@ -55,6 +56,9 @@ bool NeedModule(PyObject* m, const char* func) {
 }  // namespace
 
 extern "C" {
+PyObject* PyUnicode_FromString(const char* s);                       // capi_values.cc
+int PyDict_GetItemRef(PyObject* d, PyObject* key, PyObject** result);  // capi_values.cc
+int PyErr_ExceptionMatches(PyObject* exc);                             // capi_runtime.cc
 
 // ---- types -----------------------------------------------------------------
 
@@ -214,11 +218,12 @@ int PyModule_SetDocString(PyObject* m, const char* doc) {
   if (!NeedModule(m, "PyModule_SetDocString")) return -1;
   return ftrt::ModuleSetDocString(m, doc);
 }
-// No interpreter-wide module table keyed by definition here.
-PyObject* PyState_FindModule(PyModuleDef* def) {
-  (void)def;
-  return nullptr;
+// Single-phase modules by definition: the loader's registry (loader.h).
+PyObject* PyState_FindModule(PyModuleDef* def) { return ftrt::ext::FindModuleByDef(def); }
+int PyState_AddModule(PyObject* module, PyModuleDef* def) {
+  return ftrt::ext::AddModuleByDef(module, def);
 }
+int PyState_RemoveModule(PyModuleDef* def) { return ftrt::ext::RemoveModuleByDef(def); }
 
 // ---- builtin functions and descriptors -----------------------------------------
 
@@ -305,6 +310,15 @@ PyObject* PyObject_Vectorcall(PyObject* callable, PyObject* const* args, size_t 
                               PyObject* kwnames) {
   if (!NeedObj(callable, "PyObject_Vectorcall")) return nullptr;
   return Out(ftrt::Vectorcall(callable, args, nargsf, kwnames));
+}
+PyObject* PyObject_VectorcallDict(PyObject* callable, PyObject* const* args, size_t nargsf,
+                                  PyObject* kwdict) {
+  if (!NeedObj(callable, "PyObject_VectorcallDict")) return nullptr;
+  if (kwdict != nullptr && !ftrt::IsDict(kwdict)) {
+    ftrt::SetErrorString(PyExc_TypeError, "keyword list must be a dictionary");
+    return nullptr;
+  }
+  return Out(ftrt::VectorcallDict(callable, args, nargsf, kwdict));
 }
 PyObject* PyObject_VectorcallMethod(PyObject* name, PyObject* const* args, size_t nargsf,
                                     PyObject* kwnames) {
@@ -547,6 +561,19 @@ int PyObject_DelItem(PyObject* o, PyObject* key) {
   if (!NeedObj(o, "PyObject_DelItem") || !NeedObj(key, "PyObject_DelItem")) return -1;
   return ftrt::ObjectDelItem(o, key);
 }
+namespace {
+// A str key from a C string for the *String variants: null with the error
+// set (SystemError for NULL, UnicodeDecodeError for bad UTF-8).
+Ref<> StringKey(const char* key, const char* func) {
+  if (!NeedObj(key, func)) return nullptr;
+  return Ref<>::Steal(PyUnicode_FromString(key));
+}
+}  // namespace
+int PyObject_DelItemString(PyObject* o, const char* key) {
+  if (!NeedObj(o, "PyObject_DelItemString")) return -1;
+  Ref<> k = StringKey(key, "PyObject_DelItemString");
+  return k ? PyObject_DelItem(o, k.get()) : -1;
+}
 
 int PySequence_Check(PyObject* o) {
   if (o == nullptr || ftrt::IsDict(o)) return 0;
@@ -587,6 +614,85 @@ PyObject* PyMapping_Values(PyObject* o) {
 PyObject* PyMapping_Items(PyObject* o) {
   if (o != nullptr && o->ob_type == ftrt::DictType()) return PyDict_Items(o);
   return MappingMethodList(o, "items", "PyMapping_Items");
+}
+Py_ssize_t PyMapping_Size(PyObject* o) {
+  if (!NeedObj(o, "PyMapping_Size")) return -1;
+  PyMappingMethods* m = o->ob_type->tp_as_mapping;
+  if (m != nullptr && m->mp_length != nullptr) return m->mp_length(o);
+  PySequenceMethods* sq = o->ob_type->tp_as_sequence;
+  if (sq != nullptr && sq->sq_length != nullptr) {
+    ftrt::SetErrorFormat(PyExc_TypeError, "%.200s is not a mapping", o->ob_type->tp_name);
+  } else {
+    ftrt::SetErrorFormat(PyExc_TypeError, "object of type '%.200s' has no len()",
+                         o->ob_type->tp_name);
+  }
+  return -1;
+}
+Py_ssize_t PyMapping_Length(PyObject* o) { return PyMapping_Size(o); }
+PyObject* PyMapping_GetItemString(PyObject* o, const char* key) {
+  if (!NeedObj(o, "PyMapping_GetItemString")) return nullptr;
+  Ref<> k = StringKey(key, "PyMapping_GetItemString");
+  return k ? PyObject_GetItem(o, k.get()) : nullptr;
+}
+int PyMapping_SetItemString(PyObject* o, const char* key, PyObject* value) {
+  if (!NeedObj(o, "PyMapping_SetItemString") || !NeedObj(value, "PyMapping_SetItemString")) {
+    return -1;
+  }
+  Ref<> k = StringKey(key, "PyMapping_SetItemString");
+  return k ? PyObject_SetItem(o, k.get(), value) : -1;
+}
+int PyMapping_GetOptionalItem(PyObject* o, PyObject* key, PyObject** result) {
+  if (result == nullptr) {
+    BadCall("PyMapping_GetOptionalItem");
+    return -1;
+  }
+  *result = nullptr;
+  if (!NeedObj(o, "PyMapping_GetOptionalItem") || !NeedObj(key, "PyMapping_GetOptionalItem")) {
+    return -1;
+  }
+  if (ftrt::IsDict(o)) return PyDict_GetItemRef(o, key, result);
+  *result = PyObject_GetItem(o, key);
+  if (*result != nullptr) return 1;
+  if (!PyErr_ExceptionMatches(PyExc_KeyError)) return -1;
+  ftrt::ClearError();
+  return 0;
+}
+int PyMapping_GetOptionalItemString(PyObject* o, const char* key, PyObject** result) {
+  if (result == nullptr) {
+    BadCall("PyMapping_GetOptionalItemString");
+    return -1;
+  }
+  *result = nullptr;
+  if (!NeedObj(o, "PyMapping_GetOptionalItemString")) return -1;
+  Ref<> k = StringKey(key, "PyMapping_GetOptionalItemString");
+  return k ? PyMapping_GetOptionalItem(o, k.get(), result) : -1;
+}
+int PyMapping_HasKeyWithError(PyObject* o, PyObject* key) {
+  PyObject* value;
+  const int r = PyMapping_GetOptionalItem(o, key, &value);
+  if (value != nullptr) ftrt::Decref(value);
+  return r;
+}
+int PyMapping_HasKeyStringWithError(PyObject* o, const char* key) {
+  PyObject* value;
+  const int r = PyMapping_GetOptionalItemString(o, key, &value);
+  if (value != nullptr) ftrt::Decref(value);
+  return r;
+}
+namespace {
+// PyMapping_HasKey(String): an error is reported as unraisable (with o as
+// the object), and the answer is 0.
+int HasKeyOrReport(int r, PyObject* o) {
+  if (r >= 0) return r;
+  ftrt::WriteUnraisable(o);
+  return 0;
+}
+}  // namespace
+int PyMapping_HasKey(PyObject* o, PyObject* key) {
+  return HasKeyOrReport(PyMapping_HasKeyWithError(o, key), o);
+}
+int PyMapping_HasKeyString(PyObject* o, const char* key) {
+  return HasKeyOrReport(PyMapping_HasKeyStringWithError(o, key), o);
 }
 Py_ssize_t PySequence_Size(PyObject* o) { return PyObject_Size(o); }
 PyObject* PySequence_GetItem(PyObject* o, Py_ssize_t i) {

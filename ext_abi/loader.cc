@@ -31,6 +31,12 @@ std::map<std::string, Ref<>>& Modules() {
   static auto* m = new std::map<std::string, Ref<>>();
   return *m;
 }
+// Single-phase modules by their definition (PyState_FindModule); guarded
+// by g_mu, emptied by ClearModules like Modules().
+std::map<PyModuleDef*, Ref<>>& ModulesByDef() {
+  static auto* m = new std::map<PyModuleDef*, Ref<>>();
+  return *m;
+}
 std::set<std::string>& Warned() {
   static auto* s = new std::set<std::string>();
   return *s;
@@ -155,6 +161,13 @@ Ref<> Load(const std::string& name, const std::string& path) {
     }
   } else {
     module = Ref<>::Steal(result);
+    // A single-phase module is what PyState_FindModule(def) finds from now
+    // on (CPython records it the same way after PyInit returns).
+    PyModuleDef* def = ModuleGetDef(module.get());
+    if (def != nullptr && def->m_slots == nullptr) {
+      std::lock_guard<std::mutex> g(g_mu);
+      ModulesByDef()[def] = module.Clone();
+    }
   }
   if (ApplyGilPolicy(name, module.get()) < 0) return nullptr;
   return module;
@@ -183,11 +196,63 @@ Ref<> FindLoadedModule(const std::string& name) {
   return it->second.Clone();
 }
 
+PyObject* FindModuleByDef(PyModuleDef* def) {
+  if (def == nullptr || def->m_slots != nullptr) return nullptr;
+  std::lock_guard<std::mutex> g(g_mu);
+  auto it = ModulesByDef().find(def);
+  return it == ModulesByDef().end() ? nullptr : it->second.get();
+}
+
+int AddModuleByDef(PyObject* module, PyModuleDef* def) {
+  if (module == nullptr || def == nullptr) {
+    SetErrorString(PyExc_SystemError, module == nullptr ? "PyState_AddModule: module is NULL"
+                                                        : "PyState_AddModule: module definition is NULL");
+    return -1;
+  }
+  if (def->m_slots != nullptr) {
+    SetErrorString(PyExc_SystemError, "PyState_AddModule called on module with slots");
+    return -1;
+  }
+  Ref<> held = Ref<>::NewRef(module);
+  {
+    std::lock_guard<std::mutex> g(g_mu);
+    std::swap(ModulesByDef()[def], held);
+  }
+  return 0;  // `held` (a module added before, if any) is dropped unlocked
+}
+
+int RemoveModuleByDef(PyModuleDef* def) {
+  if (def == nullptr) {
+    SetErrorString(PyExc_SystemError, "PyState_RemoveModule: module definition is NULL");
+    return -1;
+  }
+  if (def->m_slots != nullptr) {
+    SetErrorString(PyExc_SystemError, "PyState_RemoveModule called on module with slots");
+    return -1;
+  }
+  Ref<> held;
+  {
+    std::lock_guard<std::mutex> g(g_mu);
+    auto it = ModulesByDef().find(def);
+    if (it != ModulesByDef().end()) {
+      held = std::move(it->second);
+      ModulesByDef().erase(it);
+    }
+  }
+  if (!held) {
+    SetErrorString(PyExc_SystemError, "PyState_RemoveModule: no module was added for this definition");
+    return -1;
+  }
+  return 0;
+}
+
 void ClearModules() {
   std::map<std::string, Ref<>> old;
+  std::map<PyModuleDef*, Ref<>> old_by_def;
   {
     std::lock_guard<std::mutex> g(g_mu);
     old.swap(Modules());
+    old_by_def.swap(ModulesByDef());
     Warned().clear();
   }
   for (auto& [name, module] : old) {

@@ -33,8 +33,19 @@ Ref<> Import(const std::string& name, const std::string& path);
 // exception set when none is (PyCapsule_Import's module registry).
 Ref<> FindLoadedModule(const std::string& name);
 
-// Drops every loaded module (Py_FinalizeEx).
+// Drops every loaded module (Py_FinalizeEx), and every module registered
+// by definition.
 void ClearModules();
+
+// PyState_FindModule / AddModule / RemoveModule: single-phase modules by
+// their PyModuleDef. The loader registers each single-phase module it
+// loads; Find returns a borrowed reference (valid while registered) or
+// null without an exception (also for a multi-phase definition); Add and
+// Remove return 0, or -1 with SystemError (NULL arguments, a definition
+// with slots, nothing to remove).
+PyObject* FindModuleByDef(PyModuleDef* def);
+int AddModuleByDef(PyObject* module, PyModuleDef* def);
+int RemoveModuleByDef(PyModuleDef* def);
 
 // For a host that creates and finalizes its own Runtime instead of calling
 // Py_Initialize (the stress runner): makes `runtime` the one the C API

@@ -53,6 +53,14 @@ PyAPI_FUNC(PyObject*) PyObject_VectorcallMethod(PyObject* name,
                                                 PyObject* const* args,
                                                 size_t nargsf,
                                                 PyObject* kwnames);
+/* PyObject_Vectorcall with the keyword arguments in a dict (or NULL). */
+PyAPI_FUNC(PyObject*) PyObject_VectorcallDict(PyObject* callable,
+                                              PyObject* const* args,
+                                              size_t nargsf, PyObject* kwdict);
+/* Calls a callable that supports vectorcall with a tuple and a dict (TypeError
+ * "'T' object does not support vectorcall" otherwise). */
+PyAPI_FUNC(PyObject*) PyVectorcall_Call(PyObject* callable, PyObject* tuple,
+                                        PyObject* dict);
 static inline PyObject* PyObject_CallMethodNoArgs(PyObject* self,
                                                   PyObject* name) {
   size_t nargsf = 1 | PY_VECTORCALL_ARGUMENTS_OFFSET;
@@ -71,6 +79,8 @@ PyAPI_FUNC(Py_ssize_t) PyObject_Length(PyObject* o);
 PyAPI_FUNC(PyObject*) PyObject_GetItem(PyObject* o, PyObject* key);
 PyAPI_FUNC(int) PyObject_SetItem(PyObject* o, PyObject* key, PyObject* v);
 PyAPI_FUNC(int) PyObject_DelItem(PyObject* o, PyObject* key);
+/* del o[key] with key a UTF-8 C string. */
+PyAPI_FUNC(int) PyObject_DelItemString(PyObject* o, const char* key);
 PyAPI_FUNC(PyObject*) PyObject_GetIter(PyObject* o);
 /* The next item (new reference), or NULL: exhausted if no exception is
  * set. */
@@ -104,6 +114,9 @@ PyAPI_FUNC(PyObject*) PyNumber_Or(PyObject* o1, PyObject* o2);
 PyAPI_FUNC(int) PyIndex_Check(PyObject* o);
 PyAPI_FUNC(PyObject*) PyNumber_Index(PyObject* o);
 PyAPI_FUNC(Py_ssize_t) PyNumber_AsSsize_t(PyObject* o, PyObject* exc);
+/* bin() / oct() / hex() / str() of an integer (through __index__): base 2,
+ * 8, 10 or 16, else SystemError. */
+PyAPI_FUNC(PyObject*) PyNumber_ToBase(PyObject* n, int base);
 PyAPI_FUNC(PyObject*) PyNumber_Long(PyObject* o);
 PyAPI_FUNC(PyObject*) PyNumber_Float(PyObject* o);
 PyAPI_FUNC(PyObject*) PyNumber_InPlaceAdd(PyObject* o1, PyObject* o2);
@@ -175,6 +188,32 @@ PyAPI_FUNC(int) PyMapping_Check(PyObject* o);
 PyAPI_FUNC(PyObject*) PyMapping_Keys(PyObject* o);
 PyAPI_FUNC(PyObject*) PyMapping_Values(PyObject* o);
 PyAPI_FUNC(PyObject*) PyMapping_Items(PyObject* o);
+/* len(o) through mp_length: TypeError "T is not a mapping" for a sequence,
+ * "object of type 'T' has no len()" otherwise. */
+PyAPI_FUNC(Py_ssize_t) PyMapping_Size(PyObject* o);
+#undef PyMapping_Length
+PyAPI_FUNC(Py_ssize_t) PyMapping_Length(PyObject* o);
+#define PyMapping_Length PyMapping_Size
+/* o[key] / o[key] = v / del o[key] with key a UTF-8 C string. */
+PyAPI_FUNC(PyObject*) PyMapping_GetItemString(PyObject* o, const char* key);
+PyAPI_FUNC(int) PyMapping_SetItemString(PyObject* o, const char* key,
+                                        PyObject* value);
+#define PyMapping_DelItemString(O, K) PyObject_DelItemString((O), (K))
+#define PyMapping_DelItem(O, K) PyObject_DelItem((O), (K))
+/* o[key] into *result (a new reference) and 1; a missing key (KeyError)
+ * is 0 with *result NULL and no exception; -1 with an exception (and
+ * *result NULL) on any other error. */
+PyAPI_FUNC(int) PyMapping_GetOptionalItem(PyObject* o, PyObject* key,
+                                          PyObject** result);
+PyAPI_FUNC(int) PyMapping_GetOptionalItemString(PyObject* o, const char* key,
+                                                PyObject** result);
+/* 1 if o[key] exists, 0 if not, -1 with an exception on other errors. */
+PyAPI_FUNC(int) PyMapping_HasKeyWithError(PyObject* o, PyObject* key);
+PyAPI_FUNC(int) PyMapping_HasKeyStringWithError(PyObject* o, const char* key);
+/* The same, but an error other than a missing key is reported as
+ * unraisable and answers 0 (CPython 3.13's behaviour). */
+PyAPI_FUNC(int) PyMapping_HasKey(PyObject* o, PyObject* key);
+PyAPI_FUNC(int) PyMapping_HasKeyString(PyObject* o, const char* key);
 
 /* isinstance(inst, cls) / issubclass(derived, cls): 1, 0, or -1 with an
  * exception. cls is a type or a tuple of such (nested tuples allowed,

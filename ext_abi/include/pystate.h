@@ -96,9 +96,14 @@ PyAPI_FUNC(void) PyThreadState_Delete(PyThreadState* tstate);
 PyAPI_FUNC(void) PyThreadState_DeleteCurrent(void);
 PyAPI_FUNC(PyThreadState*) PyThreadState_Swap(PyThreadState* tstate);
 
-/* Single-phase modules only: the module object created from def, or NULL
- * (borrowed). */
+/* Single-phase modules only: the module object created from def (the
+ * loader registers each single-phase module it loads; PyState_AddModule
+ * registers one by hand), or NULL without an exception (borrowed). Add and
+ * Remove: 0, or -1 with SystemError (NULL, a definition with slots,
+ * nothing to remove). */
 PyAPI_FUNC(PyObject*) PyState_FindModule(PyModuleDef* def);
+PyAPI_FUNC(int) PyState_AddModule(PyObject* module, PyModuleDef* def);
+PyAPI_FUNC(int) PyState_RemoveModule(PyModuleDef* def);
 
 #ifdef __cplusplus
 }

@@ -27,6 +27,7 @@
  *     (run under TSan too); nothing leaks after Py_FinalizeEx. */
 #include "Python.h" /* first, as CPython asks: it sets the feature macros */
 
+#include <limits.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -187,6 +188,140 @@ static void test_mapping(void) {
   Py_DECREF(n);
   CHECK(PyMapping_Items(NULL) == NULL);
   ext_test_expect_error(PyExc_SystemError, NULL);
+
+  /* Item access by C string, optional lookups and key tests. */
+  d = PyDict_New();
+  PyObject* v = PyLong_FromLong(5);
+  CHECK(PyMapping_SetItemString(d, "five", v) == 0);
+  CHECK_EQ_LL(PyMapping_Size(d), 1);
+  CHECK_EQ_LL(PyMapping_Length(d), 1);
+  PyObject* got = PyMapping_GetItemString(d, "five");
+  CHECK(got == v);
+  Py_DECREF(got);
+  CHECK(PyMapping_GetItemString(d, "six") == NULL);
+  ext_test_expect_error(PyExc_KeyError, "'six'");
+  CHECK(PyMapping_GetOptionalItemString(d, "five", &got) == 1 && got == v);
+  Py_DECREF(got);
+  got = v;
+  CHECK(PyMapping_GetOptionalItemString(d, "six", &got) == 0 && got == NULL);
+  CHECK(PyErr_Occurred() == NULL);
+  CHECK(PyMapping_HasKeyString(d, "five") == 1);
+  CHECK(PyMapping_HasKeyStringWithError(d, "six") == 0);
+  CHECK(PyMapping_HasKey(d, v) == 0);
+  PyObject* unhashable = PyList_New(0);
+  CHECK(PyMapping_HasKeyWithError(d, unhashable) == -1);
+  ext_test_expect_error(PyExc_TypeError, "unhashable type: 'list'");
+  CHECK(PyMapping_HasKey(d, unhashable) == 0);  /* reported, not raised */
+  CHECK(PyErr_Occurred() == NULL);
+  CHECK(PyMapping_DelItemString(d, "five") == 0);
+  CHECK(PyMapping_DelItemString(d, "five") == -1);
+  ext_test_expect_error(PyExc_KeyError, "'five'");
+  CHECK_EQ_LL(PyMapping_Size(d), 0);
+  /* A list is a mapping by index for the optional lookup; its length is
+   * not a mapping's. */
+  PyObject* l = Py_BuildValue("[ii]", 7, 8);
+  PyObject* one = PyLong_FromLong(1);
+  PyObject* nine = PyLong_FromLong(9);
+  CHECK(PyMapping_GetOptionalItem(l, one, &got) == 1 && PyLong_AsLong(got) == 8);
+  Py_DECREF(got);
+  CHECK(PyMapping_GetOptionalItem(l, nine, &got) == -1 && got == NULL);
+  ext_test_expect_error(PyExc_IndexError, NULL);
+  CHECK(PyMapping_Size(n) == -1);
+  ext_test_expect_error(PyExc_TypeError, "object of type 'int' has no len()");
+  CHECK(PyMapping_SetItemString(d, NULL, v) == -1);
+  ext_test_expect_error(PyExc_SystemError, NULL);
+  CHECK(PyMapping_GetOptionalItem(d, v, NULL) == -1);
+  ext_test_expect_error(PyExc_SystemError, NULL);
+  Py_DECREF(nine);
+  Py_DECREF(one);
+  Py_DECREF(l);
+  Py_DECREF(unhashable);
+  Py_DECREF(v);
+  Py_DECREF(d);
+
+  /* bin() / oct() / str() / hex() of integers, the extremes included. */
+  static const struct {
+    long long value;
+    int base;
+    const char* text;
+  } kBases[] = {{5, 2, "0b101"},     {-5, 2, "-0b101"},      {0, 2, "0b0"},
+                {8, 8, "0o10"},      {-255, 16, "-0xff"},    {255, 10, "255"},
+                {0, 16, "0x0"},      {LLONG_MIN, 16, "-0x8000000000000000"},
+                {LLONG_MAX, 8, "0o777777777777777777777"}};
+  for (size_t i = 0; i < sizeof(kBases) / sizeof(kBases[0]); i++) {
+    PyObject* x = PyLong_FromLongLong(kBases[i].value);
+    PyObject* t = PyNumber_ToBase(x, kBases[i].base);
+    CHECK(t != NULL && strcmp(PyUnicode_AsUTF8(t), kBases[i].text) == 0);
+    Py_DECREF(t);
+    Py_DECREF(x);
+  }
+  PyObject* t1 = PyNumber_ToBase(Py_True, 2);  /* True.__index__() == 1 */
+  CHECK(t1 != NULL && strcmp(PyUnicode_AsUTF8(t1), "0b1") == 0);
+  Py_DECREF(t1);
+  PyObject* f = PyFloat_FromDouble(1.5);
+  CHECK(PyNumber_ToBase(f, 16) == NULL);
+  ext_test_expect_error(PyExc_TypeError, NULL);
+  CHECK(PyNumber_ToBase(n, 3) == NULL);
+  ext_test_expect_error(PyExc_SystemError, "PyNumber_ToBase: base must be 2, 8, 10 or 16");
+  Py_DECREF(f);
+}
+
+/* ---- single-phase module registry (PyState_*) -------------------------- */
+
+static struct PyModuleDef g_single_def = {PyModuleDef_HEAD_INIT, "ext_api_misc_single", NULL, -1,
+                                          NULL};
+static PyModuleDef_Slot g_multi_slots[] = {{0, NULL}};
+static struct PyModuleDef g_multi_def = {PyModuleDef_HEAD_INIT, "ext_api_misc_multi", NULL, 0,
+                                         NULL, g_multi_slots};
+
+static void test_module_state(void) {
+  CHECK(PyState_FindModule(&g_single_def) == NULL);  /* not loaded by the loader */
+  CHECK(PyErr_Occurred() == NULL);
+  PyObject* m = PyModule_Create(&g_single_def);
+  CHECK(m != NULL);
+  CHECK(PyState_AddModule(m, &g_single_def) == 0);
+  CHECK(PyState_FindModule(&g_single_def) == m);  /* borrowed */
+  CHECK(PyState_AddModule(m, &g_single_def) == 0);  /* again: the same one */
+  Py_DECREF(m);  /* the registry keeps it */
+  CHECK(PyModule_GetDef(PyState_FindModule(&g_single_def)) == &g_single_def);
+  CHECK(PyState_RemoveModule(&g_single_def) == 0);
+  CHECK(PyState_FindModule(&g_single_def) == NULL);
+  CHECK(PyState_RemoveModule(&g_single_def) == -1);
+  ext_test_expect_error(PyExc_SystemError, NULL);
+  /* Multi-phase definitions have no registry entry. */
+  CHECK(PyState_FindModule(&g_multi_def) == NULL);
+  CHECK(PyErr_Occurred() == NULL);
+  CHECK(PyState_AddModule(g_module, &g_multi_def) == -1);
+  ext_test_expect_error(PyExc_SystemError, "PyState_AddModule called on module with slots");
+  CHECK(PyState_AddModule(g_module, NULL) == -1);
+  ext_test_expect_error(PyExc_SystemError, NULL);
+  /* Left registered: Py_FinalizeEx must drop it (the leak check). */
+  m = PyModule_Create(&g_single_def);
+  CHECK(m != NULL && PyState_AddModule(m, &g_single_def) == 0);
+  Py_DECREF(m);
+}
+
+/* ---- vectorcall with a dict ------------------------------------------- */
+
+static void test_vectorcall_dict(void) {
+  PyObject* echo_fn = PyObject_GetAttrString(g_thing, "echo");
+  CHECK(echo_fn != NULL);
+  PyObject* one = PyLong_FromLong(1);
+  PyObject* kw = Py_BuildValue("{si}", "k", 2);
+  PyObject* args[2] = {NULL, one};
+  PyObject* r = PyObject_VectorcallDict(echo_fn, args + 1, 1 | PY_VECTORCALL_ARGUMENTS_OFFSET, kw);
+  check_echo(r, 1, 1, PyDict_GetItemString(kw, "k"));  /* (check_echo drops r) */
+  r = PyObject_VectorcallDict(echo_fn, args + 1, 1, NULL);
+  check_echo(r, 1, 0, one);
+  CHECK(PyObject_VectorcallDict(echo_fn, args + 1, 1, one) == NULL);  /* not a dict */
+  ext_test_expect_error(PyExc_TypeError, "keyword list must be a dictionary");
+  PyObject* tuple = PyTuple_Pack(1, one);
+  r = PyVectorcall_Call(echo_fn, tuple, kw);
+  check_echo(r, 1, 1, PyDict_GetItemString(kw, "k"));
+  Py_DECREF(tuple);
+  Py_DECREF(kw);
+  Py_DECREF(one);
+  Py_DECREF(echo_fn);
 }
 
 /* ---- recursion guard -------------------------------------------------- */
@@ -411,6 +546,17 @@ static void* worker(void* arg) {
       }
       Py_DECREF(items);
     }
+    /* Optional lookups racing the mutator: a hit is the key itself. */
+    PyObject* k = PyLong_FromLong((long)(ext_test_next_random(&seed) % 32));
+    PyObject* found = NULL;
+    int has = PyMapping_GetOptionalItem(g_dict, k, &found);
+    if (has < 0 || (has == 1) != (found != NULL) || (found != NULL && found != k &&
+                                                     PyLong_AsLong(found) != PyLong_AsLong(k))) {
+      atomic_fetch_add(&g_errors, 1);
+    }
+    Py_XDECREF(found);
+    if (PyMapping_HasKeyWithError(g_dict, k) < 0) atomic_fetch_add(&g_errors, 1);
+    Py_DECREF(k);
     if (i % 64 == 0) {
       /* Each thread has its own depth: the same limit as the main thread. */
       if (recurse(0) != g_limit) atomic_fetch_add(&g_errors, 1);
@@ -470,6 +616,8 @@ int main(int argc, char** argv) {
   test_import();
   test_methods();
   test_mapping();
+  test_module_state();
+  test_vectorcall_dict();
   test_recursion();
   test_print();
   test_text();

@@ -148,6 +148,11 @@ TEST_F(ImportTest, LegacyModuleAndGilPolicy) {
   EXPECT_TRUE(PyErr_ExceptionMatches(PyExc_TypeError));
   PyErr_Clear();
   Py_DECREF(list);
+  // Single-phase: the loader registered the module by its definition, so
+  // the module finds itself (PyState_FindModule, as old extensions do).
+  PyObject* self_module = PyObject_CallMethod(m, "self", nullptr);
+  EXPECT_EQ(self_module, m);
+  Py_XDECREF(self_module);
   Py_DECREF(m);
 }
 

@@ -239,7 +239,25 @@ static PyObject* legacy_last_char(PyObject* self, PyObject* args) {
                        PyUnicode_IS_ASCII(s) ? Py_True : Py_False);
 }
 
+static struct PyModuleDef legacymodule;
+
+/* The module itself, found through its definition as old extensions find
+ * their globals (PyState_FindModule; a borrowed reference). */
+static PyObject* legacy_self(PyObject* self, PyObject* args) {
+  PyObject* m;
+  (void)self;
+  (void)args;
+  m = PyState_FindModule(&legacymodule);
+  if (m == NULL) {
+    if (!PyErr_Occurred()) PyErr_SetString(PyExc_RuntimeError, "module not found");
+    return NULL;
+  }
+  Py_INCREF(m);
+  return m;
+}
+
 static PyMethodDef legacy_methods[] = {
+    {"self", legacy_self, METH_NOARGS, "self() -> this module, through PyState_FindModule"},
     {"first", legacy_first, METH_VARARGS, "first(list) -> list[0]"},
     {"count_char", legacy_count_char, METH_VARARGS,
      "count_char(s, ch) -> occurrences of chr(ch) in s"},
