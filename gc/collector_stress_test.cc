@@ -230,14 +230,13 @@ TEST_P(StressTest, MutatorsBuildDropPassAndMutateWhileCollectionsRun) {
             if (rng() % 2 == 0) SetDeferredRefcount(ring.header());
             StackRef root(ring.header());
             ring.Reset();
-            for (int g = 0; g < 3; ++g) {
+            {
               Ref<Node> garbage = MakeRing(1 + static_cast<int>(rng() % 3));
               SetB(garbage.header(), root.get());
             }
-            for (int y = 0; y < 4; ++y) {
-              Safepoint();
-              std::this_thread::yield();
-            }
+            Safepoint();  // (a collection may run here, or in the allocations above)
+            std::this_thread::yield();
+            Safepoint();
             CheckRing(head, k);
             break;
           }
