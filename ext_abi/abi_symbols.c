@@ -6,7 +6,7 @@
  * shared object now (the names stay declared and addressable); linked
  * against libftrt.so with -Wl,-z,defs once the runtime implements
  * them, where an undefined reference names a missing export.
- * 484 functions, 77 variables. */
+ * 486 functions, 77 variables. */
 #include "Python.h"
 #include "structmember.h"
 
@@ -485,6 +485,8 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&Py_IsFinalizing,
     (const void*)&Py_IsInitialized,
     (const void*)&Py_LeaveRecursiveCall,
+    (const void*)&Py_ReprEnter,
+    (const void*)&Py_ReprLeave,
     (const void*)&Py_VaBuildValue,
     (const void*)&_PyBytes_Resize,
     (const void*)&_PyErr_BadInternalCall,

@@ -4,7 +4,9 @@
 // repr/str, iteration and the small abstract-object layer, over object/'s
 // protocol (typeobject.h, module.h, call.h, attributes.h, dispatch.h).
 #include <cstdarg>
+#include <cstdio>
 #include <cstring>
+#include <string>
 #include <vector>
 
 #include "ext_abi/capi_internal.h"
@@ -513,7 +515,57 @@ PyObject* PyObject_Repr(PyObject* o) {
   if (o == nullptr) return NewOrRaise(ftrt::StrFromUtf8("<NULL>"));
   return Out(ftrt::ObjectRepr(o));
 }
-PyObject* PyObject_ASCII(PyObject* o) { return PyObject_Repr(o); }
+// ascii(o): repr(o) with every non-ASCII character escaped (\xhh, \uhhhh,
+// \Uhhhhhhhh), as CPython's.
+PyObject* PyObject_ASCII(PyObject* o) {
+  PyObject* repr = PyObject_Repr(o);
+  if (repr == nullptr) return nullptr;
+  absl::StatusOr<absl::string_view> utf8 = ftrt::StrAsUtf8(repr);
+  if (!utf8.ok()) {
+    ftrt::Decref(repr);
+    return NewOrRaise(absl::StatusOr<Ref<>>(utf8.status()));
+  }
+  const absl::string_view text = *utf8;
+  bool ascii = true;
+  for (unsigned char c : text) ascii &= c < 0x80;
+  if (ascii) return repr;
+  std::string out;
+  out.reserve(text.size() + 16);
+  for (size_t i = 0; i < text.size();) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      out.push_back(static_cast<char>(c));
+      ++i;
+      continue;
+    }
+    // A well-formed UTF-8 sequence (str holds nothing else): decode it.
+    const int len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+    uint32_t cp = c & (len == 4 ? 0x07 : len == 3 ? 0x0F : 0x1F);
+    for (int k = 1; k < len && i + static_cast<size_t>(k) < text.size(); ++k) {
+      cp = (cp << 6) | (static_cast<unsigned char>(text[i + static_cast<size_t>(k)]) & 0x3F);
+    }
+    i += static_cast<size_t>(len);
+    char buf[16];
+    if (cp <= 0xFF) {
+      std::snprintf(buf, sizeof(buf), "\\x%02x", cp);
+    } else if (cp <= 0xFFFF) {
+      std::snprintf(buf, sizeof(buf), "\\u%04x", cp);
+    } else {
+      std::snprintf(buf, sizeof(buf), "\\U%08x", cp);
+    }
+    out += buf;
+  }
+  ftrt::Decref(repr);
+  return NewOrRaise(ftrt::StrFromUtf8(out));
+}
+// Recursive reprs of containers (object/dispatch.h): per thread.
+int Py_ReprEnter(PyObject* o) {
+  if (!NeedObj(o, "Py_ReprEnter")) return -1;
+  return ftrt::ReprEnter(o);
+}
+void Py_ReprLeave(PyObject* o) {
+  if (o != nullptr) ftrt::ReprLeave(o);
+}
 PyObject* PyObject_Str(PyObject* o) {
   if (o == nullptr) return NewOrRaise(ftrt::StrFromUtf8("<NULL>"));
   return Out(ftrt::ObjectStr(o));

@@ -175,7 +175,13 @@ PyAPI_FUNC(void) PyType_Modified(PyTypeObject* type);
 /* ---- The generic object protocol ---------------------------------------- */
 PyAPI_FUNC(PyObject*) PyObject_Repr(PyObject* o);
 PyAPI_FUNC(PyObject*) PyObject_Str(PyObject* o);
+/* repr(o) with non-ASCII characters escaped (\xhh, \uhhhh, \Uhhhhhhhh). */
 PyAPI_FUNC(PyObject*) PyObject_ASCII(PyObject* o);
+/* For reprs of containers that may contain themselves: 1 if o's repr is
+ * already in progress on this thread (print "..."), 0 if not (then call
+ * Py_ReprLeave(o) when done), -1 with an exception on error. */
+PyAPI_FUNC(int) Py_ReprEnter(PyObject* o);
+PyAPI_FUNC(void) Py_ReprLeave(PyObject* o);
 PyAPI_FUNC(PyObject*) PyObject_Bytes(PyObject* o);
 
 /* op is one of Py_LT, Py_LE, Py_EQ, Py_NE, Py_GT, Py_GE. The Bool variant

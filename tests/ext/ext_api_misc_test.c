@@ -266,6 +266,46 @@ static void test_mapping(void) {
   Py_DECREF(f);
 }
 
+/* ---- reprs: ascii() and the recursion guard ---------------------------- */
+
+static void test_repr(void) {
+  /* "aé€😀" in UTF-8, escaped as ascii() does. */
+  PyObject* s = PyUnicode_FromString("a\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80");
+  CHECK(s != NULL);
+  PyObject* a = PyObject_ASCII(s);
+  CHECK(a != NULL);
+  if (strcmp(PyUnicode_AsUTF8(a), "'a\\xe9\\u20ac\\U0001f600'") != 0) {
+    fprintf(stderr, "ascii: %s\n", PyUnicode_AsUTF8(a));
+    CHECK(0);
+  }
+  Py_DECREF(a);
+  Py_DECREF(s);
+  PyObject* plain = PyLong_FromLong(42);
+  a = PyObject_ASCII(plain);
+  CHECK(a != NULL && strcmp(PyUnicode_AsUTF8(a), "42") == 0);
+  Py_DECREF(a);
+
+  /* The guard is per object and per thread, and nests. */
+  PyObject* l = PyList_New(0);
+  CHECK(Py_ReprEnter(l) == 0);
+  CHECK(Py_ReprEnter(l) == 1);  /* already in progress: print "[...]" */
+  CHECK(Py_ReprEnter(plain) == 0);
+  Py_ReprLeave(plain);
+  Py_ReprLeave(l);
+  CHECK(Py_ReprEnter(l) == 0);
+  Py_ReprLeave(l);
+  /* A list that contains itself prints "[...]" for the inner one. */
+  CHECK(PyList_Append(l, l) == 0);
+  PyObject* r = PyObject_Repr(l);
+  CHECK(r != NULL && strcmp(PyUnicode_AsUTF8(r), "[[...]]") == 0);
+  Py_DECREF(r);
+  CHECK(PyList_SetSlice(l, 0, 1, NULL) == 0);  /* break the cycle */
+  Py_DECREF(l);
+  Py_DECREF(plain);
+  CHECK(Py_ReprEnter(NULL) == -1);
+  ext_test_expect_error(PyExc_SystemError, NULL);
+}
+
 /* ---- single-phase module registry (PyState_*) -------------------------- */
 
 static struct PyModuleDef g_single_def = {PyModuleDef_HEAD_INIT, "ext_api_misc_single", NULL, -1,
@@ -618,6 +658,7 @@ int main(int argc, char** argv) {
   test_mapping();
   test_module_state();
   test_vectorcall_dict();
+  test_repr();
   test_recursion();
   test_print();
   test_text();
