@@ -32,6 +32,11 @@ struct _dictkeysobject {
   bool is_static;       // the shared empty table: never written or freed
   Py_ssize_t usable;    // entry capacity (2/3 of the index size)
   Py_ssize_t nentries;  // entries used, deleted ones included (writers only)
+  // popitem's hint (writers only): every entry in [popped_lo, popped_hi) is
+  // deleted, so its backward scan for the last live entry skips them (a
+  // deleted entry never comes back within one table). Empty when equal.
+  Py_ssize_t popped_lo;
+  Py_ssize_t popped_hi;
 };
 
 namespace ftrt {
@@ -139,6 +144,8 @@ Keys* NewKeys(uint8_t log2_size) {
   k->is_static = false;
   k->usable = usable;
   k->nentries = 0;
+  k->popped_lo = 0;
+  k->popped_hi = 0;
   std::memset(IndexBase(k), 0xFF, IndexBytes(log2_size, lib));  // kEmpty at any width
   return k;
 }
@@ -154,7 +161,9 @@ constinit EmptyKeysStorage g_empty_keys = {
                .log2_index_bytes = 0,
                .is_static = true,
                .usable = 0,
-               .nentries = 0},
+               .nentries = 0,
+               .popped_lo = 0,
+               .popped_hi = 0},
     .index = {-1, -1, -1, -1, -1, -1, -1, -1},
 };
 Keys* EmptyKeys() { return &g_empty_keys.header; }
@@ -423,9 +432,10 @@ absl::Status InsertLocked(PyObject* dict, Mutex& mu, PyObject* key, Py_hash_t ha
 }
 
 // Removes key; its value is returned in *value (a reference the caller now
-// owns) or dropped when value is null. KeyError if absent.
+// owns) or dropped when value is null. KeyError if absent, unless `missing`
+// is given: then an absent key sets *missing and is no error.
 absl::Status RemoveLocked(PyObject* dict, Mutex& mu, PyObject* key, Py_hash_t hash,
-                          DeferredDrops& drops, PyObject** value)
+                          DeferredDrops& drops, PyObject** value, bool* missing = nullptr)
     ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
   for (;;) {
     Found f;
@@ -436,6 +446,10 @@ absl::Status RemoveLocked(PyObject* dict, Mutex& mu, PyObject* key, Py_hash_t ha
       case LockedResult::kError:
         return error;
       case LockedResult::kMissing:
+        if (missing != nullptr) {
+          *missing = true;
+          return absl::OkStatus();
+        }
         return MissingKey(key);
       case LockedResult::kFound: {
         Keys* keys = KeysRef(dict).load(std::memory_order_relaxed);
@@ -675,6 +689,64 @@ absl::StatusOr<Ref<>> DictPop(PyObject* dict, PyObject* key) {
     if (absl::Status s = RemoveLocked(dict, mu, key, *hash, drops, &value); !s.ok()) return s;
   }
   return Ref<>::Steal(value);
+}
+
+absl::StatusOr<Ref<>> DictPopOrNull(PyObject* dict, PyObject* key) {
+  if (!IsDict(dict)) return NotADict(dict);
+  absl::StatusOr<Py_hash_t> hash = KeyHash(key);
+  if (!hash.ok()) return hash.status();
+  PyObject* value = nullptr;
+  bool missing = false;
+  {
+    DeferredDrops drops;
+    Mutex& mu = ObjectMutex(dict);
+    CriticalSection cs(mu);
+    absl::Status s = RemoveLocked(dict, mu, key, *hash, drops, &value, &missing);
+    if (!s.ok()) return s;
+  }
+  if (missing) return Ref<>();
+  return Ref<>::Steal(value);
+}
+
+absl::StatusOr<std::pair<Ref<>, Ref<>>> DictPopItem(PyObject* dict) {
+  if (!IsDict(dict)) return NotADict(dict);
+  PyObject* key = nullptr;
+  PyObject* value = nullptr;
+  {
+    Mutex& mu = ObjectMutex(dict);
+    CriticalSection cs(mu);
+    Keys* keys = KeysRef(dict).load(std::memory_order_relaxed);
+    if (UsedRef(dict).load(std::memory_order_relaxed) == 0) {
+      return MakeError(ErrorKind::kKeyError, "popitem(): dictionary is empty");
+    }
+    // The last live entry, scanning back past deleted ones (and over the
+    // range the hint knows is deleted). No code runs: no comparisons.
+    DictEntry* entries = Entries(keys);
+    Py_ssize_t i = keys->nentries - 1;
+    for (;; --i) {
+      if (i == keys->popped_hi - 1) i = keys->popped_lo - 1;
+      FTRT_DCHECK(i >= 0, "dict popitem found no live entry (ma_used %zd)",
+                  UsedRef(dict).load(std::memory_order_relaxed));
+      if (KeyRef(&entries[i]).load(std::memory_order_relaxed) != nullptr) break;
+    }
+    DictEntry* e = &entries[i];
+    // Its index slot: the probe for its hash reaches it (entries are
+    // published through exactly one slot).
+    Probe p(keys, e->hash);
+    while (LoadIndex(keys, p.i, std::memory_order_relaxed) != i) p.Next();
+    StoreIndex(keys, p.i, kDummy);
+    key = KeyRef(e).load(std::memory_order_relaxed);
+    value = ValueRef(e).load(std::memory_order_relaxed);
+    ValueRef(e).store(nullptr, std::memory_order_release);
+    KeyRef(e).store(nullptr, std::memory_order_release);
+    UsedRef(dict).store(UsedRef(dict).load(std::memory_order_relaxed) - 1,
+                        std::memory_order_relaxed);
+    // Everything from i to the end is deleted now.
+    keys->popped_lo = i;
+    keys->popped_hi = keys->nentries;
+  }
+  // The references move to the caller (nothing is dropped here).
+  return std::make_pair(Ref<>::Steal(key), Ref<>::Steal(value));
 }
 
 absl::StatusOr<Ref<>> DictSetDefault(PyObject* dict, PyObject* key, PyObject* default_value) {

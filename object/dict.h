@@ -101,6 +101,13 @@ absl::Status DictSetItem(PyObject* dict, PyObject* key, PyObject* value);
 absl::Status DictDelItem(PyObject* dict, PyObject* key);
 // dict.pop(key): the removed value; KeyError if absent.
 absl::StatusOr<Ref<>> DictPop(PyObject* dict, PyObject* key);
+// dict.pop(key, default): the removed value, or a null Ref if the key is
+// absent (no error).
+absl::StatusOr<Ref<>> DictPopOrNull(PyObject* dict, PyObject* key);
+// dict.popitem(): removes and returns the last inserted (key, value) pair
+// (LIFO, as CPython); KeyError "popitem(): dictionary is empty". Amortised
+// O(1): a hint in the table skips entries earlier pops deleted.
+absl::StatusOr<std::pair<Ref<>, Ref<>>> DictPopItem(PyObject* dict);
 // dict.setdefault(key, default_value): the value now stored under key
 // (the existing one, or default_value, inserted).
 absl::StatusOr<Ref<>> DictSetDefault(PyObject* dict, PyObject* key, PyObject* default_value);

@@ -192,20 +192,33 @@ void DropAll(const std::vector<PyObject*>& items) {
 
 // --- sort: a stable merge sort that stops at the first failed comparison ---
 
+// An item and its sort key (the item itself when there is no key function).
+struct SortEntry {
+  PyObject* key;
+  PyObject* item;
+};
+
 class Sorter {
  public:
-  // Sorts v ascending by "<"; on error v is left in some permutation.
-  absl::Status Sort(std::vector<PyObject*>& v) {
+  explicit Sorter(bool reverse) : reverse_(reverse) {}
+
+  // Sorts v ascending by "<" on the keys (descending with `reverse`, still
+  // stable: equal keys keep their order); on error v is left in some
+  // permutation.
+  absl::Status Sort(std::vector<SortEntry>& v) {
     buf_.resize(v.size());
     SortRange(v.data(), v.size());
     return status_;
   }
 
  private:
-  // a < b; after a failure every answer is false and nothing more is called.
-  bool Less(PyObject* a, PyObject* b) {
+  // Whether a goes before b; after a failure every answer is false and
+  // nothing more is called. Reversed, "b < a" decides: equal keys still
+  // never move past each other.
+  bool Before(const SortEntry& a, const SortEntry& b) {
     if (!status_.ok()) return false;
-    absl::StatusOr<bool> r = RichCompareBool(a, b, Py_LT);
+    absl::StatusOr<bool> r =
+        reverse_ ? RichCompareBool(b.key, a.key, Py_LT) : RichCompareBool(a.key, b.key, Py_LT);
     if (!r.ok()) {
       status_ = r.status();
       return false;
@@ -213,14 +226,14 @@ class Sorter {
     return *r;
   }
 
-  void SortRange(PyObject** a, size_t n) {
+  void SortRange(SortEntry* a, size_t n) {
     if (!status_.ok()) return;
     if (n <= 12) {
       // Insertion sort: stable (moves an item only past greater ones).
       for (size_t i = 1; i < n && status_.ok(); ++i) {
-        PyObject* x = a[i];
+        SortEntry x = a[i];
         size_t j = i;
-        while (j > 0 && Less(x, a[j - 1])) {
+        while (j > 0 && Before(x, a[j - 1])) {
           a[j] = a[j - 1];
           --j;
         }
@@ -232,11 +245,11 @@ class Sorter {
     SortRange(a, mid);
     SortRange(a + mid, n - mid);
     if (!status_.ok()) return;
-    // Merge: take from the right run only if strictly less (stability).
+    // Merge: take from the right run only if strictly before (stability).
     std::copy(a, a + n, buf_.begin());
     size_t i = 0, j = mid, k = 0;
     while (i < mid && j < n) {
-      if (Less(buf_[j], buf_[i])) {
+      if (Before(buf_[j], buf_[i])) {
         a[k++] = buf_[j++];
       } else {
         a[k++] = buf_[i++];
@@ -252,7 +265,8 @@ class Sorter {
     while (j < n) a[k++] = buf_[j++];
   }
 
-  std::vector<PyObject*> buf_;
+  const bool reverse_;
+  std::vector<SortEntry> buf_;
   absl::Status status_;
 };
 
@@ -735,33 +749,59 @@ absl::Status ListClear(PyObject* list) {
   return absl::OkStatus();
 }
 
-absl::Status ListSort(PyObject* list) {
+absl::Status ListSort(PyObject* list, const ListSortKey& key, bool reverse) {
   if (!IsList(list)) return NotAList(list);
-  DeferredDrops drops;
+  DeferredDrops drops;  // the keys, and what was added meanwhile: after the section
   Mutex& mu = ObjectMutex(list);
   CriticalSection cs(mu);
   const Py_ssize_t n = SizeRef(list).load(std::memory_order_relaxed);
-  if (n < 2) return absl::OkStatus();
+  if (n < 2 && !key) return absl::OkStatus();
+  if (n == 0) return absl::OkStatus();
   PyObject** items = ItemsRef(list).load(std::memory_order_relaxed);
   const Py_ssize_t cap = AllocatedRef(list).load(std::memory_order_relaxed);
   if (std::find(items, items + n, nullptr) != items + n) return UninitializedItem();
-  // Detach the items: while the comparisons run (they may suspend this
-  // section), the list is empty to everyone else.
+  // Detach the items: while the key function and the comparisons run (they
+  // may suspend this section), the list is empty to everyone else. The
+  // detached array keeps its slots, so it still owns the items (list.h,
+  // INVARIANT): nobody else can reach it, and the key function and the
+  // comparisons get borrowed pointers that the array keeps alive.
+  // `allocated` -1 marks the sort (CPython's convention): any mutation
+  // meanwhile resizes, which stores a real capacity.
   SizeRef(list).store(0, std::memory_order_release);
   ItemsRef(list).store(nullptr, std::memory_order_release);
-  AllocatedRef(list).store(0, std::memory_order_relaxed);
-  std::vector<PyObject*> v(items, items + n);
-  Sorter sorter;
-  absl::Status status = sorter.Sort(v);
+  AllocatedRef(list).store(-1, std::memory_order_relaxed);
+  std::vector<SortEntry> v(static_cast<size_t>(n));
+  absl::Status status;
+  for (Py_ssize_t i = 0; i < n; ++i) {
+    PyObject* item = SlotRef(items, i).load(std::memory_order_relaxed);
+    v[static_cast<size_t>(i)] = SortEntry{item, item};
+  }
+  if (key) {
+    // CPython computes every key before comparing any: a failing key
+    // function leaves the list as it was. The keys are new references,
+    // dropped after the section.
+    for (SortEntry& e : v) {
+      absl::StatusOr<Ref<>> k = key(e.item);
+      if (!k.ok()) {
+        status = k.status();
+        break;
+      }
+      e.key = k->get();
+      drops.Drop(k->Release());
+    }
+  }
+  if (status.ok() && n > 1) {
+    Sorter sorter(reverse);
+    status = sorter.Sort(v);
+  }
   if (status.ok()) {
     for (Py_ssize_t i = 0; i < n; ++i) {
-      SlotRef(items, i).store(v[static_cast<size_t>(i)], std::memory_order_release);
+      SlotRef(items, i).store(v[static_cast<size_t>(i)].item, std::memory_order_release);
     }
   }
   // Whatever another thread put into the empty list meanwhile is dropped.
-  bool modified = false;
+  const bool modified = AllocatedRef(list).load(std::memory_order_relaxed) != -1;
   if (PyObject** added = ItemsRef(list).load(std::memory_order_relaxed); added != nullptr) {
-    modified = true;
     const Py_ssize_t added_n = SizeRef(list).load(std::memory_order_relaxed);
     for (Py_ssize_t i = 0; i < added_n; ++i) {
       drops.Drop(SlotRef(added, i).load(std::memory_order_relaxed));

@@ -45,9 +45,11 @@
 // mutate this list. index/count/remove/contains compare outside the section
 // on references they hold, and remove re-checks under the section that the
 // slot still holds the object it compared. sort holds the section but
-// detaches the items first (the list looks empty meanwhile, as in CPython);
-// if the list was modified while sorting it gives a ValueError ("list
-// modified during sort"), keeps the sorted items and drops what was added.
+// detaches the items first (the list looks empty meanwhile, as in CPython,
+// and `allocated` is -1); its key function runs then too. If the list was
+// modified while sorting (any resize stores a real `allocated`) it gives a
+// ValueError ("list modified during sort"), keeps the sorted items and
+// drops what was added.
 // A sort whose comparison fails leaves the list in its original order.
 //
 // ITERATION. ListNext(list, &index) returns a new reference to the item at
@@ -67,6 +69,7 @@
 #define FTRT_OBJECT_LIST_H_
 
 #include <cstdint>
+#include <functional>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -153,8 +156,15 @@ absl::Status ListAssignSliceStep(PyObject* list, Py_ssize_t start, Py_ssize_t st
 absl::Status ListExtend(PyObject* list, PyObject* items);
 // list.clear().
 absl::Status ListClear(PyObject* list);
-// list.sort(): ascending by "<", stable (see CODE WE DO NOT CONTROL).
-absl::Status ListSort(PyObject* list);
+// A sort key function (list.sort's key=): a new reference to the key of
+// `item` (borrowed), or an error. It may run any code.
+using ListSortKey = std::function<absl::StatusOr<Ref<>>(PyObject* item)>;
+// list.sort(key=key, reverse=reverse): ascending by "<" on the keys (the
+// items themselves when `key` is empty), or descending with `reverse`;
+// stable either way (see CODE WE DO NOT CONTROL). Every key is computed,
+// once per item, before any comparison; a failing key function leaves the
+// list in its original order.
+absl::Status ListSort(PyObject* list, const ListSortKey& key = nullptr, bool reverse = false);
 // list.reverse().
 absl::Status ListReverse(PyObject* list);
 // list.index(value): ValueError "x not in list".
