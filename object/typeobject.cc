@@ -16,6 +16,7 @@
 #include "object/bytes.h"
 #include "object/call.h"
 #include "object/compare.h"
+#include "object/container_methods.h"
 #include "object/descriptors.h"
 #include "object/dict.h"
 #include "object/dispatch.h"
@@ -1419,6 +1420,7 @@ void ReadyAllStaticTypes() {
   InstallReprSlots();
   InstallIterSlots();
   InstallSubscriptSlots();
+  InstallContainerMethods();
   size_t n;
   PyTypeObject* const* types = StaticTypes(&n);
   for (size_t i = 0; i < n; ++i) {

@@ -1,0 +1,45 @@
+// The Python-level methods of the built-in containers: list, dict, tuple,
+// set and frozenset (list.append, dict.get, set.add, ...), as tp_methods
+// tables, so that an extension's PyObject_CallMethod(list, "append", ...)
+// or PyObject_GetAttrString(d, "items") finds them as method descriptors,
+// exactly as in CPython 3.13. Also the containers' sq_contains where a type
+// lacks one.
+//
+// Why here and not beside each type: the methods parse arguments, raise
+// exceptions and call back into Python code (a sort key, an iterator's
+// __next__), which is the object protocol's (call.h, iterators.h), a layer
+// above the types' own files (list.cc, dict.cc, ...). So each method is a
+// thin wrapper over its type's C-level operation (ListAppend,
+// DictGetItemRefOrNull, SetAdd, ...) and runs under exactly that
+// operation's discipline: the per-object critical section for mutations,
+// lock-free reads where the type reads lock-free. No method adds locking
+// of its own. Operations that span several calls (extend from a generator,
+// update from several iterables, set algebra) read each built-in source
+// container through one consistent snapshot (ListAsTuple, DictItems,
+// SetItems) and apply one C-level operation per step; what CPython does
+// under one two-object critical section is therefore not atomic here for
+// dict.update and set.update from a non-list, non-tuple, non-set source:
+// other threads may see a partly updated target (never a torn item).
+//
+// Argument checks and error messages follow CPython 3.13 ("list.append()
+// takes exactly one argument (0 given)", "pop expected at most 1 argument,
+// got 2", "popitem(): dictionary is empty", KeyError(key) for a missing
+// key, ...).
+//
+// KNOWN DIFFERENCE: ftrt has no dict views, so dict.keys(), dict.values()
+// and dict.items() return new lists (a snapshot, in insertion order) where
+// CPython returns live views; iterating, len() and `in` on the result work
+// the same, set operations on keys() and live updates do not.
+#ifndef FTRT_OBJECT_CONTAINER_METHODS_H_
+#define FTRT_OBJECT_CONTAINER_METHODS_H_
+
+namespace ftrt::internal {
+
+// Fills in tp_methods (and missing sq_contains) of list, dict, tuple, set
+// and frozenset. Called once by the static-type builder, before the types
+// are readied (their dicts are built from tp_methods then).
+void InstallContainerMethods();
+
+}  // namespace ftrt::internal
+
+#endif  // FTRT_OBJECT_CONTAINER_METHODS_H_
