@@ -769,6 +769,86 @@ PyMethodDef g_frozenset_methods[] = {
 #undef FTRT_SET_QUERY_METHODS
 #undef FTRT_FAST
 
+// ---- calling the types: list(x), tuple(x), dict(x, **kw), set(x), frozenset(x)
+
+// The exact type only. A heap subclass inherits tp_new but is not
+// instantiable yet: its instances would need the subclass's dealloc and
+// layout around the container's, which ftrt's containers do not support.
+bool ExactTypeOrRefuse(PyTypeObject* type, PyTypeObject* exact) {
+  if (type == exact) return true;
+  SetErrorFormat(PyExc_TypeError, "cannot create '%s' instances", type->tp_name);
+  return false;
+}
+
+// The positional count, or -1 with TypeError if more than one, or any
+// keyword when `keywords` is false (CPython's messages).
+Py_ssize_t OneOptionalArg(const char* name, PyObject* args, PyObject* kwargs, bool keywords) {
+  if (!keywords && !CheckNoKeywords(name, kwargs)) return -1;
+  const Py_ssize_t n = args != nullptr ? TupleSize(args) : 0;
+  if (!CheckPositional(name, n, 0, 1)) return -1;
+  return n;
+}
+
+PyObject* ListTpNew(PyTypeObject* type, PyObject* args, PyObject* kwargs) {
+  if (!ExactTypeOrRefuse(type, ListType())) return nullptr;
+  const Py_ssize_t n = OneOptionalArg("list", args, kwargs, false);
+  if (n < 0) return nullptr;
+  Ref<> list = RefOrRaise(ListNew());
+  if (!list) return nullptr;
+  if (n == 1 && !Ref<>::Steal(ListExtendMethod(list.get(), TupleItem(args, 0)))) return nullptr;
+  return list.Release();
+}
+
+PyObject* TupleTpNew(PyTypeObject* type, PyObject* args, PyObject* kwargs) {
+  if (!ExactTypeOrRefuse(type, TupleType())) return nullptr;
+  const Py_ssize_t n = OneOptionalArg("tuple", args, kwargs, false);
+  if (n < 0) return nullptr;
+  if (n == 0) return RefOrRaise(TupleFromItems({})).Release();
+  PyObject* iterable = TupleItem(args, 0);
+  if (iterable->ob_type == TupleType()) return Ref<>::NewRef(iterable).Release();
+  std::vector<Ref<>> items;
+  if (!CollectItems(iterable, &items)) return nullptr;
+  std::vector<PyObject*> raw;
+  raw.reserve(items.size());
+  for (const Ref<>& r : items) raw.push_back(r.get());
+  return RefOrRaise(TupleFromItems(raw)).Release();
+}
+
+PyObject* DictTpNew(PyTypeObject* type, PyObject* args, PyObject* kwargs) {
+  if (!ExactTypeOrRefuse(type, DictType())) return nullptr;
+  const Py_ssize_t n = OneOptionalArg("dict", args, kwargs, true);
+  if (n < 0) return nullptr;
+  Ref<> dict = RefOrRaise(DictNew());
+  if (!dict) return nullptr;
+  if (n == 1 && DictMergeFrom(dict.get(), TupleItem(args, 0)) < 0) return nullptr;
+  if (kwargs != nullptr && DictMergeFrom(dict.get(), kwargs) < 0) return nullptr;
+  return dict.Release();
+}
+
+PyObject* SetTpNew(PyTypeObject* type, PyObject* args, PyObject* kwargs) {
+  if (!ExactTypeOrRefuse(type, SetType())) return nullptr;
+  const Py_ssize_t n = OneOptionalArg("set", args, kwargs, false);
+  if (n < 0) return nullptr;
+  Ref<> set = RefOrRaise(SetNew());
+  if (!set) return nullptr;
+  if (n == 1 && AddAll(set.get(), TupleItem(args, 0)) < 0) return nullptr;
+  return set.Release();
+}
+
+PyObject* FrozenSetTpNew(PyTypeObject* type, PyObject* args, PyObject* kwargs) {
+  if (!ExactTypeOrRefuse(type, FrozenSetType())) return nullptr;
+  const Py_ssize_t n = OneOptionalArg("frozenset", args, kwargs, false);
+  if (n < 0) return nullptr;
+  if (n == 0) return RefOrRaise(FrozenSetNew()).Release();
+  PyObject* iterable = TupleItem(args, 0);
+  if (iterable->ob_type == FrozenSetType()) return Ref<>::NewRef(iterable).Release();
+  // Built as a private set, then frozen (a frozenset is immutable once
+  // made; FrozenSetNew copies the set's snapshot).
+  Ref<> set = RefOrRaise(SetNew());
+  if (!set || AddAll(set.get(), iterable) < 0) return nullptr;
+  return RefOrRaise(FrozenSetNew(set.get())).Release();
+}
+
 constinit PySequenceMethods g_dict_as_sequence = [] {
   PySequenceMethods m{};
   m.sq_contains = DictContainsSlot;
@@ -800,6 +880,18 @@ void InstallContainerMethods() {
     TupleType()->tp_as_sequence->sq_contains = TupleContainsSlot;
   }
   if (DictType()->tp_as_sequence == nullptr) DictType()->tp_as_sequence = &g_dict_as_sequence;
+  // Calling the types (type.__call__ runs tp_new, then object's tp_init,
+  // which accepts the arguments because tp_new is not object's).
+  struct {
+    PyTypeObject* type;
+    newfunc tp_new;
+  } const kNew[] = {
+      {ListType(), ListTpNew}, {TupleType(), TupleTpNew},         {DictType(), DictTpNew},
+      {SetType(), SetTpNew},   {FrozenSetType(), FrozenSetTpNew},
+  };
+  for (const auto& c : kNew) {
+    if (c.type->tp_new == nullptr) c.type->tp_new = c.tp_new;
+  }
 }
 
 }  // namespace internal

@@ -26,6 +26,12 @@
 // got 2", "popitem(): dictionary is empty", KeyError(key) for a missing
 // key, ...).
 //
+// CALLING THE TYPES. list(iterable), tuple(iterable), dict(mapping or
+// pairs, **kwargs), set(iterable) and frozenset(iterable) (tp_new; the work
+// is done there, there is no separate __init__ to call again). Heap
+// subclasses of these types stay uninstantiable ("cannot create 'X'
+// instances"): ftrt's containers do not support a subclass layout yet.
+//
 // KNOWN DIFFERENCE: ftrt has no dict views, so dict.keys(), dict.values()
 // and dict.items() return new lists (a snapshot, in insertion order) where
 // CPython returns live views; iterating, len() and `in` on the result work
@@ -35,8 +41,8 @@
 
 namespace ftrt::internal {
 
-// Fills in tp_methods (and missing sq_contains) of list, dict, tuple, set
-// and frozenset. Called once by the static-type builder, before the types
+// Fills in tp_methods (and missing sq_contains and tp_new) of list, dict,
+// tuple, set and frozenset. Called once by the static-type builder, before the types
 // are readied (their dicts are built from tp_methods then).
 void InstallContainerMethods();
 

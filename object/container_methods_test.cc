@@ -32,6 +32,7 @@
 #include "object/iterators.h"
 #include "object/list.h"
 #include "object/methodobject.h"
+#include "object/object.h"
 #include "object/none_bool.h"
 #include "object/protocol_testing.h"
 #include "object/refcount.h"
@@ -464,6 +465,57 @@ TEST_F(MethodsTest, SetAndFrozenSetMethods) {
                "TypeError: set.symmetric_difference() takes exactly one argument (0 given)");
   ExpectRaised(M(s.get(), "copy", {I(1).get()}),
                "TypeError: set.copy() takes no arguments (1 given)");
+}
+
+PyObject* T(PyTypeObject* t) { return reinterpret_cast<PyObject*>(t); }
+
+TEST_F(MethodsTest, CallingTheTypes) {
+  Ref<> src = Ints({3, 1, 3});
+  Ref<> l = CallOneArg(T(ListType()), src.get());
+  ASSERT_TRUE(l && l->ob_type == ListType() && l.get() != src.get()) << TakeError();
+  EXPECT_EQ(Values(l.get()), (std::vector<int64_t>{3, 1, 3}));
+  Ref<> empty = CallNoArgs(T(ListType()));
+  ASSERT_TRUE(empty && IsList(empty.get()));
+  EXPECT_EQ(ListSize(empty.get()), 0);
+  Ref<> from_iter = CallOneArg(T(ListType()), GetIter(src.get()).get());
+  EXPECT_EQ(Values(from_iter.get()), (std::vector<int64_t>{3, 1, 3}));
+  Ref<> t = CallOneArg(T(TupleType()), src.get());
+  ASSERT_TRUE(t && IsTuple(t.get()));
+  EXPECT_EQ(Values(t.get()), (std::vector<int64_t>{3, 1, 3}));
+  EXPECT_EQ(CallOneArg(T(TupleType()), t.get()).get(), t.get());  // a tuple is its own tuple()
+  Ref<> s = CallOneArg(T(SetType()), src.get());
+  ASSERT_TRUE(s && s->ob_type == SetType());
+  EXPECT_EQ(SortedSet(s.get()), (std::vector<int64_t>{1, 3}));
+  Ref<> f = CallOneArg(T(FrozenSetType()), GetIter(src.get()).get());
+  ASSERT_TRUE(f && f->ob_type == FrozenSetType());
+  EXPECT_EQ(SortedSet(f.get()), (std::vector<int64_t>{1, 3}));
+  EXPECT_EQ(CallOneArg(T(FrozenSetType()), f.get()).get(), f.get());
+  Ref<> pair = *TupleFromItems({S("a").get(), I(1).get()});
+  Ref<> pairs = *ListFromItems({pair.get()});
+  Ref<> kwargs = *DictNew();
+  ASSERT_TRUE(DictSetItem(kwargs.get(), S("b").get(), I(2).get()).ok());
+  Ref<> args = *TupleFromItems({pairs.get()});
+  Ref<> d = Call(T(DictType()), args.get(), kwargs.get());
+  ASSERT_TRUE(d && d->ob_type == DictType()) << TakeError();
+  EXPECT_EQ(DictSize(d.get()), 2);
+  EXPECT_EQ(IntValue(DictGetItemStringRef(d.get(), "b")->get()), 2);
+  Ref<> d2 = CallOneArg(T(DictType()), d.get());
+  ASSERT_TRUE(d2 && d2.get() != d.get());
+  EXPECT_EQ(DictSize(d2.get()), 2);
+
+  ExpectRaised(CallOneArg(T(ListType()), I(1).get()), "TypeError: 'int' object is not iterable");
+  ExpectRaised(CallArgs(T(ListType()), {src.get(), src.get()}),
+               "TypeError: list expected at most 1 argument, got 2");
+  ExpectRaised(Call(T(ListType()), EmptyTuple(), kwargs.get()),
+               "TypeError: list() takes no keyword arguments");
+  ExpectRaised(Call(T(SetType()), EmptyTuple(), kwargs.get()),
+               "TypeError: set() takes no keyword arguments");
+  ExpectRaised(CallArgs(T(TupleType()), {src.get(), src.get()}),
+               "TypeError: tuple expected at most 1 argument, got 2");
+  ExpectRaised(CallOneArg(T(FrozenSetType()), I(1).get()),
+               "TypeError: 'int' object is not iterable");
+  ExpectRaised(CallOneArg(T(DictType()), src.get()),
+               "TypeError: cannot convert dictionary update sequence element #0 to a sequence");
 }
 
 TEST_F(MethodsTest, NoObjectsLeak) {

@@ -18,6 +18,7 @@
 #include "object/error_indicator.h"
 #include "object/exceptions.h"
 #include "object/int.h"
+#include "object/iterators.h"
 #include "object/list.h"
 #include "object/none_bool.h"
 #include "object/object.h"
@@ -323,8 +324,8 @@ TEST_F(TypeObjectTest, ObjectDefaults) {
   EXPECT_FALSE(CallArgs(AsObj(TypeType()), {S("a").get(), I(1).get(), ns.get()}));
   EXPECT_EQ(TakeError(), "TypeError: type.__new__() argument 2 must be tuple, not int");
   // A static type with base object and no tp_new cannot be instantiated.
-  EXPECT_FALSE(CallNoArgs(AsObj(ListType())));
-  EXPECT_EQ(TakeError(), "TypeError: cannot create 'list' instances");
+  EXPECT_FALSE(CallNoArgs(AsObj(&PyListIter_Type)));
+  EXPECT_EQ(TakeError(), "TypeError: cannot create 'list_iterator' instances");
 }
 
 TEST_F(TypeObjectTest, HashAndCompareAreInheritedAsAPair) {

@@ -11,7 +11,8 @@
  *     items, update, clear, copy, __contains__; tuple: index, count; set:
  *     add, discard, remove, pop, union, intersection, difference,
  *     symmetric_difference, update, issubset, issuperset, isdisjoint;
- *     frozenset's methods (and no add);
+ *     frozenset's methods (and no add); calling the types (list(x),
+ *     tuple(x), set(x), frozenset(x), dict(pairs));
  *   - errors: the exception type and str() of each (IndexError "pop from
  *     empty list", "list.append() takes exactly one argument (0 given)",
  *     KeyError(key), AttributeError for a missing method, a key function's
@@ -293,6 +294,42 @@ static void test_tuple_and_sets(void) {
   Py_DECREF(t);
 }
 
+/* Calling the types, as extensions build containers from iterables. */
+static void test_constructors(void) {
+  const long vals[] = {2, 1, 2};
+  PyObject* src = ints(3, vals);
+  PyObject* l = PyObject_CallOneArg((PyObject*)&PyList_Type, src);
+  CHECK(l != NULL && PyList_CheckExact(l) && l != src);
+  expect_items(l, 3, vals);
+  PyObject* t = PyObject_CallOneArg((PyObject*)&PyTuple_Type, src);
+  CHECK(t != NULL && PyTuple_CheckExact(t) && PyTuple_GET_SIZE(t) == 3);
+  PyObject* s = PyObject_CallOneArg((PyObject*)&PySet_Type, t);
+  CHECK(s != NULL && PySet_CheckExact(s) && PySet_GET_SIZE(s) == 2);
+  PyObject* it = PyObject_GetIter(src);
+  PyObject* f = PyObject_CallOneArg((PyObject*)&PyFrozenSet_Type, it);
+  CHECK(f != NULL && PyFrozenSet_CheckExact(f) && PySet_GET_SIZE(f) == 2);
+  PyObject* pairs = Py_BuildValue("[(si)(si)]", "x", 1, "y", 2);
+  PyObject* d = PyObject_CallOneArg((PyObject*)&PyDict_Type, pairs);
+  CHECK(d != NULL && PyDict_CheckExact(d) && PyDict_Size(d) == 2);
+  PyObject* empty = PyObject_CallNoArgs((PyObject*)&PyList_Type);
+  CHECK(empty != NULL && PyList_GET_SIZE(empty) == 0);
+  PyObject* one = PyLong_FromLong(1);
+  CHECK(PyObject_CallOneArg((PyObject*)&PyList_Type, one) == NULL);
+  ext_test_expect_error(PyExc_TypeError, "'int' object is not iterable");
+  CHECK(PyObject_CallFunction((PyObject*)&PySet_Type, "OO", src, src) == NULL);
+  ext_test_expect_error(PyExc_TypeError, "set expected at most 1 argument, got 2");
+  Py_DECREF(one);
+  Py_DECREF(empty);
+  Py_DECREF(d);
+  Py_DECREF(pairs);
+  Py_DECREF(f);
+  Py_DECREF(it);
+  Py_DECREF(s);
+  Py_DECREF(t);
+  Py_DECREF(l);
+  Py_DECREF(src);
+}
+
 /* ---- threads ------------------------------------------------------------- */
 
 static PyObject* g_list;
@@ -439,6 +476,7 @@ int main(void) {
   test_list();
   test_dict();
   test_tuple_and_sets();
+  test_constructors();
   test_threads();
   CHECK(PyErr_Occurred() == NULL);
   CHECK(Py_FinalizeEx() == 0);
