@@ -439,6 +439,23 @@ PyObject* DictCopyMethod(PyObject* self, PyObject*) {
   return copy.Release();
 }
 
+// dict.fromkeys(iterable, value=None, /), a class method: a new dict (or
+// cls() for another class, filled by item assignment, as CPython).
+PyObject* DictFromKeysMethod(PyObject* cls, PyObject* const* args, Py_ssize_t nargs) {
+  if (!CheckPositional("fromkeys", nargs, 1, 2)) return nullptr;
+  PyObject* value = nargs == 2 ? args[1] : None();
+  const bool exact = cls == reinterpret_cast<PyObject*>(DictType());
+  Ref<> d = exact ? RefOrRaise(DictNew()) : CallNoArgs(cls);
+  if (!d) return nullptr;
+  if (ForEachItem(args[0], [&](PyObject* key) {
+        if (exact) return OkOrRaise(DictSetItem(d.get(), key, value)) < 0 ? -1 : 1;
+        return ObjectSetItem(d.get(), key, value) < 0 ? -1 : 1;
+      }) < 0) {
+    return nullptr;
+  }
+  return d.Release();
+}
+
 PyObject* DictContainsMethod(PyObject* self, PyObject* key) {
   return BoolOrRaise(DictContains(self, key));
 }
@@ -473,6 +490,8 @@ PyMethodDef g_dict_methods[] = {
      "D.update([E, ]**F) -> None.  Update D from mapping/iterable E and F."},
     {"clear", DictClearMethod, METH_NOARGS, "D.clear() -> None.  Remove all items from D."},
     {"copy", DictCopyMethod, METH_NOARGS, "D.copy() -> a shallow copy of D"},
+    {"fromkeys", FTRT_FAST(DictFromKeysMethod), METH_FASTCALL | METH_CLASS,
+     "Create a new dictionary with keys from iterable and values set to value."},
     {nullptr, nullptr, 0, nullptr},
 };
 
@@ -689,6 +708,49 @@ PyObject* SetUpdateMethod(PyObject* self, PyObject* const* args, Py_ssize_t narg
   return Ref<>::NewRef(None()).Release();
 }
 
+// The in-place updates. Each step (one discard or add) is one atomic
+// C-level operation on self; the update as a whole is not atomic: another
+// thread may see it half done, and what another thread adds meanwhile is
+// kept (CPython 3.13t holds self's section throughout).
+PyObject* SetDifferenceUpdateMethod(PyObject* self, PyObject* const* args, Py_ssize_t nargs) {
+  for (Py_ssize_t i = 0; i < nargs; ++i) {
+    if (ForEachItem(args[i], [&](PyObject* item) {
+          return OkOrRaise(SetDiscard(self, item).status()) < 0 ? -1 : 1;
+        }) < 0) {
+      return nullptr;
+    }
+  }
+  return Ref<>::NewRef(None()).Release();
+}
+
+PyObject* SetIntersectionUpdateMethod(PyObject* self, PyObject* const* args, Py_ssize_t nargs) {
+  Ref<> keep = Ref<>::Steal(SetIntersectionMethod(self, args, nargs));
+  if (!keep) return nullptr;
+  absl::StatusOr<std::vector<Ref<>>> mine = SetItems(self);
+  if (!mine.ok()) return RaiseStatus(mine.status());
+  for (const Ref<>& item : *mine) {
+    absl::StatusOr<bool> in = SetContains(keep.get(), item.get());
+    if (!in.ok()) return RaiseStatus(in.status());
+    if (!*in && OkOrRaise(SetDiscard(self, item.get()).status()) < 0) return nullptr;
+  }
+  return Ref<>::NewRef(None()).Release();
+}
+
+PyObject* SetSymmetricDifferenceUpdateMethod(PyObject* self, PyObject* other) {
+  // other's distinct items, a snapshot taken before self changes (other
+  // may be self: then everything goes).
+  Ref<> other_set = AsSetLike(other);
+  if (!other_set) return nullptr;
+  absl::StatusOr<std::vector<Ref<>>> theirs = SetItems(other_set.get());
+  if (!theirs.ok()) return RaiseStatus(theirs.status());
+  for (const Ref<>& item : *theirs) {
+    absl::StatusOr<bool> removed = SetDiscard(self, item.get());
+    if (!removed.ok()) return RaiseStatus(removed.status());
+    if (!*removed && OkOrRaise(SetAdd(self, item.get()).status()) < 0) return nullptr;
+  }
+  return Ref<>::NewRef(None()).Release();
+}
+
 PyObject* SetIsSubsetMethod(PyObject* self, PyObject* other) {
   Ref<> other_set = AsSetLike(other);
   if (!other_set) return nullptr;
@@ -758,6 +820,12 @@ PyMethodDef g_set_methods[] = {
     {"clear", SetClearMethod, METH_NOARGS, "Remove all elements from this set."},
     {"update", FTRT_FAST(SetUpdateMethod), METH_FASTCALL,
      "Update the set, adding elements from all others."},
+    {"difference_update", FTRT_FAST(SetDifferenceUpdateMethod), METH_FASTCALL,
+     "Update the set, removing elements found in others."},
+    {"intersection_update", FTRT_FAST(SetIntersectionUpdateMethod), METH_FASTCALL,
+     "Update the set, keeping only elements found in it and all others."},
+    {"symmetric_difference_update", SetSymmetricDifferenceUpdateMethod, METH_O,
+     "Update the set, keeping only elements found in either set, but not in both."},
     {nullptr, nullptr, 0, nullptr},
 };
 

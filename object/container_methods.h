@@ -17,9 +17,11 @@
 // update from several iterables, set algebra) read each built-in source
 // container through one consistent snapshot (ListAsTuple, DictItems,
 // SetItems) and apply one C-level operation per step; what CPython does
-// under one two-object critical section is therefore not atomic here for
-// dict.update and set.update from a non-list, non-tuple, non-set source:
-// other threads may see a partly updated target (never a torn item).
+// under one critical section is therefore not atomic here for dict.update,
+// set.update from a non-list, non-tuple, non-set source, and the in-place
+// set updates (difference_update, intersection_update,
+// symmetric_difference_update): other threads may see a partly updated
+// target (never a torn item).
 //
 // Argument checks and error messages follow CPython 3.13 ("list.append()
 // takes exactly one argument (0 given)", "pop expected at most 1 argument,

@@ -367,6 +367,17 @@ TEST_F(MethodsTest, DictMethods) {
     }
   }
 
+  // fromkeys, a class method: on the type and on an instance.
+  Ref<> fk = M(reinterpret_cast<PyObject*>(DictType()), "fromkeys", {Ints({1, 2, 1}).get()});
+  ASSERT_TRUE(fk && fk->ob_type == DictType()) << TakeError();
+  EXPECT_EQ(DictSize(fk.get()), 2);
+  EXPECT_EQ(M(fk.get(), "get", {I(1).get(), I(5).get()}).get(), None());
+  Ref<> fk2 = M(fk.get(), "fromkeys", {Ints({7}).get(), I(0).get()});
+  ASSERT_TRUE(fk2);
+  EXPECT_EQ(AsInt(M(fk2.get(), "get", {I(7).get()})), 0);
+  ExpectRaised(M(fk.get(), "fromkeys"), "TypeError: fromkeys expected at least 1 argument, got 0");
+  ExpectRaised(M(fk.get(), "fromkeys", {I(3).get()}), "TypeError: 'int' object is not iterable");
+
   ExpectRaised(M(d.get(), "get"), "TypeError: get expected at least 1 argument, got 0");
   ExpectRaised(M(d.get(), "get", {I(1).get(), I(2).get(), I(3).get()}),
                "TypeError: get expected at most 2 arguments, got 3");
@@ -434,6 +445,18 @@ TEST_F(MethodsTest, SetAndFrozenSetMethods) {
   EXPECT_EQ(SortedSet(a.get()), (std::vector<int64_t>{1, 2, 3}));  // unchanged
   Do(M(a.get(), "update", {Ints({10}).get(), GetIter(Ints({11}).get()).get()}));
   EXPECT_EQ(SortedSet(a.get()), (std::vector<int64_t>{1, 2, 3, 10, 11}));
+  // The in-place updates.
+  Ref<> w = *SetNew(Ints({1, 2, 3, 4, 5}).get());
+  Do(M(w.get(), "difference_update", {Ints({1}).get(), GetIter(Ints({2}).get()).get()}));
+  EXPECT_EQ(SortedSet(w.get()), (std::vector<int64_t>{3, 4, 5}));
+  Do(M(w.get(), "intersection_update", {Ints({3, 4, 9}).get()}));
+  EXPECT_EQ(SortedSet(w.get()), (std::vector<int64_t>{3, 4}));
+  Do(M(w.get(), "symmetric_difference_update", {Ints({4, 6, 6}).get()}));
+  EXPECT_EQ(SortedSet(w.get()), (std::vector<int64_t>{3, 6}));
+  Do(M(w.get(), "symmetric_difference_update", {w.get()}));
+  EXPECT_EQ(SetSize(w.get()), 0);
+  ExpectRaised(M(w.get(), "difference_update", {I(1).get()}),
+               "TypeError: 'int' object is not iterable");
   Ref<> ac = M(a.get(), "copy");
   ASSERT_TRUE(ac && IsSet(ac.get()) && ac.get() != a.get());
   Ref<> popped = M(a.get(), "pop");
@@ -456,6 +479,8 @@ TEST_F(MethodsTest, SetAndFrozenSetMethods) {
   EXPECT_EQ(M(f.get(), "issubset", {fu.get()}).get(), True());
   ExpectRaised(M(f.get(), "add", {I(1).get()}),
                "AttributeError: 'frozenset' object has no attribute 'add'");
+  ExpectRaised(M(f.get(), "intersection_update", {f.get()}),
+               "AttributeError: 'frozenset' object has no attribute 'intersection_update'");
 
   ExpectRaised(M(s.get(), "add"), "TypeError: set.add() takes exactly one argument (0 given)");
   ExpectRaised(M(s.get(), "add", {Ints({}).get()}), "TypeError: unhashable type: 'list'");

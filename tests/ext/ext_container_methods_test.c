@@ -311,6 +311,11 @@ static void test_constructors(void) {
   PyObject* pairs = Py_BuildValue("[(si)(si)]", "x", 1, "y", 2);
   PyObject* d = PyObject_CallOneArg((PyObject*)&PyDict_Type, pairs);
   CHECK(d != NULL && PyDict_CheckExact(d) && PyDict_Size(d) == 2);
+  PyObject* fk = PyObject_CallMethod((PyObject*)&PyDict_Type, "fromkeys", "Oi", src, 0);
+  CHECK(fk != NULL && PyDict_CheckExact(fk) && PyDict_Size(fk) == 2);
+  Py_DECREF(fk);
+  expect_none(PyObject_CallMethod(s, "difference_update", "O", src));
+  CHECK_EQ_LL(PySet_GET_SIZE(s), 0);
   PyObject* empty = PyObject_CallNoArgs((PyObject*)&PyList_Type);
   CHECK(empty != NULL && PyList_GET_SIZE(empty) == 0);
   PyObject* one = PyLong_FromLong(1);
