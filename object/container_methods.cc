@@ -56,11 +56,8 @@ PyObject* IntOrRaise(const absl::StatusOr<Py_ssize_t>& r) {
   return RefOrRaise(IntFromInt64(*r)).Release();
 }
 
-// KeyError(key): the key is the exception's only argument (a tuple key
-// too), so str() of it is repr(key), as in CPython.
 std::nullptr_t RaiseKeyError(PyObject* key) {
-  Ref<> args = RefOrRaise(TupleFromItems({key}));
-  if (args) SetError(PyExc_KeyError, args.get());
+  SetKeyError(key);
   return nullptr;
 }
 

@@ -201,6 +201,16 @@ void SetError(PyObject* type, PyObject* value) {
 
 void SetNone(PyObject* type) { SetError(type, nullptr); }
 
+void SetKeyError(PyObject* key) {
+  PyObject* items[] = {key};
+  absl::StatusOr<Ref<>> args = TupleFromItems(items);
+  if (!args.ok()) {
+    SetErrorFromStatus(args.status());
+    return;
+  }
+  SetError(PyExc_KeyError, args->get());
+}
+
 void SetErrorString(PyObject* type, absl::string_view message) {
   ProtocolThreadState* st = State();
   Install(st, nullptr);

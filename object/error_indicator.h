@@ -63,6 +63,10 @@ void ClearError();
 void SetError(PyObject* type, PyObject* value);
 // PyErr_SetNone.
 void SetNone(PyObject* type);
+// KeyError(key), with the key itself as the only argument (a tuple key
+// too, where SetError would take it for the arguments), so that str() of
+// it is repr(key) and args[0] is the key, as CPython's dict raises it.
+void SetKeyError(PyObject* key);
 // PyErr_SetString (the message is UTF-8).
 void SetErrorString(PyObject* type, absl::string_view message);
 // PyErr_Format with absl's format syntax (%s %d ...). For object reprs use

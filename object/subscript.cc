@@ -357,21 +357,14 @@ Py_ssize_t SequenceLength(PyObject* o) {
 
 namespace {
 
-// A dict's missing key: KeyError with the key itself as its one argument
-// (a tuple key too, hence the 1-tuple), as CPython's dict raises it, so
-// that str(e) is repr(key) and e.args[0] is the key. Other errors pass.
+// A dict's missing key: KeyError(key) as CPython's dict raises it (the
+// status only has a description of the key). Other errors pass.
 void RaiseDictError(const absl::Status& s, PyObject* key) {
-  if (!IsError(s, ErrorKind::kKeyError)) {
+  if (IsError(s, ErrorKind::kKeyError)) {
+    SetKeyError(key);
+  } else {
     SetErrorFromStatus(s);
-    return;
   }
-  PyObject* items[] = {key};
-  absl::StatusOr<Ref<>> args = TupleFromItems(items);
-  if (!args.ok()) {
-    SetErrorFromStatus(args.status());
-    return;
-  }
-  SetError(PyExc_KeyError, args->get());
 }
 
 }  // namespace
