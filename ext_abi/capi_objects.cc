@@ -614,16 +614,17 @@ int PyObject_DelItem(PyObject* o, PyObject* key) {
   return ftrt::ObjectDelItem(o, key);
 }
 namespace {
-// A str key from a C string for the *String variants: null with the error
-// set (SystemError for NULL, UnicodeDecodeError for bad UTF-8).
-Ref<> StringKey(const char* key, const char* func) {
+// A str key from a C string for the *String variants (a new reference):
+// null with the error set (SystemError for NULL, UnicodeDecodeError for
+// bad UTF-8). A plain pointer: this sits in the extern "C" block.
+PyObject* NewStringKey(const char* key, const char* func) {
   if (!NeedObj(key, func)) return nullptr;
-  return Ref<>::Steal(PyUnicode_FromString(key));
+  return PyUnicode_FromString(key);
 }
 }  // namespace
 int PyObject_DelItemString(PyObject* o, const char* key) {
   if (!NeedObj(o, "PyObject_DelItemString")) return -1;
-  Ref<> k = StringKey(key, "PyObject_DelItemString");
+  Ref<> k = Ref<>::Steal(NewStringKey(key, "PyObject_DelItemString"));
   return k ? PyObject_DelItem(o, k.get()) : -1;
 }
 
@@ -683,14 +684,14 @@ Py_ssize_t PyMapping_Size(PyObject* o) {
 Py_ssize_t PyMapping_Length(PyObject* o) { return PyMapping_Size(o); }
 PyObject* PyMapping_GetItemString(PyObject* o, const char* key) {
   if (!NeedObj(o, "PyMapping_GetItemString")) return nullptr;
-  Ref<> k = StringKey(key, "PyMapping_GetItemString");
+  Ref<> k = Ref<>::Steal(NewStringKey(key, "PyMapping_GetItemString"));
   return k ? PyObject_GetItem(o, k.get()) : nullptr;
 }
 int PyMapping_SetItemString(PyObject* o, const char* key, PyObject* value) {
   if (!NeedObj(o, "PyMapping_SetItemString") || !NeedObj(value, "PyMapping_SetItemString")) {
     return -1;
   }
-  Ref<> k = StringKey(key, "PyMapping_SetItemString");
+  Ref<> k = Ref<>::Steal(NewStringKey(key, "PyMapping_SetItemString"));
   return k ? PyObject_SetItem(o, k.get(), value) : -1;
 }
 int PyMapping_GetOptionalItem(PyObject* o, PyObject* key, PyObject** result) {
@@ -716,7 +717,7 @@ int PyMapping_GetOptionalItemString(PyObject* o, const char* key, PyObject** res
   }
   *result = nullptr;
   if (!NeedObj(o, "PyMapping_GetOptionalItemString")) return -1;
-  Ref<> k = StringKey(key, "PyMapping_GetOptionalItemString");
+  Ref<> k = Ref<>::Steal(NewStringKey(key, "PyMapping_GetOptionalItemString"));
   return k ? PyMapping_GetOptionalItem(o, k.get(), result) : -1;
 }
 int PyMapping_HasKeyWithError(PyObject* o, PyObject* key) {
