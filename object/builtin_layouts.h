@@ -8,8 +8,9 @@
  * below that such a macro reads has CPython 3.13's name, field order and,
  * on x86-64, its offsets (asserted at the bottom; figures from CPython
  * 3.13's headers, Include/cpython/unicodeobject.h, tupleobject.h,
- * listobject.h, bytesobject.h, floatobject.h, dictobject.h, setobject.h and
- * sliceobject.h, compiled with Py_GIL_DISABLED). The behaviour is object/'s
+ * listobject.h, bytesobject.h, floatobject.h, dictobject.h, setobject.h,
+ * sliceobject.h and complexobject.h, compiled with Py_GIL_DISABLED). The
+ * behaviour is object/'s
  * (str.h, tuple.h, list.h, ...). Compiles as C11 and as C++20.
  *
  * Where ftrt's layout is its own (no public macro reads it):
@@ -188,6 +189,18 @@ typedef struct {
   PyObject* step;
 } PySliceObject;
 
+/* ---- complex ------------------------------------------------------------- */
+/* Immutable: the value is set at creation. */
+typedef struct {
+  double real;
+  double imag;
+} Py_complex;
+
+typedef struct {
+  PyObject_HEAD
+  Py_complex cval;
+} PyComplexObject;
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif
@@ -232,6 +245,8 @@ FTRT_LAYOUT_ASSERT(offsetof(ftrt_SetTable, entries) == 8, "set table entries");
 FTRT_LAYOUT_ASSERT(sizeof(PySliceObject) == 56, "PySliceObject");
 FTRT_LAYOUT_ASSERT(offsetof(PySliceObject, start) == 32, "slice start");
 FTRT_LAYOUT_ASSERT(offsetof(PySliceObject, step) == 48, "slice step");
+FTRT_LAYOUT_ASSERT(sizeof(PyComplexObject) == 48, "PyComplexObject");
+FTRT_LAYOUT_ASSERT(offsetof(PyComplexObject, cval) == 32, "complex cval");
 #endif
 
 #undef FTRT_LAYOUT_ASSERT

@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "object/builtin_internal.h"
 #include "object/bytes.h"
+#include "object/complex.h"
 #include "object/dict.h"
 #include "object/error_indicator.h"
 #include "object/errors.h"
@@ -86,6 +87,9 @@ std::string FloatReprText(double v) {
 namespace {
 
 PyObject* FloatRepr(PyObject* self) { return StrResult(FloatReprText(FloatValue(self))).Release(); }
+PyObject* ComplexRepr(PyObject* self) {
+  return StrResult(ComplexReprText(ComplexValue(self), FloatReprText)).Release();
+}
 
 // Py_UNICODE_ISPRINTABLE without the Unicode database: false for control
 // characters, separators other than the space, format characters,
@@ -312,6 +316,7 @@ void InstallReprSlots() {
       {TupleType(), TupleRepr}, {ListType(), ListRepr},
       {DictType(), DictRepr},   {SetType(), SetRepr},
       {FrozenSetType(), SetRepr}, {SliceType(), internal::SliceReprSlot},
+      {ComplexType(), ComplexRepr},
   };
   for (const auto& r : kReprs) {
     if (r.type->tp_repr == nullptr) r.type->tp_repr = r.repr;

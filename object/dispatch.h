@@ -21,10 +21,11 @@
 //     instances of 'A' and 'B'". RichCompareBool treats identity as
 //     equality.
 //   - truth: True/False/None, nb_bool, mp_length, sq_length, else true.
-// Repr methods for the built-in types (None, bool, int, float, str, bytes,
-// tuple, list, dict, set, frozenset, NotImplemented, Ellipsis) are installed
-// here when the types have none, with CPython's output ("1e+16",
-// "'it\\'s'" -> "\"it's\"", "[1, [...]]", "frozenset({1})", "set()").
+// Repr methods for the built-in types (None, bool, int, float, complex,
+// str, bytes, tuple, list, dict, set, frozenset, NotImplemented, Ellipsis)
+// are installed here when the types have none, with CPython's output
+// ("1e+16", "'it\\'s'" -> "\"it's\"", "[1, [...]]", "frozenset({1})",
+// "set()", "(1+2j)").
 #ifndef FTRT_OBJECT_DISPATCH_H_
 #define FTRT_OBJECT_DISPATCH_H_
 

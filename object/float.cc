@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "object/builtin_internal.h"
+#include "object/complex.h"
 #include "object/errors.h"
 #include "object/hash.h"
 #include "object/int.h"
@@ -135,8 +136,7 @@ PyObject* FloatDivmodSlot(PyObject* a, PyObject* b) {
 }
 
 // x ** y with Python's special cases. A negative base to a non-integral
-// power is a complex number in Python; ftrt has no complex type, so that
-// is a ValueError here.
+// power is a complex number: complex's slot computes it (complex.h).
 PyObject* FloatPowerSlot(PyObject* a, PyObject* b, PyObject* mod) {
   double x, y;
   if (!AsDouble(a, &x) || !AsDouble(b, &y)) return internal::NotImplementedResult();
@@ -150,9 +150,7 @@ PyObject* FloatPowerSlot(PyObject* a, PyObject* b, PyObject* mod) {
     return Raise(ErrorKind::kZeroDivisionError, "0.0 cannot be raised to a negative power");
   }
   if (x < 0.0 && std::isfinite(x) && std::isfinite(y) && y != std::floor(y)) {
-    return Raise(ErrorKind::kValueError,
-                 "negative number cannot be raised to a fractional power (ftrt has no complex "
-                 "numbers)");
+    return internal::ComplexPowerSlot(a, b, mod);
   }
   const double r = std::pow(x, y);
   if (std::isinf(r) && std::isfinite(x) && std::isfinite(y)) {

@@ -16,6 +16,7 @@
 #include "object/bytes.h"
 #include "object/call.h"
 #include "object/compare.h"
+#include "object/complex.h"
 #include "object/container_methods.h"
 #include "object/descriptors.h"
 #include "object/dict.h"
@@ -1450,7 +1451,7 @@ PyTypeObject* const* StaticTypes(size_t* n) {
       &PyBytesIter_Type,      &PySeqIter_Type,
       SetType(),              FrozenSetType(),
       &PySetIter_Type,
-      SliceType(),
+      SliceType(),            ComplexType(),
   };
   *n = sizeof(kTypes) / sizeof(kTypes[0]);
   return kTypes;
@@ -1570,6 +1571,13 @@ Ref<> TypeFromSpec(PyType_Spec* spec, PyObject* bases_arg, PyObject* module,
       return nullptr;
     }
     std::memcpy(addr, &s->pfunc, sizeof(void*));
+  }
+  if (t->tp_members != nullptr) {
+    // The type keeps its own copy (typeobject.h, TypeExtra::members).
+    std::vector<PyMemberDef>& copy = ExtraOf(t)->members;
+    for (PyMemberDef* m = t->tp_members; m->name != nullptr; ++m) copy.push_back(*m);
+    copy.push_back(PyMemberDef{});
+    t->tp_members = copy.data();
   }
   for (PyMemberDef* m = t->tp_members; m != nullptr && m->name != nullptr; ++m) {
     if (std::strcmp(m->name, "__dictoffset__") == 0) t->tp_dictoffset = m->offset;

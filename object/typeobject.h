@@ -83,6 +83,10 @@ struct TypeExtra {
   bool heap_layout = false;
   // Whether `type.__dict__` has been readied by TypeReady.
   bool ready = false;
+  // A heap type's copy of its spec's Py_tp_members (terminator included),
+  // which tp_members points at: as in CPython, the spec's array need not
+  // outlive the call. Written before the type is published, then read-only.
+  std::vector<PyMemberDef> members;
 };
 }  // namespace internal
 
@@ -115,8 +119,9 @@ int TypeReady(PyTypeObject* type);
 // `metaclass` must be null or `type`. The spec's name is "module.Name":
 // __module__ is the part before the last dot. Members named
 // __dictoffset__, __weaklistoffset__ and __vectorcalloffset__ set those
-// offsets. A type without Py_tp_dealloc gets one that frees the instance
-// and drops its reference to the type.
+// offsets; the Py_tp_members array is copied (the member names are not).
+// A type without Py_tp_dealloc gets one that frees the instance and drops
+// its reference to the type.
 Ref<> TypeFromSpec(PyType_Spec* spec, PyObject* bases = nullptr, PyObject* module = nullptr,
                    PyTypeObject* metaclass = nullptr);
 
