@@ -6,7 +6,7 @@
  * shared object now (the names stay declared and addressable); linked
  * against libftrt.so with -Wl,-z,defs once the runtime implements
  * them, where an undefined reference names a missing export.
- * 486 functions, 77 variables. */
+ * 504 functions, 79 variables. */
 #include "Python.h"
 #include "structmember.h"
 
@@ -52,6 +52,11 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyCapsule_SetDestructor,
     (const void*)&PyCapsule_SetName,
     (const void*)&PyCapsule_SetPointer,
+    (const void*)&PyComplex_AsCComplex,
+    (const void*)&PyComplex_FromCComplex,
+    (const void*)&PyComplex_FromDoubles,
+    (const void*)&PyComplex_ImagAsDouble,
+    (const void*)&PyComplex_RealAsDouble,
     (const void*)&PyCriticalSection2_Begin,
     (const void*)&PyCriticalSection2_End,
     (const void*)&PyCriticalSection_Begin,
@@ -368,6 +373,12 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyState_AddModule,
     (const void*)&PyState_FindModule,
     (const void*)&PyState_RemoveModule,
+    (const void*)&PyStructSequence_GetItem,
+    (const void*)&PyStructSequence_InitType,
+    (const void*)&PyStructSequence_InitType2,
+    (const void*)&PyStructSequence_New,
+    (const void*)&PyStructSequence_NewType,
+    (const void*)&PyStructSequence_SetItem,
     (const void*)&PySys_GetObject,
     (const void*)&PySys_WriteStderr,
     (const void*)&PySys_WriteStdout,
@@ -495,6 +506,13 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&_PyObject_New,
     (const void*)&_PyObject_NewVar,
     (const void*)&_PyTuple_Resize,
+    (const void*)&_Py_c_abs,
+    (const void*)&_Py_c_diff,
+    (const void*)&_Py_c_neg,
+    (const void*)&_Py_c_pow,
+    (const void*)&_Py_c_prod,
+    (const void*)&_Py_c_quot,
+    (const void*)&_Py_c_sum,
     (const void*)&ftrt_CheckDecref,
     (const void*)&ftrt_CheckIncref,
     (const void*)&ftrt_DecRefShared,
@@ -511,6 +529,7 @@ const void* const ftrt_abi_variables[] = {
     (const void*)&PyCFunction_Type,
     (const void*)&PyCMethod_Type,
     (const void*)&PyCapsule_Type,
+    (const void*)&PyComplex_Type,
     (const void*)&PyDict_Type,
     (const void*)&PyEllipsis_Type,
     (const void*)&PyExc_ArithmeticError,
@@ -571,6 +590,7 @@ const void* const ftrt_abi_variables[] = {
     (const void*)&PySetIter_Type,
     (const void*)&PySet_Type,
     (const void*)&PySlice_Type,
+    (const void*)&PyStructSequence_UnnamedField,
     (const void*)&PyTuple_Type,
     (const void*)&PyType_Type,
     (const void*)&PyUnicode_Type,

@@ -855,7 +855,8 @@ PyObject* PySequence_Fast(PyObject* o, const char* message) {
   return ListFromIterator(it.get());
 }
 PyObject* PySequence_Tuple(PyObject* o) {
-  if (o != nullptr && ftrt::IsTuple(o)) {
+  // An exact tuple as is; a subclass's items as a new tuple (CPython).
+  if (o != nullptr && o->ob_type == ftrt::TupleType()) {
     ftrt::Incref(o);
     return o;
   }

@@ -111,6 +111,11 @@ static void test_layouts(void) {
   EXPECT_EQ(offsetof(PySliceObject, start), 32);
   EXPECT_EQ(offsetof(PySliceObject, stop), 40);
   EXPECT_EQ(offsetof(PySliceObject, step), 48);
+  EXPECT_EQ(sizeof(PyComplexObject), 48);
+  EXPECT_EQ(offsetof(PyComplexObject, cval), 32);
+  EXPECT_EQ(offsetof(PyComplexObject, cval.imag), 40);
+  EXPECT_EQ(sizeof(PyStructSequence_Desc), 32);
+  EXPECT_EQ(offsetof(PyStructSequence_Desc, n_in_sequence), 24);
   EXPECT_EQ(sizeof(PyASCIIObject), 56);
   EXPECT_EQ(offsetof(PyASCIIObject, length), 32);
   EXPECT_EQ(offsetof(PyASCIIObject, hash), 40);

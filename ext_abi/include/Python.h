@@ -25,7 +25,9 @@
  *                     generic object protocol
  *   objimpl.h pymem.h allocation, PyObject_New, GC tracking, Py_VISIT
  *   bytesobject.h unicodeobject.h longobject.h boolobject.h floatobject.h
- *   tupleobject.h listobject.h dictobject.h setobject.h    the values
+ *   complexobject.h tupleobject.h listobject.h dictobject.h setobject.h
+ *                                                the values
+ *   structseq.h       struct sequences (named tuples from C)
  *   pyerrors.h warnings.h                        exceptions, PyExc_*
  *   methodobject.h moduleobject.h modsupport.h   functions, modules,
  *                                                argument parsing
@@ -110,6 +112,7 @@
 #include "longobject.h"
 #include "boolobject.h"
 #include "floatobject.h"
+#include "complexobject.h"
 #include "tupleobject.h"
 #include "listobject.h"
 #include "dictobject.h"
@@ -120,6 +123,7 @@
 #include "descrobject.h"
 #include "warnings.h"
 #include "weakrefobject.h"
+#include "structseq.h"
 #include "pythread.h"
 #include "modsupport.h"
 #include "pylifecycle.h"
