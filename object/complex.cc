@@ -306,10 +306,6 @@ const bool g_types_ready = [] {
 
 PyTypeObject* ComplexType() { return (void)g_types_ready, &PyComplex_Type; }
 
-bool IsComplex(const PyObject* op) {
-  return op->ob_type == &PyComplex_Type || IsSubtype(op->ob_type, &PyComplex_Type);
-}
-
 absl::StatusOr<Ref<>> ComplexFromDoubles(double real, double imag) {
   Ref<ComplexObject> obj = NewObject<ComplexObject>(&PyComplex_Type);
   if (!obj) return NoMemoryError();

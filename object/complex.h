@@ -38,6 +38,7 @@
 
 #include "absl/status/statusor.h"
 #include "object/builtin_layouts.h"
+#include "object/compare.h"
 #include "object/cpython_types.h"
 #include "object/ref.h"
 
@@ -52,7 +53,9 @@ using ComplexObject = PyComplexObject;
 PyTypeObject* ComplexType();
 
 // complex or a subclass (PyComplex_Check); exactly complex.
-bool IsComplex(const PyObject* op);
+inline bool IsComplex(const PyObject* op) {
+  return op->ob_type == &PyComplex_Type || IsSubtype(op->ob_type, &PyComplex_Type);
+}
 inline bool IsComplexExact(const PyObject* op) { return op->ob_type == &PyComplex_Type; }
 
 // The value (unchecked: op must be a complex).

@@ -54,8 +54,10 @@
  * PyBytesObject, PyFloatObject, PyASCIIObject /
  * PyCompactUnicodeObject / PyUnicodeObject), declared in those headers;
  * object/'s built-in types must be laid out the same way (python_h_test
- * checks these offsets against CPython 3.13t's); so must its slice, whose
- * fields extensions read (PySliceObject, sliceobject.h).
+ * checks these offsets against CPython 3.13t's); so must its slice and its
+ * complex, whose fields extensions read (PySliceObject, sliceobject.h;
+ * PyComplexObject's cval, complexobject.h), and a struct sequence is a
+ * PyTupleObject (structseq.h).
  *
  * Borrowed references. Without a GIL a borrowed reference can be freed by
  * another thread at any moment. The functions that return one from a
