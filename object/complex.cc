@@ -5,6 +5,8 @@
 #include <cmath>
 #include <compare>
 #include <cstddef>
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include "object/builtin_internal.h"
@@ -194,16 +196,160 @@ PyMemberDef g_complex_members[] = {
     {nullptr, 0, 0, 0, nullptr},
 };
 
+// --- complex(str) ------------------------------------------------------------------
+//
+// CPython 3.13's grammar, our scanner: optional whitespace, an optional
+// pair of parentheses (whitespace allowed inside), then "x", "yj", "x+yj",
+// "x-yj", "x+j", "j", "-j" ..., where x and y are Python float literals
+// ("1.5", ".5", "5.", "1e-3", "inf", "infinity", "nan", any case, signed),
+// underscores allowed only between digits. Whitespace is Python's ASCII
+// set; other non-ASCII text is malformed (CPython would also accept
+// non-ASCII digits and spaces).
+
+bool IsSpace(char c) {
+  return c == ' ' || (c >= '\t' && c <= '\r') || (c >= '\x1c' && c <= '\x1f');
+}
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+bool StartsWithNoCase(absl::string_view s, size_t pos, absl::string_view word) {
+  if (s.size() - pos < word.size()) return false;
+  for (size_t i = 0; i < word.size(); ++i) {
+    char c = s[pos + i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != word[i]) return false;
+  }
+  return true;
+}
+
+// A float literal at s[*pos] (with its sign): its value, *pos past it.
+// False (and *pos unchanged) if there is none.
+bool ScanFloat(absl::string_view s, size_t* pos, double* out) {
+  size_t i = *pos;
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+  if (StartsWithNoCase(s, i, "infinity")) {
+    i += 8;
+  } else if (StartsWithNoCase(s, i, "inf") || StartsWithNoCase(s, i, "nan")) {
+    i += 3;
+  } else {
+    size_t digits = 0;
+    while (i < s.size() && IsDigit(s[i])) ++i, ++digits;
+    if (i < s.size() && s[i] == '.') {
+      ++i;
+      while (i < s.size() && IsDigit(s[i])) ++i, ++digits;
+    }
+    if (digits == 0) return false;
+    if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+      size_t e = i + 1;
+      if (e < s.size() && (s[e] == '+' || s[e] == '-')) ++e;
+      if (e < s.size() && IsDigit(s[e])) {
+        while (e < s.size() && IsDigit(s[e])) ++e;
+        i = e;
+      }
+    }
+  }
+  const std::string token(s.substr(*pos, i - *pos));
+  *out = std::strtod(token.c_str(), nullptr);
+  *pos = i;
+  return true;
+}
+
+// The Python repr of an ASCII-or-UTF-8 text, for the underscore message.
+std::string QuoteForMessage(absl::string_view s) {
+  const bool has_single = s.find('\'') != absl::string_view::npos;
+  const bool has_double = s.find('"') != absl::string_view::npos;
+  const char quote = has_single && !has_double ? '"' : '\'';
+  std::string out(1, quote);
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == quote || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (u < 0x20 || u == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", u);
+      out += buf;
+    } else {
+      out += c;
+    }
+  }
+  out += quote;
+  return out;
+}
+
+absl::StatusOr<Py_complex> ParseComplex(absl::string_view text) {
+  // Underscores: only between two digits, then dropped.
+  std::string s;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '_') {
+      s += text[i];
+      continue;
+    }
+    if (i == 0 || i + 1 == text.size() || !IsDigit(text[i - 1]) || !IsDigit(text[i + 1])) {
+      return Errorf(ErrorKind::kValueError, "could not convert string to complex: %s",
+                    QuoteForMessage(text));
+    }
+  }
+  const absl::Status malformed =
+      MakeError(ErrorKind::kValueError, "complex() arg is a malformed string");
+  size_t pos = 0;
+  auto skip_space = [&] {
+    while (pos < s.size() && IsSpace(s[pos])) ++pos;
+  };
+  skip_space();
+  const bool bracket = pos < s.size() && s[pos] == '(';
+  if (bracket) {
+    ++pos;
+    skip_space();
+  }
+  auto is_j = [&] { return pos < s.size() && (s[pos] == 'j' || s[pos] == 'J'); };
+  Py_complex z = {0.0, 0.0};
+  double x;
+  if (ScanFloat(s, &pos, &x)) {
+    if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
+      // x+yj, x-yj, x+j, x-j
+      double y;
+      if (!ScanFloat(s, &pos, &y)) y = s[pos++] == '-' ? -1.0 : 1.0;
+      if (!is_j()) return malformed;
+      ++pos;
+      z = {x, y};
+    } else if (is_j()) {
+      ++pos;
+      z = {0.0, x};
+    } else {
+      z = {x, 0.0};
+    }
+  } else {
+    // j, +j, -j
+    double sign = 1.0;
+    if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) sign = s[pos++] == '-' ? -1.0 : 1.0;
+    if (!is_j()) return malformed;
+    ++pos;
+    z = {0.0, sign};
+  }
+  skip_space();
+  if (bracket) {
+    if (pos >= s.size() || s[pos] != ')') return malformed;
+    ++pos;
+    skip_space();
+  }
+  if (pos != s.size()) return malformed;
+  return z;
+}
+
 // One argument of complex(): a complex's value, or a real number's (an int,
 // a float, or an object with __float__ / __index__) as (x, 0). `first`:
 // the real argument (the imaginary one otherwise), for the messages.
 bool ConstructorArg(PyObject* v, bool first, Py_complex* out) {
   if (AsComplex(v, out)) return true;
   if (IsStr(v)) {
-    SetErrorIndicator(first ? MakeError(ErrorKind::kValueError,
-                                        "complex() from a string is not supported by ftrt")
-                            : MakeError(ErrorKind::kTypeError,
-                                        "complex() second arg can't be a string"));
+    // (A string first argument is parsed by the caller.)
+    SetErrorIndicator(MakeError(ErrorKind::kTypeError, "complex() second arg can't be a string"));
     return false;
   }
   if (!IsNumber(v)) {
@@ -259,6 +405,27 @@ PyObject* ComplexTpNew(PyTypeObject* type, PyObject* args, PyObject* kwargs) {
     }
   }
   Py_complex r = {0.0, 0.0}, i = {0.0, 0.0};
+  if (real != nullptr && IsStr(real)) {
+    if (imag != nullptr) {
+      SetErrorIndicator(MakeError(ErrorKind::kTypeError,
+                                  "complex() can't take second arg if first is a string"));
+      return nullptr;
+    }
+    absl::StatusOr<absl::string_view> text = StrAsUtf8(real);
+    if (!text.ok()) {
+      SetErrorIndicator(text.status());
+      return nullptr;
+    }
+    absl::StatusOr<Py_complex> z = ParseComplex(*text);
+    if (!z.ok()) {
+      SetErrorIndicator(z.status());
+      return nullptr;
+    }
+    if (type == &PyComplex_Type) return NewComplex(*z);
+    PyObject* obj = type->tp_alloc(type, 0);
+    if (obj != nullptr) reinterpret_cast<ComplexObject*>(obj)->cval = *z;
+    return obj;
+  }
   if (real != nullptr && !ConstructorArg(real, true, &r)) return nullptr;
   if (imag != nullptr && !ConstructorArg(imag, false, &i)) return nullptr;
   if (type == &PyComplex_Type && real != nullptr && imag == nullptr && IsComplexExact(real)) {

@@ -27,6 +27,10 @@
 // -2, so 3+0j hashes as 3 and 3.0. There is no floor division, modulo,
 // int() or float() of a complex (TypeError, as in CPython).
 //
+// complex() takes numbers (real, imag: real + imag*1j) or one str in
+// Python's syntax ("1+2j", " (1-j) ", "-infj", "1_000j"); a str is parsed
+// from ASCII only (CPython also accepts non-ASCII digits and spaces).
+//
 // The repr ("(1+2j)", "2j", "(-0-1j)", "(nan+infj)": the float repr of
 // each part without a trailing ".0", the imaginary part always signed, the
 // real part left out when it is +0.0) is installed by

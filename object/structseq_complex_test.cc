@@ -538,6 +538,45 @@ TEST_F(ComplexTest, Constructor) {
             "TypeError: complex() first argument must be a string or a number, not 'NoneType'");
   EXPECT_FALSE(CallArgs(t, {I(1).get(), S("a").get()}));
   EXPECT_EQ(TakeError(), "TypeError: complex() second arg can't be a string");
+  EXPECT_FALSE(CallArgs(t, {S("1").get(), I(2).get()}));
+  EXPECT_EQ(TakeError(), "TypeError: complex() can't take second arg if first is a string");
+  // From a str: CPython 3.13's results for each text.
+  struct {
+    const char* text;
+    const char* result;
+  } const kStrings[] = {
+      {"1+2j", "(1+2j)"},
+      {" ( 1+2j ) ", "(1+2j)"},
+      {"j", "1j"},
+      {"-j", "-1j"},
+      {"+j", "1j"},
+      {"1+j", "(1+1j)"},
+      {"1-j", "(1-1j)"},
+      {"-2.5J", "-2.5j"},
+      {"1e3-1e-3j", "(1000-0.001j)"},
+      {"inf+nanj", "(inf+nanj)"},
+      {"-infinityj", "-infj"},
+      {"Infinity-Infj", "(inf-infj)"},
+      {"1_000+2_0j", "(1000+20j)"},
+      {"nan", "(nan+0j)"},
+      {"+1.5e+3", "(1500+0j)"},
+      {".5j", "0.5j"},
+      {"5.j", "5j"},
+      {"1.e5", "(100000+0j)"},
+      {"\t1\x1f", "(1+0j)"},
+      {"1__0", "ValueError: could not convert string to complex: '1__0'"},
+      {"_1", "ValueError: could not convert string to complex: '_1'"},
+      {"1_", "ValueError: could not convert string to complex: '1_'"},
+  };
+  for (const auto& c : kStrings) {
+    Ref<> r = CallOneArg(t, S(c.text).get());
+    EXPECT_EQ(r ? Repr(r.get()) : TakeError(), c.result) << "complex('" << c.text << "')";
+  }
+  for (const char* bad : {"(1+2j", "1+2j)", "()", "", " ", "1+2", "1+2jj", "0x10", "1 + 2j",
+                          "1e", "j1", "1+-2j", "--1", "infx"}) {
+    EXPECT_FALSE(CallOneArg(t, S(bad).get())) << "complex('" << bad << "')";
+    EXPECT_EQ(TakeError(), "ValueError: complex() arg is a malformed string") << bad;
+  }
 }
 
 // --- threads ----------------------------------------------------------------------
