@@ -283,12 +283,37 @@ PyObject* StructSeqTpNew(PyTypeObject* type, PyObject* args, PyObject* kwargs) {
   return obj.Release();
 }
 
+// s.__reduce__(): (type, (visible items, {hidden named field: value})),
+// what CPython gives pickle and copy.
+PyObject* StructSeqReduce(PyObject* self, PyObject*) {
+  PyTypeObject* type = self->ob_type;
+  const Py_ssize_t n_visible = TupleSize(self);
+  const Py_ssize_t n_fields = StructSeqFieldCount(self);
+  Ref<> visible = RefOrRaise(TupleFromItems(TupleItems(self)));
+  Ref<> hidden = RefOrRaise(DictNew());
+  if (!visible || !hidden) return nullptr;
+  for (PyMemberDef* m = type->tp_members; m != nullptr && m->name != nullptr; ++m) {
+    const Py_ssize_t i = (m->offset - kItemsOffset) / kSlot;
+    if (i < n_visible || i >= n_fields) continue;
+    if (OkOrRaise(DictSetItemString(hidden.get(), m->name, Items(self)[i])) < 0) return nullptr;
+  }
+  Ref<> args = RefOrRaise(TupleFromItems({visible.get(), hidden.get()}));
+  if (!args) return nullptr;
+  return RefOrRaise(TupleFromItems({reinterpret_cast<PyObject*>(type), args.get()})).Release();
+}
+
+PyMethodDef g_structseq_methods[] = {
+    {"__reduce__", StructSeqReduce, METH_NOARGS, nullptr},
+    {nullptr, nullptr, 0, nullptr},
+};
+
 // Fills a struct sequence type's slots (both kinds).
 void FillType(PyTypeObject* t) {
   t->tp_dealloc = StructSeqDealloc;
   t->tp_traverse = StructSeqTraverse;
   t->tp_repr = StructSeqRepr;
   t->tp_new = StructSeqTpNew;
+  t->tp_methods = g_structseq_methods;
 }
 
 }  // namespace
@@ -308,6 +333,7 @@ Ref<> StructSeqNewType(const PyStructSequence_Desc* desc) {
       {Py_tp_traverse, reinterpret_cast<void*>(StructSeqTraverse)},
       {Py_tp_repr, reinterpret_cast<void*>(StructSeqRepr)},
       {Py_tp_new, reinterpret_cast<void*>(StructSeqTpNew)},
+      {Py_tp_methods, g_structseq_methods},
       // Copied by TypeFromSpec (typeobject.h).
       {Py_tp_members, shape.members.data()},
       {Py_tp_doc, const_cast<char*>(desc->doc)},

@@ -13,7 +13,8 @@
 // visible unnamed fields labels them by later names; os.stat_result shows
 // its int times as st_atime=...). The type's dict holds n_sequence_fields,
 // n_fields, n_unnamed_fields and __match_args__ (the visible named
-// fields), and its __new__ takes (sequence, dict=None) as CPython's does.
+// fields), its __new__ takes (sequence, dict=None) and __reduce__ gives
+// (type, (visible items, {hidden named fields})), as CPython's do.
 //
 // Layout (CPython 3.13's idea, our code): an instance is a PyTupleObject
 // whose ob_size is the number of visible fields, followed in the same

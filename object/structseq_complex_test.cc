@@ -237,6 +237,15 @@ TEST_F(StructSeqTest, ConstructorFromSequenceAndDict) {
   Ref<> ql = GetAttrString(q.get(), "label");
   ASSERT_TRUE(ql);
   EXPECT_EQ(U(ql.get()), "L");
+  // __reduce__ gives back what the constructor takes.
+  Ref<> red = CallMethod(q.get(), "__reduce__", {});
+  ASSERT_TRUE(red) << TakeError();
+  EXPECT_EQ(Repr(red.get()),
+            "(<class 'geo.Point'>, ((1, 2, 3), {'label': 'L', 'weight': 42}))");
+  Ref<> again = CallObject(TupleItem(red.get(), 0), TupleItem(red.get(), 1));
+  ASSERT_TRUE(again) << TakeError();
+  EXPECT_EQ(ObjectRichCompareBool(again.get(), q.get(), Py_EQ), 1);
+  EXPECT_EQ(IntAttr(again.get(), "weight"), 42);
   // CPython's errors.
   Ref<> two = RefOrRaise(TupleFromItems({I(1).get(), I(2).get()}));
   EXPECT_FALSE(CallOneArg(t, two.get()));
@@ -266,7 +275,8 @@ TEST_F(StructSeqTest, BadDescs) {
                          "than its 6 fields");
   PyStructSequence_Desc negative = {"m.Negative", nullptr, g_point_fields, -1};
   EXPECT_FALSE(StructSeqNewType(&negative));
-  EXPECT_EQ(TakeError(), "SystemError: struct sequence 'm.Negative': n_in_sequence is negative (-1)");
+  EXPECT_EQ(TakeError(),
+            "SystemError: struct sequence 'm.Negative': n_in_sequence is negative (-1)");
   // No fields at all is a valid, empty type.
   PyStructSequence_Field none[] = {{nullptr, nullptr}};
   PyStructSequence_Desc empty = {"m.Empty", nullptr, none, 0};
@@ -283,7 +293,8 @@ TEST_F(StructSeqTest, DescInATemporaryArray) {
   // the type must not keep pointers into them.
   Ref<> type;
   {
-    std::vector<PyStructSequence_Field> fields = {{"a", "first"}, {"b", "second"}, {nullptr, nullptr}};
+    std::vector<PyStructSequence_Field> fields = {
+        {"a", "first"}, {"b", "second"}, {nullptr, nullptr}};
     PyStructSequence_Desc desc = {"tmp.Pair", nullptr, fields.data(), 2};
     type = StructSeqNewType(&desc);
     ASSERT_TRUE(type) << TakeError();
@@ -462,7 +473,8 @@ TEST_F(ComplexTest, Arithmetic) {
             "OverflowError: absolute value too large");
   EXPECT_EQ(Unary(UnaryNumberOp::kAbsolute, C(HUGE_VAL, std::nan("")).get()), "inf");
   EXPECT_EQ(Unary(UnaryNumberOp::kAbsolute, C(std::nan(""), -HUGE_VAL).get()), "inf");
-  EXPECT_EQ(Unary(UnaryNumberOp::kInvert, a.get()), "TypeError: bad operand type for unary ~: 'complex'");
+  EXPECT_EQ(Unary(UnaryNumberOp::kInvert, a.get()),
+            "TypeError: bad operand type for unary ~: 'complex'");
   EXPECT_EQ(ObjectIsTrue(C(0, 0).get()), 0);
   EXPECT_EQ(ObjectIsTrue(C(-0.0, 0).get()), 0);
   EXPECT_EQ(ObjectIsTrue(C(0, 1e-300).get()), 1);
