@@ -2,9 +2,11 @@
 #include "object/container_util.h"
 
 #include <cstdlib>
+#include <string>
 
 #include "alloc/qsbr.h"
 #include "object/compare.h"
+#include "object/errors.h"
 #include "object/hash.h"
 #include "object/int.h"
 #include "object/str.h"
@@ -18,6 +20,16 @@ absl::StatusOr<Py_hash_t> KeyHash(PyObject* key) {
   if (IsStrExact(key)) return StrHash(key);
   if (IsIntExact(key)) return HashInt64(IntValue(key));
   return Hash(key);
+}
+
+absl::Status MissingKey(PyObject* key) {
+  if (IsStr(key)) {
+    absl::StatusOr<absl::string_view> utf8 = StrAsUtf8(key);
+    if (utf8.ok()) return Errorf(ErrorKind::kKeyError, "'%s'", std::string(*utf8));
+  }
+  if (IsIntExact(key)) return Errorf(ErrorKind::kKeyError, "%d", IntValue(key));
+  return Errorf(ErrorKind::kKeyError, "<%s object at %p>", key->ob_type->tp_name,
+                static_cast<void*>(key));
 }
 
 std::optional<bool> SimpleKeysEqual(PyObject* a, PyObject* b) {

@@ -30,6 +30,12 @@ absl::StatusOr<Py_hash_t> KeyHash(PyObject* key);
 // nullopt for other types.
 std::optional<bool> SimpleKeysEqual(PyObject* a, PyObject* b);
 
+// The KeyError status of an absent dict or set key. A status carries text
+// only, so it shows the key as repr() would for a str or an int (and by
+// type and address otherwise); raising through SetKeyError(key) instead
+// gives CPython's KeyError(key).
+absl::Status MissingKey(PyObject* key);
+
 // The per-object mutex in the header (ob_mutex), as an ftrt::Mutex.
 inline Mutex& ObjectMutex(PyObject* op) {
   static_assert(sizeof(Mutex) == sizeof(PyMutex), "ob_mutex is a Mutex");

@@ -44,6 +44,7 @@ namespace {
 
 using internal::DeferredDrops;
 using internal::KeyHash;
+using internal::MissingKey;
 using internal::ObjectMutex;
 using internal::SimpleKeysEqual;
 using Keys = PyDictKeysObject;
@@ -186,19 +187,6 @@ absl::Status NotADict(const PyObject* op) {
   return Errorf(ErrorKind::kTypeError, "expected a dict, got '%s'", op->ob_type->tp_name);
 }
 
-// What a KeyError shows of the key until repr() exists.
-std::string KeyDescription(PyObject* key) {
-  if (IsStr(key)) {
-    absl::StatusOr<absl::string_view> utf8 = StrAsUtf8(key);
-    if (utf8.ok()) return absl::StrFormat("'%s'", std::string(*utf8));
-  }
-  if (IsIntExact(key)) return absl::StrFormat("%d", IntValue(key));
-  return absl::StrFormat("<%s object at %p>", key->ob_type->tp_name, static_cast<void*>(key));
-}
-
-absl::Status MissingKey(PyObject* key) {
-  return MakeError(ErrorKind::kKeyError, KeyDescription(key));
-}
 
 // --- lock-free lookup (dict.h, READERS) ---
 

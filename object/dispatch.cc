@@ -189,18 +189,7 @@ PyObject* BytesRepr(PyObject* self) {
   return StrResult(out).Release();
 }
 
-// Appends repr(item) to *out; false on error.
-bool AppendRepr(std::string* out, PyObject* item) {
-  Ref<> r = ObjectRepr(item);
-  if (!r) return false;
-  absl::StatusOr<absl::string_view> u = StrAsUtf8(r.get());
-  if (!u.ok()) {
-    SetErrorFromStatus(u.status());
-    return false;
-  }
-  out->append(u->data(), u->size());
-  return true;
-}
+using internal::AppendRepr;
 
 // Runs `body` between ReprEnter and ReprLeave, or returns `recursive`.
 template <typename Body>
@@ -297,6 +286,18 @@ std::string Utf8OrFallback(Ref<> s, const char* fallback) {
 }  // namespace
 
 namespace internal {
+
+bool AppendRepr(std::string* out, PyObject* item) {
+  Ref<> r = ObjectRepr(item);
+  if (!r) return false;
+  absl::StatusOr<absl::string_view> u = StrAsUtf8(r.get());
+  if (!u.ok()) {
+    SetErrorFromStatus(u.status());
+    return false;
+  }
+  out->append(u->data(), u->size());
+  return true;
+}
 
 void EnsureErrorAfterSlotFailure(const char* what) {
   if (!HasError()) {

@@ -67,6 +67,9 @@ int ReprEnter(PyObject* obj);
 void ReprLeave(PyObject* obj);
 
 namespace internal {
+// Appends repr(item) (UTF-8) to *out; false with the error set if repr
+// failed. For the tp_repr slots that assemble a repr from their fields.
+bool AppendRepr(std::string* out, PyObject* item);
 // Installs the built-in types' tp_repr where they have none.
 void InstallReprSlots();
 // A slot failed (returned NULL / -1): make sure an exception is pending,

@@ -28,6 +28,7 @@ namespace {
 
 using internal::DeferredDrops;
 using internal::KeyHash;
+using internal::MissingKey;
 using internal::ObjectMutex;
 using internal::SimpleKeysEqual;
 using Table = ftrt_SetTable;
@@ -616,16 +617,7 @@ absl::StatusOr<bool> SetDiscard(PyObject* set, PyObject* key) {
 absl::Status SetRemove(PyObject* set, PyObject* key) {
   absl::StatusOr<bool> r = SetDiscard(set, key);
   if (!r.ok()) return r.status();
-  if (!*r) {
-    if (IsStr(key)) {
-      if (absl::StatusOr<absl::string_view> u = StrAsUtf8(key); u.ok()) {
-        return Errorf(ErrorKind::kKeyError, "'%s'", std::string(*u));
-      }
-    }
-    if (IsIntExact(key)) return Errorf(ErrorKind::kKeyError, "%d", IntValue(key));
-    return Errorf(ErrorKind::kKeyError, "<%s object at %p>", key->ob_type->tp_name,
-                  static_cast<void*>(key));
-  }
+  if (!*r) return MissingKey(key);
   return absl::OkStatus();
 }
 

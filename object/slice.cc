@@ -208,11 +208,7 @@ PyObject* SliceReprSlot(PyObject* self) {
   const PyObject* fields[] = {s->start, s->stop, s->step};
   for (int i = 0; i < 3; ++i) {
     if (i > 0) out += ", ";
-    Ref<> r = ObjectRepr(const_cast<PyObject*>(fields[i]));
-    if (!r) return nullptr;
-    absl::StatusOr<absl::string_view> u = StrAsUtf8(r.get());
-    if (!u.ok()) return RefOrRaise(u.status()).Release();
-    out.append(u->data(), u->size());
+    if (!AppendRepr(&out, const_cast<PyObject*>(fields[i]))) return nullptr;
   }
   out += ")";
   return RefOrRaise(StrFromUtf8(out)).Release();

@@ -173,11 +173,7 @@ PyObject* StructSeqRepr(PyObject* self) {
     if (i > 0) out += ", ";
     out += type->tp_members[i].name;
     out += "=";
-    Ref<> r = ObjectRepr(Items(self)[i]);
-    if (!r) return nullptr;
-    absl::StatusOr<absl::string_view> u = StrAsUtf8(r.get());
-    if (!u.ok()) return RefOrRaise(u.status()).Release();
-    out.append(u->data(), u->size());
+    if (!internal::AppendRepr(&out, Items(self)[i])) return nullptr;
   }
   out += ")";
   return RefOrRaise(StrFromUtf8(out)).Release();
