@@ -868,7 +868,18 @@ int PyDict_DelItem(PyObject* op, PyObject* key) {
     BadCall("PyDict_DelItem");
     return -1;
   }
-  return StatusToInt(ftrt::DictDelItem(op, key));
+  // KeyError(key) for an absent key, as CPython's; an error from the
+  // key's __hash__ or __eq__ passes as it is.
+  absl::StatusOr<ftrt::Ref<>> removed = ftrt::DictPopOrNull(op, key);
+  if (!removed.ok()) {
+    RaiseStatus(removed.status());
+    return -1;
+  }
+  if (!*removed) {
+    ftrt::SetKeyError(key);
+    return -1;
+  }
+  return 0;
 }
 int PyDict_DelItemString(PyObject* op, const char* key) {
   if (key == nullptr) {

@@ -357,14 +357,17 @@ Py_ssize_t SequenceLength(PyObject* o) {
 
 namespace {
 
-// A dict's missing key: KeyError(key) as CPython's dict raises it (the
-// status only has a description of the key). Other errors pass.
-void RaiseDictError(const absl::Status& s, PyObject* key) {
-  if (IsError(s, ErrorKind::kKeyError)) {
-    SetKeyError(key);
-  } else {
-    SetErrorFromStatus(s);
+// A dict's result: the value, or KeyError(key) (the key itself as the
+// argument, as CPython's dict raises it) when the key is absent; an error
+// of the lookup itself (from __hash__ or __eq__, a KeyError included)
+// passes as it is.
+Ref<> DictItemOrRaise(absl::StatusOr<Ref<>> r, PyObject* key) {
+  if (!r.ok()) {
+    SetErrorFromStatus(r.status());
+    return nullptr;
   }
+  if (!*r) SetKeyError(key);
+  return std::move(*r);
 }
 
 }  // namespace
@@ -377,10 +380,7 @@ Ref<> ObjectGetItem(PyObject* o, PyObject* key) {
     return r;
   }
   if (IsDict(o)) {
-    absl::StatusOr<Ref<>> r = DictGetItemRef(o, key);
-    if (r.ok()) return std::move(*r);
-    RaiseDictError(r.status(), key);
-    return nullptr;
+    return DictItemOrRaise(DictGetItemRefOrNull(o, key), key);
   }
   if (t->tp_as_sequence != nullptr && t->tp_as_sequence->sq_item != nullptr) {
     if (!HasIndex(key)) {
@@ -411,9 +411,10 @@ int AssignItem(PyObject* o, PyObject* key, PyObject* value) {
     return r < 0 ? -1 : 0;
   }
   if (IsDict(o)) {
-    const absl::Status st = value == nullptr ? DictDelItem(o, key) : DictSetItem(o, key, value);
+    if (value == nullptr) return DictItemOrRaise(DictPopOrNull(o, key), key) ? 0 : -1;
+    const absl::Status st = DictSetItem(o, key, value);
     if (st.ok()) return 0;
-    RaiseDictError(st, key);
+    SetErrorFromStatus(st);
     return -1;
   }
   if (t->tp_as_sequence != nullptr && t->tp_as_sequence->sq_ass_item != nullptr) {

@@ -217,6 +217,27 @@ static void test_mapping(void) {
   CHECK(PyMapping_DelItemString(d, "five") == -1);
   ext_test_expect_error(PyExc_KeyError, "'five'");
   CHECK_EQ_LL(PyMapping_Size(d), 0);
+  /* PyDict_DelItem of an absent key: KeyError(key), the key itself its
+   * only argument (a tuple key too), as CPython's. */
+  {
+    PyObject* tk = Py_BuildValue("(ii)", 1, 2);
+    CHECK(PyDict_DelItem(d, tk) == -1);
+    PyObject* exc = PyErr_GetRaisedException();
+    CHECK(exc != NULL && PyErr_GivenExceptionMatches(exc, PyExc_KeyError));
+    PyObject* args = PyObject_GetAttrString(exc, "args");
+    CHECK(args != NULL && PyTuple_Check(args) && PyTuple_GET_SIZE(args) == 1);
+    CHECK(PyTuple_GET_ITEM(args, 0) == tk);
+    PyObject* s = PyObject_Str(exc);
+    CHECK(s != NULL && strcmp(PyUnicode_AsUTF8(s), "(1, 2)") == 0);
+    Py_DECREF(s);
+    Py_DECREF(args);
+    Py_DECREF(exc);
+    CHECK(PyDict_DelItemString(d, "five") == -1);
+    ext_test_expect_error(PyExc_KeyError, "'five'");
+    CHECK(PyDict_DelItem(d, unhashable) == -1);
+    ext_test_expect_error(PyExc_TypeError, "unhashable type: 'list'");
+    Py_DECREF(tk);
+  }
   /* A list is a mapping by index for the optional lookup; its length is
    * not a mapping's. */
   PyObject* l = Py_BuildValue("[ii]", 7, 8);
