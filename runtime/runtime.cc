@@ -15,6 +15,7 @@
 
 #include <climits>
 #include <system_error>
+#include <thread>
 #include <utility>
 
 #include "absl/container/inlined_vector.h"
@@ -126,14 +127,26 @@ void Runtime::Unref() {
 }
 
 void Runtime::ReleaseOwner() {
-  if (!finalizing_.load(std::memory_order_acquire)) Finalize();
-  if (ThreadState* me = FindBinding(this)) {
-    bool is_finalizer;
-    {
-      internal::RtLockGuard g(head_mu_);
-      is_finalizer = finalizer_ == me;
+  auto finalize_and_leave = [this] {
+    if (!finalizing_.load(std::memory_order_acquire)) Finalize();
+    if (ThreadState* me = FindBinding(this)) {
+      bool is_finalizer;
+      {
+        internal::RtLockGuard g(head_mu_);
+        is_finalizer = finalizer_ == me;
+      }
+      if (is_finalizer) ExitThread(me);
     }
-    if (is_finalizer) ExitThread(me);
+  };
+  if (tls_bindings_gone && !finalizing_.load(std::memory_order_acquire)) {
+    // The last owner goes away on a thread whose thread_locals are already
+    // destroyed: a runtime held in a static, released by exit() (glibc runs
+    // the calling thread's thread_local destructors before the static
+    // ones). This thread can no longer be bound, and the finalizer must
+    // be: finalize on a short-lived thread of its own.
+    std::thread(finalize_and_leave).join();
+  } else {
+    finalize_and_leave();
   }
   Unref();
 }

@@ -1,4 +1,7 @@
 // Misuse that FTRT_CHECK (always on) turns into a clear abort.
+#include <cstdlib>
+#include <memory>
+
 #include "gtest/gtest.h"
 #include "runtime/runtime.h"
 
@@ -37,6 +40,20 @@ TEST(RuntimeDeathTest, DetachWhenNotAttached) {
   GTEST_FLAG_SET(death_test_style, "threadsafe");
   auto rt = Runtime::Init();
   EXPECT_DEATH(rt->Detach(), "not attached");
+}
+
+// Not misuse: a runtime held in a static and released by exit(), after
+// the exiting thread's thread_locals are gone (it cannot be bound as the
+// finalizer any more). The process exits cleanly, finalized.
+TEST(RuntimeExitTest, ExitWithARuntimeInAStatic) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        static std::shared_ptr<Runtime> rt = Runtime::Init();
+        rt->Attach();
+        std::exit(0);
+      },
+      ::testing::ExitedWithCode(0), "");
 }
 
 }  // namespace
