@@ -6,7 +6,7 @@
  * shared object now (the names stay declared and addressable); linked
  * against libftrt.so with -Wl,-z,defs once the runtime implements
  * them, where an undefined reference names a missing export.
- * 504 functions, 79 variables. */
+ * 506 functions, 79 variables. */
 #include "Python.h"
 #include "structmember.h"
 
@@ -350,6 +350,8 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PySequence_GetItem,
     (const void*)&PySequence_GetSlice,
     (const void*)&PySequence_In,
+    (const void*)&PySequence_InPlaceConcat,
+    (const void*)&PySequence_InPlaceRepeat,
     (const void*)&PySequence_Index,
     (const void*)&PySequence_Length,
     (const void*)&PySequence_List,

@@ -1032,6 +1032,22 @@ PyObject* PySequence_Concat(PyObject* a, PyObject* b) {
   ftrt::SetErrorFormat(PyExc_TypeError, "'%s' object can't be concatenated", a->ob_type->tp_name);
   return nullptr;
 }
+PyObject* PySequence_InPlaceConcat(PyObject* a, PyObject* b) {
+  if (!NeedArg(a) || !NeedArg(b)) return nullptr;
+  PySequenceMethods* m = SeqSlots(a);
+  if (m != nullptr && m->sq_inplace_concat != nullptr) return m->sq_inplace_concat(a, b);
+  if (m != nullptr && m->sq_concat != nullptr) return m->sq_concat(a, b);
+  ftrt::SetErrorFormat(PyExc_TypeError, "'%s' object can't be concatenated", a->ob_type->tp_name);
+  return nullptr;
+}
+PyObject* PySequence_InPlaceRepeat(PyObject* o, Py_ssize_t count) {
+  if (!NeedArg(o)) return nullptr;
+  PySequenceMethods* m = SeqSlots(o);
+  if (m != nullptr && m->sq_inplace_repeat != nullptr) return m->sq_inplace_repeat(o, count);
+  if (m != nullptr && m->sq_repeat != nullptr) return m->sq_repeat(o, count);
+  ftrt::SetErrorFormat(PyExc_TypeError, "'%s' object can't be repeated", o->ob_type->tp_name);
+  return nullptr;
+}
 PyObject* PySequence_Repeat(PyObject* o, Py_ssize_t count) {
   if (!NeedArg(o)) return nullptr;
   PySequenceMethods* m = SeqSlots(o);

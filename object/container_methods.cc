@@ -181,6 +181,21 @@ PyObject* ListExtendMethod(PyObject* self, PyObject* iterable) {
   return Ref<>::NewRef(None()).Release();
 }
 
+// list += iterable (sq_inplace_concat): extends the list itself, as
+// list.extend does, and returns it.
+PyObject* ListInplaceConcatSlot(PyObject* self, PyObject* iterable) {
+  PyObject* r = ListExtendMethod(self, iterable);
+  if (r == nullptr) return nullptr;
+  Decref(r);
+  return Ref<>::NewRef(self).Release();
+}
+
+// list *= count (sq_inplace_repeat): repeats the list's items in place.
+PyObject* ListInplaceRepeatSlot(PyObject* self, Py_ssize_t count) {
+  if (OkOrRaise(ListRepeatInPlace(self, count)) < 0) return nullptr;
+  return Ref<>::NewRef(self).Release();
+}
+
 PyObject* ListInsertMethod(PyObject* self, PyObject* const* args, Py_ssize_t nargs) {
   if (!CheckPositional("insert", nargs, 2, 2)) return nullptr;
   const Py_ssize_t index = IndexAsSsize(args[0]);
@@ -940,6 +955,14 @@ void InstallContainerMethods() {
   // dict gets one holding only sq_contains, as CPython's.
   if (ListType()->tp_as_sequence->sq_contains == nullptr) {
     ListType()->tp_as_sequence->sq_contains = ListContainsSlot;
+  }
+  // += and *= on a list change the list itself (sq_inplace_*), as in
+  // CPython; without them both would fall back to a new list.
+  if (ListType()->tp_as_sequence->sq_inplace_concat == nullptr) {
+    ListType()->tp_as_sequence->sq_inplace_concat = ListInplaceConcatSlot;
+  }
+  if (ListType()->tp_as_sequence->sq_inplace_repeat == nullptr) {
+    ListType()->tp_as_sequence->sq_inplace_repeat = ListInplaceRepeatSlot;
   }
   if (TupleType()->tp_as_sequence->sq_contains == nullptr) {
     TupleType()->tp_as_sequence->sq_contains = TupleContainsSlot;

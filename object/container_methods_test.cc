@@ -568,6 +568,55 @@ TEST_F(MethodsTest, NoObjectsLeak) {
   EXPECT_EQ(LiveObjects(), before);
 }
 
+// list += and *= (sq_inplace_concat / sq_inplace_repeat) from six threads
+// on one list whose every item is one object X, mixed with truncations and
+// lock-free reads: each repeat is one step, so readers only ever see X,
+// and at the end X's count is exactly our reference plus one per item (a
+// repeat that lost or doubled an increment would show).
+TEST_F(MethodsTest, StressInPlaceConcatAndRepeat) {
+  constexpr int kThreads = 6;
+  const int64_t ops = std::max<long>(200, testing_util::Scaled(3'000, 200) / (kAsan ? 4 : 1));
+  PySequenceMethods* sq = ListType()->tp_as_sequence;
+  ASSERT_NE(sq->sq_inplace_concat, nullptr);
+  ASSERT_NE(sq->sq_inplace_repeat, nullptr);
+  Ref<> x = S("the item");
+  Ref<> list = *ListFromItems({x.get()});
+  Ref<> one = *ListFromItems({x.get()});
+  std::atomic<int64_t> bad{0};
+  RunThreads(kThreads, [&](int t) {
+    std::mt19937_64 rng(Seed() * 104729 + static_cast<uint64_t>(t));
+    for (int64_t n = 0; n < ops; ++n) {
+      const uint64_t op = rng() % 8;
+      if (op < 2) {
+        Ref<> r = Ref<>::Steal(sq->sq_inplace_repeat(list.get(), 2));
+        if (r.get() != list.get()) bad.fetch_add(1, std::memory_order_relaxed);
+      } else if (op < 4) {
+        Ref<> r = Ref<>::Steal(sq->sq_inplace_concat(list.get(), one.get()));
+        if (r.get() != list.get()) bad.fetch_add(1, std::memory_order_relaxed);
+      } else if (op < 6) {
+        // Keep it small: truncate to a few items.
+        const Py_ssize_t keep = static_cast<Py_ssize_t>(rng() % 8) + 1;
+        if (!ListSetSlice(list.get(), keep, PY_SSIZE_T_MAX, nullptr).ok()) {
+          bad.fetch_add(1, std::memory_order_relaxed);
+        }
+      } else {
+        const Py_ssize_t size = ListSize(list.get());
+        for (Py_ssize_t i = 0; i < size; ++i) {
+          absl::StatusOr<Ref<>> item = ListGetItemRef(list.get(), i);
+          if (item.ok() && item->get() != x.get()) bad.fetch_add(1, std::memory_order_relaxed);
+        }
+      }
+      if (rng() % 16 == 0) std::this_thread::yield();
+      if (n % 64 == 0) Checkpoint();
+    }
+  });
+  EXPECT_EQ(bad.load(std::memory_order_relaxed), 0);
+  const Py_ssize_t size = ListSize(list.get());
+  EXPECT_GE(size, 1);
+  for (Py_ssize_t i = 0; i < size; ++i) EXPECT_EQ(ListGetItemRef(list.get(), i)->get(), x.get());
+  EXPECT_EQ(Refcount(x.get()), 2 + size);  // ours, `one`'s, and the list's items
+}
+
 // The stress test. One shared list (appends, extends, inserts, pops,
 // counts, copies, sorts), one shared dict (each thread's own keys through
 // setdefault / update / pop / get against a private model; a shared bag

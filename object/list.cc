@@ -749,6 +749,30 @@ absl::Status ListClear(PyObject* list) {
   return absl::OkStatus();
 }
 
+absl::Status ListRepeatInPlace(PyObject* list, Py_ssize_t count) {
+  if (!IsList(list)) return NotAList(list);
+  if (count <= 0) return ListClear(list);
+  DeferredDrops drops;  // destroyed after the section below
+  Mutex& mu = ObjectMutex(list);
+  CriticalSection cs(mu);
+  const Py_ssize_t n = SizeRef(list).load(std::memory_order_relaxed);
+  if (n == 0 || count == 1) return absl::OkStatus();
+  // The array's bytes (and ResizeLocked's over-allocation) must fit.
+  if (count > (PY_SSIZE_T_MAX / static_cast<Py_ssize_t>(sizeof(PyObject*)) - 8) / n) {
+    return NoMemoryError();
+  }
+  const Py_ssize_t total = n * count;
+  if (!ResizeLocked(list, mu, total, /*shrink=*/false, drops)) return NoMemoryError();
+  PyObject** items = ItemsRef(list).load(std::memory_order_relaxed);
+  for (Py_ssize_t i = n; i < total; ++i) {
+    PyObject* item = SlotRef(items, i - n).load(std::memory_order_relaxed);
+    Incref(item);
+    SlotRef(items, i).store(item, std::memory_order_release);
+  }
+  SizeRef(list).store(total, std::memory_order_release);
+  return absl::OkStatus();
+}
+
 absl::Status ListSort(PyObject* list, const ListSortKey& key, bool reverse) {
   if (!IsList(list)) return NotAList(list);
   DeferredDrops drops;  // the keys, and what was added meanwhile: after the section

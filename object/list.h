@@ -156,6 +156,10 @@ absl::Status ListAssignSliceStep(PyObject* list, Py_ssize_t start, Py_ssize_t st
 absl::Status ListExtend(PyObject* list, PyObject* items);
 // list.clear().
 absl::Status ListClear(PyObject* list);
+// list *= count, in place and in one step (the section held throughout):
+// count <= 0 empties the list, 1 leaves it, n repeats its items n times.
+// MemoryError (the list unchanged) if that many items cannot exist.
+absl::Status ListRepeatInPlace(PyObject* list, Py_ssize_t count);
 // A sort key function (list.sort's key=): a new reference to the key of
 // `item` (borrowed), or an error. It may run any code.
 using ListSortKey = std::function<absl::StatusOr<Ref<>>(PyObject* item)>;

@@ -170,6 +170,14 @@ PyAPI_FUNC(PyObject*) PySequence_Concat(PyObject* o1, PyObject* o2);
 /* o * count through sq_repeat (a count <= 0 gives an empty sequence):
  * TypeError "'int' object can't be repeated". */
 PyAPI_FUNC(PyObject*) PySequence_Repeat(PyObject* o, Py_ssize_t count);
+/* o1 += o2 through sq_inplace_concat (a list extends itself and is
+ * returned), else sq_concat (a new object, as for a tuple); TypeError
+ * "'int' object can't be concatenated". */
+PyAPI_FUNC(PyObject*) PySequence_InPlaceConcat(PyObject* o1, PyObject* o2);
+/* o *= count through sq_inplace_repeat (a list repeats itself in place and
+ * is returned), else sq_repeat; TypeError "'int' object can't be
+ * repeated". */
+PyAPI_FUNC(PyObject*) PySequence_InPlaceRepeat(PyObject* o, Py_ssize_t count);
 /* Old names, kept as functions and as macros, as in CPython. */
 #undef PySequence_Length
 PyAPI_FUNC(Py_ssize_t) PySequence_Length(PyObject* o);

@@ -419,6 +419,54 @@ static void test_sequence_api(void) {
   CHECK(PySequence_Repeat(num, 2) == NULL);
   ext_test_expect_error(PyExc_TypeError, "'int' object can't be repeated");
 
+  /* In place: a list changes itself (and comes back), a tuple makes a new
+   * one; += takes any iterable on a list, as list.extend. */
+  {
+    PyObject* l = PySequence_GetSlice(list, 0, 2); /* [0, 1] */
+    PyObject* r = PySequence_InPlaceConcat(l, tuple);
+    CHECK(r == l);
+    Py_DECREF(r);
+    expect_repr(l, "[0, 1, 0, 1, 2, 3, 4]");
+    r = PySequence_InPlaceConcat(l, a); /* a str is iterable */
+    CHECK(r == l);
+    Py_DECREF(r);
+    CHECK_EQ_LL(PyList_GET_SIZE(l), 8);
+    CHECK(PySequence_DelSlice(l, 2, 8) == 0);
+    r = PySequence_InPlaceRepeat(l, 3);
+    CHECK(r == l);
+    Py_DECREF(r);
+    expect_repr(l, "[0, 1, 0, 1, 0, 1]");
+    r = PyNumber_InPlaceMultiply(l, PyLong_FromLong(1)); /* the int is immortal */
+    CHECK(r == l);
+    Py_DECREF(r);
+    r = PyNumber_InPlaceAdd(l, l); /* extends by a snapshot of itself */
+    CHECK(r == l);
+    Py_DECREF(r);
+    CHECK_EQ_LL(PyList_GET_SIZE(l), 12);
+    r = PySequence_InPlaceRepeat(l, 0);
+    CHECK(r == l);
+    Py_DECREF(r);
+    CHECK_EQ_LL(PyList_GET_SIZE(l), 0);
+    CHECK(PySequence_InPlaceConcat(l, num) == NULL);
+    ext_test_expect_error(PyExc_TypeError, "'int' object is not iterable");
+    CHECK(PySequence_InPlaceRepeat(pair, PY_SSIZE_T_MAX / 4) == NULL);
+    ext_test_expect_error(PyExc_MemoryError, NULL);
+    expect_repr(pair, "[0, 1]"); /* unchanged */
+    PyObject* t = PySequence_InPlaceConcat(tuple, tuple);
+    CHECK(t != NULL && t != tuple);
+    expect_new_repr(t, "(0, 1, 2, 3, 4, 0, 1, 2, 3, 4)");
+    t = PySequence_InPlaceRepeat(tuple, 2);
+    CHECK(t != NULL && t != tuple);
+    Py_DECREF(t);
+    CHECK(PySequence_InPlaceConcat(num, num) == NULL);
+    ext_test_expect_error(PyExc_TypeError, "'int' object can't be concatenated");
+    CHECK(PySequence_InPlaceRepeat(num, 2) == NULL);
+    ext_test_expect_error(PyExc_TypeError, "'int' object can't be repeated");
+    CHECK(PySequence_InPlaceConcat(NULL, l) == NULL);
+    ext_test_expect_error(PyExc_SystemError, NULL);
+    Py_DECREF(l);
+  }
+
   /* PySequence_Length, PySequence_In (macros and functions), PySequence_ITEM. */
   CHECK_EQ_LL(PySequence_Length(str), 6);
   CHECK(PySequence_In(list, three) == 1);
