@@ -6,7 +6,7 @@
  * shared object now (the names stay declared and addressable); linked
  * against libftrt.so with -Wl,-z,defs once the runtime implements
  * them, where an undefined reference names a missing export.
- * 506 functions, 79 variables. */
+ * 520 functions, 79 variables. */
 #include "Python.h"
 #include "structmember.h"
 
@@ -38,6 +38,7 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyCFunction_GetFlags,
     (const void*)&PyCFunction_GetFunction,
     (const void*)&PyCFunction_GetSelf,
+    (const void*)&PyCFunction_New,
     (const void*)&PyCFunction_NewEx,
     (const void*)&PyCMethod_New,
     (const void*)&PyCallable_Check,
@@ -79,6 +80,7 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyDict_Items,
     (const void*)&PyDict_Keys,
     (const void*)&PyDict_Merge,
+    (const void*)&PyDict_MergeFromSeq2,
     (const void*)&PyDict_New,
     (const void*)&PyDict_Next,
     (const void*)&PyDict_Pop,
@@ -120,6 +122,7 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyErr_WarnFormat,
     (const void*)&PyErr_WriteUnraisable,
     (const void*)&PyEval_AcquireThread,
+    (const void*)&PyEval_InitThreads,
     (const void*)&PyEval_ReleaseThread,
     (const void*)&PyEval_RestoreThread,
     (const void*)&PyEval_SaveThread,
@@ -136,6 +139,12 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyFloat_FromString,
     (const void*)&PyFloat_GetMax,
     (const void*)&PyFloat_GetMin,
+    (const void*)&PyFloat_Pack2,
+    (const void*)&PyFloat_Pack4,
+    (const void*)&PyFloat_Pack8,
+    (const void*)&PyFloat_Unpack2,
+    (const void*)&PyFloat_Unpack4,
+    (const void*)&PyFloat_Unpack8,
     (const void*)&PyFrozenSet_New,
     (const void*)&PyGC_Collect,
     (const void*)&PyGC_Disable,
@@ -303,6 +312,7 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyObject_GC_Track,
     (const void*)&PyObject_GC_UnTrack,
     (const void*)&PyObject_GenericGetAttr,
+    (const void*)&PyObject_GenericHash,
     (const void*)&PyObject_GenericSetAttr,
     (const void*)&PyObject_GetAttr,
     (const void*)&PyObject_GetAttrString,
@@ -324,6 +334,7 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyObject_IsSubclass,
     (const void*)&PyObject_IsTrue,
     (const void*)&PyObject_Length,
+    (const void*)&PyObject_LengthHint,
     (const void*)&PyObject_Malloc,
     (const void*)&PyObject_Not,
     (const void*)&PyObject_Realloc,
@@ -423,9 +434,12 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyType_FromSpecWithBases,
     (const void*)&PyType_GenericAlloc,
     (const void*)&PyType_GenericNew,
+    (const void*)&PyType_GetDict,
     (const void*)&PyType_GetFlags,
+    (const void*)&PyType_GetFullyQualifiedName,
     (const void*)&PyType_GetModule,
     (const void*)&PyType_GetModuleByDef,
+    (const void*)&PyType_GetModuleName,
     (const void*)&PyType_GetModuleState,
     (const void*)&PyType_GetName,
     (const void*)&PyType_GetQualName,

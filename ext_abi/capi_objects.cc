@@ -12,13 +12,16 @@
 #include "ext_abi/capi_internal.h"
 #include "ext_abi/loader.h"
 #include "object/attributes.h"
+#include "object/bytes.h"
 #include "object/call.h"
 #include "object/descriptors.h"
 #include "object/dict.h"
 #include "object/dispatch.h"
 #include "object/errors.h"
 #include "object/float.h"
+#include "object/hash.h"
 #include "object/int.h"
+#include "object/intern.h"
 #include "object/iterators.h"
 #include "object/list.h"
 #include "object/methodobject.h"
@@ -29,6 +32,7 @@
 #include "object/str.h"
 #include "object/subscript.h"
 #include "object/tuple.h"
+#include "object/type_cache.h"
 #include "object/typeobject.h"
 
 using ftrt::Ref;
@@ -61,6 +65,9 @@ extern "C" {
 PyObject* PyUnicode_FromString(const char* s);                       // capi_values.cc
 int PyDict_GetItemRef(PyObject* d, PyObject* key, PyObject** result);  // capi_values.cc
 int PyErr_ExceptionMatches(PyObject* exc);                             // capi_runtime.cc
+PyObject* PyBytes_FromObject(PyObject* op);                            // capi_values.cc
+PyObject* PyErr_Occurred(void);                                        // capi_runtime.cc
+void PyErr_Clear(void);                                                // capi_runtime.cc
 
 // ---- types -----------------------------------------------------------------
 
@@ -112,6 +119,36 @@ PyObject* PyType_GetName(PyTypeObject* type) {
 PyObject* PyType_GetQualName(PyTypeObject* type) {
   if (!NeedObj(type, "PyType_GetQualName")) return nullptr;
   return Out(ftrt::TypeGetQualName(type));
+}
+PyObject* PyType_GetModuleName(PyTypeObject* type) {
+  if (!NeedObj(type, "PyType_GetModuleName")) return nullptr;
+  return Out(ftrt::TypeGetModuleName(type));
+}
+// "module.qualname", or the qualname alone for builtins and __main__.
+PyObject* PyType_GetFullyQualifiedName(PyTypeObject* type) {
+  if (!NeedObj(type, "PyType_GetFullyQualifiedName")) return nullptr;
+  Ref<> qual = ftrt::TypeGetQualName(type);
+  if (!qual) return nullptr;
+  Ref<> mod = ftrt::TypeGetModuleName(type);
+  if (!mod) return nullptr;
+  if (!ftrt::IsStr(mod.get()) || ftrt::StrEqualsUtf8(mod.get(), "builtins") ||
+      ftrt::StrEqualsUtf8(mod.get(), "__main__")) {
+    return qual.Release();
+  }
+  absl::StatusOr<absl::string_view> m = ftrt::StrAsUtf8(mod.get());
+  absl::StatusOr<absl::string_view> q = ftrt::StrAsUtf8(qual.get());
+  if (!m.ok() || !q.ok()) {
+    ftrt::ext::internal::RaiseStatus(!m.ok() ? m.status() : q.status());
+    return nullptr;
+  }
+  return NewOrRaise(ftrt::StrFromUtf8(std::string(*m) + "." + std::string(*q)));
+}
+// A new reference to the type's namespace (type.__dict__'s mapping).
+PyObject* PyType_GetDict(PyTypeObject* type) {
+  if (!NeedObj(type, "PyType_GetDict")) return nullptr;
+  if (type->tp_dict == nullptr) return nullptr;
+  ftrt::Incref(type->tp_dict);
+  return type->tp_dict;
 }
 
 // ---- modules ---------------------------------------------------------------
@@ -235,6 +272,10 @@ PyObject* PyCMethod_New(PyMethodDef* ml, PyObject* self, PyObject* module, PyTyp
 }
 PyObject* PyCFunction_NewEx(PyMethodDef* ml, PyObject* self, PyObject* module) {
   return PyCMethod_New(ml, self, module, nullptr);
+}
+// The function behind the PyCFunction_New macro (stable ABI).
+PyObject* PyCFunction_New(PyMethodDef* ml, PyObject* self) {
+  return PyCFunction_NewEx(ml, self, nullptr);
 }
 PyCFunction PyCFunction_GetFunction(PyObject* op) {
   if (op == nullptr || !ftrt::IsCFunction(op)) {
@@ -570,12 +611,67 @@ PyObject* PyObject_Str(PyObject* o) {
   if (o == nullptr) return NewOrRaise(ftrt::StrFromUtf8("<NULL>"));
   return Out(ftrt::ObjectStr(o));
 }
+// bytes(o): an exact bytes is itself; a type's __bytes__ answers (a bytes
+// instance, else TypeError "__bytes__ returned non-bytes (type int)");
+// anything else goes to PyBytes_FromObject (buffers, iterables of ints).
 PyObject* PyObject_Bytes(PyObject* o) {
   if (!NeedObj(o, "PyObject_Bytes")) return nullptr;
-  ftrt::SetErrorFormat(PyExc_TypeError, "cannot convert '%s' object to bytes",
-                       o->ob_type->tp_name);
-  return nullptr;
+  if (o->ob_type == ftrt::BytesType()) {
+    ftrt::Incref(o);
+    return o;
+  }
+  PyObject* name = ftrt::InternFromString("__bytes__");
+  if (name == nullptr) return nullptr;
+  if (Ref<> method = ftrt::TypeLookup(o->ob_type, name)) {
+    Ref<> r = ftrt::CallOneArg(method.get(), o);
+    if (!r) return nullptr;
+    if (!ftrt::IsBytes(r.get())) {
+      ftrt::SetErrorFormat(PyExc_TypeError, "__bytes__ returned non-bytes (type %s)",
+                           r->ob_type->tp_name);
+      return nullptr;
+    }
+    return r.Release();
+  }
+  return PyBytes_FromObject(o);
 }
+// operator.length_hint(o, default): len(o) if o has a length (a TypeError
+// from it falls through), else o.__length_hint__() unless it is missing or
+// returns NotImplemented (then `default`). -1 with an error otherwise.
+Py_ssize_t PyObject_LengthHint(PyObject* o, Py_ssize_t default_value) {
+  if (!NeedObj(o, "PyObject_LengthHint")) return -1;
+  const PySequenceMethods* sq = o->ob_type->tp_as_sequence;
+  const PyMappingMethods* mp = o->ob_type->tp_as_mapping;
+  if ((sq != nullptr && sq->sq_length != nullptr) || (mp != nullptr && mp->mp_length != nullptr)) {
+    const Py_ssize_t n = ftrt::ObjectSize(o);
+    if (n >= 0) return n;
+    if (!PyErr_ExceptionMatches(PyExc_TypeError)) return -1;
+    PyErr_Clear();
+  }
+  PyObject* name = ftrt::InternFromString("__length_hint__");
+  if (name == nullptr) return -1;
+  Ref<> method = ftrt::TypeLookup(o->ob_type, name);
+  if (!method) return default_value;
+  Ref<> r = ftrt::CallOneArg(method.get(), o);
+  if (!r) {
+    if (!PyErr_ExceptionMatches(PyExc_TypeError)) return -1;
+    PyErr_Clear();
+    return default_value;
+  }
+  if (r.get() == ftrt::NotImplemented()) return default_value;
+  if (!ftrt::IsInt(r.get())) {
+    ftrt::SetErrorFormat(PyExc_TypeError, "__length_hint__ must be an integer, not %s",
+                         r->ob_type->tp_name);
+    return -1;
+  }
+  const int64_t v = ftrt::IntValue(r.get());
+  if (v < 0) {
+    ftrt::SetErrorString(PyExc_ValueError, "__length_hint__() should return >= 0");
+    return -1;
+  }
+  return static_cast<Py_ssize_t>(v);
+}
+// object.__hash__: the identity hash.
+Py_hash_t PyObject_GenericHash(PyObject* o) { return ftrt::HashPointer(o); }
 Py_ssize_t PyObject_Size(PyObject* o) {
   if (!NeedObj(o, "PyObject_Size")) return -1;
   return ftrt::ObjectSize(o);

@@ -340,6 +340,10 @@ uint64_t PyThreadState_GetID(PyThreadState* tstate) {
 
 // PyThreadState_GetDict: capi_thread_dict.cc.
 
+// Deprecated since 3.9 and a no-op in CPython 3.13: threads are always
+// ready. Old extensions still call it from their module init.
+void PyEval_InitThreads(void) {}
+
 PyThreadState* PyEval_SaveThread(void) {
   ThreadState* ts = ThreadState::Current();
   if (ts == nullptr) Py_FatalError("PyEval_SaveThread: the thread is not attached");

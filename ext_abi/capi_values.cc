@@ -23,6 +23,7 @@
 #include "ext_abi/capi_internal.h"
 #include "object/builtin_layouts.h"
 #include "object/bytes.h"
+#include "object/container_methods.h"
 #include "object/dict.h"
 #include "object/dispatch.h"
 #include "object/errors.h"
@@ -82,6 +83,15 @@ bool NeedTuple(PyObject* op, const char* func) {
 }  // namespace
 
 extern "C" {
+
+// Defined in other capi files (Python.h is not included here).
+int PyObject_GetBuffer(PyObject* obj, Py_buffer* view, int flags);
+void PyBuffer_Release(Py_buffer* view);
+PyObject* PyObject_GetIter(PyObject* o);
+PyObject* PyIter_Next(PyObject* it);
+Py_ssize_t PyNumber_AsSsize_t(PyObject* o, PyObject* exc);
+int PySequence_Check(PyObject* o);
+PyObject* PyErr_Occurred(void);
 
 // ---- int -------------------------------------------------------------------
 
@@ -579,18 +589,53 @@ int _PyBytes_Resize(PyObject** pv, Py_ssize_t newsize) {
   *pv = std::move(*r).Release();
   return 0;
 }
+// CPython 3.13's sources of bytes(x): bytes itself; the bytes of a buffer
+// exporter (a C-contiguous buffer: a strided one is BufferError here, where
+// CPython would copy it); the ints of a list, tuple or other iterable
+// (ValueError "bytes must be in range(0, 256)"; an item that is not an int
+// is TypeError "'str' object cannot be interpreted as an integer"). A str,
+// or anything else, is TypeError "cannot convert 'str' object to bytes".
 PyObject* PyBytes_FromObject(PyObject* op) {
   if (op == nullptr) {
     BadCall("PyBytes_FromObject");
     return nullptr;
   }
-  if (ftrt::IsBytes(op)) {
+  if (op->ob_type == ftrt::BytesType()) {
     ftrt::Incref(op);
     return op;
   }
-  ftrt::SetErrorFormat(PyExc_TypeError, "cannot convert '%s' object to bytes",
-                       op->ob_type->tp_name);
-  return nullptr;
+  if (op->ob_type->tp_as_buffer != nullptr && op->ob_type->tp_as_buffer->bf_getbuffer != nullptr) {
+    Py_buffer view;
+    if (PyObject_GetBuffer(op, &view, PyBUF_CONTIG_RO) < 0) return nullptr;
+    PyObject* r = PyBytes_FromStringAndSize(static_cast<const char*>(view.buf), view.len);
+    PyBuffer_Release(&view);
+    return r;
+  }
+  if (ftrt::IsStr(op) || (op->ob_type->tp_iter == nullptr && PySequence_Check(op) == 0)) {
+    ftrt::SetErrorFormat(PyExc_TypeError, "cannot convert '%s' object to bytes",
+                         op->ob_type->tp_name);
+    return nullptr;
+  }
+  PyObject* it = PyObject_GetIter(op);
+  if (it == nullptr) return nullptr;
+  std::string data;
+  while (PyObject* item = PyIter_Next(it)) {
+    const Py_ssize_t v = PyNumber_AsSsize_t(item, nullptr);
+    ftrt::Decref(item);
+    if (v == -1 && PyErr_Occurred()) {
+      ftrt::Decref(it);
+      return nullptr;
+    }
+    if (v < 0 || v > 255) {
+      ftrt::Decref(it);
+      ftrt::SetErrorString(PyExc_ValueError, "bytes must be in range(0, 256)");
+      return nullptr;
+    }
+    data.push_back(static_cast<char>(v));
+  }
+  ftrt::Decref(it);
+  if (PyErr_Occurred()) return nullptr;
+  return NewOrRaise(ftrt::BytesFromData(data));
 }
 
 // ---- tuple -----------------------------------------------------------------
@@ -880,6 +925,14 @@ int PyDict_DelItem(PyObject* op, PyObject* key) {
     return -1;
   }
   return 0;
+}
+int PyDict_MergeFromSeq2(PyObject* d, PyObject* seq2, int override) {
+  if (!NeedDict(d, "PyDict_MergeFromSeq2")) return -1;
+  if (seq2 == nullptr) {
+    BadCall("PyDict_MergeFromSeq2");
+    return -1;
+  }
+  return ftrt::DictMergeFromSeq2(d, seq2, override != 0);
 }
 int PyDict_DelItemString(PyObject* op, const char* key) {
   if (key == nullptr) {

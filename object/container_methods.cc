@@ -393,33 +393,7 @@ int DictMergeFrom(PyObject* self, PyObject* other) {
       return OkOrRaise(DictSetItem(self, key, value.get())) < 0 ? -1 : 1;
     });
   }
-  Py_ssize_t index = 0;
-  return ForEachItem(other, [&](PyObject* pair) {
-    std::vector<Ref<>> parts;
-    if (IsTuple(pair) || IsList(pair)) {
-      if (!CollectItems(pair, &parts)) return -1;
-    } else {
-      Ref<> it = GetIter(pair);
-      if (!it) {
-        if (ExceptionMatches(PyExc_TypeError)) {
-          ClearError();
-          SetErrorFormat(PyExc_TypeError,
-                         "cannot convert dictionary update sequence element #%d to a sequence",
-                         static_cast<int64_t>(index));
-        }
-        return -1;
-      }
-      if (!CollectItems(it.get(), &parts)) return -1;
-    }
-    if (parts.size() != 2) {
-      SetErrorFormat(PyExc_ValueError,
-                     "dictionary update sequence element #%d has length %d; 2 is required",
-                     static_cast<int64_t>(index), static_cast<int64_t>(parts.size()));
-      return -1;
-    }
-    ++index;
-    return OkOrRaise(DictSetItem(self, parts[0].get(), parts[1].get())) < 0 ? -1 : 1;
-  });
+  return DictMergeFromSeq2(self, other, /*override=*/true);
 }
 
 PyObject* DictUpdateMethod(PyObject* self, PyObject* const* args, Py_ssize_t nargs,
@@ -936,6 +910,41 @@ constinit PySequenceMethods g_dict_as_sequence = [] {
 }();
 
 }  // namespace
+
+// See container_methods.h.
+int DictMergeFromSeq2(PyObject* dict, PyObject* seq2, bool override) {
+  Py_ssize_t index = 0;
+  const int r = ForEachItem(seq2, [&](PyObject* pair) {
+    std::vector<Ref<>> parts;
+    if (IsTuple(pair) || IsList(pair)) {
+      if (!CollectItems(pair, &parts)) return -1;
+    } else {
+      Ref<> it = GetIter(pair);
+      if (!it) {
+        if (ExceptionMatches(PyExc_TypeError)) {
+          ClearError();
+          SetErrorFormat(PyExc_TypeError,
+                         "cannot convert dictionary update sequence element #%d to a sequence",
+                         static_cast<int64_t>(index));
+        }
+        return -1;
+      }
+      if (!CollectItems(it.get(), &parts)) return -1;
+    }
+    if (parts.size() != 2) {
+      SetErrorFormat(PyExc_ValueError,
+                     "dictionary update sequence element #%d has length %d; 2 is required",
+                     static_cast<int64_t>(index), static_cast<int64_t>(parts.size()));
+      return -1;
+    }
+    ++index;
+    if (override) return OkOrRaise(DictSetItem(dict, parts[0].get(), parts[1].get())) < 0 ? -1 : 1;
+    absl::StatusOr<Ref<>> kept = DictSetDefault(dict, parts[0].get(), parts[1].get());
+    if (!kept.ok()) return OkOrRaise(kept.status());
+    return 1;
+  });
+  return r < 0 ? -1 : 0;
+}
 
 namespace internal {
 

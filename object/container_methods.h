@@ -41,6 +41,21 @@
 #ifndef FTRT_OBJECT_CONTAINER_METHODS_H_
 #define FTRT_OBJECT_CONTAINER_METHODS_H_
 
+#include "object/cpython_types.h"
+
+namespace ftrt {
+
+// PyDict_MergeFromSeq2: adds the (key, value) pairs of an iterable of
+// 2-item iterables to `dict`; with `override` a later key replaces the
+// value, else the first one stays. 0, or -1 with an exception set
+// (TypeError "cannot convert dictionary update sequence element #1 to a
+// sequence", ValueError "dictionary update sequence element #0 has length
+// 3; 2 is required", or the iteration's own); the pairs before the bad
+// one stay added, as in CPython.
+int DictMergeFromSeq2(PyObject* dict, PyObject* seq2, bool override);
+
+}  // namespace ftrt
+
 namespace ftrt::internal {
 
 // Fills in tp_methods (and missing sq_contains and tp_new) of list, dict,

@@ -100,6 +100,7 @@
 
 #include "pyport.h"
 #include "pymacro.h"
+#include "pymath.h"
 #include "pymem.h"
 #include "pytypedefs.h"
 #include "ftrt_abi.h"

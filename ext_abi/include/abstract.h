@@ -75,6 +75,11 @@ static inline PyObject* PyObject_CallMethodOneArg(PyObject* self,
 }
 
 PyAPI_FUNC(Py_ssize_t) PyObject_Size(PyObject* o);
+/* len(o) if it has one, else o.__length_hint__() (missing or
+ * NotImplemented: default_value); -1 with an error (ValueError
+ * "__length_hint__() should return >= 0", TypeError "__length_hint__ must
+ * be an integer, not str"). */
+PyAPI_FUNC(Py_ssize_t) PyObject_LengthHint(PyObject* o, Py_ssize_t default_value);
 PyAPI_FUNC(Py_ssize_t) PyObject_Length(PyObject* o);
 PyAPI_FUNC(PyObject*) PyObject_GetItem(PyObject* o, PyObject* key);
 PyAPI_FUNC(int) PyObject_SetItem(PyObject* o, PyObject* key, PyObject* v);

@@ -22,6 +22,8 @@ extern "C" {
 
 PyAPI_FUNC(PyThreadState*) PyEval_SaveThread(void);
 PyAPI_FUNC(void) PyEval_RestoreThread(PyThreadState* tstate);
+/* Deprecated (3.9) and a no-op: threads are always ready. */
+Py_DEPRECATED(3.9) PyAPI_FUNC(void) PyEval_InitThreads(void);
 /* Attach / detach with a given thread state (see pystate.h: ts must be
  * the calling thread's own). */
 PyAPI_FUNC(void) PyEval_AcquireThread(PyThreadState* tstate);

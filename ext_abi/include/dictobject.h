@@ -83,6 +83,11 @@ PyAPI_FUNC(PyObject*) PyDict_Values(PyObject* mp);
 PyAPI_FUNC(PyObject*) PyDict_Items(PyObject* mp);
 PyAPI_FUNC(int) PyDict_Update(PyObject* mp, PyObject* other);
 PyAPI_FUNC(int) PyDict_Merge(PyObject* mp, PyObject* other, int override);
+/* Adds the (key, value) pairs of an iterable of 2-item iterables; with
+ * override a later key replaces the value, else the first stays. 0, or -1
+ * with TypeError "cannot convert dictionary update sequence element #1 to
+ * a sequence" / ValueError "... has length 3; 2 is required". */
+PyAPI_FUNC(int) PyDict_MergeFromSeq2(PyObject* d, PyObject* seq2, int override);
 
 /* Iteration with borrowed keys and values: ONLY inside
  * Py_BEGIN_CRITICAL_SECTION(mp) (see above). *ppos starts at 0. */

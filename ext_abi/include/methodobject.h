@@ -25,6 +25,8 @@ PyAPI_FUNC(PyObject*) PyCFunction_NewEx(PyMethodDef* ml, PyObject* self,
                                         PyObject* module);
 PyAPI_FUNC(PyObject*) PyCMethod_New(PyMethodDef* ml, PyObject* self,
                                     PyObject* module, PyTypeObject* cls);
+/* A function for the stable ABI, and a macro over PyCFunction_NewEx. */
+PyAPI_FUNC(PyObject*) PyCFunction_New(PyMethodDef* ml, PyObject* self);
 #define PyCFunction_New(ML, SELF) PyCFunction_NewEx((ML), (SELF), NULL)
 PyAPI_FUNC(PyCFunction) PyCFunction_GetFunction(PyObject* op);
 PyAPI_FUNC(PyObject*) PyCFunction_GetSelf(PyObject* op);

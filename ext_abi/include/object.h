@@ -161,6 +161,11 @@ PyAPI_FUNC(PyObject*) PyType_GetModuleByDef(PyTypeObject* type,
                                             PyModuleDef* def);
 PyAPI_FUNC(PyObject*) PyType_GetName(PyTypeObject* type);
 PyAPI_FUNC(PyObject*) PyType_GetQualName(PyTypeObject* type);
+/* type.__module__; "module.qualname" (the qualname alone for builtins and
+ * __main__); a new reference to the type's dict. */
+PyAPI_FUNC(PyObject*) PyType_GetModuleName(PyTypeObject* type);
+PyAPI_FUNC(PyObject*) PyType_GetFullyQualifiedName(PyTypeObject* type);
+PyAPI_FUNC(PyObject*) PyType_GetDict(PyTypeObject* type);
 
 /* tp_alloc's default: zeroed memory for tp_basicsize + nitems *
  * tp_itemsize bytes, header initialised (owned by the calling thread,
@@ -192,6 +197,8 @@ PyAPI_FUNC(int) PyObject_RichCompareBool(PyObject* a, PyObject* b, int op);
 
 PyAPI_FUNC(Py_hash_t) PyObject_Hash(PyObject* o);
 PyAPI_FUNC(Py_hash_t) PyObject_HashNotImplemented(PyObject* o);
+/* object.__hash__: the identity hash. */
+PyAPI_FUNC(Py_hash_t) PyObject_GenericHash(PyObject* o);
 PyAPI_FUNC(int) PyObject_IsTrue(PyObject* o);
 PyAPI_FUNC(int) PyObject_Not(PyObject* o);
 PyAPI_FUNC(int) PyCallable_Check(PyObject* o);

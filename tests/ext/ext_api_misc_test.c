@@ -28,6 +28,8 @@
 #include "Python.h" /* first, as CPython asks: it sets the feature macros */
 
 #include <limits.h>
+#include <math.h>
+#include <stdio.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -69,6 +71,32 @@ static PyMethodDef g_methods[] = {
 static PyType_Slot g_slots[] = {{Py_tp_methods, g_methods}, {0, NULL}};
 static PyType_Spec g_spec = {"ext_api_misc_test.Thing", sizeof(PyObject), 0, Py_TPFLAGS_DEFAULT,
                              g_slots};
+
+/* A type with __bytes__ and __length_hint__ whose answers the test picks
+ * through g_hint_mode. */
+static int g_hint_mode;
+static PyObject* packer_bytes(PyObject* self, PyObject* unused) {
+  (void)self, (void)unused;
+  if (g_hint_mode == 1) return PyLong_FromLong(5); /* not bytes */
+  return PyBytes_FromStringAndSize("packed", 6);
+}
+static PyObject* packer_hint(PyObject* self, PyObject* unused) {
+  (void)self, (void)unused;
+  switch (g_hint_mode) {
+    case 0: return PyLong_FromLong(7);
+    case 1: return PyLong_FromLong(-1);
+    case 2: return PyUnicode_FromString("seven");
+    default: Py_RETURN_NOTIMPLEMENTED;
+  }
+}
+static PyMethodDef g_packer_methods[] = {
+    {"__bytes__", packer_bytes, METH_NOARGS, NULL},
+    {"__length_hint__", packer_hint, METH_NOARGS, NULL},
+    {NULL, NULL, 0, NULL},
+};
+static PyType_Slot g_packer_slots[] = {{Py_tp_methods, g_packer_methods}, {0, NULL}};
+static PyType_Spec g_packer_spec = {"ext_api_misc_test.Packer", sizeof(PyObject), 0,
+                                    Py_TPFLAGS_DEFAULT, g_packer_slots};
 
 static PyObject* g_module;  /* ft_capsule, as loaded */
 static PyObject* g_thing;   /* an instance, shared by the threads */
@@ -582,6 +610,172 @@ static void test_text(void) {
   ext_test_expect_error(PyExc_SystemError, NULL);
 }
 
+/* ---- smaller additions -------------------------------------------------- */
+
+static void expect_packed(int (*pack)(double, char*, int), double x, int le, const char* hex) {
+  char buf[8];
+  const size_t n = strlen(hex) / 2;
+  CHECK(pack(x, buf, le) == 0);
+  char text[17];
+  for (size_t i = 0; i < n; i++) snprintf(text + 2 * i, 3, "%02x", (unsigned char)buf[i]);
+  if (strcmp(text, hex) != 0) {
+    fprintf(stderr, "pack(%.17g, le=%d): %s, expected %s\n", x, le, text, hex);
+    abort();
+  }
+}
+
+static void test_additions(void) {
+  /* PyFloat_Pack / Unpack: struct's "e", "f" and "d" (CPython 3.13's bytes). */
+  expect_packed(PyFloat_Pack2, 1.5, 1, "003e");
+  expect_packed(PyFloat_Pack2, -2.0, 0, "c000");
+  expect_packed(PyFloat_Pack2, 65504.0, 1, "ff7b");
+  expect_packed(PyFloat_Pack2, 5.960464477539063e-08, 1, "0100");
+  expect_packed(PyFloat_Pack2, 2.9802322387695312e-08, 1, "0000"); /* a tie: to even */
+  expect_packed(PyFloat_Pack2, 0.1, 1, "662e");
+  expect_packed(PyFloat_Pack2, Py_HUGE_VAL, 1, "007c");
+  expect_packed(PyFloat_Pack2, Py_NAN, 1, "007e");
+  expect_packed(PyFloat_Pack4, 0.1, 1, "cdcccc3d");
+  expect_packed(PyFloat_Pack4, 1e38, 0, "7e967699");
+  expect_packed(PyFloat_Pack8, -0.1, 1, "9a9999999999b9bf");
+  char buf[8];
+  CHECK(PyFloat_Pack2(65520.0, buf, 1) == -1);
+  ext_test_expect_error(PyExc_OverflowError, "float too large to pack with e format");
+  CHECK(PyFloat_Pack4(1e39, buf, 1) == -1);
+  ext_test_expect_error(PyExc_OverflowError, "float too large to pack with f format");
+  CHECK(PyFloat_Unpack2("\x66\x2e", 1) == 0.0999755859375);
+  CHECK(PyFloat_Unpack2("\x2e\x66", 0) == 0.0999755859375);
+  CHECK(PyFloat_Unpack2("\x01\x00", 1) == 5.960464477539063e-08);
+  CHECK(PyFloat_Unpack2("\x00\xfc", 1) == -Py_HUGE_VAL);
+  CHECK(isnan(PyFloat_Unpack2("\x00\x7e", 1)));
+  CHECK(PyFloat_Unpack4("\xcd\xcc\xcc\x3d", 1) == 0.10000000149011612);
+  CHECK(PyFloat_Unpack8("\xbf\xb9\x99\x99\x99\x99\x99\x9a", 0) == -0.1);
+  /* Every binary16 value survives a round trip. */
+  for (unsigned bits = 0; bits < 0x10000; bits++) {
+    if ((bits & 0x7c00) == 0x7c00 && (bits & 0x3ff) != 0) continue; /* NaNs */
+    const char in[2] = {(char)(bits & 0xff), (char)(bits >> 8)};
+    CHECK(PyFloat_Pack2(PyFloat_Unpack2(in, 1), buf, 1) == 0);
+    CHECK(memcmp(in, buf, 2) == 0);
+  }
+
+  /* PyBytes_FromObject and PyObject_Bytes. */
+  PyObject* ints = Py_BuildValue("[iii]", 1, 2, 255);
+  expect_bytes(PyBytes_FromObject(ints), "\x01\x02\xff", 3);
+  PyObject* b = PyBytes_FromStringAndSize("ab", 2);
+  PyObject* again = PyObject_Bytes(b); /* an exact bytes is itself */
+  CHECK(again == b);
+  Py_DECREF(again);
+  again = PyBytes_FromObject(b);
+  CHECK(again == b);
+  Py_DECREF(again);
+  PyObject* it = PyObject_GetIter(ints);
+  expect_bytes(PyBytes_FromObject(it), "\x01\x02\xff", 3);
+  Py_DECREF(it);
+  PyObject* empty = PyTuple_New(0);
+  expect_bytes(PyObject_Bytes(empty), "", 0);
+  Py_DECREF(empty);
+  PyObject* bad = Py_BuildValue("[ii]", 1, 256);
+  CHECK(PyBytes_FromObject(bad) == NULL);
+  ext_test_expect_error(PyExc_ValueError, "bytes must be in range(0, 256)");
+  Py_DECREF(bad);
+  bad = Py_BuildValue("[s]", "a");
+  CHECK(PyObject_Bytes(bad) == NULL);
+  ext_test_expect_error(PyExc_TypeError, "'str' object cannot be interpreted as an integer");
+  Py_DECREF(bad);
+  bad = PyUnicode_FromString("text");
+  CHECK(PyBytes_FromObject(bad) == NULL);
+  ext_test_expect_error(PyExc_TypeError, "cannot convert 'str' object to bytes");
+  Py_DECREF(bad);
+  bad = PyFloat_FromDouble(3.0);
+  CHECK(PyObject_Bytes(bad) == NULL);
+  ext_test_expect_error(PyExc_TypeError, "cannot convert 'float' object to bytes");
+  Py_DECREF(bad);
+  CHECK(PyBytes_FromObject(NULL) == NULL);
+  ext_test_expect_error(PyExc_SystemError, NULL);
+  PyObject* packer_type = PyType_FromSpec(&g_packer_spec);
+  CHECK(packer_type != NULL);
+  PyObject* packer = PyObject_CallNoArgs(packer_type);
+  CHECK(packer != NULL);
+  g_hint_mode = 0;
+  expect_bytes(PyObject_Bytes(packer), "packed", 6);
+  g_hint_mode = 1;
+  CHECK(PyObject_Bytes(packer) == NULL);
+  ext_test_expect_error(PyExc_TypeError, "__bytes__ returned non-bytes (type int)");
+
+  /* PyObject_LengthHint. */
+  CHECK_EQ_LL(PyObject_LengthHint(ints, 9), 3);
+  CHECK_EQ_LL(PyObject_LengthHint(Py_None, 9), 9); /* neither len nor a hint */
+  g_hint_mode = 0;
+  CHECK_EQ_LL(PyObject_LengthHint(packer, 9), 7);
+  g_hint_mode = 1;
+  CHECK(PyObject_LengthHint(packer, 9) == -1);
+  ext_test_expect_error(PyExc_ValueError, "__length_hint__() should return >= 0");
+  g_hint_mode = 2;
+  CHECK(PyObject_LengthHint(packer, 9) == -1);
+  ext_test_expect_error(PyExc_TypeError, "__length_hint__ must be an integer, not str");
+  g_hint_mode = 3;
+  CHECK_EQ_LL(PyObject_LengthHint(packer, 9), 9); /* NotImplemented */
+
+  /* Type names and the type's dict. */
+  PyObject* s = PyType_GetModuleName((PyTypeObject*)packer_type);
+  CHECK(s != NULL && strcmp(PyUnicode_AsUTF8(s), "ext_api_misc_test") == 0);
+  Py_DECREF(s);
+  s = PyType_GetFullyQualifiedName((PyTypeObject*)packer_type);
+  CHECK(s != NULL && strcmp(PyUnicode_AsUTF8(s), "ext_api_misc_test.Packer") == 0);
+  Py_DECREF(s);
+  s = PyType_GetFullyQualifiedName(&PyList_Type);
+  CHECK(s != NULL && strcmp(PyUnicode_AsUTF8(s), "list") == 0);
+  Py_DECREF(s);
+  s = PyType_GetModuleName(&PyList_Type);
+  CHECK(s != NULL && strcmp(PyUnicode_AsUTF8(s), "builtins") == 0);
+  Py_DECREF(s);
+  PyObject* tdict = PyType_GetDict((PyTypeObject*)packer_type);
+  CHECK(tdict != NULL && PyDict_Check(tdict));
+  CHECK(PyDict_GetItemString(tdict, "__bytes__") != NULL);
+  Py_DECREF(tdict);
+  CHECK(PyObject_GenericHash(packer) == PyObject_Hash(packer));
+  Py_DECREF(packer);
+  Py_DECREF(packer_type);
+
+  /* PyDict_MergeFromSeq2: override or not; a bad element stops after the
+   * pairs before it, with its index. */
+  PyObject* d = PyDict_New();
+  PyObject* pairs = Py_BuildValue("[(ii)(ii)[ii]]", 1, 2, 3, 4, 1, 5);
+  CHECK(PyDict_MergeFromSeq2(d, pairs, 0) == 0);
+  check_list(PyDict_Items(d), "[(1, 2), (3, 4)]");
+  CHECK(PyDict_MergeFromSeq2(d, pairs, 1) == 0);
+  check_list(PyDict_Items(d), "[(1, 5), (3, 4)]");
+  Py_DECREF(pairs);
+  pairs = Py_BuildValue("[(ii)(i)]", 7, 8, 9);
+  CHECK(PyDict_MergeFromSeq2(d, pairs, 1) == -1);
+  ext_test_expect_error(PyExc_ValueError,
+                        "dictionary update sequence element #1 has length 1; 2 is required");
+  Py_DECREF(pairs);
+  pairs = Py_BuildValue("[(ii)i]", 10, 11, 12);
+  CHECK(PyDict_MergeFromSeq2(d, pairs, 1) == -1);
+  ext_test_expect_error(PyExc_TypeError,
+                        "cannot convert dictionary update sequence element #1 to a sequence");
+  Py_DECREF(pairs);
+  CHECK_EQ_LL(PyDict_Size(d), 4); /* 1, 3, 7 and 10 */
+  CHECK(PyDict_MergeFromSeq2(d, NULL, 1) == -1);
+  ext_test_expect_error(PyExc_SystemError, NULL);
+  Py_DECREF(d);
+
+  /* PyCFunction_New as a function (the stable ABI's), and the deprecated
+   * no-op PyEval_InitThreads. */
+  static PyMethodDef values_def = {"values", values, METH_NOARGS, NULL};
+  PyObject* f = (PyCFunction_New)(&values_def, NULL);
+  CHECK(f != NULL);
+  check_list(PyObject_CallNoArgs(f), "[1, 2]");
+  Py_DECREF(f);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+  PyEval_InitThreads();
+#pragma GCC diagnostic pop
+  CHECK(PyErr_Occurred() == NULL);
+  Py_DECREF(b);
+  Py_DECREF(ints);
+}
+
 /* ---- threads ----------------------------------------------------------- */
 
 static void* worker(void* arg) {
@@ -617,6 +811,23 @@ static void* worker(void* arg) {
     }
     Py_XDECREF(found);
     if (PyMapping_HasKeyWithError(g_dict, k) < 0) atomic_fetch_add(&g_errors, 1);
+    /* A private dict from pairs, and bytes from a list: exact results. */
+    PyObject* pairs = Py_BuildValue("[(OO)(ii)]", k, k, 99, i % 256);
+    PyObject* mine = PyDict_New();
+    if (pairs == NULL || mine == NULL || PyDict_MergeFromSeq2(mine, pairs, 0) != 0 ||
+        PyDict_Size(mine) != (PyLong_AsLong(k) == 99 ? 1 : 2)) {
+      atomic_fetch_add(&g_errors, 1);
+    }
+    Py_XDECREF(mine);
+    Py_XDECREF(pairs);
+    PyObject* l = Py_BuildValue("[ll]", PyLong_AsLong(k), i % 256);
+    PyObject* bytes = l != NULL ? PyBytes_FromObject(l) : NULL;
+    if (bytes == NULL || PyBytes_GET_SIZE(bytes) != 2 ||
+        (unsigned char)PyBytes_AS_STRING(bytes)[1] != (unsigned char)(i % 256)) {
+      atomic_fetch_add(&g_errors, 1);
+    }
+    Py_XDECREF(bytes);
+    Py_XDECREF(l);
     Py_DECREF(k);
     if (i % 64 == 0) {
       /* Each thread has its own depth: the same limit as the main thread. */
@@ -683,6 +894,7 @@ int main(int argc, char** argv) {
   test_recursion();
   test_print();
   test_text();
+  test_additions();
   test_threads(seed);
 
   Py_CLEAR(g_thing);
