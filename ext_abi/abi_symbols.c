@@ -6,7 +6,7 @@
  * shared object now (the names stay declared and addressable); linked
  * against libftrt.so with -Wl,-z,defs once the runtime implements
  * them, where an undefined reference names a missing export.
- * 520 functions, 79 variables. */
+ * 524 functions, 79 variables. */
 #include "Python.h"
 #include "structmember.h"
 
@@ -154,6 +154,9 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyGILState_Ensure,
     (const void*)&PyGILState_GetThisThreadState,
     (const void*)&PyGILState_Release,
+    (const void*)&PyImport_AddModule,
+    (const void*)&PyImport_AddModuleObject,
+    (const void*)&PyImport_AddModuleRef,
     (const void*)&PyImport_GetModule,
     (const void*)&PyImport_Import,
     (const void*)&PyImport_ImportModule,
@@ -393,6 +396,7 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyStructSequence_NewType,
     (const void*)&PyStructSequence_SetItem,
     (const void*)&PySys_GetObject,
+    (const void*)&PySys_SetObject,
     (const void*)&PySys_WriteStderr,
     (const void*)&PySys_WriteStdout,
     (const void*)&PyThreadState_Clear,

@@ -84,6 +84,37 @@ PyObject* PyImport_Import(PyObject* name) {
   return ImportByNameObject(name, /*raise=*/true, "PyImport_Import");
 }
 
+// The module registered as `name`, or a new empty one registered under
+// it: PyImport_AddModuleRef gives a new reference; AddModule and
+// AddModuleObject a borrowed one, valid until Py_FinalizeEx (the registry
+// keeps every module until then).
+PyObject* PyImport_AddModuleRef(const char* name) {
+  if (name == nullptr) {
+    ftrt::ext::internal::BadCall("PyImport_AddModuleRef");
+    return nullptr;
+  }
+  return ftrt::ext::AddModule(name).Release();
+}
+PyObject* PyImport_AddModule(const char* name) {
+  PyObject* m = PyImport_AddModuleRef(name);
+  if (m != nullptr) ftrt::Decref(m);  // the registry holds it
+  return m;
+}
+PyObject* PyImport_AddModuleObject(PyObject* name) {
+  if (name == nullptr) {
+    ftrt::ext::internal::BadCall("PyImport_AddModuleObject");
+    return nullptr;
+  }
+  auto utf8 = ftrt::StrAsUtf8(name);
+  if (!utf8.ok()) {
+    ftrt::SetErrorFromStatus(utf8.status());
+    return nullptr;
+  }
+  PyObject* m = ftrt::ext::AddModule(std::string(*utf8)).Release();
+  if (m != nullptr) ftrt::Decref(m);  // the registry holds it
+  return m;
+}
+
 PyObject* PyImport_GetModule(PyObject* name) {
   return ImportByNameObject(name, /*raise=*/false, "PyImport_GetModule");
 }

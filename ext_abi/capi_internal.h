@@ -59,6 +59,11 @@ size_t DropThreadDicts(Runtime& runtime, bool close);
 // attached state. A later PyThreadState_GetDict makes a new one.
 void DropThreadDict(ThreadState* ts);
 
+// capi_sys.cc: drops every value PySys_SetObject stored (and those it
+// replaced, kept alive for borrowed references until now). Py_FinalizeEx
+// and EndEmbedding call it; later lookups see the defaults again.
+void ClearSysObjects();
+
 // SystemError "bad argument to internal function" (CPython's
 // PyErr_BadInternalCall), for NULL objects where one is required.
 void BadCall(const char* func);

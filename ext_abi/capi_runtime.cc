@@ -208,6 +208,7 @@ void EndEmbedding() {
   std::lock_guard<std::mutex> g(g_life_mu);
   if (g_runtime.load(std::memory_order_relaxed) == nullptr || g_runtime_owner != nullptr) return;
   ClearModules();
+  internal::ClearSysObjects();
   ClearError();
   g_runtime.store(nullptr, std::memory_order_release);
 }
@@ -258,6 +259,7 @@ int Py_FinalizeEx(void) {
   // collector runs finalizers: what they try now fails with
   // PythonFinalizationError.
   ftrt::ext::ClearModules();
+  ftrt::ext::internal::ClearSysObjects();
   // Every thread's PyThreadState_GetDict dict too: threads left suspended
   // by the final stop never run their exit hooks.
   ftrt::ext::internal::DropThreadDicts(*rt, /*close=*/false);

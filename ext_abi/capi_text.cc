@@ -220,9 +220,4 @@ void PySys_WriteStderr(const char* format, ...) {
   va_end(args);
 }
 
-PyObject* PySys_GetObject(const char* name) {
-  (void)name;
-  return nullptr;  // no sys module: every name is absent (no exception)
-}
-
 }  // extern "C"

@@ -196,6 +196,15 @@ Ref<> FindLoadedModule(const std::string& name) {
   return it->second.Clone();
 }
 
+Ref<> AddModule(const std::string& name) {
+  if (Ref<> m = FindLoadedModule(name)) return m;
+  Ref<> fresh = ModuleNew(name);  // made unlocked; dropped after the lock if another won
+  if (!fresh) return nullptr;
+  std::lock_guard<std::mutex> g(g_mu);
+  auto [it, inserted] = Modules().emplace(name, fresh.Clone());
+  return it->second.Clone();
+}
+
 PyObject* FindModuleByDef(PyModuleDef* def) {
   if (def == nullptr || def->m_slots != nullptr) return nullptr;
   std::lock_guard<std::mutex> g(g_mu);

@@ -33,6 +33,11 @@ Ref<> Import(const std::string& name, const std::string& path);
 // exception set when none is (PyCapsule_Import's module registry).
 Ref<> FindLoadedModule(const std::string& name);
 
+// PyImport_AddModuleRef: the module registered as `name`, or a new empty
+// module registered under it (a new reference; null with an exception if
+// it cannot be made). Registered modules stay until Py_FinalizeEx.
+Ref<> AddModule(const std::string& name);
+
 // Drops every loaded module (Py_FinalizeEx), and every module registered
 // by definition.
 void ClearModules();

@@ -24,6 +24,13 @@ PyAPI_FUNC(PyObject*) PyImport_Import(PyObject* name);
 /* The module if it is loaded (a new reference), else NULL with no
  * exception set; NULL with an exception only on bad input. */
 PyAPI_FUNC(PyObject*) PyImport_GetModule(PyObject* name);
+/* The module registered as name, or a new empty module registered under
+ * it (importing by that name then finds it): AddModuleRef returns a new
+ * reference, AddModule / AddModuleObject a borrowed one, valid until
+ * Py_FinalizeEx. */
+PyAPI_FUNC(PyObject*) PyImport_AddModuleRef(const char* name);
+PyAPI_FUNC(PyObject*) PyImport_AddModule(const char* name);
+PyAPI_FUNC(PyObject*) PyImport_AddModuleObject(PyObject* name);
 
 #ifdef __cplusplus
 }

@@ -17,7 +17,13 @@ PyAPI_FUNC(void) PySys_WriteStdout(const char* format, ...)
 PyAPI_FUNC(void) PySys_WriteStderr(const char* format, ...)
     Py_GCC_ATTRIBUTE((format(printf, 1, 2)));
 /* Borrowed reference, or NULL without an exception (always, here). */
+/* sys.name, a borrowed reference valid until finalization, or NULL without
+ * an exception if absent. ftrt has no sys module object: maxsize,
+ * maxunicode, byteorder, platform and hexversion are there, anything else
+ * once PySys_SetObject stored it. */
 PyAPI_FUNC(PyObject*) PySys_GetObject(const char* name);
+/* sys.name = v (v NULL: deletes it, no error if absent); 0, or -1. */
+PyAPI_FUNC(int) PySys_SetObject(const char* name, PyObject* v);
 
 #ifdef __cplusplus
 }

@@ -21,6 +21,11 @@
  *     others), PySys_WriteStdout / WriteStderr (captured, cut at 1000
  *     bytes, the pending exception kept), PyObject_Type and
  *     PyObject_HasAttrWithError;
+ *   - PyImport_AddModule* (a new registered module), PySys_GetObject /
+ *     SetObject (the facts; a replaced value read before stays valid);
+ *     PyFloat_Pack / Unpack against CPython 3.13's bytes, PyObject_Bytes
+ *     and PyBytes_FromObject, PyObject_LengthHint, the type-name getters,
+ *     PyDict_MergeFromSeq2, PyCFunction_New as a function;
  *   - kThreads threads (more than the machine's cores) import, call
  *     methods on a shared object, snapshot a dict another thread mutates,
  *     and recurse to the limit, with random yields from a per-thread seed
@@ -133,6 +138,50 @@ static void test_import(void) {
   name = PyUnicode_FromString("no_such_module");
   CHECK(PyImport_GetModule(name) == NULL);
   CHECK(PyErr_Occurred() == NULL);
+
+  /* PyImport_AddModule*: a new empty module, registered (importable by
+   * name); the same one from then on. */
+  PyObject* added = PyImport_AddModuleRef("ext_api_misc_added");
+  CHECK(added != NULL && PyModule_Check(added));
+  CHECK(strcmp(PyModule_GetName(added), "ext_api_misc_added") == 0);
+  CHECK(PyImport_AddModule("ext_api_misc_added") == added); /* borrowed */
+  PyObject* added_name = PyUnicode_FromString("ext_api_misc_added");
+  CHECK(PyImport_AddModuleObject(added_name) == added);
+  Py_DECREF(added_name);
+  m = PyImport_ImportModule("ext_api_misc_added");
+  CHECK(m == added);
+  Py_DECREF(m);
+  CHECK(PyImport_AddModule("ft_capsule") == g_module); /* an extension's own */
+  Py_DECREF(added);
+  CHECK(PyImport_AddModuleRef(NULL) == NULL);
+  ext_test_expect_error(PyExc_SystemError, NULL);
+
+  /* PySys_GetObject / SetObject: the facts, then set, replaced (the value
+   * read before stays valid: it is borrowed), deleted. */
+  PyObject* v = PySys_GetObject("maxsize");
+  CHECK(v != NULL && PyLong_AsSsize_t(v) == PY_SSIZE_T_MAX);
+  v = PySys_GetObject("byteorder");
+  CHECK(v != NULL && strcmp(PyUnicode_AsUTF8(v), "little") == 0);
+  v = PySys_GetObject("hexversion");
+  CHECK(v != NULL && PyLong_AsLong(v) == PY_VERSION_HEX);
+  CHECK(PySys_GetObject("no_such_attribute") == NULL);
+  CHECK(PySys_GetObject(NULL) == NULL);
+  CHECK(PyErr_Occurred() == NULL);
+  PyObject* big = PyLong_FromLong(123456789);
+  CHECK(PySys_SetObject("ext_answer", big) == 0);
+  Py_DECREF(big);
+  PyObject* borrowed = PySys_GetObject("ext_answer");
+  CHECK(borrowed != NULL && PyLong_AsLong(borrowed) == 123456789);
+  big = PyLong_FromLong(987654321);
+  CHECK(PySys_SetObject("ext_answer", big) == 0);
+  Py_DECREF(big);
+  CHECK(PyLong_AsLong(PySys_GetObject("ext_answer")) == 987654321);
+  CHECK(PyLong_AsLong(borrowed) == 123456789); /* still alive */
+  CHECK(PySys_SetObject("ext_answer", NULL) == 0);
+  CHECK(PySys_GetObject("ext_answer") == NULL);
+  CHECK(PySys_SetObject("ext_answer", NULL) == 0); /* absent: no error */
+  CHECK(PySys_SetObject(NULL, Py_None) == -1);
+  ext_test_expect_error(PyExc_SystemError, NULL);
   Py_DECREF(name);
 
   CHECK(PyImport_ImportModule(NULL) == NULL);
@@ -811,6 +860,13 @@ static void* worker(void* arg) {
     }
     Py_XDECREF(found);
     if (PyMapping_HasKeyWithError(g_dict, k) < 0) atomic_fetch_add(&g_errors, 1);
+    /* sys's value, replaced meanwhile by the mutator: absent at first,
+     * then always one of its ints (borrowed, still valid). */
+    PyObject* counter = PySys_GetObject("ext_counter");
+    if (counter != NULL && (!PyLong_Check(counter) || PyLong_AsLong(counter) < 0 ||
+                            PyLong_AsLong(counter) >= 32)) {
+      atomic_fetch_add(&g_errors, 1);
+    }
     /* A private dict from pairs, and bytes from a list: exact results. */
     PyObject* pairs = Py_BuildValue("[(OO)(ii)]", k, k, 99, i % 256);
     PyObject* mine = PyDict_New();
@@ -853,6 +909,7 @@ static void* mutator(void* arg) {
     } else if (PyDict_DelItem(g_dict, k) < 0) {
       PyErr_Clear();  /* absent */
     }
+    if (PySys_SetObject("ext_counter", k) < 0) atomic_fetch_add(&g_errors, 1);
     Py_DECREF(k);
     if (ext_test_next_random(&seed) % 16 == 0) sched_yield();
   }
