@@ -27,6 +27,11 @@
 // owning dict's section while the table is current; frozen once replaced,
 // then freed after a QSBR grace period.
 struct _dictkeysobject {
+  // Unique for the process lifetime (0: the shared empty table); set before
+  // the table is published, never changed. A freed table's address can come
+  // back as a new table, but its generation cannot (dict.h, CODE WE DO NOT
+  // CONTROL): a table is identified by (address, generation).
+  uint64_t generation;
   uint8_t log2_size;
   uint8_t log2_index_bytes;
   bool is_static;       // the shared empty table: never written or freed
@@ -134,12 +139,17 @@ struct Probe {
   }
 };
 
+// The next table's generation. Relaxed: only uniqueness matters; the value
+// reaches readers with the table (its publication is a release store).
+constinit std::atomic<uint64_t> g_next_generation{1};
+
 // A new table with 2^log2_size index slots, all empty; null if out of memory.
 Keys* NewKeys(uint8_t log2_size) {
   const uint8_t lib = log2_size <= 7 ? 0 : (log2_size <= 15 ? 1 : (log2_size <= 31 ? 2 : 3));
   const Py_ssize_t usable = UsableFor(log2_size);
   auto* k = static_cast<Keys*>(std::malloc(TableBytes(log2_size, lib, usable)));
   if (k == nullptr) return nullptr;
+  k->generation = g_next_generation.fetch_add(1, std::memory_order_relaxed);
   k->log2_size = log2_size;
   k->log2_index_bytes = lib;
   k->is_static = false;
@@ -158,7 +168,8 @@ struct EmptyKeysStorage {
   int8_t index[8];
 };
 constinit EmptyKeysStorage g_empty_keys = {
-    .header = {.log2_size = kLog2MinSize,
+    .header = {.generation = 0,
+               .log2_size = kLog2MinSize,
                .log2_index_bytes = 0,
                .is_static = true,
                .usable = 0,
@@ -179,6 +190,19 @@ std::atomic_ref<Py_ssize_t> UsedRef(PyObject* dict) {
   return std::atomic_ref<Py_ssize_t>(AsDict(dict)->ma_used);
 }
 
+// Whether the dict's table is still `keys`, the table of generation
+// `generation` that the caller loaded earlier. After code that may have
+// let the table be replaced and freed (a comparison that suspended the
+// section or passed a quiescent state), the pointer alone cannot tell: a
+// new table may have been allocated at the same address. The generation is
+// read only when the pointer matches, that is when `keys` is the dict's
+// current table (live memory); the load of ma_keys orders that read after
+// the table's initialisation (acquire for lock-free readers; under the
+// section, the section does).
+bool IsCurrentTable(PyObject* dict, Keys* keys, uint64_t generation, std::memory_order order) {
+  return KeysRef(dict).load(order) == keys && keys->generation == generation;
+}
+
 constinit thread_local uint64_t t_lookup_fallbacks = 0;
 
 // --- errors ---
@@ -192,10 +216,11 @@ absl::Status NotADict(const PyObject* op) {
 
 enum class FastResult { kHit, kMiss, kFallback, kError };
 
-// Compares a stored key `ekey` of entry `e` (in table `keys`) with `key`,
-// without the section. kHit: equal; kMiss: not equal.
-FastResult KeysEqualLockFree(PyObject* dict, Keys* keys, DictEntry* e, PyObject* ekey,
-                             PyObject* key, absl::Status* error) {
+// Compares a stored key `ekey` of entry `e` (in table `keys` of generation
+// `generation`) with `key`, without the section. kHit: equal; kMiss: not
+// equal.
+FastResult KeysEqualLockFree(PyObject* dict, Keys* keys, uint64_t generation, DictEntry* e,
+                             PyObject* ekey, PyObject* key, absl::Status* error) {
   // A reference first: the stored key may be deleted and freed meanwhile.
   if (!TryIncref(ekey)) return FastResult::kFallback;
   if (KeyRef(e).load(std::memory_order_acquire) != ekey) {
@@ -213,7 +238,13 @@ FastResult KeysEqualLockFree(PyObject* dict, Keys* keys, DictEntry* e, PyObject*
     *error = eq.status();
     return FastResult::kError;
   }
-  if (KeysRef(dict).load(std::memory_order_acquire) != keys ||
+  // __eq__ (or the Decref above, through a destructor) may have passed a
+  // quiescent state: `keys` may then have been replaced, freed and its
+  // address reused by a new table of this dict, whose entry `e` can even
+  // hold ekey again. The caller continues this probe on a kMiss, so the
+  // table must be the very one probed so far (its generation), or a key
+  // sitting in a slot already passed in the new table would be missed.
+  if (!IsCurrentTable(dict, keys, generation, std::memory_order_acquire) ||
       KeyRef(e).load(std::memory_order_acquire) != ekey) {
     return FastResult::kFallback;  // the dict changed under the comparison
   }
@@ -223,6 +254,7 @@ FastResult KeysEqualLockFree(PyObject* dict, Keys* keys, DictEntry* e, PyObject*
 FastResult LookupLockFree(PyObject* dict, PyObject* key, Py_hash_t hash, PyObject** value,
                           absl::Status* error) {
   Keys* keys = KeysRef(dict).load(std::memory_order_acquire);
+  const uint64_t generation = keys->generation;
   DictEntry* entries = Entries(keys);
   for (Probe p(keys, hash);; p.Next()) {
     const Py_ssize_t ix = LoadIndex(keys, p.i, std::memory_order_acquire);
@@ -232,12 +264,16 @@ FastResult LookupLockFree(PyObject* dict, PyObject* key, Py_hash_t hash, PyObjec
     PyObject* ekey = KeyRef(e).load(std::memory_order_acquire);
     if (ekey != key) {
       if (ekey == nullptr || e->hash != hash) continue;
-      const FastResult eq = KeysEqualLockFree(dict, keys, e, ekey, key, error);
+      const FastResult eq = KeysEqualLockFree(dict, keys, generation, e, ekey, key, error);
       if (eq == FastResult::kMiss) continue;
       if (eq != FastResult::kHit) return eq;
     }
     // Found: take the value, then re-check that the entry still holds it
-    // and the table is still the dict's.
+    // and the table is still the dict's. The pointer alone suffices here:
+    // since `keys` was loaded, or last re-checked with its generation after
+    // a comparison, this thread has run no code that can pass a quiescent
+    // state (TryIncref and the exact str / int comparisons run none), so
+    // `keys` has not been freed and no other table can have its address.
     PyObject* v = ValueRef(e).load(std::memory_order_acquire);
     if (v == nullptr || !TryIncref(v)) return FastResult::kFallback;
     if (ValueRef(e).load(std::memory_order_acquire) != v ||
@@ -266,12 +302,18 @@ struct Found {
 // (nentries grew: an equal key may now sit in a slot already passed, and
 // the free slot remembered for an insertion may be taken). Deleting other
 // entries or overwriting values changes neither membership nor free slots.
+// "Replaced" compares the generation too: while the section is suspended,
+// or while __eq__ passes a quiescent state on this thread, the table can be
+// freed and a new one allocated at its address, with the same size, as
+// many entries and the compared key in the compared entry, yet other keys
+// in the slots this probe passed (and in the free slot it remembered).
 // Temporary references go to `drops`.
 LockedResult LookupLocked(PyObject* dict, Mutex& mu, PyObject* key, Py_hash_t hash,
                           DeferredDrops& drops, Found* found, absl::Status* error)
     ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
   mu.AssertHeld();
   Keys* keys = KeysRef(dict).load(std::memory_order_relaxed);
+  const uint64_t generation = keys->generation;
   DictEntry* entries = Entries(keys);
   bool have_free = false;
   for (Probe p(keys, hash);; p.Next()) {
@@ -301,7 +343,9 @@ LockedResult LookupLocked(PyObject* dict, Mutex& mu, PyObject* key, Py_hash_t ha
           *error = r.status();
           return LockedResult::kError;
         }
-        if (KeysRef(dict).load(std::memory_order_relaxed) != keys ||
+        // The table first: `e` and nentries are read only from the
+        // current table (the old one may have been freed).
+        if (!IsCurrentTable(dict, keys, generation, std::memory_order_relaxed) ||
             KeyRef(e).load(std::memory_order_relaxed) != ekey || keys->nentries != nentries) {
           return LockedResult::kChanged;
         }

@@ -20,14 +20,21 @@
 // builds a new one, publishes it and hands the old one to QSBR, so a reader
 // still probing the old table reads valid memory (its contents are frozen
 // at the moment it was replaced: writers only ever write the current one).
-// An entry slot is never reused within one table.
+// An entry slot is never reused within one table. Each table carries a
+// generation, unique for the process lifetime (a global counter; 0 for the
+// shared empty table), so a table is identified by (address, generation):
+// once a replaced table is freed, a new one may be allocated at its address.
 //
 // READERS. GetItemRef hashes the key (outside any lock: a __hash__ may run
 // any code), loads ma_keys and probes. A key is found by identity, or by
 // equality of equal-hash keys: for exact str keys the characters are
 // compared after taking a reference to the stored key (TryIncref) and
 // re-checking the entry; for other types their __eq__ runs, on a reference,
-// and the lookup falls back if the table or the entry changed meanwhile.
+// and the lookup falls back if the table (address and generation: __eq__
+// may pass a quiescent state, after which the probed table may have been
+// freed and its address reused) or the entry changed meanwhile. Between
+// such comparisons a reader passes no quiescent state, so there the table
+// pointer alone identifies the table (the value's re-check).
 // The value is taken with TryIncref and re-checked (the entry still holds
 // it, ma_keys is still the table probed). Every failed step falls back to
 // the critical section, which gives the exact answer (and marks the value
@@ -38,9 +45,13 @@
 // CODE WE DO NOT CONTROL. Equality of keys runs __eq__, which can do
 // anything, including mutate this dict or suspend our section. Locked
 // lookups therefore re-check, after each comparison, that ma_keys is still
-// the table they probed and the entry still holds the key they compared;
-// if not, they start over. Keys, values and references that a mutation
-// replaces or removes are dropped only after the section ends.
+// the table they probed (the same address AND generation: meanwhile the
+// table may have been replaced, freed after its grace period, since this
+// thread too may pass quiescent states inside __eq__, and a new table of
+// the same size allocated at the same address), the entry still holds the
+// key they compared and no entry was added; if not, they start over. Keys,
+// values and references that a mutation replaces or removes are dropped
+// only after the section ends.
 //
 // Errors (absl::Status with errors.h's kinds): TypeError "unhashable type:
 // 'list'" for an unhashable key (and for a non-dict `dict` argument),

@@ -5,6 +5,7 @@
 #include "object/dict.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,8 @@
 #include "object/refcount.h"
 #include "object/str.h"
 #include "object/tuple.h"
+#include "runtime/thread_state.h"
+#include "sync/config.h"
 #include "tests/test_util.h"
 
 namespace ftrt {
@@ -44,6 +47,23 @@ std::vector<std::pair<std::string, int64_t>> Items(PyObject* dict) {
 }
 
 using Items_ = std::vector<std::pair<std::string, int64_t>>;
+
+// Frees what this thread has queued for QSBR (replaced key tables): the
+// test's thread is the only attached one, so its own quiescent state ends
+// the grace period.
+void PassGracePeriod(Runtime& rt) {
+  testing_util::Quiescent();
+  EXPECT_TRUE(rt.qsbr().Poll(ThreadState::Current()->qsbr()));
+}
+
+const void* TableOf(PyObject* dict) { return reinterpret_cast<PyDictObject*>(dict)->ma_keys; }
+
+// How many times a test replaces a table while waiting for the allocator
+// to hand the freed table's block to a new one. mimalloc returns a freed
+// block only once its page's free list is used up (a few hundred blocks of
+// this size); the sanitizers' allocators quarantine freed blocks, so there
+// reuse may not happen at all and every attempt runs.
+constexpr int kReuseAttempts = 20000;
 
 TEST_F(DictTest, SetGetKeepsInsertionOrder) {
   Ref<> d = *DictNew();
@@ -255,6 +275,125 @@ TEST_F(DictTest, KeyEqualityThatMutatesTheDict) {
   EXPECT_TRUE(r.ok()) << r.status();
   keys.on_eq = nullptr;
   EXPECT_EQ(DictSize(d.get()), 0);
+}
+
+TEST_F(DictTest, InsertionWhoseKeyEqualityReplacesTheTableAtTheSameAddress) {
+  // The ABA of a table pointer: while an insertion's __eq__ runs (the
+  // section held, but it could be suspended), the dict's table is replaced
+  // and freed, and a new table of the same size, holding the compared key
+  // in the compared entry and as many entries, lands at the old address.
+  // The insertion must still see that the table changed: the new table has
+  // an equal key in a slot the probe had already passed.
+  // hash = value % 1000; an 8-slot table probes hash 1 at slots 1, 6, 7.
+  TestKeyType keys(1000);
+  Ref<> d = *DictNew();
+  Ref<> x = keys.Make(9);     // hash 9: slot 1
+  Ref<> a = keys.Make(1001);  // hash 1: slot 1 is taken, so slot 6 (entry 1)
+  Ref<> b = keys.Make(1);     // hash 1: passes x, compares with a, then slot 7
+  ASSERT_TRUE(DictSetItem(d.get(), x.get(), Int(1).get()).ok());
+  ASSERT_TRUE(DictSetItem(d.get(), a.get(), Int(2).get()).ok());
+  const void* old_table = TableOf(d.get());
+  bool fired = false;
+  bool reused = false;
+  int attempts = 0;
+  keys.on_eq = [&](PyObject* lhs, PyObject* rhs) {
+    if (fired || lhs != a.get() || rhs != b.get()) return;  // only the outer comparison
+    fired = true;
+    // Replace the table until the new one is at the old address: b at
+    // entry 0 (slot 1), a at entry 1 (slot 6), two entries, as before.
+    while (!reused && attempts < kReuseAttempts) {
+      ++attempts;
+      ASSERT_TRUE(DictClear(d.get()).ok());
+      PassGracePeriod(runtime());
+      ASSERT_TRUE(DictSetItem(d.get(), b.get(), Int(3).get()).ok());
+      ASSERT_TRUE(DictSetItem(d.get(), a.get(), Int(2).get()).ok());
+      reused = TableOf(d.get()) == old_table;
+    }
+  };
+  ASSERT_TRUE(DictSetItem(d.get(), b.get(), Int(4).get()).ok());
+  keys.on_eq = nullptr;
+  EXPECT_TRUE(fired);
+  std::printf("dict table address reused: %s (after %d replacements)\n", reused ? "yes" : "no",
+              attempts);
+  // mimalloc (the default build) hands the block back; the sanitizers'
+  // allocators may not, and the assertions below hold either way.
+  if constexpr (!kSystemAlloc) {
+    EXPECT_TRUE(reused);
+  }
+  EXPECT_EQ(DictSize(d.get()), 2);
+  std::vector<std::pair<Ref<>, Ref<>>> items = *DictItems(d.get());
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(items[0].first.get(), b.get());
+  EXPECT_EQ(IntValue(items[0].second.get()), 4);
+  EXPECT_EQ(items[1].first.get(), a.get());
+  EXPECT_EQ(IntValue(items[1].second.get()), 2);
+  EXPECT_EQ(IntValue(DictGetItemRef(d.get(), b.get())->get()), 4);
+}
+
+TEST_F(DictTest, LockFreeLookupWhoseKeyEqualityReplacesTheTableAtTheSameAddress) {
+  // The same ABA for a lock-free lookup whose __eq__ passes a quiescent
+  // state: the key stays in the dict throughout, while the table is
+  // rebuilt (resizes, never a clear) until a new table lands at the old
+  // address with the compared key in the compared entry. The lookup must
+  // not continue its probe in the new table (which has the key in a slot
+  // already passed) and report a miss.
+  TestKeyType keys(1000);
+  Ref<> d = *DictNew();
+  Ref<> x = keys.Make(9);     // hash 9: slot 1
+  Ref<> a = keys.Make(1001);  // hash 1: slot 6 (entry 1)
+  Ref<> b = keys.Make(1);     // hash 1: slot 7; its probe compares a first
+  Ref<> z = keys.Make(2);     // fillers: hash 2 / 3 / 5, slots 2 / 3 / 5
+  Ref<> z2 = keys.Make(3);
+  Ref<> j = keys.Make(5);
+  auto set = [&](const Ref<>& k) { ASSERT_TRUE(DictSetItem(d.get(), k.get(), Int(0).get()).ok()); };
+  auto del = [&](const Ref<>& k) { ASSERT_TRUE(DictDelItem(d.get(), k.get()).ok()); };
+  set(x);
+  set(a);
+  ASSERT_TRUE(DictSetItem(d.get(), b.get(), Int(3).get()).ok());
+  const void* old_table = TableOf(d.get());
+  bool fired = false;
+  bool reused = false;
+  int attempts = 0;
+  keys.on_eq = [&](PyObject* lhs, PyObject* rhs) {
+    if (fired || lhs != a.get() || rhs != b.get()) return;  // only the lookup's comparison
+    fired = true;
+    // A rebuild to entries [b (slot 1), a (slot 6), j (slot 5)]: the
+    // entries run out (usable 5 of 8 slots), and the insertion of a
+    // resizes to 8 slots again with b first.
+    del(x);
+    del(a);
+    set(z);
+    set(z2);
+    del(z);
+    del(z2);
+    set(a);
+    set(j);
+    // Then the same shape again, one new table per round, each old one
+    // freed, until one lands at the original table's address.
+    while (!reused && attempts < kReuseAttempts) {
+      ++attempts;
+      del(a);
+      del(j);
+      set(a);  // entry 3, in a's old slot 6
+      set(z);  // entry 4: the table is full
+      del(z);
+      set(j);  // resizes to [b, a] (8 slots), then j
+      PassGracePeriod(runtime());
+      reused = TableOf(d.get()) == old_table;
+    }
+  };
+  absl::StatusOr<Ref<>> v = DictGetItemRefOrNull(d.get(), b.get());
+  keys.on_eq = nullptr;
+  EXPECT_TRUE(fired);
+  std::printf("dict table address reused under a lock-free lookup: %s (after %d rounds)\n",
+              reused ? "yes" : "no", attempts);
+  if constexpr (!kSystemAlloc) {
+    EXPECT_TRUE(reused);
+  }
+  ASSERT_TRUE(v.ok()) << v.status();
+  ASSERT_NE(v->get(), nullptr) << "b is in the dict throughout, but the lookup missed it";
+  EXPECT_EQ(IntValue(v->get()), 3);
+  EXPECT_EQ(DictSize(d.get()), 3);
 }
 
 TEST_F(DictTest, TraverseAndClearForTheCollector) {
