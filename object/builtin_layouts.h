@@ -177,6 +177,10 @@ typedef struct {
 /* ftrt's table block: the mask, then mask + 1 entries. Immutable size. */
 typedef struct {
   Py_ssize_t mask;
+  /* Unique for the process lifetime (0: the static empty table); set before
+   * the table is published, never changed. A freed table's address can come
+   * back as a new table, its generation cannot (object/set.h). */
+  uint64_t generation;
   setentry entries[];
 } ftrt_SetTable;
 /* ---- slice --------------------------------------------------------------- */
@@ -241,7 +245,7 @@ FTRT_LAYOUT_ASSERT(offsetof(PySetObject, table) == 56, "set table");
 FTRT_LAYOUT_ASSERT(offsetof(PySetObject, hash) == 64, "set hash");
 FTRT_LAYOUT_ASSERT(offsetof(PySetObject, smalltable) == 80, "set smalltable");
 FTRT_LAYOUT_ASSERT(offsetof(PySetObject, weakreflist) == 208, "set weakreflist");
-FTRT_LAYOUT_ASSERT(offsetof(ftrt_SetTable, entries) == 8, "set table entries");
+FTRT_LAYOUT_ASSERT(offsetof(ftrt_SetTable, entries) == 16, "set table entries");
 FTRT_LAYOUT_ASSERT(sizeof(PySliceObject) == 56, "PySliceObject");
 FTRT_LAYOUT_ASSERT(offsetof(PySliceObject, start) == 32, "slice start");
 FTRT_LAYOUT_ASSERT(offsetof(PySliceObject, step) == 48, "slice step");

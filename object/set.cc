@@ -48,9 +48,11 @@ bool IsLive(const PyObject* k) { return k != nullptr && k != &g_dummy; }
 // freed; the first insertion replaces it.
 struct EmptyTableStorage {
   Py_ssize_t mask;
+  uint64_t generation;
   setentry entries[kMinSize];
 };
-constinit EmptyTableStorage g_empty_table = {kMinSize - 1, {}};
+constinit EmptyTableStorage g_empty_table = {kMinSize - 1, 0, {}};
+static_assert(offsetof(EmptyTableStorage, generation) == offsetof(Table, generation));
 static_assert(offsetof(EmptyTableStorage, entries) == offsetof(Table, entries));
 
 setentry* EmptyEntries() { return g_empty_table.entries; }
@@ -59,16 +61,22 @@ Table* TableOf(setentry* entries) {
   return reinterpret_cast<Table*>(reinterpret_cast<char*>(entries) - offsetof(Table, entries));
 }
 Py_ssize_t MaskOf(setentry* entries) { return TableOf(entries)->mask; }
+uint64_t GenerationOf(setentry* entries) { return TableOf(entries)->generation; }
 
 size_t TableBytes(Py_ssize_t mask) {
   return sizeof(Table) + static_cast<size_t>(mask + 1) * sizeof(setentry);
 }
+
+// The next table's generation. Relaxed: only uniqueness matters; the value
+// reaches readers with the table (its publication is a release store).
+constinit std::atomic<uint64_t> g_next_generation{1};
 
 // A new table of `size` (a power of two) unused slots; null if out of memory.
 setentry* NewTable(Py_ssize_t size) {
   auto* t = static_cast<Table*>(std::calloc(1, TableBytes(size - 1)));
   if (t == nullptr) return nullptr;
   t->mask = size - 1;
+  t->generation = g_next_generation.fetch_add(1, std::memory_order_relaxed);
   return t->entries;
 }
 
@@ -155,6 +163,12 @@ FastResult ContainsLockFree(PyObject* set, PyObject* key, Py_hash_t hash, absl::
     // slot never holds a key again once it lost it). Any other outcome is
     // decided under the section: continuing this probe would trust that
     // `table` is the memory it was (an equal-hash unequal key is rare).
+    // The hit needs no generation: should `table` have been freed and its
+    // address reused by a new table of this set, a slot of the current
+    // table holding k still shows that k (equal to key) was a member when
+    // `table` was loaded just now, which is all a hit claims. Reading the
+    // slot is safe: `table` is the current table when loaded, and no
+    // quiescent state of this thread comes between that load and the read.
     if (*eq && TableRef(set).load(std::memory_order_acquire) == table &&
         KeyRef(e).load(std::memory_order_acquire) == k) {
       return FastResult::kHit;
@@ -176,6 +190,7 @@ LockedResult LookupLocked(PyObject* set, Mutex& mu, PyObject* key, Py_hash_t has
     ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
   mu.AssertHeld();
   setentry* table = TableRef(set).load(std::memory_order_relaxed);
+  const uint64_t generation = GenerationOf(table);
   for (Probe p(MaskOf(table), hash);; p.Next()) {
     setentry* e = &table[p.i];
     PyObject* k = KeyRef(e).load(std::memory_order_relaxed);
@@ -194,11 +209,16 @@ LockedResult LookupLocked(PyObject* set, Mutex& mu, PyObject* key, Py_hash_t has
       *error = r.status();
       return LockedResult::kError;
     }
-    // The mask too: should the old table have been freed (the section was
-    // suspended) and a new one allocated at its address, the probe must
-    // not run past the new one's end.
+    // The table is identified by address and generation: the old table
+    // may have been freed meanwhile (the section was suspended, or this
+    // thread passed a quiescent state inside __eq__) and a new one, even
+    // of the same size and with k in this slot, allocated at its address,
+    // in which the slots this probe passed may hold other keys (an equal
+    // one too). The generation, the mask and the slot are read only when
+    // the address matches: then `now` is the current table, live memory.
     setentry* now = TableRef(set).load(std::memory_order_relaxed);
-    if (now != table || MaskOf(now) != static_cast<Py_ssize_t>(p.mask) ||
+    if (now != table || GenerationOf(now) != generation ||
+        MaskOf(now) != static_cast<Py_ssize_t>(p.mask) ||
         KeyRef(e).load(std::memory_order_relaxed) != k) {
       return LockedResult::kChanged;
     }

@@ -11,9 +11,10 @@
 // UNUSED slot that ends its probe and never reuses a DUMMY, so a slot's hash
 // never changes once its key is published. When live plus dummy slots
 // would pass 3/5 of the table, the table is rebuilt (dummies dropped) with
-// room for 4x the live keys. The table block carries its own mask
-// (ftrt_SetTable), and `table` points at its entries; the inline
-// smalltable of CPython's layout is not used.
+// room for 4x the live keys. The table block carries its own mask and a
+// generation, unique for the process lifetime (a global counter; 0 for the
+// shared empty table) (ftrt_SetTable), and `table` points at its entries;
+// the inline smalltable of CPython's layout is not used.
 //
 // The concurrency discipline is dict's (dict.h), adapted:
 //
@@ -29,9 +30,11 @@
 // or by equality of an equal-hash key: the stored key is first pinned
 // (TryIncref) and the slot re-checked; exact str and int keys are compared
 // directly, others by their __eq__, after which a hit stands only if the
-// table and the slot are unchanged, and anything else (an equal-hash key
-// that is not equal: rare) is decided under the section, since the table
-// may have been freed while __eq__ ran. Every failed step falls back to
+// table pointer and the slot are unchanged, and anything else (an
+// equal-hash key that is not equal: rare) is decided under the section,
+// since the table may have been freed while __eq__ ran. (The hit needs no
+// generation check: if the address now holds a new table, the slot still
+// holding the key in it proves membership as well.) Every failed step falls back to
 // the critical section, which gives the exact answer (and marks the key
 // MAYBE_WEAKREF so later lock-free reads of it succeed). A miss is a probe
 // that reaches an UNUSED slot: the key was absent from the table that was
@@ -40,12 +43,16 @@
 // CODE WE DO NOT CONTROL. Equality of keys runs __eq__, which can do
 // anything, including mutate this set or suspend our section. A locked
 // probe therefore re-checks, after each comparison, that `table` is still
-// the table it probed (at the same size) and the compared slot still holds
-// the key it compared; if not, it starts over. (Other slots need no check: a probe
-// only passes non-UNUSED slots, which can never become UNUSED again, and a
-// key inserted meanwhile sits at or after the UNUSED slot that would end the
-// probe, so the probe still meets it.) References a mutation removes are
-// dropped only after the section ends.
+// the table it probed (the same address AND generation: meanwhile the table
+// may have been replaced, freed after its grace period, since this thread
+// too may pass quiescent states inside __eq__, and a new table allocated at
+// the same address, even of the same size with the compared key in the
+// compared slot) and the compared slot still holds the key it compared; if
+// not, it starts over. (Other slots of the same table need no check: a
+// probe only passes non-UNUSED slots, which can never become UNUSED again,
+// and a key inserted meanwhile sits at or after the UNUSED slot that would
+// end the probe, so the probe still meets it.) References a mutation
+// removes are dropped only after the section ends.
 //
 // frozenset. Immutable once its constructor returns (internal::SetAddNew
 // may add to one that no other code can see yet, as PySet_Add may add to a

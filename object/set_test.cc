@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdio>
 #include <random>
 #include <set>
 #include <string>
@@ -35,6 +36,7 @@
 #include "object/refcount.h"
 #include "object/str.h"
 #include "object/tuple.h"
+#include "runtime/thread_state.h"
 #include "sync/config.h"
 #include "tests/test_util.h"
 
@@ -65,6 +67,16 @@ std::vector<int64_t> Sorted(PyObject* s) {
 }
 
 std::string Repr(PyObject* op) { return ReprUtf8(op); }
+
+// Frees what this thread has queued for QSBR (replaced tables): the test's
+// thread is the only attached one, so its own quiescent state ends the
+// grace period.
+void PassGracePeriod(Runtime& rt) {
+  testing_util::Quiescent();
+  EXPECT_TRUE(rt.qsbr().Poll(ThreadState::Current()->qsbr()));
+}
+
+const void* TableOf(PyObject* set) { return reinterpret_cast<PySetObject*>(set)->table; }
 
 TEST_F(SetTest, AddContainsDiscardAndTheLayout) {
   Ref<> s = *SetNew();
@@ -436,6 +448,61 @@ TEST_F(SetTest, KeyEqualityThatMutatesTheSet) {
   ASSERT_TRUE(d.ok()) << d.status();
   EXPECT_FALSE(*d);  // cleared under the comparison: gone when the removal retried
   EXPECT_EQ(SetSize(s.get()), 0);
+}
+
+TEST_F(SetTest, InsertionWhoseKeyEqualityReplacesTheTableAtTheSameAddress) {
+  // The ABA of a table pointer: while an insertion's __eq__ runs, the set's
+  // table is replaced and freed, and a new table of the same size, holding
+  // the compared key in the compared slot, lands at the old address. The
+  // insertion must still see that the table changed: the new table has an
+  // equal key in a slot the probe had already passed.
+  // hash = value % 1000; an 8-slot table probes hash 1 at slots 1, 6, 7.
+  TestKeyType keys(1000);
+  Ref<> s = *SetNew();
+  Ref<> x = keys.Make(9);     // hash 9: slot 1
+  Ref<> a = keys.Make(1001);  // hash 1: slot 1 is taken, so slot 6
+  Ref<> b = keys.Make(1);     // hash 1: passes x, compares with a, then slot 7
+  ASSERT_TRUE(SetAdd(s.get(), x.get()).ok());
+  ASSERT_TRUE(SetAdd(s.get(), a.get()).ok());
+  const void* old_table = TableOf(s.get());
+  bool fired = false;
+  bool reused = false;
+  int attempts = 0;
+  // mimalloc returns a freed block only once its page's free list is used
+  // up (a few hundred blocks of this size); the sanitizers' allocators
+  // quarantine freed blocks, so there reuse may not happen at all.
+  constexpr int kReuseAttempts = 20000;
+  keys.on_eq = [&](PyObject* lhs, PyObject* rhs) {
+    if (fired || lhs != a.get() || rhs != b.get()) return;  // only the outer comparison
+    fired = true;
+    // Replace the table until the new one is at the old address: b at
+    // slot 1, a at slot 6, as before.
+    while (!reused && attempts < kReuseAttempts) {
+      ++attempts;
+      ASSERT_TRUE(SetClear(s.get()).ok());
+      PassGracePeriod(runtime());
+      ASSERT_TRUE(SetAdd(s.get(), b.get()).ok());
+      ASSERT_TRUE(SetAdd(s.get(), a.get()).ok());
+      reused = TableOf(s.get()) == old_table;
+    }
+  };
+  absl::StatusOr<bool> added = SetAdd(s.get(), b.get());
+  keys.on_eq = nullptr;
+  ASSERT_TRUE(added.ok()) << added.status();
+  EXPECT_FALSE(*added);  // b was added under the comparison
+  EXPECT_TRUE(fired);
+  std::printf("set table address reused: %s (after %d replacements)\n", reused ? "yes" : "no",
+              attempts);
+  // mimalloc (the default build) hands the block back; the sanitizers'
+  // allocators may not, and the assertions below hold either way.
+  if constexpr (!kSystemAlloc) {
+    EXPECT_TRUE(reused);
+  }
+  EXPECT_EQ(SetSize(s.get()), 2);
+  std::vector<Ref<>> items = Keys(s.get());
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_TRUE((items[0].get() == a.get() && items[1].get() == b.get()) ||
+              (items[0].get() == b.get() && items[1].get() == a.get()));
 }
 
 TEST_F(SetTest, TraverseAndClearForTheCollector) {
