@@ -1,6 +1,7 @@
 // The buffer protocol's core (see buffer.h).
 #include "object/buffer.h"
 
+#include "absl/strings/str_format.h"
 #include "object/errors.h"
 #include "object/refcount.h"
 
@@ -35,6 +36,31 @@ int FillBufferInfo(Py_buffer* view, PyObject* obj, void* buf, Py_ssize_t len, in
   view->suboffsets = nullptr;
   view->internal = nullptr;
   return 0;
+}
+
+int GetBuffer(PyObject* o, Py_buffer* view, int flags, const char* prefix) {
+  if (o == nullptr || flags == PyBUF_READ || flags == PyBUF_WRITE) {
+    SetErrorIndicator(MakeError(ErrorKind::kSystemError,
+                                "PyObject_GetBuffer: bad argument to internal function"));
+    return -1;
+  }
+  PyBufferProcs* procs = o->ob_type->tp_as_buffer;
+  if (procs != nullptr && procs->bf_getbuffer != nullptr) return procs->bf_getbuffer(o, view, flags);
+  SetErrorIndicator(Errorf(ErrorKind::kTypeError, "%sa bytes-like object is required, not '%.100s'",
+                           prefix, o->ob_type->tp_name));
+  return -1;
+}
+
+void ReleaseBuffer(Py_buffer* view) {
+  if (view == nullptr) return;
+  PyObject* obj = view->obj;
+  if (obj == nullptr) return;
+  PyBufferProcs* procs = obj->ob_type->tp_as_buffer;
+  if (procs != nullptr && procs->bf_releasebuffer != nullptr) procs->bf_releasebuffer(obj, view);
+  view->obj = nullptr;
+  // Must not hold any lock of the exporter here: this may be its last
+  // reference, and its tp_dealloc runs now.
+  Decref(obj);
 }
 
 }  // namespace ftrt

@@ -31,6 +31,19 @@ namespace ftrt {
 int FillBufferInfo(Py_buffer* view, PyObject* obj, void* buf, Py_ssize_t len, int readonly,
                    int flags);
 
+// PyObject_GetBuffer: asks o's type (tp_as_buffer) to fill `view`. 0, or
+// -1 with TypeError "<prefix>a bytes-like object is required, not 'T'" if
+// it exports nothing (`prefix` is "" for the C API, "memoryview: " for
+// memoryview(o)), or what bf_getbuffer raised. SystemError for a null o or
+// for the memoryview flags PyBUF_READ / PyBUF_WRITE.
+int GetBuffer(PyObject* o, Py_buffer* view, int flags, const char* prefix = "");
+
+// PyBuffer_Release: calls the exporter's bf_releasebuffer (if any), clears
+// view->obj and drops that reference; nothing if view->obj is null.
+// Must not be called holding a lock the exporter's tp_dealloc may need:
+// this may drop its last reference.
+void ReleaseBuffer(Py_buffer* view);
+
 }  // namespace ftrt
 
 #endif  // FTRT_OBJECT_BUFFER_H_

@@ -29,6 +29,7 @@
 #include "object/intern.h"
 #include "object/iterators.h"
 #include "object/list.h"
+#include "object/memoryview.h"
 #include "object/methodobject.h"
 #include "object/module.h"
 #include "object/none_bool.h"
@@ -1452,6 +1453,7 @@ PyTypeObject* const* StaticTypes(size_t* n) {
       SetType(),              FrozenSetType(),
       &PySetIter_Type,
       SliceType(),            ComplexType(),
+      MemoryViewType(),
   };
   *n = sizeof(kTypes) / sizeof(kTypes[0]);
   return kTypes;
