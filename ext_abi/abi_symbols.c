@@ -6,7 +6,7 @@
  * shared object now (the names stay declared and addressable); linked
  * against libftrt.so with -Wl,-z,defs once the runtime implements
  * them, where an undefined reference names a missing export.
- * 524 functions, 79 variables. */
+ * 528 functions, 80 variables. */
 #include "Python.h"
 #include "structmember.h"
 
@@ -226,6 +226,10 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyMem_Realloc,
     (const void*)&PyMember_GetOne,
     (const void*)&PyMember_SetOne,
+    (const void*)&PyMemoryView_FromBuffer,
+    (const void*)&PyMemoryView_FromMemory,
+    (const void*)&PyMemoryView_FromObject,
+    (const void*)&PyMemoryView_GetContiguous,
     (const void*)&PyModuleDef_Init,
     (const void*)&PyModule_Add,
     (const void*)&PyModule_AddFunctions,
@@ -605,6 +609,7 @@ const void* const ftrt_abi_variables[] = {
     (const void*)&PyFrozenSet_Type,
     (const void*)&PyList_Type,
     (const void*)&PyLong_Type,
+    (const void*)&PyMemoryView_Type,
     (const void*)&PyModuleDef_Type,
     (const void*)&PyModule_Type,
     (const void*)&PySetIter_Type,

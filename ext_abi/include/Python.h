@@ -37,6 +37,7 @@
  *                                                threads, recursion guard
  *   import.h          PyImport_ImportModule over the loaded extensions
  *   sliceobject.h     slice (PySlice_Unpack / AdjustIndices) and Ellipsis
+ *   pybuffer.h memoryobject.h   the buffer protocol, memoryview
  *   critical_section.h                           Py_BEGIN_CRITICAL_SECTION
  *   pystrtod.h        PyOS_string_to_double / PyOS_double_to_string
  *   sysmodule.h       PySys_WriteStdout / WriteStderr, PySys_GetObject
@@ -56,7 +57,8 @@
  * object/'s built-in types must be laid out the same way (python_h_test
  * checks these offsets against CPython 3.13t's); so must its slice and its
  * complex, whose fields extensions read (PySliceObject, sliceobject.h;
- * PyComplexObject's cval, complexobject.h), and a struct sequence is a
+ * PyComplexObject's cval, complexobject.h), and its memoryview
+ * (PyMemoryView_GET_BUFFER, memoryobject.h), and a struct sequence is a
  * PyTupleObject (structseq.h).
  *
  * Borrowed references. Without a GIL a borrowed reference can be freed by
@@ -136,6 +138,7 @@
 #include "sliceobject.h"
 #include "import.h"
 #include "pybuffer.h"
+#include "memoryobject.h"
 #include "critical_section.h"
 #include "pystrtod.h"
 #include "sysmodule.h"
