@@ -478,10 +478,9 @@ void MemoryViewDealloc(PyObject* self) {
 
 PyObject* MemoryViewRepr(PyObject* self) {
   const bool released = IsReleased(AsMv(self));
-  return RefOrRaise(StrFromUtf8(absl::StrFormat(released ? "<released memory at %p>"
-                                                         : "<memory at %p>",
-                                                static_cast<void*>(self))))
-      .Release();
+  const std::string text = absl::StrFormat("<%smemory at %p>", released ? "released " : "",
+                                           static_cast<void*>(self));
+  return RefOrRaise(StrFromUtf8(text)).Release();
 }
 
 Py_ssize_t MemoryViewLength(PyObject* self) {
