@@ -1,7 +1,8 @@
 // libftrt.so: text in and out that is not a str method: the locale-free
 // double conversions of pystrtod.h (float() syntax, repr() and printf
 // formats), codecs chosen by name (PyUnicode_AsEncodedString /
-// PyUnicode_Decode over the UTF-8, ASCII and Latin-1 codecs), and the sys
+// PyUnicode_Decode over the UTF-8, UTF-16, UTF-32, ASCII and Latin-1
+// codecs), and the sys
 // module's writers (sysmodule.h: ftrt has no sys module, so they write to
 // the C streams, as CPython does when sys.stdout is unset).
 #include <cctype>
@@ -17,6 +18,8 @@
 #include "object/dispatch.h"
 #include "object/error_indicator.h"
 #include "object/exceptions.h"
+#include "object/str.h"
+#include "object/str_codecs.h"
 
 extern "C" {
 void* PyMem_Malloc(size_t n);
@@ -29,9 +32,17 @@ PyObject* PyUnicode_AsLatin1String(PyObject* unicode);
 PyObject* PyUnicode_DecodeUTF8(const char* s, Py_ssize_t size, const char* errors);
 PyObject* PyUnicode_DecodeASCII(const char* s, Py_ssize_t size, const char* errors);
 PyObject* PyUnicode_DecodeLatin1(const char* s, Py_ssize_t size, const char* errors);
+PyObject* PyUnicode_AsUTF16String(PyObject* unicode);
+PyObject* PyUnicode_AsUTF32String(PyObject* unicode);
+PyObject* PyUnicode_DecodeUTF16(const char* s, Py_ssize_t size, const char* errors,
+                                int* byteorder);
+PyObject* PyUnicode_DecodeUTF32(const char* s, Py_ssize_t size, const char* errors,
+                                int* byteorder);
 }
 
 using ftrt::ext::internal::BadCall;
+using ftrt::ext::internal::NeedStr;
+using ftrt::ext::internal::NewOrRaise;
 
 namespace {
 
@@ -85,6 +96,12 @@ const char* CodecName(const char* encoding) {
       n == "8859" || n == "cp819" || n == "latin") {
     return "latin-1";
   }
+  if (n == "utf-16" || n == "utf16" || n == "u16") return "utf-16";
+  if (n == "utf-16le" || n == "utf-16-le") return "utf-16-le";
+  if (n == "utf-16be" || n == "utf-16-be") return "utf-16-be";
+  if (n == "utf-32" || n == "utf32" || n == "u32") return "utf-32";
+  if (n == "utf-32le" || n == "utf-32-le") return "utf-32-le";
+  if (n == "utf-32be" || n == "utf-32-be") return "utf-32-be";
   return nullptr;
 }
 
@@ -190,6 +207,14 @@ PyObject* PyUnicode_AsEncodedString(PyObject* unicode, const char* encoding, con
     return nullptr;
   }
   if (std::strcmp(codec, "utf-8") == 0) return PyUnicode_AsUTF8String(unicode);
+  if (std::strcmp(codec, "utf-16") == 0) return PyUnicode_AsUTF16String(unicode);
+  if (std::strcmp(codec, "utf-32") == 0) return PyUnicode_AsUTF32String(unicode);
+  if (std::strncmp(codec, "utf-16-", 7) == 0 || std::strncmp(codec, "utf-32-", 7) == 0) {
+    if (NeedStr(unicode, "PyUnicode_AsEncodedString") == nullptr) return nullptr;
+    const int order = codec[7] == 'l' ? -1 : 1;
+    return NewOrRaise(codec[4] == '1' ? ftrt::StrEncodeUtf16(unicode, order)
+                                      : ftrt::StrEncodeUtf32(unicode, order));
+  }
   if (std::strcmp(codec, "ascii") == 0) return PyUnicode_AsASCIIString(unicode);
   return PyUnicode_AsLatin1String(unicode);
 }
@@ -203,6 +228,13 @@ PyObject* PyUnicode_Decode(const char* s, Py_ssize_t size, const char* encoding,
   }
   if (std::strcmp(codec, "utf-8") == 0) return PyUnicode_DecodeUTF8(s, size, errors);
   if (std::strcmp(codec, "ascii") == 0) return PyUnicode_DecodeASCII(s, size, errors);
+  if (std::strncmp(codec, "utf-16", 6) == 0 || std::strncmp(codec, "utf-32", 6) == 0) {
+    // "utf-16": a BOM picks the order (native without one); "-le" / "-be"
+    // fix it.
+    int order = codec[6] == '\0' ? 0 : codec[7] == 'l' ? -1 : 1;
+    return codec[4] == '1' ? PyUnicode_DecodeUTF16(s, size, errors, &order)
+                           : PyUnicode_DecodeUTF32(s, size, errors, &order);
+  }
   return PyUnicode_DecodeLatin1(s, size, errors);
 }
 

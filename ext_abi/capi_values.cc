@@ -246,9 +246,11 @@ PyObject* PyUnicode_FromString(const char* s) {
   }
   return NewOrRaise(ftrt::StrFromUtf8(s));
 }
+PyObject* PyUnicode_DecodeUTF8Stateful(const char* s, Py_ssize_t size, const char* errors,
+                                       Py_ssize_t* consumed);
 PyObject* PyUnicode_DecodeUTF8(const char* s, Py_ssize_t size, const char* errors) {
-  (void)errors;  // only "strict"
-  return PyUnicode_FromStringAndSize(s, size);
+  if (errors == nullptr) return PyUnicode_FromStringAndSize(s, size);
+  return PyUnicode_DecodeUTF8Stateful(s, size, errors, nullptr);  // capi_unicode.cc
 }
 const char* PyUnicode_AsUTF8AndSize(PyObject* op, Py_ssize_t* size) {
   if (NeedStr(op, "PyUnicode_AsUTF8AndSize") == nullptr) {

@@ -41,6 +41,7 @@
  *   critical_section.h                           Py_BEGIN_CRITICAL_SECTION
  *   pystrtod.h        PyOS_string_to_double / PyOS_double_to_string
  *   sysmodule.h       PySys_WriteStdout / WriteStderr, PySys_GetObject
+ *   osmodule.h        PyOS_FSPath
  *   pylifecycle.h     Py_Initialize / Py_FinalizeEx and THE LIST OF
  *                     OPERATIONS FINALIZATION REFUSES (PythonFinalization-
  *                     Error)
@@ -142,5 +143,6 @@
 #include "critical_section.h"
 #include "pystrtod.h"
 #include "sysmodule.h"
+#include "osmodule.h"
 
 #endif /* !Py_PYTHON_H */

@@ -328,9 +328,11 @@ PyAPI_FUNC(PyObject*) PyUnicode_DecodeLatin1(const char* string,
 PyAPI_FUNC(PyObject*) PyUnicode_DecodeASCII(const char* string,
                                             Py_ssize_t length,
                                             const char* errors);
-/* Codecs by name: "utf-8", "ascii" and "latin-1" (and their aliases, any
- * case, '-' '_' ' ' alike; NULL is UTF-8); LookupError "unknown encoding:
- * NAME" for others. Only the strict error handler. */
+/* Codecs by name: "utf-8", "utf-16", "utf-16-le", "utf-16-be", the same
+ * three of UTF-32, "ascii" and "latin-1" (and their aliases, any case, '-'
+ * '_' ' ' alike; NULL is UTF-8); LookupError "unknown encoding: NAME" for
+ * others. Encoding: only the strict error handler; decoding UTF-8/16/32:
+ * the handlers of the UTF codecs below. */
 PyAPI_FUNC(PyObject*) PyUnicode_AsEncodedString(PyObject* unicode, const char* encoding,
                                                 const char* errors);
 PyAPI_FUNC(PyObject*) PyUnicode_Decode(const char* s, Py_ssize_t size, const char* encoding,
@@ -362,6 +364,89 @@ PyAPI_FUNC(Py_ssize_t) PyUnicode_CopyCharacters(PyObject* to,
 PyAPI_FUNC(Py_UCS4*) PyUnicode_AsUCS4(PyObject* unicode, Py_UCS4* buffer,
                                       Py_ssize_t buflen, int copy_null);
 PyAPI_FUNC(Py_UCS4*) PyUnicode_AsUCS4Copy(PyObject* unicode);
+
+/* ---- Conversions, appending, comparison -------------------------------
+ *   PyUnicode_FromObject: a str itself (new reference), a str subclass
+ *     as an exact str copy; TypeError "Can't convert 'T' object to str
+ *     implicitly" for others.
+ *   PyUnicode_FromEncodedObject: decodes bytes or any bytes-like object
+ *     (buffer) with PyUnicode_Decode; TypeError "decoding str is not
+ *     supported" for a str, "decoding to str: need a bytes-like object, T
+ *     found" for others. Empty input gives '' without looking up encoding.
+ *   PyUnicode_Append: *pleft = *pleft + right, dropping the old *pleft;
+ *     on error (SystemError for NULL or non-str) *pleft is released and
+ *     set to NULL. AppendAndDel also releases right (steals it).
+ *   PyUnicode_RichCompare: Py_True / Py_False, or Py_NotImplemented unless
+ *     both are str.
+ *   PyUnicode_Resize: replaces *unicode by a string of `length` characters
+ *     (its first ones kept, the rest U+0000 for the caller to write before
+ *     sharing it): 0, or -1 with SystemError for a NULL, non-str or a
+ *     negative length.
+ *   PyUnicode_IsIdentifier: 1 if str.isidentifier() (Unicode 15.1's
+ *     XID_Start / XID_Continue), else 0; -1 with TypeError for a non-str. */
+PyAPI_FUNC(PyObject*) PyUnicode_FromObject(PyObject* obj);
+PyAPI_FUNC(PyObject*) PyUnicode_FromEncodedObject(PyObject* obj, const char* encoding,
+                                                  const char* errors);
+PyAPI_FUNC(void) PyUnicode_Append(PyObject** pleft, PyObject* right);
+PyAPI_FUNC(void) PyUnicode_AppendAndDel(PyObject** pleft, PyObject* right);
+PyAPI_FUNC(PyObject*) PyUnicode_RichCompare(PyObject* left, PyObject* right, int op);
+PyAPI_FUNC(int) PyUnicode_Resize(PyObject** unicode, Py_ssize_t length);
+PyAPI_FUNC(int) PyUnicode_IsIdentifier(PyObject* s);
+
+/* ---- Partition, rsplit, splitlines ------------------------------------
+ * str.partition / rpartition (a 3-tuple; ValueError "empty separator"),
+ * str.rsplit (sep NULL: whitespace runs; maxsplit < 0: no limit) and
+ * str.splitlines (keepends nonzero keeps the line breaks). A non-str
+ * argument is a TypeError "must be str, not T". */
+PyAPI_FUNC(PyObject*) PyUnicode_Partition(PyObject* s, PyObject* sep);
+PyAPI_FUNC(PyObject*) PyUnicode_RPartition(PyObject* s, PyObject* sep);
+PyAPI_FUNC(PyObject*) PyUnicode_RSplit(PyObject* s, PyObject* sep, Py_ssize_t maxsplit);
+PyAPI_FUNC(PyObject*) PyUnicode_Splitlines(PyObject* s, int keepends);
+
+/* ---- UTF-8 (stateful), UTF-16 and UTF-32 codecs -----------------------
+ * errors: NULL / "strict", "ignore", "replace" or "surrogateescape";
+ * another name is a LookupError "unknown error handler name 'NAME'" when
+ * the input has an error. Malformed input: UnicodeDecodeError worded as
+ * CPython ("'utf-16-le' codec can't decode bytes in position 0-1: illegal
+ * encoding").
+ * byteorder (may be NULL): in, -1 little endian, 1 big endian, 0 native
+ * where a leading BOM picks the order and is dropped (with -1 or 1 a BOM
+ * is an ordinary U+FEFF); out, the order in force at the end (0 if none
+ * was chosen).
+ * consumed (the Stateful forms; may be NULL): an incomplete sequence at
+ * the end is left undecoded instead of an error, and *consumed is the
+ * number of bytes used.
+ * AsUTF16String / AsUTF32String: a BOM then native byte order, as
+ * str.encode('utf-16'); a lone surrogate is a UnicodeEncodeError. */
+PyAPI_FUNC(PyObject*) PyUnicode_DecodeUTF8Stateful(const char* string, Py_ssize_t length,
+                                                   const char* errors, Py_ssize_t* consumed);
+PyAPI_FUNC(PyObject*) PyUnicode_DecodeUTF16(const char* string, Py_ssize_t length,
+                                            const char* errors, int* byteorder);
+PyAPI_FUNC(PyObject*) PyUnicode_DecodeUTF16Stateful(const char* string, Py_ssize_t length,
+                                                    const char* errors, int* byteorder,
+                                                    Py_ssize_t* consumed);
+PyAPI_FUNC(PyObject*) PyUnicode_DecodeUTF32(const char* string, Py_ssize_t length,
+                                            const char* errors, int* byteorder);
+PyAPI_FUNC(PyObject*) PyUnicode_DecodeUTF32Stateful(const char* string, Py_ssize_t length,
+                                                    const char* errors, int* byteorder,
+                                                    Py_ssize_t* consumed);
+PyAPI_FUNC(PyObject*) PyUnicode_AsUTF16String(PyObject* unicode);
+PyAPI_FUNC(PyObject*) PyUnicode_AsUTF32String(PyObject* unicode);
+
+/* ---- The filesystem encoding ------------------------------------------
+ * UTF-8 with surrogateescape, as CPython's on Linux (UTF-8 mode or a
+ * UTF-8 locale): undecodable bytes become U+DC80..U+DCFF and encode back.
+ *   PyUnicode_FSConverter / PyUnicode_FSDecoder: "O&" converters taking
+ *     str, bytes or an os.PathLike (__fspath__) to bytes / str in
+ *     *(PyObject**)addr; Py_CLEANUP_SUPPORTED on success, 0 on error
+ *     (TypeError "expected str, bytes or os.PathLike object, not T";
+ *     ValueError "embedded null byte" / "embedded null character");
+ *     called with arg NULL they release *addr and return 1. */
+PyAPI_FUNC(PyObject*) PyUnicode_DecodeFSDefault(const char* s);
+PyAPI_FUNC(PyObject*) PyUnicode_DecodeFSDefaultAndSize(const char* s, Py_ssize_t size);
+PyAPI_FUNC(PyObject*) PyUnicode_EncodeFSDefault(PyObject* unicode);
+PyAPI_FUNC(int) PyUnicode_FSConverter(PyObject* arg, void* addr);
+PyAPI_FUNC(int) PyUnicode_FSDecoder(PyObject* arg, void* addr);
 
 #ifdef __cplusplus
 }
