@@ -6,7 +6,7 @@
  * shared object now (the names stay declared and addressable); linked
  * against libftrt.so with -Wl,-z,defs once the runtime implements
  * them, where an undefined reference names a missing export.
- * 552 functions, 80 variables. */
+ * 555 functions, 80 variables. */
 #include "Python.h"
 #include "structmember.h"
 
@@ -481,6 +481,8 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyUnicode_DecodeFSDefault,
     (const void*)&PyUnicode_DecodeFSDefaultAndSize,
     (const void*)&PyUnicode_DecodeLatin1,
+    (const void*)&PyUnicode_DecodeLocale,
+    (const void*)&PyUnicode_DecodeLocaleAndSize,
     (const void*)&PyUnicode_DecodeUTF16,
     (const void*)&PyUnicode_DecodeUTF16Stateful,
     (const void*)&PyUnicode_DecodeUTF32,
@@ -488,6 +490,7 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyUnicode_DecodeUTF8,
     (const void*)&PyUnicode_DecodeUTF8Stateful,
     (const void*)&PyUnicode_EncodeFSDefault,
+    (const void*)&PyUnicode_EncodeLocale,
     (const void*)&PyUnicode_EqualToUTF8,
     (const void*)&PyUnicode_EqualToUTF8AndSize,
     (const void*)&PyUnicode_FSConverter,

@@ -9,6 +9,7 @@
 // Argument checks and C error conventions here; the string work in
 // object/str_codecs.h.
 #include <cstring>
+#include <optional>
 #include <utility>
 
 #include "ext_abi/capi_internal.h"
@@ -377,6 +378,87 @@ int PyUnicode_FSDecoder(PyObject* arg, void* addr) {
   }
   *out = output.Release();
   return kCleanupSupported;
+}
+
+
+// The locale encoding (PyUnicode_DecodeLocale / EncodeLocale): UTF-8, as
+// CPython's under a UTF-8 locale or in UTF-8 mode, with only the strict
+// and surrogateescape handlers (others: ValueError "unsupported error
+// handler") and errors worded as CPython's locale codec words them.
+PyObject* PyUnicode_DecodeLocaleAndSize(const char* str, Py_ssize_t len, const char* errors) {
+  if (str == nullptr || len < 0) {
+    BadCall("PyUnicode_DecodeLocaleAndSize");
+    return nullptr;
+  }
+  if (std::strlen(str) != static_cast<size_t>(len)) {
+    ftrt::SetErrorString(PyExc_ValueError, "embedded null byte");
+    return nullptr;
+  }
+  std::optional<ftrt::CodecErrors> handler = ftrt::CodecErrorsFromName(errors);
+  if (!handler.has_value() || *handler == ftrt::CodecErrors::kIgnore ||
+      *handler == ftrt::CodecErrors::kReplace) {
+    ftrt::SetErrorString(PyExc_ValueError, "unsupported error handler");
+    return nullptr;
+  }
+  absl::StatusOr<ftrt::Ref<>> r =
+      ftrt::StrDecodeUtf8With(View(str, len), ftrt::CodecErrors::kSurrogateEscape, nullptr);
+  if (!r.ok() || *handler == ftrt::CodecErrors::kSurrogateEscape) return NewOrRaise(std::move(r));
+  // Strict: valid UTF-8 never decodes to a surrogate, so the first one is
+  // the first undecodable byte; its offset is the UTF-8 size before it.
+  PyObject* s = r->get();
+  size_t offset = 0;
+  for (Py_ssize_t i = 0, n = ftrt::StrLength(s); i < n; ++i) {
+    const Py_UCS4 ch = ftrt::StrReadChar(s, i);
+    if (ch >= 0xDC80 && ch <= 0xDCFF) {
+      ftrt::SetErrorFormat(PyExc_UnicodeDecodeError,
+                           "'locale' codec can't decode byte 0x%02x in position %zu: "
+                           "decoding error",
+                           static_cast<unsigned>(ch - 0xDC00), offset);
+      return nullptr;
+    }
+    offset += ch < 0x80 ? 1 : ch < 0x800 ? 2 : ch < 0x10000 ? 3 : 4;
+  }
+  return NewOrRaise(std::move(r));
+}
+
+PyObject* PyUnicode_DecodeLocale(const char* str, const char* errors) {
+  if (str == nullptr) {
+    BadCall("PyUnicode_DecodeLocale");
+    return nullptr;
+  }
+  return PyUnicode_DecodeLocaleAndSize(str, static_cast<Py_ssize_t>(std::strlen(str)), errors);
+}
+
+PyObject* PyUnicode_EncodeLocale(PyObject* unicode, const char* errors) {
+  if (unicode == nullptr || !ftrt::IsStr(unicode)) {
+    ftrt::SetErrorString(PyExc_TypeError, "bad argument type for built-in operation");
+    return nullptr;
+  }
+  const Py_ssize_t n = ftrt::StrLength(unicode);
+  for (Py_ssize_t i = 0; i < n; ++i) {
+    if (ftrt::StrReadChar(unicode, i) == 0) {
+      ftrt::SetErrorString(PyExc_ValueError, "embedded null character");
+      return nullptr;
+    }
+  }
+  std::optional<ftrt::CodecErrors> handler = ftrt::CodecErrorsFromName(errors);
+  if (!handler.has_value() || *handler == ftrt::CodecErrors::kIgnore ||
+      *handler == ftrt::CodecErrors::kReplace) {
+    ftrt::SetErrorString(PyExc_ValueError, "unsupported error handler");
+    return nullptr;
+  }
+  const bool escape = *handler == ftrt::CodecErrors::kSurrogateEscape;
+  for (Py_ssize_t i = 0; i < n; ++i) {
+    const Py_UCS4 ch = ftrt::StrReadChar(unicode, i);
+    if (ch >= 0xD800 && ch <= 0xDFFF && !(escape && ch >= 0xDC80 && ch <= 0xDCFF)) {
+      ftrt::SetErrorFormat(PyExc_UnicodeEncodeError,
+                           "'locale' codec can't encode character '\\u%04x' in position %zd: "
+                           "encoding error",
+                           static_cast<unsigned>(ch), i);
+      return nullptr;
+    }
+  }
+  return NewOrRaise(ftrt::StrEncodeUtf8With(unicode, ftrt::CodecErrors::kSurrogateEscape));
 }
 
 }  // extern "C"

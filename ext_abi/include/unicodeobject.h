@@ -447,6 +447,16 @@ PyAPI_FUNC(PyObject*) PyUnicode_DecodeFSDefaultAndSize(const char* s, Py_ssize_t
 PyAPI_FUNC(PyObject*) PyUnicode_EncodeFSDefault(PyObject* unicode);
 PyAPI_FUNC(int) PyUnicode_FSConverter(PyObject* arg, void* addr);
 PyAPI_FUNC(int) PyUnicode_FSDecoder(PyObject* arg, void* addr);
+/* The locale encoding, UTF-8 here (CPython's under a UTF-8 locale or in
+ * UTF-8 mode). errors: NULL / "strict" or "surrogateescape"; others are a
+ * ValueError "unsupported error handler". An embedded NUL is a ValueError
+ * ("embedded null byte" / "embedded null character"); an undecodable byte
+ * or unencodable character a UnicodeDecodeError / UnicodeEncodeError of
+ * the 'locale' codec. */
+PyAPI_FUNC(PyObject*) PyUnicode_DecodeLocaleAndSize(const char* str, Py_ssize_t len,
+                                                    const char* errors);
+PyAPI_FUNC(PyObject*) PyUnicode_DecodeLocale(const char* str, const char* errors);
+PyAPI_FUNC(PyObject*) PyUnicode_EncodeLocale(PyObject* unicode, const char* errors);
 
 #ifdef __cplusplus
 }

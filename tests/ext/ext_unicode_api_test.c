@@ -542,6 +542,34 @@ static void test_fs(void) {
   Py_CLEAR(out);
   Py_DECREF(args);
 
+  /* The locale encoding (UTF-8 here), CPython's errors. */
+  PyObject* loc = PyUnicode_DecodeLocaleAndSize("a\xff" "b", 3, "surrogateescape");
+  CHECK(loc != NULL && PyUnicode_GET_LENGTH(loc) == 3 && PyUnicode_READ_CHAR(loc, 1) == 0xDCFF);
+  b = PyUnicode_EncodeLocale(loc, "surrogateescape");
+  CHECK(bytes_equal(b, "a\xff" "b", 3));
+  Py_DECREF(b);
+  CHECK(PyUnicode_EncodeLocale(loc, NULL) == NULL);
+  ext_test_expect_error(PyExc_UnicodeEncodeError,
+                        "'locale' codec can't encode character '\\udcff' in position 1: "
+                        "encoding error");
+  CHECK(PyUnicode_EncodeLocale(loc, "replace") == NULL);
+  ext_test_expect_error(PyExc_ValueError, "unsupported error handler");
+  CHECK(PyUnicode_EncodeLocale(nul_s, NULL) == NULL);
+  ext_test_expect_error(PyExc_ValueError, "embedded null character");
+  CHECK(PyUnicode_EncodeLocale(one, NULL) == NULL);
+  ext_test_expect_error(PyExc_TypeError, "bad argument type for built-in operation");
+  Py_DECREF(loc);
+  CHECK(PyUnicode_DecodeLocale("\xc3\xa9\xe2\x82", NULL) == NULL);
+  ext_test_expect_error(PyExc_UnicodeDecodeError,
+                        "'locale' codec can't decode byte 0xe2 in position 2: decoding error");
+  CHECK(PyUnicode_DecodeLocaleAndSize("a\xff" "b", 3, "replace") == NULL);
+  ext_test_expect_error(PyExc_ValueError, "unsupported error handler");
+  CHECK(PyUnicode_DecodeLocaleAndSize("a\0b", 3, NULL) == NULL);
+  ext_test_expect_error(PyExc_ValueError, "embedded null byte");
+  loc = PyUnicode_DecodeLocale("caf\xc3\xa9", NULL);
+  CHECK(equals(loc, "caf\xc3\xa9"));
+  Py_DECREF(loc);
+
   Py_DECREF(raw_b);
   Py_DECREF(esc);
   Py_DECREF(p);
