@@ -8,7 +8,7 @@
  * below that such a macro reads has CPython 3.13's name, field order and,
  * on x86-64, its offsets (asserted at the bottom; figures from CPython
  * 3.13's headers, Include/cpython/unicodeobject.h, tupleobject.h,
- * listobject.h, bytesobject.h, floatobject.h, dictobject.h, setobject.h,
+ * listobject.h, bytesobject.h, bytearrayobject.h, floatobject.h, dictobject.h, setobject.h,
  * sliceobject.h and complexobject.h, compiled with Py_GIL_DISABLED). The
  * behaviour is object/'s
  * (str.h, tuple.h, list.h, ...). Compiles as C11 and as C++20.
@@ -121,6 +121,17 @@ typedef struct {
   char ob_sval[1];
 } PyBytesObject;
 
+/* ---- bytearray -------------------------------------------------------------
+ * ob_size bytes at ob_start (== ob_bytes in ftrt), inside a block of
+ * ob_alloc bytes; ob_exports counts live buffer exports (bytearray.h). */
+typedef struct {
+  PyObject_VAR_HEAD
+  Py_ssize_t ob_alloc;
+  char* ob_bytes;
+  char* ob_start;
+  Py_ssize_t ob_exports;
+} PyByteArrayObject;
+
 /* ---- float ---------------------------------------------------------------- */
 typedef struct {
   PyObject_HEAD
@@ -231,6 +242,11 @@ FTRT_LAYOUT_ASSERT(offsetof(PyListObject, allocated) == 48, "list allocated");
 FTRT_LAYOUT_ASSERT(offsetof(ftrt_ListArray, items) == 8, "list array items");
 FTRT_LAYOUT_ASSERT(offsetof(PyBytesObject, ob_shash) == 40, "ob_shash");
 FTRT_LAYOUT_ASSERT(offsetof(PyBytesObject, ob_sval) == 48, "ob_sval");
+FTRT_LAYOUT_ASSERT(sizeof(PyByteArrayObject) == 72, "PyByteArrayObject");
+FTRT_LAYOUT_ASSERT(offsetof(PyByteArrayObject, ob_alloc) == 40, "bytearray ob_alloc");
+FTRT_LAYOUT_ASSERT(offsetof(PyByteArrayObject, ob_bytes) == 48, "bytearray ob_bytes");
+FTRT_LAYOUT_ASSERT(offsetof(PyByteArrayObject, ob_start) == 56, "bytearray ob_start");
+FTRT_LAYOUT_ASSERT(offsetof(PyByteArrayObject, ob_exports) == 64, "bytearray ob_exports");
 FTRT_LAYOUT_ASSERT(sizeof(PyFloatObject) == 40, "PyFloatObject");
 FTRT_LAYOUT_ASSERT(offsetof(PyFloatObject, ob_fval) == 32, "ob_fval");
 FTRT_LAYOUT_ASSERT(sizeof(PyLongObject) == 40, "PyLongObject (ftrt)");

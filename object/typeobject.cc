@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "object/attributes.h"
+#include "object/bytearray.h"
 #include "object/bytes.h"
 #include "object/call.h"
 #include "object/compare.h"
@@ -1454,6 +1455,7 @@ PyTypeObject* const* StaticTypes(size_t* n) {
       &PySetIter_Type,
       SliceType(),            ComplexType(),
       MemoryViewType(),
+      ByteArrayType(),        &PyByteArrayIter_Type,
   };
   *n = sizeof(kTypes) / sizeof(kTypes[0]);
   return kTypes;
