@@ -6,7 +6,7 @@
  * shared object now (the names stay declared and addressable); linked
  * against libftrt.so with -Wl,-z,defs once the runtime implements
  * them, where an undefined reference names a missing export.
- * 555 functions, 80 variables. */
+ * 561 functions, 82 variables. */
 #include "Python.h"
 #include "structmember.h"
 
@@ -25,6 +25,12 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyBool_FromLong,
     (const void*)&PyBuffer_FillInfo,
     (const void*)&PyBuffer_Release,
+    (const void*)&PyByteArray_AsString,
+    (const void*)&PyByteArray_Concat,
+    (const void*)&PyByteArray_FromObject,
+    (const void*)&PyByteArray_FromStringAndSize,
+    (const void*)&PyByteArray_Resize,
+    (const void*)&PyByteArray_Size,
     (const void*)&PyBytes_AsString,
     (const void*)&PyBytes_AsStringAndSize,
     (const void*)&PyBytes_Concat,
@@ -576,6 +582,8 @@ __attribute__((visibility("default")))
 const void* const ftrt_abi_variables[] = {
     (const void*)&PyBaseObject_Type,
     (const void*)&PyBool_Type,
+    (const void*)&PyByteArrayIter_Type,
+    (const void*)&PyByteArray_Type,
     (const void*)&PyBytes_Type,
     (const void*)&PyCFunction_Type,
     (const void*)&PyCMethod_Type,

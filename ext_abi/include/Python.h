@@ -26,7 +26,7 @@
  *   objimpl.h pymem.h allocation, PyObject_New, GC tracking, Py_VISIT
  *   bytesobject.h unicodeobject.h longobject.h boolobject.h floatobject.h
  *   complexobject.h tupleobject.h listobject.h dictobject.h setobject.h
- *                                                the values
+ *   bytearrayobject.h                            the values
  *   structseq.h       struct sequences (named tuples from C)
  *   pyerrors.h warnings.h                        exceptions, PyExc_*
  *   methodobject.h moduleobject.h modsupport.h   functions, modules,
@@ -58,8 +58,9 @@
  * object/'s built-in types must be laid out the same way (python_h_test
  * checks these offsets against CPython 3.13t's); so must its slice and its
  * complex, whose fields extensions read (PySliceObject, sliceobject.h;
- * PyComplexObject's cval, complexobject.h), and its memoryview
- * (PyMemoryView_GET_BUFFER, memoryobject.h), and a struct sequence is a
+ * PyComplexObject's cval, complexobject.h), its memoryview
+ * (PyMemoryView_GET_BUFFER, memoryobject.h) and its bytearray
+ * (PyByteArrayObject, bytearrayobject.h), and a struct sequence is a
  * PyTupleObject (structseq.h).
  *
  * Borrowed references. Without a GIL a borrowed reference can be freed by
@@ -112,6 +113,7 @@
 #include "object.h"
 #include "objimpl.h"
 #include "typeslots.h"
+#include "bytearrayobject.h"
 #include "bytesobject.h"
 #include "unicodeobject.h"
 #include "pyerrors.h"
