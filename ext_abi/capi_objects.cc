@@ -992,6 +992,11 @@ int PySequence_Contains(PyObject* o, PyObject* value) {
     }
     return *r ? 1 : 0;
   }
+  // A type's own sq_contains (bytearray's finds a byte value or a
+  // substring), as CPython asks it before iterating.
+  if (PySequenceMethods* sq = o->ob_type->tp_as_sequence; sq != nullptr && sq->sq_contains) {
+    return sq->sq_contains(o, value);
+  }
   Ref<> it = ftrt::GetIter(o);
   if (!it) return -1;
   for (;;) {
