@@ -41,8 +41,7 @@ PyObject* PyByteArray_FromObject(PyObject* o) {
 
 PyObject* PyByteArray_FromStringAndSize(const char* bytes, Py_ssize_t size) {
   if (bytes == nullptr || size < 0) return NewOrRaise(ftrt::ByteArrayNew(size));
-  return NewOrRaise(
-      ftrt::ByteArrayFromData(absl::string_view(bytes, static_cast<size_t>(size))));
+  return NewOrRaise(ftrt::ByteArrayFromData(absl::string_view(bytes, static_cast<size_t>(size))));
 }
 
 PyObject* PyByteArray_Concat(PyObject* a, PyObject* b) {

@@ -20,8 +20,8 @@
 #include "object/bytes.h"
 #include "object/call.h"
 #include "object/compare.h"
-#include "object/dispatch.h"
 #include "object/container_util.h"
+#include "object/dispatch.h"
 #include "object/error_indicator.h"
 #include "object/errors.h"
 #include "object/exceptions.h"
@@ -186,7 +186,8 @@ absl::Status AssignSlice(PyObject* b, Py_ssize_t start, Py_ssize_t stop, Py_ssiz
                     "attempt to assign bytes of size %d to extended slice of size %d",
                     static_cast<int64_t>(k), static_cast<int64_t>(count));
     }
-    for (Py_ssize_t j = 0, i = start; j < count; ++j, i += step) p[i] = (*src)[static_cast<size_t>(j)];
+    for (Py_ssize_t j = 0, i = start; j < count; ++j, i += step)
+      p[i] = (*src)[static_cast<size_t>(j)];
     return absl::OkStatus();
   }
   if (count == 0) return absl::OkStatus();
@@ -214,7 +215,7 @@ void ByteArrayDealloc(PyObject* op) {
   std::free(AsBA(op)->ob_bytes);
   AsBA(op)->ob_bytes = nullptr;
   AsBA(op)->ob_start = nullptr;
-  op->ob_type->tp_free(op);
+  FreeObject(op);
 }
 
 Py_ssize_t LengthSlot(PyObject* op) { return ByteArraySize(op); }
@@ -237,12 +238,15 @@ PyObject* ItemSlot(PyObject* op, Py_ssize_t i) {
 
 int AssItemSlot(PyObject* op, Py_ssize_t i, PyObject* value) {
   if (value == nullptr) {
-    Mutex& mu = ObjectMutex(op);
-    CriticalSection cs(mu);
-    const Py_ssize_t n = SizeRef(op).load(std::memory_order_relaxed);
-    const Py_ssize_t at = Normalize(i, n);
-    if (at < 0 || at >= n) return OkOrRaise(IndexOutOfRange());
-    return OkOrRaise(ReplaceLocked(op, mu, at, 1, absl::string_view()));
+    absl::Status s;
+    {
+      Mutex& mu = ObjectMutex(op);
+      CriticalSection cs(mu);
+      const Py_ssize_t n = SizeRef(op).load(std::memory_order_relaxed);
+      const Py_ssize_t at = Normalize(i, n);
+      s = at < 0 || at >= n ? IndexOutOfRange() : ReplaceLocked(op, mu, at, 1, absl::string_view());
+    }
+    return OkOrRaise(s);  // raised after the section
   }
   const int v = ByteValue(value);
   if (v < 0) return -1;
@@ -272,32 +276,35 @@ PyObject* InplaceConcatSlot(PyObject* a, PyObject* b) {
   return Ref<>::NewRef(a).Release();
 }
 
-// The contents `count` times (count <= 0: empty); MemoryError on overflow.
-absl::StatusOr<std::string> Repeated(PyObject* b, Py_ssize_t count) {
-  const std::string one = ByteArraySnapshot(b);
+// `one` repeated `count` times (count <= 0: empty); MemoryError on
+// overflow.
+absl::StatusOr<std::string> Repeated(absl::string_view one, Py_ssize_t count) {
   std::string out;
   if (count <= 0 || one.empty()) return out;
   if (static_cast<Py_ssize_t>(one.size()) > (PY_SSIZE_T_MAX - 16) / count) return NoMemoryError();
   out.reserve(one.size() * static_cast<size_t>(count));
-  for (Py_ssize_t i = 0; i < count; ++i) out += one;
+  for (Py_ssize_t i = 0; i < count; ++i) out.append(one.data(), one.size());
   return out;
 }
 
 PyObject* RepeatSlot(PyObject* b, Py_ssize_t count) {
-  absl::StatusOr<std::string> r = Repeated(b, count);
+  absl::StatusOr<std::string> r = Repeated(ByteArraySnapshot(b), count);
   if (!r.ok()) return RefOrRaise(r.status()).Release();
   return RefOrRaise(ByteArrayFromData(*r)).Release();
 }
 
+// b *= count in one section (nothing but copying runs in it); the
+// exception, if any, is raised after the section.
 PyObject* InplaceRepeatSlot(PyObject* b, Py_ssize_t count) {
-  absl::StatusOr<std::string> r = Repeated(b, count);
-  if (!r.ok()) return RefOrRaise(r.status()).Release();
+  absl::Status s;
   {
     Mutex& mu = ObjectMutex(b);
     CriticalSection cs(mu);
-    const Py_ssize_t n = SizeRef(b).load(std::memory_order_relaxed);
-    if (OkOrRaise(ReplaceLocked(b, mu, 0, n, *r)) < 0) return nullptr;
+    absl::StatusOr<std::string> r = Repeated(ViewLocked(b, mu), count);
+    s = r.ok() ? ReplaceLocked(b, mu, 0, SizeRef(b).load(std::memory_order_relaxed), *r)
+               : r.status();
   }
+  if (OkOrRaise(s) < 0) return nullptr;
   return Ref<>::NewRef(b).Release();
 }
 
@@ -370,18 +377,21 @@ int AssSubscriptSlot(PyObject* b, PyObject* key, PyObject* value) {
 
 // Exports the bytes writable and counts the export (bytearray.h, EXPORTS).
 int GetBufferSlot(PyObject* b, Py_buffer* view, int flags) {
-  Mutex& mu = ObjectMutex(b);
-  CriticalSection cs(mu);
-  const Py_ssize_t n = SizeRef(b).load(std::memory_order_relaxed);
-  char* p = n == 0 ? _PyByteArray_empty_string : AsBA(b)->ob_start;
-  // FillBufferInfo increments b (no code runs) or fails with nothing done.
-  if (FillBufferInfo(view, b, p, n, /*readonly=*/0, flags) < 0) {
-    // FillBufferInfo reports through the interim indicator (errors.h).
-    internal::EnsureErrorAfterSlotFailure("bf_getbuffer");
-    return -1;
+  {
+    Mutex& mu = ObjectMutex(b);
+    CriticalSection cs(mu);
+    const Py_ssize_t n = SizeRef(b).load(std::memory_order_relaxed);
+    char* p = n == 0 ? _PyByteArray_empty_string : AsBA(b)->ob_start;
+    // FillBufferInfo increments b (no code runs) or fails with nothing done.
+    if (FillBufferInfo(view, b, p, n, /*readonly=*/0, flags) == 0) {
+      ++AsBA(b)->ob_exports;
+      return 0;
+    }
   }
-  ++AsBA(b)->ob_exports;
-  return 0;
+  // FillBufferInfo reports through the interim indicator (errors.h); the
+  // exception is made after the section.
+  internal::EnsureErrorAfterSlotFailure("bf_getbuffer");
+  return -1;
 }
 
 void ReleaseBufferSlot(PyObject* b, Py_buffer*) {
@@ -588,12 +598,13 @@ Codec CodecArg(const char* fname, PyObject* encoding, PyObject* errors) {
     }
   }
   const Codec c = CodecOf(enc);
-  if (c == Codec::kUnknown) SetErrorFormat(PyExc_LookupError, "unknown encoding: %s", std::string(enc));
+  if (c == Codec::kUnknown) {
+    SetErrorFormat(PyExc_LookupError, "unknown encoding: %s", std::string(enc));
+  }
   return c;
 }
 
-PyObject* DecodeMethod(PyObject* self, PyObject* const* args, Py_ssize_t nargs,
-                       PyObject* kwnames) {
+PyObject* DecodeMethod(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
   static const ArgParser kParser = {"decode", {"encoding", "errors"}, 0, 0, 2};
   PyObject* out[2] = {nullptr, nullptr};
   if (!UnpackKeywords(kParser, args, nargs, kwnames, absl::MakeSpan(out))) return nullptr;
@@ -704,7 +715,7 @@ constinit PyBufferProcs g_as_buffer = [] {
 extern "C" {
 constinit PyTypeObject PyByteArray_Type = [] {
   PyTypeObject t = StaticTypeInit("bytearray", sizeof(PyByteArrayObject),
-                                  Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_SEQUENCE);
+                                  Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE);
   t.tp_flags &= ~Py_TPFLAGS_READY;
   t.tp_dealloc = ByteArrayDealloc;
   t.tp_repr = ReprSlot;

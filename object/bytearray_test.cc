@@ -28,8 +28,8 @@
 #include "object/dict.h"
 #include "object/dispatch.h"
 #include "object/error_indicator.h"
-#include "object/float.h"
 #include "object/errors.h"
+#include "object/float.h"
 #include "object/int.h"
 #include "object/iterators.h"
 #include "object/number.h"
@@ -137,15 +137,15 @@ TEST_F(ByteArrayTest, Slices) {
   Ref<> rev = SliceNew(nullptr, nullptr, I(-2).get());
   EXPECT_EQ(Contents(ObjectGetItem(b.get(), rev.get()).get()), "fdb");
   // b[1:3] = b'XYZ' grows, b[::2] = b'123' keeps the size, del b[::3].
-  EXPECT_EQ(ObjectSetItem(b.get(), SliceNew(I(1).get(), I(3).get(), nullptr).get(),
-                          B("XYZ").get()),
+  EXPECT_EQ(ObjectSetItem(b.get(), SliceNew(I(1).get(), I(3).get(), nullptr).get(), B("XYZ").get()),
             0);
   EXPECT_EQ(Contents(b.get()), "aXYZdef");
   Ref<> step2 = SliceNew(nullptr, nullptr, I(2).get());
   EXPECT_EQ(ObjectSetItem(b.get(), step2.get(), B("1234").get()), 0);
   EXPECT_EQ(Contents(b.get()), "1X2Z3e4");
   EXPECT_EQ(ObjectSetItem(b.get(), step2.get(), B("12").get()), -1);
-  EXPECT_EQ(TakeError(), "ValueError: attempt to assign bytes of size 2 to extended slice of size 4");
+  EXPECT_EQ(TakeError(),
+            "ValueError: attempt to assign bytes of size 2 to extended slice of size 4");
   EXPECT_EQ(ObjectDelItem(b.get(), SliceNew(nullptr, nullptr, I(3).get()).get()), 0);
   EXPECT_EQ(Contents(b.get()), "X23e");
   // From an iterable of ints, from itself, and the error for an int.
@@ -155,6 +155,9 @@ TEST_F(ByteArrayTest, Slices) {
   EXPECT_EQ(Contents(b.get()), "hi23e");
   EXPECT_EQ(ObjectSetItem(b.get(), SliceNew(I(5).get(), nullptr, nullptr).get(), b.get()), 0);
   EXPECT_EQ(Contents(b.get()), "hi23ehi23e");
+  Ref<> x = BA("ab");  // x[0:1] = x, as CPython: b'abb'
+  EXPECT_EQ(ObjectSetItem(x.get(), SliceNew(I(0).get(), I(1).get(), nullptr).get(), x.get()), 0);
+  EXPECT_EQ(Contents(x.get()), "abb");
   EXPECT_EQ(ObjectSetItem(b.get(), all.get(), I(3).get()), -1);
   EXPECT_EQ(TakeError(),
             "TypeError: can assign only bytes, buffers, or iterables of ints in range(0, 256)");
@@ -179,6 +182,10 @@ TEST_F(ByteArrayTest, ConcatRepeatContainsCompareHashRepr) {
   Ref<> same = RefOrRaise(NumberInPlace(NumberOp::kAdd, b.get(), B("d").get()));
   EXPECT_EQ(same.get(), b.get());
   EXPECT_EQ(Contents(b.get()), "abcd");
+  Ref<> times = BA("ab");
+  Ref<> same2 = RefOrRaise(NumberInPlace(NumberOp::kMultiply, times.get(), I(3).get()));
+  EXPECT_EQ(same2.get(), times.get());
+  EXPECT_EQ(Contents(times.get()), "ababab");
 
   PySequenceMethods* sq = b->ob_type->tp_as_sequence;
   EXPECT_EQ(sq->sq_contains(b.get(), I(98).get()), 1);
@@ -196,8 +203,7 @@ TEST_F(ByteArrayTest, ConcatRepeatContainsCompareHashRepr) {
   EXPECT_EQ(ObjectRichCompareBool(b.get(), BA("abcd").get(), Py_GE), 1);
   EXPECT_EQ(ObjectRichCompareBool(b.get(), S("abcd").get(), Py_EQ), 0);
   EXPECT_EQ(ObjectRichCompareBool(b.get(), S("abcd").get(), Py_LT), -1);
-  EXPECT_EQ(TakeError(),
-            "TypeError: '<' not supported between instances of 'bytearray' and 'str'");
+  EXPECT_EQ(TakeError(), "TypeError: '<' not supported between instances of 'bytearray' and 'str'");
 
   EXPECT_EQ(ObjectHash(b.get()), -1);
   EXPECT_EQ(TakeError(), "TypeError: unhashable type: 'bytearray'");
@@ -243,8 +249,7 @@ TEST_F(ByteArrayTest, ExportsBlockResizing) {
   EXPECT_EQ(TakeError(), kExported);
   EXPECT_EQ(ObjectDelItem(b.get(), I(0).get()), -1);
   EXPECT_EQ(TakeError(), kExported);
-  EXPECT_EQ(ObjectSetItem(b.get(), SliceNew(I(0).get(), I(0).get(), nullptr).get(),
-                          B("x").get()),
+  EXPECT_EQ(ObjectSetItem(b.get(), SliceNew(I(0).get(), I(0).get(), nullptr).get(), B("x").get()),
             -1);
   EXPECT_EQ(TakeError(), kExported);
   EXPECT_EQ(KindOf(ByteArrayResize(b.get(), 10)), ErrorKind::kBufferError);
@@ -484,7 +489,8 @@ TEST_F(ByteArrayTest, ThreadsAppendPopAndReadOneBytearray) {
   const std::string rest = Contents(b);
   for (int w = 0; w < kWriters; ++w) {
     const int64_t left = std::count(rest.begin(), rest.end(), static_cast<char>(w + 1));
-    EXPECT_EQ(left + popped[static_cast<size_t>(w + 1)].load(), appended[static_cast<size_t>(w)].load())
+    EXPECT_EQ(left + popped[static_cast<size_t>(w + 1)].load(),
+              appended[static_cast<size_t>(w)].load())
         << "writer " << w;
   }
   EXPECT_EQ(static_cast<int64_t>(rest.size()), ByteArraySize(b));
