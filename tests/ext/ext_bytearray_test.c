@@ -280,6 +280,12 @@ static void test_exports(void) {
   PyObject* r = PyNumber_InPlaceAdd(b, more);
   CHECK(r == b && has_contents(b, "XYc\0\0zz", 7));
   Py_DECREF(r);
+  r = PySequence_InPlaceRepeat(b, 2);
+  CHECK(r == b && has_contents(b, "XYc\0\0zzXYc\0\0zz", 14));
+  Py_DECREF(r);
+  r = PySequence_InPlaceConcat(b, more);
+  CHECK(r == b && PyByteArray_GET_SIZE(b) == 16);
+  Py_DECREF(r);
   Py_DECREF(v);
   Py_DECREF(more);
   Py_DECREF(b);
