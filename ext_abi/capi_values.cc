@@ -22,6 +22,7 @@
 #include "absl/strings/string_view.h"
 #include "ext_abi/capi_internal.h"
 #include "object/builtin_layouts.h"
+#include "object/bytearray.h"
 #include "object/bytes.h"
 #include "object/container_methods.h"
 #include "object/dict.h"
@@ -85,8 +86,6 @@ bool NeedTuple(PyObject* op, const char* func) {
 extern "C" {
 
 // Defined in other capi files (Python.h is not included here).
-int PyObject_GetBuffer(PyObject* obj, Py_buffer* view, int flags);
-void PyBuffer_Release(Py_buffer* view);
 PyObject* PyObject_GetIter(PyObject* o);
 PyObject* PyIter_Next(PyObject* it);
 Py_ssize_t PyNumber_AsSsize_t(PyObject* o, PyObject* exc);
@@ -607,11 +606,9 @@ PyObject* PyBytes_FromObject(PyObject* op) {
     return op;
   }
   if (op->ob_type->tp_as_buffer != nullptr && op->ob_type->tp_as_buffer->bf_getbuffer != nullptr) {
-    Py_buffer view;
-    if (PyObject_GetBuffer(op, &view, PyBUF_CONTIG_RO) < 0) return nullptr;
-    PyObject* r = PyBytes_FromStringAndSize(static_cast<const char*>(view.buf), view.len);
-    PyBuffer_Release(&view);
-    return r;
+    std::string data;
+    if (!ftrt::CopyBytesLike(op, &data)) return nullptr;
+    return NewOrRaise(ftrt::BytesFromData(data));
   }
   if (ftrt::IsStr(op) || (op->ob_type->tp_iter == nullptr && PySequence_Check(op) == 0)) {
     ftrt::SetErrorFormat(PyExc_TypeError, "cannot convert '%s' object to bytes",

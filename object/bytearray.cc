@@ -883,21 +883,14 @@ bool CopyBytesLike(PyObject* obj, std::string* out) {
     *out = ByteArraySnapshot(obj);
     return true;
   }
-  PyBufferProcs* procs = obj->ob_type->tp_as_buffer;
-  if (procs == nullptr || procs->bf_getbuffer == nullptr) {
-    SetErrorFormat(PyExc_TypeError, "a bytes-like object is required, not '%s'",
-                   obj->ob_type->tp_name);
-    return false;
-  }
   Py_buffer view{};
-  if (procs->bf_getbuffer(obj, &view, PyBUF_SIMPLE) < 0) {
+  if (GetBuffer(obj, &view, PyBUF_SIMPLE) < 0) {  // TypeError for a non-exporter
     internal::EnsureErrorAfterSlotFailure("bf_getbuffer");
     return false;
   }
   if (view.len > 0) out->assign(static_cast<const char*>(view.buf), static_cast<size_t>(view.len));
   // Must hold no lock here: this may drop the exporter's last reference.
-  if (procs->bf_releasebuffer != nullptr) procs->bf_releasebuffer(obj, &view);
-  if (PyObject* o = std::exchange(view.obj, nullptr)) Decref(o);
+  ReleaseBuffer(&view);
   return true;
 }
 

@@ -236,6 +236,14 @@ std::optional<CodecErrors> CodecErrorsFromName(const char* name) {
 
 absl::StatusOr<Ref<>> StrDecodeUtf8With(absl::string_view bytes, CodecErrors errors,
                                         Py_ssize_t* consumed) {
+  // Valid UTF-8, the common case (PyUnicode_DecodeUTF8 with "strict" and
+  // the like), takes str's own decoder; the code-point loop below is for
+  // input that needs the error handler or ends inside a sequence.
+  if (absl::StatusOr<Ref<>> fast = StrFromUtf8(bytes);
+      fast.ok() || !IsError(fast.status(), ErrorKind::kUnicodeDecodeError)) {
+    if (fast.ok() && consumed != nullptr) *consumed = static_cast<Py_ssize_t>(bytes.size());
+    return fast;
+  }
   const auto* p = reinterpret_cast<const uint8_t*>(bytes.data());
   const size_t n = bytes.size();
   CodePoints out;
