@@ -6,7 +6,7 @@
  * shared object now (the names stay declared and addressable); linked
  * against libftrt.so with -Wl,-z,defs once the runtime implements
  * them, where an undefined reference names a missing export.
- * 561 functions, 82 variables. */
+ * 573 functions, 82 variables. */
 #include "Python.h"
 #include "structmember.h"
 
@@ -23,8 +23,14 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyArg_VaParseTupleAndKeywords,
     (const void*)&PyArg_ValidateKeywordArguments,
     (const void*)&PyBool_FromLong,
+    (const void*)&PyBuffer_FillContiguousStrides,
     (const void*)&PyBuffer_FillInfo,
+    (const void*)&PyBuffer_FromContiguous,
+    (const void*)&PyBuffer_GetPointer,
+    (const void*)&PyBuffer_IsContiguous,
     (const void*)&PyBuffer_Release,
+    (const void*)&PyBuffer_SizeFromFormat,
+    (const void*)&PyBuffer_ToContiguous,
     (const void*)&PyByteArray_AsString,
     (const void*)&PyByteArray_Concat,
     (const void*)&PyByteArray_FromObject,
@@ -105,6 +111,8 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyErr_Fetch,
     (const void*)&PyErr_Format,
     (const void*)&PyErr_FormatV,
+    (const void*)&PyErr_GetExcInfo,
+    (const void*)&PyErr_GetHandledException,
     (const void*)&PyErr_GetRaisedException,
     (const void*)&PyErr_GivenExceptionMatches,
     (const void*)&PyErr_NewException,
@@ -116,8 +124,10 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyErr_PrintEx,
     (const void*)&PyErr_ResourceWarning,
     (const void*)&PyErr_Restore,
+    (const void*)&PyErr_SetExcInfo,
     (const void*)&PyErr_SetFromErrno,
     (const void*)&PyErr_SetFromErrnoWithFilename,
+    (const void*)&PyErr_SetHandledException,
     (const void*)&PyErr_SetImportError,
     (const void*)&PyErr_SetNone,
     (const void*)&PyErr_SetObject,
@@ -172,6 +182,7 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyInterpreterState_Main,
     (const void*)&PyIter_Check,
     (const void*)&PyIter_Next,
+    (const void*)&PyIter_Send,
     (const void*)&PyList_Append,
     (const void*)&PyList_AsTuple,
     (const void*)&PyList_Clear,
@@ -315,6 +326,7 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyObject_Calloc,
     (const void*)&PyObject_CheckBuffer,
     (const void*)&PyObject_ClearWeakRefs,
+    (const void*)&PyObject_CopyData,
     (const void*)&PyObject_DelAttr,
     (const void*)&PyObject_DelAttrString,
     (const void*)&PyObject_DelItem,

@@ -17,7 +17,9 @@
 #include "object/descriptors.h"
 #include "object/dict.h"
 #include "object/dispatch.h"
+#include "object/error_indicator.h"
 #include "object/errors.h"
+#include "object/exceptions.h"
 #include "object/float.h"
 #include "object/hash.h"
 #include "object/int.h"
@@ -691,6 +693,41 @@ int PyIter_Check(PyObject* o) {
 PyObject* PyIter_Next(PyObject* it) {
   if (!NeedObj(it, "PyIter_Next")) return nullptr;
   return Out(ftrt::IterNext(it));
+}
+// One step of a generator-like object: am_send if the type has it, else
+// tp_iternext for None, else iter.send(arg). The end of the iteration
+// (StopIteration, or an iternext that returns null with no error) is
+// PYGEN_RETURN with the return value (StopIteration's value, or None).
+PySendResult PyIter_Send(PyObject* iter, PyObject* arg, PyObject** result) {
+  if (result == nullptr || !NeedObj(iter, "PyIter_Send") || !NeedObj(arg, "PyIter_Send")) {
+    if (result != nullptr) *result = nullptr;
+    return PYGEN_ERROR;
+  }
+  PyTypeObject* tp = iter->ob_type;
+  if (tp->tp_as_async != nullptr && tp->tp_as_async->am_send != nullptr) {
+    return tp->tp_as_async->am_send(iter, arg, result);
+  }
+  Ref<> out;
+  if (arg == ftrt::None() && tp->tp_iternext != nullptr) {
+    out = Ref<>::Steal(tp->tp_iternext(iter));
+  } else {
+    out = ftrt::CallMethod(iter, "send", {arg});
+  }
+  if (out) {
+    *result = out.Release();
+    return PYGEN_NEXT;
+  }
+  *result = nullptr;
+  PyObject* pending = ftrt::ErrorOccurred();
+  if (pending == nullptr) {
+    *result = Ref<>::NewRef(ftrt::None()).Release();
+    return PYGEN_RETURN;
+  }
+  if (!ftrt::GivenExceptionMatches(pending, PyExc_StopIteration)) return PYGEN_ERROR;
+  Ref<> stop = ftrt::GetRaisedException();
+  PyObject* value = reinterpret_cast<PyStopIterationObject*>(stop.get())->value;
+  *result = Ref<>::NewRef(value != nullptr ? value : ftrt::None()).Release();
+  return PYGEN_RETURN;
 }
 
 // Item access through the type's mapping / sequence slots (subscript.h).

@@ -718,6 +718,35 @@ void PyErr_Fetch(PyObject** type, PyObject** value, PyObject** tb) {
 void PyErr_Restore(PyObject* type, PyObject* value, PyObject* tb) {
   ftrt::Restore(ftrt::Ref<>::Steal(type), ftrt::Ref<>::Steal(value), ftrt::Ref<>::Steal(tb));
 }
+// The exception being handled (sys.exception()): the C analogue of the
+// except block's state. The triple forms are the pre-3.11 spelling of the
+// same single exception (type and traceback derived from it; no tracebacks
+// here, so the third is always None when an exception is handled).
+PyObject* PyErr_GetHandledException(void) { return ftrt::GetHandledException().Release(); }
+void PyErr_SetHandledException(PyObject* exc) { ftrt::SetHandledException(exc); }
+void PyErr_GetExcInfo(PyObject** type, PyObject** value, PyObject** tb) {
+  ftrt::Ref<> exc = ftrt::GetHandledException();
+  if (!exc || exc.get() == ftrt::None()) {
+    if (type != nullptr) *type = ftrt::Ref<>::NewRef(ftrt::None()).Release();
+    if (value != nullptr) *value = ftrt::Ref<>::NewRef(ftrt::None()).Release();
+    if (tb != nullptr) *tb = ftrt::Ref<>::NewRef(ftrt::None()).Release();
+    return;
+  }
+  if (type != nullptr) {
+    *type = ftrt::Ref<>::NewRef(reinterpret_cast<PyObject*>(exc.get()->ob_type)).Release();
+  }
+  if (tb != nullptr) *tb = ftrt::Ref<>::NewRef(ftrt::None()).Release();
+  if (value != nullptr) {
+    *value = exc.Release();
+  }
+}
+// Steals all three; only the value counts (CPython 3.11+ does the same).
+void PyErr_SetExcInfo(PyObject* type, PyObject* value, PyObject* tb) {
+  ftrt::Ref<> t = ftrt::Ref<>::Steal(type);
+  ftrt::Ref<> v = ftrt::Ref<>::Steal(value);
+  ftrt::Ref<> b = ftrt::Ref<>::Steal(tb);
+  ftrt::SetHandledException(v.get());
+}
 void PyErr_NormalizeException(PyObject** type, PyObject** value, PyObject** tb) {
   (void)type;
   (void)value;

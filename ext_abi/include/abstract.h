@@ -91,6 +91,10 @@ PyAPI_FUNC(PyObject*) PyObject_GetIter(PyObject* o);
  * set. */
 PyAPI_FUNC(PyObject*) PyIter_Next(PyObject* iter);
 PyAPI_FUNC(int) PyIter_Check(PyObject* o);
+/* One step of a generator-like iterator: PYGEN_NEXT with the yielded value,
+ * PYGEN_RETURN with the return value (StopIteration's), or PYGEN_ERROR
+ * with an exception set; *presult is a new reference or NULL. */
+PyAPI_FUNC(PySendResult) PyIter_Send(PyObject* iter, PyObject* arg, PyObject** presult);
 
 /* The number protocol: Python's operator dispatch over the operands'
  * tp_as_number slots (a type's slot is called with either operand first

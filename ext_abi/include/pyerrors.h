@@ -63,6 +63,15 @@ PyAPI_FUNC(int) PyErr_GivenExceptionMatches(PyObject* given, PyObject* exc);
 PyAPI_FUNC(PyObject*) PyErr_GetRaisedException(void);
 /* Sets exc (stolen; NULL clears) as the current exception. */
 PyAPI_FUNC(void) PyErr_SetRaisedException(PyObject* exc);
+/* The exception being handled (sys.exception()): new reference or NULL;
+ * Set takes a borrowed exception (NULL or None clears). The ExcInfo triple
+ * is the older spelling of the same thing (type, value, None; or three
+ * Nones); SetExcInfo steals its three and keeps the value. */
+PyAPI_FUNC(PyObject*) PyErr_GetHandledException(void);
+PyAPI_FUNC(void) PyErr_SetHandledException(PyObject* exc);
+PyAPI_FUNC(void) PyErr_GetExcInfo(PyObject** ptype, PyObject** pvalue,
+                                  PyObject** ptraceback);
+PyAPI_FUNC(void) PyErr_SetExcInfo(PyObject* type, PyObject* value, PyObject* traceback);
 /* The pre-3.12 triple API, kept for old extensions. */
 PyAPI_FUNC(void) PyErr_Fetch(PyObject** ptype, PyObject** pvalue,
                              PyObject** ptraceback);

@@ -825,6 +825,161 @@ static void test_additions(void) {
   Py_DECREF(ints);
 }
 
+/* --- the handled exception and PyIter_Send ------------------------------ */
+
+/* A generator-like object: send(x) yields x + 1 until x reaches 3, then
+ * returns "done" (StopIteration's value); send of a non-int fails. */
+static PyObject* counter_send(PyObject* self, PyObject* arg) {
+  (void)self;
+  long x = PyLong_AsLong(arg);
+  if (x == -1 && PyErr_Occurred()) return NULL;
+  if (x >= 3) {
+    PyObject* done = PyUnicode_FromString("done");
+    PyErr_SetObject(PyExc_StopIteration, done);
+    Py_DECREF(done);
+    return NULL;
+  }
+  return PyLong_FromLong(x + 1);
+}
+static PyMethodDef g_counter_methods[] = {{"send", counter_send, METH_O, NULL},
+                                          {NULL, NULL, 0, NULL}};
+static PyType_Slot g_counter_slots[] = {{Py_tp_methods, g_counter_methods}, {0, NULL}};
+static PyType_Spec g_counter_spec = {"ext_api_misc_test.Counter", sizeof(PyObject), 0,
+                                     Py_TPFLAGS_DEFAULT, g_counter_slots};
+
+/* A type with am_send: yields the argument back twice, then returns 7. */
+static int g_am_send_calls;
+static PySendResult echo_am_send(PyObject* self, PyObject* arg, PyObject** result) {
+  (void)self;
+  if (++g_am_send_calls > 2) {
+    *result = PyLong_FromLong(7);
+    return PYGEN_RETURN;
+  }
+  *result = Py_NewRef(arg);
+  return PYGEN_NEXT;
+}
+static PyType_Slot g_echo_slots[] = {{Py_am_send, (void*)echo_am_send}, {0, NULL}};
+static PyType_Spec g_echo_spec = {"ext_api_misc_test.EchoSend", sizeof(PyObject), 0,
+                                  Py_TPFLAGS_DEFAULT, g_echo_slots};
+
+static void test_handled_and_send(void) {
+  /* Nothing handled: NULL, and the triple is three Nones. */
+  CHECK(PyErr_GetHandledException() == NULL);
+  PyObject *t, *v, *tb;
+  PyErr_GetExcInfo(&t, &v, &tb);
+  CHECK(t == Py_None && v == Py_None && tb == Py_None);
+  Py_DECREF(t);
+  Py_DECREF(v);
+  Py_DECREF(tb);
+
+  PyObject* exc = PyObject_CallFunction(PyExc_ValueError, "s", "handled");
+  CHECK(exc != NULL);
+  PyErr_SetHandledException(exc);
+  PyObject* got = PyErr_GetHandledException();
+  CHECK(got == exc);
+  Py_DECREF(got);
+  PyErr_GetExcInfo(&t, &v, &tb);
+  CHECK(t == PyExc_ValueError && v == exc && tb == Py_None);
+  Py_DECREF(t);
+  Py_DECREF(v);
+  Py_DECREF(tb);
+  /* A new error raised while it is handled chains to it. */
+  PyErr_SetString(PyExc_TypeError, "while handling");
+  PyObject* raised = PyErr_GetRaisedException();
+  CHECK(raised != NULL);
+  PyObject* ctx = PyException_GetContext(raised);
+  CHECK(ctx == exc);
+  Py_DECREF(ctx);
+  Py_DECREF(raised);
+  /* SetExcInfo steals; NULLs clear. */
+  PyErr_SetExcInfo(NULL, NULL, NULL);
+  CHECK(PyErr_GetHandledException() == NULL);
+  PyErr_SetExcInfo(Py_NewRef(PyExc_ValueError), Py_NewRef(exc), Py_NewRef(Py_None));
+  got = PyErr_GetHandledException();
+  CHECK(got == exc);
+  Py_DECREF(got);
+  PyErr_SetHandledException(Py_None);
+  CHECK(PyErr_GetHandledException() == NULL);
+  Py_DECREF(exc);
+  CHECK(PyErr_Occurred() == NULL);
+
+  /* A plain iterator with None: its items, then the return (None). */
+  PyObject* list = Py_BuildValue("[ii]", 10, 20);
+  PyObject* it = PyObject_GetIter(list);
+  PyObject* r;
+  CHECK(PyIter_Send(it, Py_None, &r) == PYGEN_NEXT && PyLong_AsLong(r) == 10);
+  Py_DECREF(r);
+  CHECK(PyIter_Send(it, Py_None, &r) == PYGEN_NEXT && PyLong_AsLong(r) == 20);
+  Py_DECREF(r);
+  CHECK(PyIter_Send(it, Py_None, &r) == PYGEN_RETURN && r == Py_None);
+  CHECK(PyErr_Occurred() == NULL);
+  Py_DECREF(r);
+  /* A value other than None needs a send method: a list iterator has none. */
+  PyObject* one = PyLong_FromLong(1);
+  CHECK(PyIter_Send(it, one, &r) == PYGEN_ERROR && r == NULL);
+  CHECK(PyErr_ExceptionMatches(PyExc_AttributeError));
+  PyErr_Clear();
+  Py_DECREF(it);
+  Py_DECREF(list);
+
+  /* send(): yields, then StopIteration's value is the return value. */
+  PyObject* ctype = PyType_FromSpec(&g_counter_spec);
+  CHECK(ctype != NULL);
+  PyObject* counter = PyObject_CallNoArgs(ctype);
+  CHECK(counter != NULL);
+  CHECK(PyIter_Send(counter, one, &r) == PYGEN_NEXT && PyLong_AsLong(r) == 2);
+  Py_DECREF(r);
+  PyObject* three = PyLong_FromLong(3);
+  CHECK(PyIter_Send(counter, three, &r) == PYGEN_RETURN);
+  CHECK(r != NULL && PyUnicode_Check(r) && strcmp(PyUnicode_AsUTF8(r), "done") == 0);
+  CHECK(PyErr_Occurred() == NULL);
+  Py_DECREF(r);
+  /* An error that is not StopIteration stays set. */
+  CHECK(PyIter_Send(counter, Py_None, &r) == PYGEN_ERROR && r == NULL);
+  CHECK(PyErr_ExceptionMatches(PyExc_TypeError));
+  PyErr_Clear();
+  Py_DECREF(three);
+  Py_DECREF(counter);
+  Py_DECREF(ctype);
+
+  /* am_send is used when the type has it. */
+  PyObject* etype = PyType_FromSpec(&g_echo_spec);
+  CHECK(etype != NULL);
+  PyObject* echo_obj = PyObject_CallNoArgs(etype);
+  CHECK(echo_obj != NULL);
+  CHECK(PyIter_Send(echo_obj, one, &r) == PYGEN_NEXT && r == one);
+  Py_DECREF(r);
+  CHECK(PyIter_Send(echo_obj, one, &r) == PYGEN_NEXT && r == one);
+  Py_DECREF(r);
+  CHECK(PyIter_Send(echo_obj, one, &r) == PYGEN_RETURN && PyLong_AsLong(r) == 7);
+  Py_DECREF(r);
+  CHECK_EQ_LL(g_am_send_calls, 3);
+  Py_DECREF(echo_obj);
+  Py_DECREF(etype);
+  Py_DECREF(one);
+}
+
+/* Each thread's handled exception is its own. */
+static void check_own_handled(long i) {
+  PyObject* mark = PyLong_FromLong(i);
+  PyObject* exc = mark != NULL ? PyObject_CallOneArg(PyExc_KeyError, mark) : NULL;
+  if (exc == NULL) {
+    atomic_fetch_add(&g_errors, 1);
+    PyErr_Clear();
+    Py_XDECREF(mark);
+    return;
+  }
+  PyErr_SetHandledException(exc);
+  sched_yield();
+  PyObject* got = PyErr_GetHandledException();
+  if (got != exc) atomic_fetch_add(&g_errors, 1);
+  Py_XDECREF(got);
+  PyErr_SetHandledException(NULL);
+  if (PyErr_GetHandledException() != NULL) atomic_fetch_add(&g_errors, 1);
+  Py_DECREF(exc);
+  Py_DECREF(mark);
+}
+
 /* ---- threads ----------------------------------------------------------- */
 
 static void* worker(void* arg) {
@@ -885,6 +1040,7 @@ static void* worker(void* arg) {
     Py_XDECREF(bytes);
     Py_XDECREF(l);
     Py_DECREF(k);
+    if (i % 16 == 0) check_own_handled(i);
     if (i % 64 == 0) {
       /* Each thread has its own depth: the same limit as the main thread. */
       if (recurse(0) != g_limit) atomic_fetch_add(&g_errors, 1);
@@ -952,6 +1108,7 @@ int main(int argc, char** argv) {
   test_print();
   test_text();
   test_additions();
+  test_handled_and_send();
   test_threads(seed);
 
   Py_CLEAR(g_thing);
