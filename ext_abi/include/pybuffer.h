@@ -48,6 +48,32 @@ PyAPI_FUNC(void) PyBuffer_Release(Py_buffer* view);
 PyAPI_FUNC(int) PyBuffer_FillInfo(Py_buffer* view, PyObject* obj, void* buf,
                                   Py_ssize_t len, int readonly, int flags);
 
+/* Layout helpers. IsContiguous: 1 if the buffer is contiguous in `order`
+ * ('C' row-major, 'F' column-major, 'A' either), else 0 (a buffer with
+ * suboffsets never is). GetPointer: the address of the element at
+ * `indices` (ndim of them), through strides and suboffsets.
+ * FillContiguousStrides: the strides of a contiguous `order` layout.
+ * SizeFromFormat: struct.calcsize(format), or -1 with ValueError for a
+ * bad format. */
+PyAPI_FUNC(int) PyBuffer_IsContiguous(const Py_buffer* view, char fort);
+PyAPI_FUNC(void*) PyBuffer_GetPointer(const Py_buffer* view, const Py_ssize_t* indices);
+PyAPI_FUNC(void) PyBuffer_FillContiguousStrides(int ndims, Py_ssize_t* shape,
+                                                Py_ssize_t* strides, int itemsize,
+                                                char order);
+PyAPI_FUNC(Py_ssize_t) PyBuffer_SizeFromFormat(const char* format);
+
+/* Copies. ToContiguous: at most len bytes of view's elements, in `order`
+ * ('A' reads C order unless the buffer is Fortran-contiguous), into buf.
+ * FromContiguous: the reverse, into a writable view. CopyData: all of
+ * src's elements into dest at the same indices (BufferError if dest is
+ * smaller; TypeError if either exports no buffer). 0, or -1 with an
+ * exception. */
+PyAPI_FUNC(int) PyBuffer_ToContiguous(void* buf, const Py_buffer* view, Py_ssize_t len,
+                                      char order);
+PyAPI_FUNC(int) PyBuffer_FromContiguous(const Py_buffer* view, const void* buf,
+                                        Py_ssize_t len, char order);
+PyAPI_FUNC(int) PyObject_CopyData(PyObject* dest, PyObject* src);
+
 #ifdef __cplusplus
 }
 #endif

@@ -10,6 +10,10 @@
  *   - PyBuffer_FillInfo: format/shape/strides per flag, read-only refusal,
  *     NULL view (BufferError), PyBUF_READ / PyBUF_WRITE (SystemError);
  *   - a non-exporter (int): CheckBuffer 0, GetBuffer TypeError;
+ *   - the layout helpers on a 2-d exporter with C, Fortran, strided and
+ *     indirect (suboffsets) layouts: IsContiguous, GetPointer, To/From-
+ *     Contiguous in both orders, CopyData, FillContiguousStrides and
+ *     SizeFromFormat (struct.calcsize's sizes);
  *   - kThreads threads take and release buffers of one shared bytes object
  *     and read its contents (run under TSan too); the reference count is
  *     back where it was after they are done; nothing leaks. */
@@ -162,6 +166,207 @@ static void test_non_exporter(void) {
   Py_DECREF(i);
 }
 
+/* ---- Layout helpers: a 2-d exporter with four layouts --------------------- */
+
+/* A 3x4 grid of int32 (cell (r, c) holds 10 * r + c) exported as:
+ *   0: the grid, C-contiguous (strides 16, 4);
+ *   1: its transpose, 4x3 (strides 4, 16): Fortran-contiguous;
+ *   2: every other column, 3x2 (strides 16, 8): neither;
+ *   3: the grid through row pointers (PIL-style suboffsets {0, -1}). */
+typedef struct {
+  PyObject_HEAD
+  int mode;
+  int32_t cells[12];
+  char* rows[3];
+  Py_ssize_t shape[2], strides[2], suboffsets[2];
+} GridObject;
+
+static int Grid_getbuffer(PyObject* self, Py_buffer* view, int flags) {
+  GridObject* g = (GridObject*)self;
+  if ((flags & PyBUF_STRIDES) != PyBUF_STRIDES) {
+    PyErr_SetString(PyExc_BufferError, "Grid: strides are needed");
+    return -1;
+  }
+  static const Py_ssize_t kShapes[4][2] = {{3, 4}, {4, 3}, {3, 2}, {3, 4}};
+  static const Py_ssize_t kStrides[4][2] = {{16, 4}, {4, 16}, {16, 8}, {sizeof(char*), 4}};
+  g->shape[0] = kShapes[g->mode][0];
+  g->shape[1] = kShapes[g->mode][1];
+  g->strides[0] = kStrides[g->mode][0];
+  g->strides[1] = kStrides[g->mode][1];
+  g->suboffsets[0] = 0;
+  g->suboffsets[1] = -1;
+  for (int r = 0; r < 3; r++) g->rows[r] = (char*)&g->cells[4 * r];
+  view->buf = g->mode == 3 ? (void*)g->rows : (void*)g->cells;
+  view->obj = Py_NewRef(self);
+  view->len = g->shape[0] * g->shape[1] * 4;
+  view->itemsize = 4;
+  view->readonly = 0;
+  view->ndim = 2;
+  view->format = (flags & PyBUF_FORMAT) ? "i" : NULL;
+  view->shape = g->shape;
+  view->strides = g->strides;
+  view->suboffsets = g->mode == 3 ? g->suboffsets : NULL;
+  view->internal = NULL;
+  return 0;
+}
+
+static PyBufferProcs Grid_as_buffer = {Grid_getbuffer, NULL};
+
+static PyTypeObject GridType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "ext_buffer_test.Grid",
+    .tp_basicsize = sizeof(GridObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_as_buffer = &Grid_as_buffer,
+};
+
+static PyObject* new_grid(int mode) {
+  GridObject* g = PyObject_New(GridObject, &GridType);
+  CHECK(g != NULL);
+  g->mode = mode;
+  for (int i = 0; i < 12; i++) g->cells[i] = 10 * (i / 4) + i % 4;
+  return (PyObject*)g;
+}
+
+static void check_ints(const int32_t* got, const int32_t* want, int n) {
+  for (int i = 0; i < n; i++) CHECK_EQ_LL(got[i], want[i]);
+}
+
+static void test_layout_helpers(void) {
+  CHECK(PyType_Ready(&GridType) == 0);
+  /* Contiguity per layout and order. */
+  static const int kC[4] = {1, 0, 0, 0}, kF[4] = {0, 1, 0, 0};
+  for (int mode = 0; mode < 4; mode++) {
+    PyObject* g = new_grid(mode);
+    Py_buffer v;
+    CHECK(PyObject_GetBuffer(g, &v, PyBUF_FULL_RO) == 0);
+    CHECK_EQ_LL(PyBuffer_IsContiguous(&v, 'C'), kC[mode]);
+    CHECK_EQ_LL(PyBuffer_IsContiguous(&v, 'F'), kF[mode]);
+    CHECK_EQ_LL(PyBuffer_IsContiguous(&v, 'A'), kC[mode] | kF[mode]);
+    CHECK_EQ_LL(PyBuffer_IsContiguous(&v, 'x'), 0);
+    /* GetPointer finds cell (r, c) of each layout. */
+    Py_ssize_t idx[2] = {2, 1};
+    int32_t want = mode == 1 ? 10 * 1 + 2 : mode == 2 ? 10 * 2 + 2 : 10 * 2 + 1;
+    CHECK_EQ_LL(*(int32_t*)PyBuffer_GetPointer(&v, idx), want);
+    PyBuffer_Release(&v);
+    Py_DECREF(g);
+  }
+
+  /* To a contiguous block in either order. */
+  PyObject* cols = new_grid(2);
+  Py_buffer v;
+  CHECK(PyObject_GetBuffer(cols, &v, PyBUF_FULL) == 0);
+  int32_t out[12];
+  static const int32_t kColsC[6] = {0, 2, 10, 12, 20, 22};
+  static const int32_t kColsF[6] = {0, 10, 20, 2, 12, 22};
+  CHECK(PyBuffer_ToContiguous(out, &v, v.len, 'C') == 0);
+  check_ints(out, kColsC, 6);
+  CHECK(PyBuffer_ToContiguous(out, &v, v.len, 'F') == 0);
+  check_ints(out, kColsF, 6);
+  CHECK(PyBuffer_ToContiguous(out, &v, v.len, 'A') == 0); /* neither: C order */
+  check_ints(out, kColsC, 6);
+  /* A shorter len copies a prefix and nothing past it. */
+  memset(out, 0x7f, sizeof out);
+  CHECK(PyBuffer_ToContiguous(out, &v, 3 * 4, 'C') == 0);
+  check_ints(out, kColsC, 3);
+  CHECK_EQ_LL(out[3], 0x7f7f7f7f);
+  /* From a contiguous block: only the exported cells change. */
+  static const int32_t kNew[6] = {100, 101, 102, 103, 104, 105};
+  CHECK(PyBuffer_FromContiguous(&v, kNew, sizeof kNew, 'C') == 0);
+  GridObject* gc = (GridObject*)cols;
+  static const int32_t kAfter[12] = {100, 1, 101, 3, 102, 11, 103, 13, 104, 21, 105, 23};
+  check_ints(gc->cells, kAfter, 12);
+  CHECK(PyBuffer_FromContiguous(&v, kNew, sizeof kNew, 'F') == 0);
+  static const int32_t kAfterF[12] = {100, 1, 103, 3, 101, 11, 104, 13, 102, 21, 105, 23};
+  check_ints(gc->cells, kAfterF, 12);
+  CHECK(PyBuffer_FromContiguous(&v, kNew, sizeof kNew, 'q') == -1);
+  CHECK(PyErr_ExceptionMatches(PyExc_ValueError));
+  PyErr_Clear();
+  PyBuffer_Release(&v);
+  Py_DECREF(cols);
+
+  /* The transpose in C order reads the grid by columns; the indirect one
+   * by rows. */
+  PyObject* tr = new_grid(1);
+  CHECK(PyObject_GetBuffer(tr, &v, PyBUF_FULL_RO) == 0);
+  CHECK(PyBuffer_ToContiguous(out, &v, v.len, 'C') == 0);
+  static const int32_t kTrC[12] = {0, 10, 20, 1, 11, 21, 2, 12, 22, 3, 13, 23};
+  check_ints(out, kTrC, 12);
+  CHECK(PyBuffer_ToContiguous(out, &v, v.len, 'F') == 0); /* contiguous: memcpy */
+  static const int32_t kGrid[12] = {0, 1, 2, 3, 10, 11, 12, 13, 20, 21, 22, 23};
+  check_ints(out, kGrid, 12);
+  PyBuffer_Release(&v);
+  Py_DECREF(tr);
+  PyObject* ind = new_grid(3);
+  CHECK(PyObject_GetBuffer(ind, &v, PyBUF_FULL_RO) == 0);
+  CHECK(PyBuffer_ToContiguous(out, &v, v.len, 'C') == 0);
+  check_ints(out, kGrid, 12);
+  PyBuffer_Release(&v);
+
+  /* CopyData: element-wise at equal indices into a larger grid; memmove
+   * between contiguous ones; the errors. */
+  PyObject* src = new_grid(2);
+  PyObject* dst = new_grid(0);
+  memset(((GridObject*)dst)->cells, 0, sizeof(((GridObject*)dst)->cells));
+  CHECK(PyObject_CopyData(dst, src) == 0);
+  static const int32_t kCopied[12] = {0, 2, 0, 0, 10, 12, 0, 0, 20, 22, 0, 0};
+  check_ints(((GridObject*)dst)->cells, kCopied, 12);
+  CHECK(PyObject_CopyData(dst, ind) == 0); /* indirect source, same shape */
+  check_ints(((GridObject*)dst)->cells, kGrid, 12);
+  CHECK(PyObject_CopyData(src, dst) == -1); /* 3x2 cannot take 3x4 */
+  CHECK(PyErr_ExceptionMatches(PyExc_BufferError));
+  PyErr_Clear();
+  PyObject* bytes = PyBytes_FromStringAndSize("abcdefgh", 8);
+  PyObject* ba = PyByteArray_FromStringAndSize("........", 8);
+  CHECK(bytes != NULL && ba != NULL);
+  CHECK(PyObject_CopyData(ba, bytes) == 0);
+  CHECK(memcmp(PyByteArray_AS_STRING(ba), "abcdefgh", 8) == 0);
+  CHECK(PyObject_CopyData(bytes, ba) == -1); /* bytes is read-only */
+  CHECK(PyErr_ExceptionMatches(PyExc_BufferError));
+  PyErr_Clear();
+  PyObject* small = PyByteArray_FromStringAndSize("..", 2);
+  CHECK(PyObject_CopyData(small, bytes) == -1);
+  CHECK(PyErr_ExceptionMatches(PyExc_BufferError));
+  PyErr_Clear();
+  CHECK(PyObject_CopyData(ba, Py_None) == -1);
+  CHECK(PyErr_ExceptionMatches(PyExc_TypeError));
+  PyErr_Clear();
+  Py_DECREF(small);
+  Py_DECREF(ba);
+  Py_DECREF(bytes);
+  Py_DECREF(dst);
+  Py_DECREF(src);
+  Py_DECREF(ind);
+
+  /* Strides of a contiguous layout. */
+  Py_ssize_t shape[3] = {2, 3, 4}, strides[3];
+  PyBuffer_FillContiguousStrides(3, shape, strides, 8, 'C');
+  CHECK(strides[0] == 96 && strides[1] == 32 && strides[2] == 8);
+  PyBuffer_FillContiguousStrides(3, shape, strides, 8, 'F');
+  CHECK(strides[0] == 8 && strides[1] == 16 && strides[2] == 48);
+
+  /* struct.calcsize, as CPython 3.13 gives it on x86-64. */
+  static const struct {
+    const char* fmt;
+    Py_ssize_t size;
+  } kSizes[] = {{"i", 4},    {"3h", 6},   {"bi", 8},  {"=bi", 5}, {"<qb", 9}, {"d", 8},
+                {"10s", 10}, {"?", 1},    {"P", 8},   {"bq", 16}, {"hbi", 8}, {"@l", 8},
+                {"=l", 4},   {"4x2e", 8}, {"", 0},    {"i i", 8}, {"0i", 0},  {"b0i", 4}};
+  for (size_t i = 0; i < sizeof kSizes / sizeof kSizes[0]; i++) {
+    if (PyBuffer_SizeFromFormat(kSizes[i].fmt) != kSizes[i].size) {
+      fprintf(stderr, "calcsize(%s): got %zd, want %zd\n", kSizes[i].fmt,
+              PyBuffer_SizeFromFormat(kSizes[i].fmt), kSizes[i].size);
+      CHECK(0);
+    }
+  }
+  CHECK(PyBuffer_SizeFromFormat("z") == -1);
+  CHECK(PyErr_ExceptionMatches(PyExc_ValueError));
+  PyErr_Clear();
+  CHECK(PyBuffer_SizeFromFormat("<P") == -1);
+  CHECK(PyErr_ExceptionMatches(PyExc_ValueError));
+  PyErr_Clear();
+}
+
 /* ---- Threads ------------------------------------------------------------ */
 
 static PyObject* g_shared;
@@ -209,6 +414,7 @@ int main(void) {
   test_bytes();
   test_exporter_type();
   test_non_exporter();
+  test_layout_helpers();
   test_threads();
   CHECK(PyErr_Occurred() == NULL);
   CHECK(Py_FinalizeEx() == 0);
