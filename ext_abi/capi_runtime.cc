@@ -815,28 +815,6 @@ int Py_EnterRecursiveCall(const char* where) {
   return ftrt::internal::EnterRecursiveCall(where == nullptr ? "" : where) ? 0 : -1;
 }
 void Py_LeaveRecursiveCall(void) { ftrt::internal::LeaveRecursiveCall(); }
-PyObject* PyErr_SetFromErrno(PyObject* type) {
-  const int e = errno;
-  ftrt::SetErrorFormat(type, "[Errno %d] %s", e, std::strerror(e));
-  return nullptr;
-}
-PyObject* PyErr_SetFromErrnoWithFilename(PyObject* type, const char* filename) {
-  const int e = errno;
-  ftrt::SetErrorFormat(type, "[Errno %d] %s: '%s'", e, std::strerror(e),
-                       filename == nullptr ? "" : filename);
-  return nullptr;
-}
-PyObject* PyErr_SetImportError(PyObject* msg, PyObject* name, PyObject* path) {
-  (void)name;
-  (void)path;
-  if (msg == nullptr) {
-    BadCall("PyErr_SetImportError");
-    return nullptr;
-  }
-  ftrt::SetError(PyExc_ImportError, msg);
-  return nullptr;
-}
-
 PyObject* PyException_GetArgs(PyObject* exc) { return ftrt::ExceptionGetArgs(exc).Release(); }
 void PyException_SetArgs(PyObject* exc, PyObject* args) { ftrt::ExceptionSetArgs(exc, args); }
 PyObject* PyException_GetCause(PyObject* exc) { return ftrt::ExceptionGetCause(exc).Release(); }

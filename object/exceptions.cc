@@ -1,17 +1,23 @@
 // The exception hierarchy (see exceptions.h).
 #include "object/exceptions.h"
 
+#include <cerrno>
 #include <cstddef>
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "object/attributes.h"
+#include "object/buffer.h"
+#include "object/bytes.h"
 #include "object/call.h"
 #include "object/descriptors.h"
 #include "object/dict.h"
 #include "object/dispatch.h"
 #include "object/error_indicator.h"
+#include "object/int.h"
 #include "object/iterators.h"
+#include "object/number.h"
 #include "object/list.h"
 #include "object/none_bool.h"
 #include "object/object.h"
@@ -410,6 +416,363 @@ PyObject* KeyErrorStr(PyObject* self) {
   return BaseExceptionStr(self);
 }
 
+// --- OSError ------------------------------------------------------------------
+
+using OSErr = PyOSErrorObject;
+
+// The subclass that OSError(errno, ...) makes for `err`, or null.
+PyTypeObject* OSErrorClassFor(int64_t err) {
+  switch (err) {
+    case EAGAIN:  // also EWOULDBLOCK
+    case EALREADY:
+    case EINPROGRESS:
+      return &_PyExc_BlockingIOError;
+    case ECHILD:
+      return &_PyExc_ChildProcessError;
+    case EPIPE:
+    case ESHUTDOWN:
+      return &_PyExc_BrokenPipeError;
+    case ECONNABORTED:
+      return &_PyExc_ConnectionAbortedError;
+    case ECONNREFUSED:
+      return &_PyExc_ConnectionRefusedError;
+    case ECONNRESET:
+      return &_PyExc_ConnectionResetError;
+    case EEXIST:
+      return &_PyExc_FileExistsError;
+    case ENOENT:
+      return &_PyExc_FileNotFoundError;
+    case EISDIR:
+      return &_PyExc_IsADirectoryError;
+    case ENOTDIR:
+      return &_PyExc_NotADirectoryError;
+    case EINTR:
+      return &_PyExc_InterruptedError;
+    case EACCES:
+    case EPERM:
+      return &_PyExc_PermissionError;
+    case ESRCH:
+      return &_PyExc_ProcessLookupError;
+    case ETIMEDOUT:
+      return &_PyExc_TimeoutError;
+    default:
+      return nullptr;
+  }
+}
+
+PyObject* OSErrorNew(PyTypeObject* type, PyObject* args, PyObject* kwds) {
+  if (type == &_PyExc_OSError && args != nullptr && TupleSize(args) >= 2 &&
+      IsInt(TupleItem(args, 0))) {
+    absl::StatusOr<int64_t> err = IntAsInt64(TupleItem(args, 0));
+    if (err.ok()) {
+      if (PyTypeObject* sub = OSErrorClassFor(*err)) type = sub;
+    }
+  }
+  PyObject* self = BaseExceptionNew(type, args, kwds);
+  if (self != nullptr) reinterpret_cast<OSErr*>(self)->written = -1;
+  return self;
+}
+
+int OSErrorInit(PyObject* self, PyObject* args, PyObject* kwds) {
+  if (BaseExceptionInit(self, args, kwds) < 0) return -1;
+  auto* e = reinterpret_cast<OSErr*>(self);
+  const Py_ssize_t n = TupleSize(args);
+  if (n < 2 || n > 5) return 0;
+  PyObject* err = TupleItem(args, 0);
+  PyObject* text = TupleItem(args, 1);
+  PyObject* filename = n >= 3 ? TupleItem(args, 2) : nullptr;
+  PyObject* filename2 = n >= 5 ? TupleItem(args, 4) : nullptr;
+  Incref(err);
+  SwapField(self, e->myerrno, err);
+  Incref(text);
+  SwapField(self, e->strerror, text);
+  if (filename == nullptr || filename == None()) return 0;
+  if (TypeCheck(self, &_PyExc_BlockingIOError) && HasIndex(filename)) {
+    // BlockingIOError's third argument is the count of characters written.
+    absl::StatusOr<Ref<>> index = NumberIndex(filename);
+    if (!index.ok()) return OkOrRaise(index.status());
+    absl::StatusOr<int64_t> written = IntAsInt64(index->get());
+    if (!written.ok()) return OkOrRaise(written.status());
+    std::atomic_ref<Py_ssize_t>(e->written).store(*written, std::memory_order_relaxed);
+    return 0;
+  }
+  Incref(filename);
+  SwapField(self, e->filename, filename);
+  if (filename2 != nullptr && filename2 != None()) {
+    Incref(filename2);
+    SwapField(self, e->filename2, filename2);
+  }
+  // As CPython: the file names (and winerror) leave args.
+  Ref<> two = RefOrRaise(TupleFromItems({err, text}));
+  if (!two) return -1;
+  SwapField(self, AsExc(self)->args, two.Release());
+  return 0;
+}
+
+int OSErrorTraverse(PyObject* self, visitproc visit, void* arg) {
+  auto* e = reinterpret_cast<OSErr*>(self);
+  for (PyObject* f : {e->myerrno, e->strerror, e->filename, e->filename2}) {
+    if (f != nullptr) {
+      if (int r = visit(f, arg)) return r;
+    }
+  }
+  return BaseExceptionTraverse(self, visit, arg);
+}
+
+int OSErrorClear(PyObject* self) {
+  auto* e = reinterpret_cast<OSErr*>(self);
+  PyObject* fields[] = {e->myerrno, e->strerror, e->filename, e->filename2};
+  e->myerrno = e->strerror = e->filename = e->filename2 = nullptr;
+  for (PyObject* f : fields) {
+    if (f != nullptr) Decref(f);
+  }
+  return BaseExceptionClear(self);
+}
+
+// str() or repr() of `o` as UTF-8 text (false with an exception set).
+bool TextOf(PyObject* o, bool repr, std::string* out) {
+  Ref<> t = repr ? ObjectRepr(o) : ObjectStr(o);
+  if (!t) return false;
+  absl::StatusOr<absl::string_view> u = StrAsUtf8(t.get());
+  if (!u.ok()) {
+    OkOrRaise(u.status());
+    return false;
+  }
+  out->assign(u->data(), u->size());
+  return true;
+}
+
+PyObject* OSErrorStr(PyObject* self) {
+  auto* e = reinterpret_cast<OSErr*>(self);
+  Ref<> err = ReadField(self, e->myerrno);
+  Ref<> text = ReadField(self, e->strerror);
+  Ref<> f1 = ReadField(self, e->filename);
+  Ref<> f2 = ReadField(self, e->filename2);
+  if (!err || !text) return BaseExceptionStr(self);
+  std::string es, ts, a, b;
+  if (!TextOf(err.get(), false, &es) || !TextOf(text.get(), false, &ts)) return nullptr;
+  std::string msg = absl::StrCat("[Errno ", es, "] ", ts);
+  if (f1) {
+    if (!TextOf(f1.get(), true, &a)) return nullptr;
+    absl::StrAppend(&msg, ": ", a);
+    if (f2) {
+      if (!TextOf(f2.get(), true, &b)) return nullptr;
+      absl::StrAppend(&msg, " -> ", b);
+    }
+  }
+  return RefOrRaise(StrFromUtf8(msg)).Release();
+}
+
+PyObject* GetCharactersWritten(PyObject* self, void*) {
+  Py_ssize_t w =
+      std::atomic_ref<Py_ssize_t>(reinterpret_cast<OSErr*>(self)->written).load(std::memory_order_relaxed);
+  if (w == -1) {
+    SetErrorString(PyExc_AttributeError, "characters_written");
+    return nullptr;
+  }
+  return RefOrRaise(IntFromInt64(w)).Release();
+}
+
+int SetCharactersWritten(PyObject* self, PyObject* value, void*) {
+  std::atomic_ref<Py_ssize_t> w(reinterpret_cast<OSErr*>(self)->written);
+  if (value == nullptr) {
+    if (w.exchange(-1, std::memory_order_relaxed) == -1) {
+      SetErrorString(PyExc_AttributeError, "characters_written");
+      return -1;
+    }
+    return 0;
+  }
+  absl::StatusOr<Ref<>> index = NumberIndex(value);
+  if (!index.ok()) return OkOrRaise(index.status());
+  absl::StatusOr<int64_t> n = IntAsInt64(index->get());
+  if (!n.ok()) return OkOrRaise(n.status());
+  w.store(*n, std::memory_order_relaxed);
+  return 0;
+}
+
+PyMemberDef g_os_error_members[] = {
+    {"errno", _Py_T_OBJECT, offsetof(OSErr, myerrno), 0, "POSIX exception code"},
+    {"strerror", _Py_T_OBJECT, offsetof(OSErr, strerror), 0, "exception strerror"},
+    {"filename", _Py_T_OBJECT, offsetof(OSErr, filename), 0, "exception filename"},
+    {"filename2", _Py_T_OBJECT, offsetof(OSErr, filename2), 0, "second exception filename"},
+    {nullptr, 0, 0, 0, nullptr},
+};
+
+PyGetSetDef g_os_error_getset[] = {
+    {"characters_written", GetCharactersWritten, SetCharactersWritten, nullptr, nullptr},
+    {nullptr, nullptr, nullptr, nullptr, nullptr},
+};
+
+// --- UnicodeDecodeError, UnicodeEncodeError, UnicodeTranslateError -----------
+
+using UniErr = PyUnicodeErrorObject;
+enum class UniKind { kDecode, kEncode, kTranslate };
+
+int ArgTypeError(int index, const char* want, PyObject* got) {
+  SetErrorFormat(PyExc_TypeError, "argument %d must be %s, not %s", index, want,
+                 TypeShortName(got->ob_type));
+  return -1;
+}
+
+// Py_ssize_t from an index (argument `index` of the constructor).
+bool SsizeArg(PyObject* o, Py_ssize_t* out) {
+  absl::StatusOr<Ref<>> index = NumberIndex(o);
+  if (!index.ok()) {
+    OkOrRaise(index.status());
+    return false;
+  }
+  absl::StatusOr<int64_t> n = IntAsInt64(index->get());
+  if (!n.ok()) {
+    OkOrRaise(n.status());
+    return false;
+  }
+  *out = static_cast<Py_ssize_t>(*n);
+  return true;
+}
+
+int UnicodeErrorInitAs(PyObject* self, PyObject* args, PyObject* kwds, UniKind kind) {
+  if (BaseExceptionInit(self, args, kwds) < 0) return -1;
+  const Py_ssize_t n = TupleSize(args);
+  // ftrt: the message-only form (see exceptions.h).
+  if (n == 1 && IsStr(TupleItem(args, 0))) return 0;
+  const Py_ssize_t want = kind == UniKind::kTranslate ? 4 : 5;
+  if (n != want) {
+    SetErrorFormat(PyExc_TypeError, "function takes exactly %d arguments (%d given)", want, n);
+    return -1;
+  }
+  Py_ssize_t i = 0;
+  PyObject* encoding = nullptr;
+  if (kind != UniKind::kTranslate) {
+    encoding = TupleItem(args, i++);
+    if (!IsStr(encoding)) return ArgTypeError(1, "str", encoding);
+  }
+  PyObject* object = TupleItem(args, i++);
+  Ref<> obj;
+  if (kind == UniKind::kDecode) {
+    if (IsBytes(object)) {
+      obj = Ref<>::NewRef(object);
+    } else if (object->ob_type->tp_as_buffer != nullptr &&
+               object->ob_type->tp_as_buffer->bf_getbuffer != nullptr) {
+      Py_buffer view;
+      if (GetBuffer(object, &view, PyBUF_SIMPLE) != 0) return -1;
+      absl::StatusOr<Ref<>> copy = BytesFromData(
+          absl::string_view(static_cast<const char*>(view.buf), static_cast<size_t>(view.len)));
+      ReleaseBuffer(&view);
+      if (!copy.ok()) return OkOrRaise(copy.status());
+      obj = std::move(*copy);
+    } else {
+      SetErrorFormat(PyExc_TypeError, "a bytes-like object is required, not '%s'",
+                     TypeShortName(object->ob_type));
+      return -1;
+    }
+  } else {
+    if (!IsStr(object)) return ArgTypeError(static_cast<int>(i), "str", object);
+    obj = Ref<>::NewRef(object);
+  }
+  Py_ssize_t start, end;
+  if (!SsizeArg(TupleItem(args, i++), &start) || !SsizeArg(TupleItem(args, i++), &end)) return -1;
+  PyObject* reason = TupleItem(args, i);
+  if (!IsStr(reason)) return ArgTypeError(static_cast<int>(i + 1), "str", reason);
+  auto* e = reinterpret_cast<UniErr*>(self);
+  if (encoding != nullptr) Incref(encoding);
+  SwapField(self, e->encoding, encoding);
+  SwapField(self, e->object, obj.Release());
+  Incref(reason);
+  SwapField(self, e->reason, reason);
+  std::atomic_ref<Py_ssize_t>(e->start).store(start, std::memory_order_relaxed);
+  std::atomic_ref<Py_ssize_t>(e->end).store(end, std::memory_order_relaxed);
+  return 0;
+}
+
+int UnicodeDecodeErrorInit(PyObject* self, PyObject* args, PyObject* kwds) {
+  return UnicodeErrorInitAs(self, args, kwds, UniKind::kDecode);
+}
+int UnicodeEncodeErrorInit(PyObject* self, PyObject* args, PyObject* kwds) {
+  return UnicodeErrorInitAs(self, args, kwds, UniKind::kEncode);
+}
+int UnicodeTranslateErrorInit(PyObject* self, PyObject* args, PyObject* kwds) {
+  return UnicodeErrorInitAs(self, args, kwds, UniKind::kTranslate);
+}
+
+int UnicodeErrorTraverse(PyObject* self, visitproc visit, void* arg) {
+  auto* e = reinterpret_cast<UniErr*>(self);
+  for (PyObject* f : {e->encoding, e->object, e->reason}) {
+    if (f != nullptr) {
+      if (int r = visit(f, arg)) return r;
+    }
+  }
+  return BaseExceptionTraverse(self, visit, arg);
+}
+
+int UnicodeErrorClear(PyObject* self) {
+  auto* e = reinterpret_cast<UniErr*>(self);
+  PyObject* fields[] = {e->encoding, e->object, e->reason};
+  e->encoding = e->object = e->reason = nullptr;
+  for (PyObject* f : fields) {
+    if (f != nullptr) Decref(f);
+  }
+  return BaseExceptionClear(self);
+}
+
+// CPython's messages; the message-only form prints its message.
+PyObject* UnicodeErrorStrAs(PyObject* self, UniKind kind) {
+  auto* e = reinterpret_cast<UniErr*>(self);
+  Ref<> object = ReadField(self, e->object);
+  Ref<> reason = ReadField(self, e->reason);
+  Ref<> encoding = ReadField(self, e->encoding);
+  if (!object || !reason || (kind != UniKind::kTranslate && !encoding)) {
+    return BaseExceptionStr(self);
+  }
+  const Py_ssize_t start = std::atomic_ref<Py_ssize_t>(e->start).load(std::memory_order_relaxed);
+  const Py_ssize_t end = std::atomic_ref<Py_ssize_t>(e->end).load(std::memory_order_relaxed);
+  std::string why, enc;
+  if (!TextOf(reason.get(), false, &why)) return nullptr;
+  if (encoding && !TextOf(encoding.get(), false, &enc)) return nullptr;
+  std::string msg;
+  if (kind == UniKind::kDecode) {
+    const Py_ssize_t size = IsBytes(object.get()) ? BytesSize(object.get()) : 0;
+    if (start >= 0 && start < size && end == start + 1) {
+      const unsigned byte = static_cast<unsigned char>(BytesData(object.get())[start]);
+      msg = absl::StrFormat("'%s' codec can't decode byte 0x%02x in position %d: %s", enc, byte,
+                            start, why);
+    } else {
+      msg = absl::StrFormat("'%s' codec can't decode bytes in position %d-%d: %s", enc, start,
+                            end - 1, why);
+    }
+  } else {
+    const Py_ssize_t size = IsStr(object.get()) ? StrLength(object.get()) : 0;
+    const char* verb = kind == UniKind::kEncode ? "encode" : "translate";
+    std::string prefix = kind == UniKind::kEncode ? absl::StrCat("'", enc, "' codec ") : "";
+    if (start >= 0 && start < size && end == start + 1) {
+      const Py_UCS4 ch = StrReadChar(object.get(), start);
+      std::string esc = ch <= 0xff     ? absl::StrFormat("\\x%02x", ch)
+                        : ch <= 0xffff ? absl::StrFormat("\\u%04x", ch)
+                                       : absl::StrFormat("\\U%08x", ch);
+      msg = absl::StrFormat("%scan't %s character '%s' in position %d: %s", prefix, verb, esc,
+                            start, why);
+    } else {
+      msg = absl::StrFormat("%scan't %s characters in position %d-%d: %s", prefix, verb, start,
+                            end - 1, why);
+    }
+  }
+  return RefOrRaise(StrFromUtf8(msg)).Release();
+}
+
+PyObject* UnicodeDecodeErrorStr(PyObject* self) { return UnicodeErrorStrAs(self, UniKind::kDecode); }
+PyObject* UnicodeEncodeErrorStr(PyObject* self) { return UnicodeErrorStrAs(self, UniKind::kEncode); }
+PyObject* UnicodeTranslateErrorStr(PyObject* self) {
+  return UnicodeErrorStrAs(self, UniKind::kTranslate);
+}
+
+PyMemberDef g_unicode_error_members[] = {
+    {"encoding", _Py_T_OBJECT, offsetof(UniErr, encoding), 0, "exception encoding"},
+    {"object", _Py_T_OBJECT, offsetof(UniErr, object), 0, "exception object"},
+    {"start", Py_T_PYSSIZET, offsetof(UniErr, start), 0, "exception start"},
+    {"end", Py_T_PYSSIZET, offsetof(UniErr, end), 0, "exception end"},
+    {"reason", _Py_T_OBJECT, offsetof(UniErr, reason), 0, "exception reason"},
+    {nullptr, 0, 0, 0, nullptr},
+};
+
 // --- the static classes -----------------------------------------------------
 
 constexpr unsigned long kExcFlags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_GC |
@@ -447,6 +810,31 @@ constinit PyTypeObject _PyExc_BaseException = [] {
 
 #define FTRT_SIMPLE_EXC(name, base, doc) \
   constinit PyTypeObject _PyExc_##name = ExcType(#name, &_PyExc_##base, sizeof(Exc), doc);
+// OSError and its subclasses: the OSError layout and slots (the subclasses
+// inherit them through TypeReady; tp_new is set on each so that only
+// OSError itself maps an errno to a subclass).
+#define FTRT_OS_EXC(name, base, doc)                                            \
+  constinit PyTypeObject _PyExc_##name = [] {                                   \
+    PyTypeObject t = ExcType(#name, &_PyExc_##base, sizeof(OSErr), doc);        \
+    t.tp_new = OSErrorNew;                                                      \
+    t.tp_init = OSErrorInit;                                                    \
+    t.tp_traverse = OSErrorTraverse;                                            \
+    t.tp_clear = OSErrorClear;                                                  \
+    t.tp_str = OSErrorStr;                                                      \
+    t.tp_members = g_os_error_members;                                          \
+    t.tp_getset = g_os_error_getset;                                            \
+    return t;                                                                   \
+  }();
+#define FTRT_UNICODE_EXC(name, base, doc)                                       \
+  constinit PyTypeObject _PyExc_##name = [] {                                   \
+    PyTypeObject t = ExcType(#name, &_PyExc_##base, sizeof(UniErr), doc);       \
+    t.tp_init = name##Init;                                                     \
+    t.tp_traverse = UnicodeErrorTraverse;                                       \
+    t.tp_clear = UnicodeErrorClear;                                             \
+    t.tp_str = name##Str;                                                       \
+    t.tp_members = g_unicode_error_members;                                     \
+    return t;                                                                   \
+  }();
 
 FTRT_SIMPLE_EXC(Exception, BaseException, "Common base class for all non-exit exceptions.")
 FTRT_SIMPLE_EXC(GeneratorExit, BaseException, "Request that a generator exit.")
@@ -465,22 +853,22 @@ FTRT_SIMPLE_EXC(IndexError, LookupError, "Sequence index out of range.")
 FTRT_SIMPLE_EXC(MemoryError, Exception, "Out of memory.")
 FTRT_SIMPLE_EXC(NameError, Exception, "Name not found globally.")
 FTRT_SIMPLE_EXC(UnboundLocalError, NameError, "Local name referenced but not bound to a value.")
-FTRT_SIMPLE_EXC(OSError, Exception, "Base class for I/O related errors.")
-FTRT_SIMPLE_EXC(BlockingIOError, OSError, "I/O operation would block.")
-FTRT_SIMPLE_EXC(ChildProcessError, OSError, "Child process error.")
-FTRT_SIMPLE_EXC(ConnectionError, OSError, "Connection error.")
-FTRT_SIMPLE_EXC(BrokenPipeError, ConnectionError, "Broken pipe.")
-FTRT_SIMPLE_EXC(ConnectionAbortedError, ConnectionError, "Connection aborted.")
-FTRT_SIMPLE_EXC(ConnectionRefusedError, ConnectionError, "Connection refused.")
-FTRT_SIMPLE_EXC(ConnectionResetError, ConnectionError, "Connection reset.")
-FTRT_SIMPLE_EXC(FileExistsError, OSError, "File already exists.")
-FTRT_SIMPLE_EXC(FileNotFoundError, OSError, "File not found.")
-FTRT_SIMPLE_EXC(InterruptedError, OSError, "Interrupted by signal.")
-FTRT_SIMPLE_EXC(IsADirectoryError, OSError, "Operation doesn't work on directories.")
-FTRT_SIMPLE_EXC(NotADirectoryError, OSError, "Operation only works on directories.")
-FTRT_SIMPLE_EXC(PermissionError, OSError, "Not enough permissions.")
-FTRT_SIMPLE_EXC(ProcessLookupError, OSError, "Process not found.")
-FTRT_SIMPLE_EXC(TimeoutError, OSError, "Timeout expired.")
+FTRT_OS_EXC(OSError, Exception, "Base class for I/O related errors.")
+FTRT_OS_EXC(BlockingIOError, OSError, "I/O operation would block.")
+FTRT_OS_EXC(ChildProcessError, OSError, "Child process error.")
+FTRT_OS_EXC(ConnectionError, OSError, "Connection error.")
+FTRT_OS_EXC(BrokenPipeError, ConnectionError, "Broken pipe.")
+FTRT_OS_EXC(ConnectionAbortedError, ConnectionError, "Connection aborted.")
+FTRT_OS_EXC(ConnectionRefusedError, ConnectionError, "Connection refused.")
+FTRT_OS_EXC(ConnectionResetError, ConnectionError, "Connection reset.")
+FTRT_OS_EXC(FileExistsError, OSError, "File already exists.")
+FTRT_OS_EXC(FileNotFoundError, OSError, "File not found.")
+FTRT_OS_EXC(InterruptedError, OSError, "Interrupted by signal.")
+FTRT_OS_EXC(IsADirectoryError, OSError, "Operation doesn't work on directories.")
+FTRT_OS_EXC(NotADirectoryError, OSError, "Operation only works on directories.")
+FTRT_OS_EXC(PermissionError, OSError, "Not enough permissions.")
+FTRT_OS_EXC(ProcessLookupError, OSError, "Process not found.")
+FTRT_OS_EXC(TimeoutError, OSError, "Timeout expired.")
 FTRT_SIMPLE_EXC(ReferenceError, Exception, "Weak ref proxy used after referent went away.")
 FTRT_SIMPLE_EXC(RuntimeError, Exception, "Unspecified run-time error.")
 FTRT_SIMPLE_EXC(NotImplementedError, RuntimeError,
@@ -497,9 +885,9 @@ FTRT_SIMPLE_EXC(SystemError, Exception,
 FTRT_SIMPLE_EXC(TypeError, Exception, "Inappropriate argument type.")
 FTRT_SIMPLE_EXC(ValueError, Exception, "Inappropriate argument value (of correct type).")
 FTRT_SIMPLE_EXC(UnicodeError, ValueError, "Unicode related error.")
-FTRT_SIMPLE_EXC(UnicodeDecodeError, UnicodeError, "Unicode decoding error.")
-FTRT_SIMPLE_EXC(UnicodeEncodeError, UnicodeError, "Unicode encoding error.")
-FTRT_SIMPLE_EXC(UnicodeTranslateError, UnicodeError, "Unicode translation error.")
+FTRT_UNICODE_EXC(UnicodeDecodeError, UnicodeError, "Unicode decoding error.")
+FTRT_UNICODE_EXC(UnicodeEncodeError, UnicodeError, "Unicode encoding error.")
+FTRT_UNICODE_EXC(UnicodeTranslateError, UnicodeError, "Unicode translation error.")
 FTRT_SIMPLE_EXC(Warning, Exception, "Base class for warning categories.")
 FTRT_SIMPLE_EXC(BytesWarning, Warning,
                 "Base class for warnings about bytes and buffer related problems.")
@@ -520,6 +908,8 @@ FTRT_SIMPLE_EXC(UnicodeWarning, Warning,
                 "Base class for warnings about Unicode related problems.")
 FTRT_SIMPLE_EXC(UserWarning, Warning, "Base class for warnings generated by user code.")
 #undef FTRT_SIMPLE_EXC
+#undef FTRT_OS_EXC
+#undef FTRT_UNICODE_EXC
 
 constinit PyTypeObject _PyExc_SystemExit = [] {
   PyTypeObject t = ExcType("SystemExit", &_PyExc_BaseException, sizeof(PySystemExitObject),

@@ -10,10 +10,18 @@
 // dict, args (a tuple), __notes__, __traceback__ (always None here: there
 // are no frames), __context__, __cause__ and __suppress_context__.
 // StopIteration adds `value`, SystemExit `code`, ImportError `msg`, `name`
-// and `path`, as in CPython. KeyError's str is the repr of its key. The
-// other specialised classes (OSError, UnicodeDecodeError, SyntaxError...)
-// keep the plain layout and accept any arguments: a documented
-// simplification.
+// and `path`, as in CPython. KeyError's str is the repr of its key.
+// OSError has CPython's layout and arguments: OSError(errno, strerror[,
+// filename[, winerror[, filename2]]]) sets errno, strerror and the file
+// names, str() is "[Errno 2] No such file or directory: 'x'", and calling
+// OSError itself with an errno makes the matching subclass (ENOENT:
+// FileNotFoundError, ...). UnicodeDecodeError / EncodeError /
+// TranslateError have CPython's layout (encoding, object, start, end,
+// reason) and messages; unlike CPython they also accept a single str
+// argument (the message only, attributes None), which is how this
+// runtime's own codecs and PyErr_SetString raise them. The other
+// specialised classes (SyntaxError...) keep the plain layout and accept
+// any arguments: a documented simplification.
 //
 // Matching is by subclass (GivenExceptionMatches, error_indicator.h), and
 // new exception classes can be made at run time (NewExceptionType:
@@ -61,6 +69,28 @@ typedef struct {
   PyObject* path;
   PyObject* name_from;
 } PyImportErrorObject;
+
+// CPython 3.13's PyOSErrorObject (POSIX: no winerror). `written` is
+// BlockingIOError's characters_written, -1 when unset.
+typedef struct {
+  PyBaseExceptionObject base;
+  PyObject* myerrno;
+  PyObject* strerror;
+  PyObject* filename;
+  PyObject* filename2;
+  Py_ssize_t written;
+} PyOSErrorObject;
+
+// CPython 3.13's PyUnicodeErrorObject (UnicodeDecodeError, EncodeError,
+// TranslateError; encoding is null for the last).
+typedef struct {
+  PyBaseExceptionObject base;
+  PyObject* encoding;
+  PyObject* object;
+  Py_ssize_t start;
+  Py_ssize_t end;
+  PyObject* reason;
+} PyUnicodeErrorObject;
 
 #define FTRT_EXCEPTION_TYPES(X)                          \
   X(BaseException)                                       \

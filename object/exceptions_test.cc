@@ -11,6 +11,7 @@
 
 #include "gtest/gtest.h"
 #include "object/attributes.h"
+#include "object/bytes.h"
 #include "object/call.h"
 #include "object/dict.h"
 #include "object/dispatch.h"
@@ -117,6 +118,104 @@ TEST_F(ExceptionsTest, ArgsStrReprAsCpython) {
   ASSERT_EQ(SetAttrString(v.get(), "extra", I(3).get()), 0);
   EXPECT_EQ(Repr(GetAttrString(v.get(), "extra").get()), "3");
   EXPECT_EQ(Repr(GetAttrString(v.get(), "__traceback__").get()), "None");
+}
+
+// OSError's fields and the errno subclasses; expected values from CPython
+// 3.13.
+TEST_F(ExceptionsTest, OSErrorFieldsAndErrnoSubclasses) {
+  Ref<> text = S("No such file or directory");
+  Ref<> x = S("x");
+  Ref<> e = Make(PyExc_OSError, {I(2).get(), text.get(), x.get()});
+  EXPECT_EQ(TypeShortName(e.get()->ob_type), std::string("FileNotFoundError"));
+  EXPECT_EQ(StrUtf8(e.get()), "[Errno 2] No such file or directory: 'x'");
+  EXPECT_EQ(Repr(ExceptionGetArgs(e.get()).get()), "(2, 'No such file or directory')");
+  EXPECT_EQ(Repr(GetAttrString(e.get(), "errno").get()), "2");
+  EXPECT_EQ(Repr(GetAttrString(e.get(), "filename").get()), "'x'");
+  EXPECT_EQ(Repr(GetAttrString(e.get(), "filename2").get()), "None");
+  Ref<> msg = S("msg");
+  Ref<> a = S("a");
+  Ref<> b = S("b");
+  Ref<> two = Make(PyExc_OSError, {I(13).get(), msg.get(), a.get(), None(), b.get()});
+  EXPECT_EQ(TypeShortName(two.get()->ob_type), std::string("PermissionError"));
+  EXPECT_EQ(StrUtf8(two.get()), "[Errno 13] msg: 'a' -> 'b'");
+  Ref<> just = S("just");
+  Ref<> plain = Make(PyExc_OSError, {just.get()});
+  EXPECT_EQ(plain.get()->ob_type, AsType(PyExc_OSError));
+  EXPECT_EQ(StrUtf8(plain.get()), "just");
+  EXPECT_EQ(Repr(GetAttrString(plain.get(), "errno").get()), "None");
+  Ref<> weird = S("weird");
+  Ref<> odd = Make(PyExc_OSError, {I(999).get(), weird.get()});
+  EXPECT_EQ(odd.get()->ob_type, AsType(PyExc_OSError));
+  EXPECT_EQ(StrUtf8(odd.get()), "[Errno 999] weird");
+  // Only OSError itself maps: a subclass called directly stays itself.
+  Ref<> direct = Make(PyExc_TimeoutError, {I(2).get(), text.get()});
+  EXPECT_EQ(direct.get()->ob_type, AsType(PyExc_TimeoutError));
+  // BlockingIOError's third argument is characters_written.
+  Ref<> again = S("again");
+  Ref<> blocking = Make(PyExc_OSError, {I(11).get(), again.get(), I(5).get()});
+  EXPECT_EQ(TypeShortName(blocking.get()->ob_type), std::string("BlockingIOError"));
+  EXPECT_EQ(Repr(GetAttrString(blocking.get(), "characters_written").get()), "5");
+  EXPECT_EQ(Repr(ExceptionGetArgs(blocking.get()).get()), "(11, 'again', 5)");
+  EXPECT_FALSE(GetAttrString(odd.get(), "characters_written"));
+  EXPECT_EQ(TakeError(), "AttributeError: characters_written");
+  EXPECT_TRUE(GivenExceptionMatches(reinterpret_cast<PyObject*>(e.get()->ob_type),
+                                    PyExc_OSError));
+}
+
+// The Unicode errors' fields and messages (CPython 3.13's), and the
+// message-only form this runtime also accepts.
+TEST_F(ExceptionsTest, UnicodeErrorFieldsAndMessages) {
+  Ref<> utf8 = S("utf-8");
+  Ref<> bad = BytesFromData(absl::string_view("\xff\xfe", 2)).value();
+  Ref<> why = S("invalid start byte");
+  Ref<> d = Make(PyExc_UnicodeDecodeError, {utf8.get(), bad.get(), I(0).get(), I(1).get(), why.get()});
+  EXPECT_EQ(StrUtf8(d.get()), "'utf-8' codec can't decode byte 0xff in position 0: invalid start byte");
+  EXPECT_EQ(Repr(GetAttrString(d.get(), "object").get()), "b'\\xff\\xfe'");
+  EXPECT_EQ(Repr(GetAttrString(d.get(), "end").get()), "1");
+  Ref<> r = S("bad");
+  Ref<> d2 = Make(PyExc_UnicodeDecodeError, {utf8.get(), bad.get(), I(0).get(), I(2).get(), r.get()});
+  EXPECT_EQ(StrUtf8(d2.get()), "'utf-8' codec can't decode bytes in position 0-1: bad");
+  Ref<> ascii = S("ascii");
+  Ref<> hello = StrFromUtf8("h\xc3\xa9llo").value();
+  Ref<> ord = S("ordinal not in range(128)");
+  Ref<> en = Make(PyExc_UnicodeEncodeError, {ascii.get(), hello.get(), I(1).get(), I(2).get(), ord.get()});
+  EXPECT_EQ(StrUtf8(en.get()),
+            "'ascii' codec can't encode character '\\xe9' in position 1: ordinal not in range(128)");
+  Ref<> euro = StrFromUtf8("\xe2\x82\xac").value();
+  Ref<> rr = S("r");
+  EXPECT_EQ(StrUtf8(Make(PyExc_UnicodeEncodeError, {ascii.get(), euro.get(), I(0).get(), I(1).get(), rr.get()}).get()),
+            "'ascii' codec can't encode character '\\u20ac' in position 0: r");
+  Ref<> smile = StrFromUtf8("\xf0\x9f\x98\x80").value();
+  EXPECT_EQ(StrUtf8(Make(PyExc_UnicodeEncodeError, {ascii.get(), smile.get(), I(0).get(), I(1).get(), rr.get()}).get()),
+            "'ascii' codec can't encode character '\\U0001f600' in position 0: r");
+  EXPECT_EQ(StrUtf8(Make(PyExc_UnicodeEncodeError, {ascii.get(), hello.get(), I(0).get(), I(3).get(), rr.get()}).get()),
+            "'ascii' codec can't encode characters in position 0-2: r");
+  Ref<> e_acute = StrFromUtf8("\xc3\xa9").value();
+  Ref<> t = Make(PyExc_UnicodeTranslateError, {e_acute.get(), I(0).get(), I(1).get(), rr.get()});
+  EXPECT_EQ(StrUtf8(t.get()), "can't translate character '\\xe9' in position 0: r");
+  EXPECT_EQ(Repr(GetAttrString(t.get(), "encoding").get()), "None");
+  // The constructor's checks, with CPython's messages.
+  Ref<> args0 = TupleFromItems({}).value();
+  EXPECT_FALSE(Call(PyExc_UnicodeDecodeError, args0.get(), nullptr));
+  EXPECT_EQ(TakeError(), "TypeError: function takes exactly 5 arguments (0 given)");
+  Ref<> xs = S("x");
+  Ref<> args1 = TupleFromItems({utf8.get(), xs.get(), I(0).get(), I(1).get(), rr.get()}).value();
+  EXPECT_FALSE(Call(PyExc_UnicodeDecodeError, args1.get(), nullptr));
+  EXPECT_EQ(TakeError(), "TypeError: a bytes-like object is required, not 'str'");
+  Ref<> args2 = TupleFromItems({I(1).get(), bad.get(), I(0).get(), I(1).get(), rr.get()}).value();
+  EXPECT_FALSE(Call(PyExc_UnicodeDecodeError, args2.get(), nullptr));
+  EXPECT_EQ(TakeError(), "TypeError: argument 1 must be str, not int");
+  Ref<> args3 = TupleFromItems({utf8.get(), bad.get(), I(0).get(), I(1).get(), I(2).get()}).value();
+  EXPECT_FALSE(Call(PyExc_UnicodeDecodeError, args3.get(), nullptr));
+  EXPECT_EQ(TakeError(), "TypeError: argument 5 must be str, not int");
+  Ref<> args4 = TupleFromItems({xs.get(), I(0).get(), I(1).get()}).value();
+  EXPECT_FALSE(Call(PyExc_UnicodeTranslateError, args4.get(), nullptr));
+  EXPECT_EQ(TakeError(), "TypeError: function takes exactly 4 arguments (3 given)");
+  // The message-only form: the message, no fields.
+  Ref<> m = S("decoding went wrong");
+  Ref<> only = Make(PyExc_UnicodeDecodeError, {m.get()});
+  EXPECT_EQ(StrUtf8(only.get()), "decoding went wrong");
+  EXPECT_EQ(Repr(GetAttrString(only.get(), "object").get()), "None");
 }
 
 TEST_F(ExceptionsTest, CauseAndContext) {

@@ -48,6 +48,45 @@ PyAPI_FUNC(PyObject*) PyErr_SetFromErrnoWithFilename(PyObject* type,
                                                      const char* filename);
 PyAPI_FUNC(PyObject*) PyErr_SetImportError(PyObject* msg, PyObject* name,
                                            PyObject* path);
+PyAPI_FUNC(PyObject*) PyErr_SetImportErrorSubclass(PyObject* exception, PyObject* msg,
+                                                   PyObject* name, PyObject* path);
+/* errno's OSError with file names as objects (str or bytes, or NULL). */
+PyAPI_FUNC(PyObject*) PyErr_SetFromErrnoWithFilenameObject(PyObject* type,
+                                                           PyObject* filename);
+PyAPI_FUNC(PyObject*) PyErr_SetFromErrnoWithFilenameObjects(PyObject* type,
+                                                            PyObject* filename,
+                                                            PyObject* filename2);
+
+/* UnicodeDecodeError(encoding, object[:length], start, end, reason), and
+ * the fields of the three Unicode errors. Get* return new references, or
+ * NULL with TypeError when the field is unset; GetStart / GetEnd clamp to
+ * the object's length. 0 / -1 for the int functions. */
+PyAPI_FUNC(PyObject*) PyUnicodeDecodeError_Create(const char* encoding, const char* object,
+                                                  Py_ssize_t length, Py_ssize_t start,
+                                                  Py_ssize_t end, const char* reason);
+PyAPI_FUNC(PyObject*) PyUnicodeEncodeError_GetEncoding(PyObject* exc);
+PyAPI_FUNC(PyObject*) PyUnicodeDecodeError_GetEncoding(PyObject* exc);
+PyAPI_FUNC(PyObject*) PyUnicodeEncodeError_GetObject(PyObject* exc);
+PyAPI_FUNC(PyObject*) PyUnicodeDecodeError_GetObject(PyObject* exc);
+PyAPI_FUNC(PyObject*) PyUnicodeTranslateError_GetObject(PyObject* exc);
+PyAPI_FUNC(int) PyUnicodeEncodeError_GetStart(PyObject* exc, Py_ssize_t* start);
+PyAPI_FUNC(int) PyUnicodeDecodeError_GetStart(PyObject* exc, Py_ssize_t* start);
+PyAPI_FUNC(int) PyUnicodeTranslateError_GetStart(PyObject* exc, Py_ssize_t* start);
+PyAPI_FUNC(int) PyUnicodeEncodeError_SetStart(PyObject* exc, Py_ssize_t start);
+PyAPI_FUNC(int) PyUnicodeDecodeError_SetStart(PyObject* exc, Py_ssize_t start);
+PyAPI_FUNC(int) PyUnicodeTranslateError_SetStart(PyObject* exc, Py_ssize_t start);
+PyAPI_FUNC(int) PyUnicodeEncodeError_GetEnd(PyObject* exc, Py_ssize_t* end);
+PyAPI_FUNC(int) PyUnicodeDecodeError_GetEnd(PyObject* exc, Py_ssize_t* end);
+PyAPI_FUNC(int) PyUnicodeTranslateError_GetEnd(PyObject* exc, Py_ssize_t* end);
+PyAPI_FUNC(int) PyUnicodeEncodeError_SetEnd(PyObject* exc, Py_ssize_t end);
+PyAPI_FUNC(int) PyUnicodeDecodeError_SetEnd(PyObject* exc, Py_ssize_t end);
+PyAPI_FUNC(int) PyUnicodeTranslateError_SetEnd(PyObject* exc, Py_ssize_t end);
+PyAPI_FUNC(PyObject*) PyUnicodeEncodeError_GetReason(PyObject* exc);
+PyAPI_FUNC(PyObject*) PyUnicodeDecodeError_GetReason(PyObject* exc);
+PyAPI_FUNC(PyObject*) PyUnicodeTranslateError_GetReason(PyObject* exc);
+PyAPI_FUNC(int) PyUnicodeEncodeError_SetReason(PyObject* exc, const char* reason);
+PyAPI_FUNC(int) PyUnicodeDecodeError_SetReason(PyObject* exc, const char* reason);
+PyAPI_FUNC(int) PyUnicodeTranslateError_SetReason(PyObject* exc, const char* reason);
 
 /* ---- Testing and clearing ----------------------------------------------- */
 /* BORROWED: the current exception's type, or NULL. (Borrowed from the
@@ -165,6 +204,24 @@ PyAPI_DATA(PyObject*) PyExc_ValueError;
 PyAPI_DATA(PyObject*) PyExc_ZeroDivisionError;
 PyAPI_DATA(PyObject*) PyExc_TimeoutError;
 PyAPI_DATA(PyObject*) PyExc_FileNotFoundError;
+/* The other OSError subclasses (OSError(errno, ...) picks one by errno). */
+PyAPI_DATA(PyObject*) PyExc_BlockingIOError;
+PyAPI_DATA(PyObject*) PyExc_BrokenPipeError;
+PyAPI_DATA(PyObject*) PyExc_ChildProcessError;
+PyAPI_DATA(PyObject*) PyExc_ConnectionAbortedError;
+PyAPI_DATA(PyObject*) PyExc_ConnectionError;
+PyAPI_DATA(PyObject*) PyExc_ConnectionRefusedError;
+PyAPI_DATA(PyObject*) PyExc_ConnectionResetError;
+PyAPI_DATA(PyObject*) PyExc_FileExistsError;
+PyAPI_DATA(PyObject*) PyExc_InterruptedError;
+PyAPI_DATA(PyObject*) PyExc_IsADirectoryError;
+PyAPI_DATA(PyObject*) PyExc_NotADirectoryError;
+PyAPI_DATA(PyObject*) PyExc_PermissionError;
+PyAPI_DATA(PyObject*) PyExc_ProcessLookupError;
+PyAPI_DATA(PyObject*) PyExc_UnicodeTranslateError;
+PyAPI_DATA(PyObject*) PyExc_UnboundLocalError;
+PyAPI_DATA(PyObject*) PyExc_IndentationError;
+PyAPI_DATA(PyObject*) PyExc_TabError;
 
 /* Old names of OSError. */
 #define PyExc_EnvironmentError PyExc_OSError
@@ -174,6 +231,7 @@ PyAPI_DATA(PyObject*) PyExc_FileNotFoundError;
 PyAPI_DATA(PyObject*) PyExc_Warning;
 PyAPI_DATA(PyObject*) PyExc_UserWarning;
 PyAPI_DATA(PyObject*) PyExc_DeprecationWarning;
+PyAPI_DATA(PyObject*) PyExc_EncodingWarning;
 PyAPI_DATA(PyObject*) PyExc_PendingDeprecationWarning;
 PyAPI_DATA(PyObject*) PyExc_SyntaxWarning;
 PyAPI_DATA(PyObject*) PyExc_RuntimeWarning;

@@ -37,6 +37,7 @@
 #include <stdio.h>
 #include <pthread.h>
 #include <sched.h>
+#include <errno.h>
 #include <stdatomic.h>
 #include <string.h>
 #include <unistd.h>
@@ -980,6 +981,171 @@ static void check_own_handled(long i) {
   Py_DECREF(mark);
 }
 
+/* --- exceptions with fields: errno, ImportError's name, Unicode errors ---- */
+
+static void check_str(PyObject* o, const char* want) {
+  PyObject* s = PyObject_Str(o);
+  CHECK(s != NULL);
+  if (strcmp(PyUnicode_AsUTF8(s), want) != 0) {
+    fprintf(stderr, "str: got \"%s\", want \"%s\"\n", PyUnicode_AsUTF8(s), want);
+    CHECK(0);
+  }
+  Py_DECREF(s);
+}
+
+static PyObject* g_shared_encode_error; /* SetStart/SetEnd/SetReason from threads */
+
+static void test_exc_fields(void) {
+  /* errno: OSError becomes the errno's subclass, with errno, strerror and
+   * the file names set. */
+  errno = ENOENT;
+  CHECK(PyErr_SetFromErrnoWithFilename(PyExc_OSError, "missing.txt") == NULL);
+  PyObject* e = PyErr_GetRaisedException();
+  CHECK(e != NULL && Py_IS_TYPE(e, (PyTypeObject*)PyExc_FileNotFoundError));
+  char want[256];
+  snprintf(want, sizeof want, "[Errno %d] %s: 'missing.txt'", ENOENT, strerror(ENOENT));
+  check_str(e, want);
+  PyObject* f = PyObject_GetAttrString(e, "filename");
+  CHECK(f != NULL && strcmp(PyUnicode_AsUTF8(f), "missing.txt") == 0);
+  Py_DECREF(f);
+  PyObject* no = PyObject_GetAttrString(e, "errno");
+  CHECK(no != NULL && PyLong_AsLong(no) == ENOENT);
+  Py_DECREF(no);
+  Py_DECREF(e);
+  errno = EACCES;
+  CHECK(PyErr_SetFromErrno(PyExc_OSError) == NULL);
+  CHECK(PyErr_ExceptionMatches(PyExc_PermissionError));
+  PyErr_Clear();
+  PyObject* a = PyUnicode_FromString("a");
+  PyObject* b = PyUnicode_FromString("b");
+  errno = EEXIST;
+  CHECK(PyErr_SetFromErrnoWithFilenameObjects(PyExc_OSError, a, b) == NULL);
+  e = PyErr_GetRaisedException();
+  CHECK(e != NULL && Py_IS_TYPE(e, (PyTypeObject*)PyExc_FileExistsError));
+  snprintf(want, sizeof want, "[Errno %d] %s: 'a' -> 'b'", EEXIST, strerror(EEXIST));
+  check_str(e, want);
+  Py_DECREF(e);
+  errno = 0;
+  CHECK(PyErr_SetFromErrnoWithFilenameObject(PyExc_OSError, a) == NULL);
+  e = PyErr_GetRaisedException();
+  CHECK(e != NULL && Py_IS_TYPE(e, (PyTypeObject*)PyExc_OSError));
+  check_str(e, "[Errno 0] Error: 'a'");
+  Py_DECREF(e);
+
+  /* ImportError with name and path; a subclass; the argument checks. */
+  PyObject* msg = PyUnicode_FromString("no module named x");
+  PyObject* name = PyUnicode_FromString("x");
+  CHECK(PyErr_SetImportError(msg, name, NULL) == NULL);
+  e = PyErr_GetRaisedException();
+  CHECK(e != NULL && Py_IS_TYPE(e, (PyTypeObject*)PyExc_ImportError));
+  PyObject* got = PyObject_GetAttrString(e, "name");
+  CHECK(got == name);
+  Py_DECREF(got);
+  got = PyObject_GetAttrString(e, "path");
+  CHECK(got == Py_None);
+  Py_DECREF(got);
+  check_str(e, "no module named x");
+  Py_DECREF(e);
+  CHECK(PyErr_SetImportErrorSubclass(PyExc_ModuleNotFoundError, msg, name, a) == NULL);
+  CHECK(PyErr_ExceptionMatches(PyExc_ModuleNotFoundError));
+  PyErr_Clear();
+  CHECK(PyErr_SetImportErrorSubclass(PyExc_ValueError, msg, name, a) == NULL);
+  CHECK(PyErr_ExceptionMatches(PyExc_TypeError));
+  PyErr_Clear();
+  CHECK(PyErr_SetImportError(NULL, name, NULL) == NULL);
+  CHECK(PyErr_ExceptionMatches(PyExc_TypeError));
+  PyErr_Clear();
+  Py_DECREF(name);
+  Py_DECREF(msg);
+  Py_DECREF(a);
+  Py_DECREF(b);
+
+  /* UnicodeDecodeError: create, read, change; GetStart / GetEnd clamp. */
+  PyObject* d = PyUnicodeDecodeError_Create("utf-8", "ab\xff", 3, 2, 3, "invalid start byte");
+  CHECK(d != NULL && PyObject_TypeCheck(d, (PyTypeObject*)PyExc_UnicodeDecodeError));
+  check_str(d, "'utf-8' codec can't decode byte 0xff in position 2: invalid start byte");
+  PyObject* enc = PyUnicodeDecodeError_GetEncoding(d);
+  CHECK(enc != NULL && strcmp(PyUnicode_AsUTF8(enc), "utf-8") == 0);
+  Py_DECREF(enc);
+  PyObject* obj = PyUnicodeDecodeError_GetObject(d);
+  CHECK(obj != NULL && PyBytes_Check(obj) && PyBytes_GET_SIZE(obj) == 3);
+  Py_DECREF(obj);
+  Py_ssize_t start = -1, end = -1;
+  CHECK(PyUnicodeDecodeError_GetStart(d, &start) == 0 && start == 2);
+  CHECK(PyUnicodeDecodeError_GetEnd(d, &end) == 0 && end == 3);
+  CHECK(PyUnicodeDecodeError_SetStart(d, 0) == 0 && PyUnicodeDecodeError_SetEnd(d, 2) == 0);
+  CHECK(PyUnicodeDecodeError_SetReason(d, "nope") == 0);
+  check_str(d, "'utf-8' codec can't decode bytes in position 0-1: nope");
+  CHECK(PyUnicodeDecodeError_SetStart(d, 99) == 0 && PyUnicodeDecodeError_SetEnd(d, 99) == 0);
+  CHECK(PyUnicodeDecodeError_GetStart(d, &start) == 0 && start == 2); /* clamped */
+  CHECK(PyUnicodeDecodeError_GetEnd(d, &end) == 0 && end == 3);
+  CHECK(PyUnicodeDecodeError_SetStart(d, -5) == 0 && PyUnicodeDecodeError_SetEnd(d, -5) == 0);
+  CHECK(PyUnicodeDecodeError_GetStart(d, &start) == 0 && start == 0);
+  CHECK(PyUnicodeDecodeError_GetEnd(d, &end) == 0 && end == 1);
+  PyObject* reason = PyUnicodeDecodeError_GetReason(d);
+  CHECK(reason != NULL && strcmp(PyUnicode_AsUTF8(reason), "nope") == 0);
+  Py_DECREF(reason);
+  /* The wrong kind, and the message-only form (fields unset). */
+  CHECK(PyUnicodeEncodeError_GetEncoding(d) == NULL);
+  CHECK(PyErr_ExceptionMatches(PyExc_TypeError));
+  PyErr_Clear();
+  Py_DECREF(d);
+  PyErr_SetString(PyExc_UnicodeDecodeError, "message only");
+  e = PyErr_GetRaisedException();
+  CHECK(e != NULL && Py_IS_TYPE(e, (PyTypeObject*)PyExc_UnicodeDecodeError));
+  check_str(e, "message only");
+  CHECK(PyUnicodeDecodeError_GetObject(e) == NULL);
+  CHECK(PyErr_ExceptionMatches(PyExc_TypeError));
+  PyErr_Clear();
+  CHECK(PyUnicodeDecodeError_GetStart(e, &start) == -1);
+  PyErr_Clear();
+  Py_DECREF(e);
+
+  /* UnicodeEncodeError / TranslateError built by calling the class. */
+  PyObject* ee = PyObject_CallFunction(PyExc_UnicodeEncodeError, "ssnns", "ascii", "h\xc3\xa9llo",
+                                       (Py_ssize_t)1, (Py_ssize_t)2, "ordinal not in range(128)");
+  CHECK(ee != NULL);
+  check_str(ee, "'ascii' codec can't encode character '\\xe9' in position 1: ordinal not in range(128)");
+  obj = PyUnicodeEncodeError_GetObject(ee);
+  CHECK(obj != NULL && PyUnicode_GetLength(obj) == 5);
+  Py_DECREF(obj);
+  CHECK(PyUnicodeEncodeError_GetStart(ee, &start) == 0 && start == 1);
+  g_shared_encode_error = ee;
+  PyObject* te = PyObject_CallFunction(PyExc_UnicodeTranslateError, "snns", "\xc3\xa9",
+                                       (Py_ssize_t)0, (Py_ssize_t)1, "r");
+  CHECK(te != NULL);
+  check_str(te, "can't translate character '\\xe9' in position 0: r");
+  CHECK(PyUnicodeTranslateError_SetReason(te, "s") == 0);
+  reason = PyUnicodeTranslateError_GetReason(te);
+  CHECK(reason != NULL && strcmp(PyUnicode_AsUTF8(reason), "s") == 0);
+  Py_DECREF(reason);
+  CHECK(PyUnicodeTranslateError_GetEnd(te, &end) == 0 && end == 1);
+  Py_DECREF(te);
+}
+
+/* Threads read the shared UnicodeEncodeError while the mutator changes
+ * it: always a whole message and in-range positions. */
+static void check_shared_encode_error(void) {
+  PyObject* s = PyObject_Str(g_shared_encode_error);
+  if (s == NULL || strncmp(PyUnicode_AsUTF8(s), "'ascii' codec can't encode ", 27) != 0) {
+    atomic_fetch_add(&g_errors, 1);
+  }
+  Py_XDECREF(s);
+  Py_ssize_t start, end;
+  if (PyUnicodeEncodeError_GetStart(g_shared_encode_error, &start) != 0 || start < 0 ||
+      start > 4 || PyUnicodeEncodeError_GetEnd(g_shared_encode_error, &end) != 0 || end < 1 ||
+      end > 5) {
+    atomic_fetch_add(&g_errors, 1);
+  }
+  PyObject* r = PyUnicodeEncodeError_GetReason(g_shared_encode_error);
+  if (r == NULL || (strcmp(PyUnicode_AsUTF8(r), "even") != 0 &&
+                    strcmp(PyUnicode_AsUTF8(r), "odd") != 0 &&
+                    strcmp(PyUnicode_AsUTF8(r), "ordinal not in range(128)") != 0)) {
+    atomic_fetch_add(&g_errors, 1);
+  }
+  Py_XDECREF(r);
+}
+
 /* ---- threads ----------------------------------------------------------- */
 
 static void* worker(void* arg) {
@@ -1041,6 +1207,7 @@ static void* worker(void* arg) {
     Py_XDECREF(l);
     Py_DECREF(k);
     if (i % 16 == 0) check_own_handled(i);
+    if (i % 8 == 0) check_shared_encode_error();
     if (i % 64 == 0) {
       /* Each thread has its own depth: the same limit as the main thread. */
       if (recurse(0) != g_limit) atomic_fetch_add(&g_errors, 1);
@@ -1066,6 +1233,12 @@ static void* mutator(void* arg) {
       PyErr_Clear();  /* absent */
     }
     if (PySys_SetObject("ext_counter", k) < 0) atomic_fetch_add(&g_errors, 1);
+    long r = (long)(ext_test_next_random(&seed) % 64);
+    if (PyUnicodeEncodeError_SetStart(g_shared_encode_error, r % 6) < 0 ||
+        PyUnicodeEncodeError_SetEnd(g_shared_encode_error, r % 7) < 0 ||
+        PyUnicodeEncodeError_SetReason(g_shared_encode_error, r % 2 ? "odd" : "even") < 0) {
+      atomic_fetch_add(&g_errors, 1);
+    }
     Py_DECREF(k);
     if (ext_test_next_random(&seed) % 16 == 0) sched_yield();
   }
@@ -1085,6 +1258,7 @@ static void test_threads(unsigned seed) {
   Py_END_ALLOW_THREADS
   CHECK_EQ_LL(atomic_load(&g_errors), 0);
   Py_CLEAR(g_dict);
+  Py_CLEAR(g_shared_encode_error);
 }
 
 int main(int argc, char** argv) {
@@ -1109,6 +1283,7 @@ int main(int argc, char** argv) {
   test_text();
   test_additions();
   test_handled_and_send();
+  test_exc_fields();
   test_threads(seed);
 
   Py_CLEAR(g_thing);
