@@ -6,7 +6,7 @@
  * shared object now (the names stay declared and addressable); linked
  * against libftrt.so with -Wl,-z,defs once the runtime implements
  * them, where an undefined reference names a missing export.
- * 600 functions, 100 variables. */
+ * 606 functions, 100 variables. */
 #include "Python.h"
 #include "structmember.h"
 
@@ -164,6 +164,9 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyFloat_Unpack2,
     (const void*)&PyFloat_Unpack4,
     (const void*)&PyFloat_Unpack8,
+    (const void*)&PyFrame_GetBack,
+    (const void*)&PyFrame_GetCode,
+    (const void*)&PyFrame_GetLineNumber,
     (const void*)&PyFrozenSet_New,
     (const void*)&PyGC_Collect,
     (const void*)&PyGC_Disable,
@@ -430,6 +433,7 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyThreadState_DeleteCurrent,
     (const void*)&PyThreadState_Get,
     (const void*)&PyThreadState_GetDict,
+    (const void*)&PyThreadState_GetFrame,
     (const void*)&PyThreadState_GetID,
     (const void*)&PyThreadState_GetInterpreter,
     (const void*)&PyThreadState_GetUnchecked,
@@ -597,11 +601,13 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&Py_VaBuildValue,
     (const void*)&_PyBytes_Resize,
     (const void*)&_PyErr_BadInternalCall,
+    (const void*)&_PyLong_FromByteArray,
     (const void*)&_PyObject_GC_New,
     (const void*)&_PyObject_GC_NewVar,
     (const void*)&_PyObject_New,
     (const void*)&_PyObject_NewVar,
     (const void*)&_PyTuple_Resize,
+    (const void*)&_PyUnicode_IsWhitespace,
     (const void*)&_Py_c_abs,
     (const void*)&_Py_c_diff,
     (const void*)&_Py_c_neg,

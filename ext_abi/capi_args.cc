@@ -2,8 +2,13 @@
 // modsupport.c): PyArg_ParseTuple, PyArg_ParseTupleAndKeywords,
 // PyArg_UnpackTuple, Py_BuildValue.
 //
-// Format units parsed: i b h l n L k K d f p s s# z z# y# U S O O! O& | $
-// : ; (the ones issue 10 names and a few neighbours). A format string is
+// Format units parsed: i b h l n L k K I H B d f p c C s s# s* z z# z* y
+// y# y* w* U S O O! O& | $ : ; (the ones issue 10 names and their
+// neighbours). The Py_buffer units (s* z* y* w*) take a buffer from the
+// argument (PyObject_GetBuffer; a str gives its UTF-8 for s* and z*) that
+// the caller releases with PyBuffer_Release; when a later argument fails,
+// the buffers already taken are released before returning 0, as CPython's
+// getargs.c does, so a failed call leaves no export behind. A format string is
 // checked in full before any argument is converted or any output pointer
 // read from the va_list: a bad one raises SystemError and returns 0, never
 // a crash.
@@ -16,8 +21,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "ext_abi/capi_internal.h"
+#include "object/buffer.h"
+#include "object/bytearray.h"
 #include "object/bytes.h"
 #include "object/dict.h"
+#include "object/error_indicator.h"
 #include "object/float.h"
 #include "object/int.h"
 #include "object/list.h"
@@ -31,14 +39,19 @@ using ftrt::Ref;
 extern "C" {
 int PyObject_IsTrue(PyObject* o);
 const char* PyUnicode_AsUTF8AndSize(PyObject* op, Py_ssize_t* size);
+int PyObject_GetBuffer(PyObject* o, Py_buffer* view, int flags);
+void PyBuffer_Release(Py_buffer* view);
+int PyBuffer_FillInfo(Py_buffer* view, PyObject* obj, void* buf, Py_ssize_t len, int readonly,
+                      int flags);
 PyObject* PyDict_GetItemString(PyObject* op, const char* key);
 }
 
 namespace {
 
 struct Unit {
-  char code = 0;      // i b h l n L k K d f p s z y U S O
+  char code = 0;      // i b h l n L k K I H B d f p c C s z y w U S O
   bool hash = false;  // s# z# y#
+  bool star = false;  // s* z* y* w* (a Py_buffer)
   bool bang = false;  // O!
   bool amp = false;   // O&
 };
@@ -87,16 +100,25 @@ bool ParseFormat(const char* f, Format* out) {
     u.code = c;
     switch (c) {
       case 'i': case 'b': case 'h': case 'l': case 'n': case 'L': case 'k': case 'K':
+      case 'I': case 'H': case 'B': case 'c': case 'C':
       case 'd': case 'f': case 'p': case 'U': case 'S':
         break;
       case 's': case 'z': case 'y':
         if (p[1] == '#') {
           u.hash = true;
           ++p;
-        } else if (c == 'y') {
-          ftrt::SetErrorString(PyExc_SystemError, "bad format char 'y' (use y#)");
+        } else if (p[1] == '*') {
+          u.star = true;
+          ++p;
+        }
+        break;
+      case 'w':
+        if (p[1] != '*') {
+          ftrt::SetErrorFormat(PyExc_SystemError, "bad format char 'w' (use w*) in '%s'", f);
           return false;
         }
+        u.star = true;
+        ++p;
         break;
       case 'O':
         if (p[1] == '!') {
@@ -172,6 +194,46 @@ bool GetInt64(const Format& fmt, int index, PyObject* arg, const char* kw, int64
   return true;
 }
 
+// The low bits of an int, for the unchecked units (I H B k K): CPython
+// takes the value modulo 2**width there, negative values included.
+bool GetMask(const Format& fmt, int index, PyObject* arg, const char* kw, uint64_t* v) {
+  if (ftrt::IsFloat(arg)) {
+    ftrt::SetErrorString(PyExc_TypeError, "'float' object cannot be interpreted as an integer");
+    return false;
+  }
+  int64_t s = 0;
+  if (!GetInt64(fmt, index, arg, kw, &s)) return false;
+  *v = static_cast<uint64_t>(s);
+  return true;
+}
+
+// s* z* y* w*: a buffer over the argument into *view (released by the
+// caller, or by the parser if a later argument fails).
+bool GetBufferUnit(const Format& fmt, int index, const Unit& u, Py_buffer* view, PyObject* arg,
+                   const char* kw) {
+  if (u.code == 'z' && arg == ftrt::None()) {
+    // CPython: buf NULL, len 0, no object.
+    std::memset(view, 0, sizeof(*view));
+    return true;
+  }
+  if ((u.code == 's' || u.code == 'z') && ftrt::IsStr(arg)) {
+    Py_ssize_t n = 0;
+    const char* utf8 = PyUnicode_AsUTF8AndSize(arg, &n);
+    if (utf8 == nullptr) return false;
+    return PyBuffer_FillInfo(view, arg, const_cast<char*>(utf8), n, 1, 0) == 0;
+  }
+  if (u.code == 'w') {
+    if (PyObject_GetBuffer(arg, view, PyBUF_WRITABLE) < 0) {
+      ftrt::ClearError();
+      return TypeFail(fmt, index, "read-write bytes-like object", arg, kw);
+    }
+    return true;
+  }
+  // s* (other than str), z*, y*: any C-contiguous exporter; its own error
+  // ("a bytes-like object is required, not 'int'") when it has none.
+  return PyObject_GetBuffer(arg, view, PyBUF_SIMPLE) == 0;
+}
+
 bool RangeFail(const char* what) {
   ftrt::SetErrorString(PyExc_OverflowError, what);
   return false;
@@ -212,6 +274,32 @@ bool Convert(const Format& fmt, int index, const Unit& u, const Outs& o, PyObjec
       if (!GetInt64(fmt, index, arg, kw, &v)) return false;
       *static_cast<long long*>(o.p0) = static_cast<long long>(v);
       return true;
+    case 'I': case 'H': case 'B': {
+      uint64_t m = 0;
+      if (!GetMask(fmt, index, arg, kw, &m)) return false;
+      if (u.code == 'I') *static_cast<unsigned int*>(o.p0) = static_cast<unsigned int>(m);
+      else if (u.code == 'H') *static_cast<unsigned short*>(o.p0) = static_cast<unsigned short>(m);
+      else *static_cast<unsigned char*>(o.p0) = static_cast<unsigned char>(m);
+      return true;
+    }
+    case 'c':
+      // A bytes or bytearray of length 1 into a char.
+      if (ftrt::IsBytes(arg) && ftrt::BytesSize(arg) == 1) {
+        *static_cast<char*>(o.p0) = ftrt::BytesData(arg)[0];
+        return true;
+      }
+      if (ftrt::IsByteArray(arg) && ftrt::ByteArraySize(arg) == 1) {
+        *static_cast<char*>(o.p0) = ftrt::ByteArrayAsString(arg)[0];
+        return true;
+      }
+      return TypeFail(fmt, index, "a byte string of length 1", arg, kw);
+    case 'C':
+      // A str of length 1 into an int (its code point).
+      if (ftrt::IsStr(arg) && ftrt::StrLength(arg) == 1) {
+        *static_cast<int*>(o.p0) = static_cast<int>(ftrt::StrReadChar(arg, 0));
+        return true;
+      }
+      return TypeFail(fmt, index, "a unicode character", arg, kw);
     case 'k':
       if (!GetInt64(fmt, index, arg, kw, &v)) return false;
       *static_cast<unsigned long*>(o.p0) = static_cast<unsigned long>(v);
@@ -242,6 +330,7 @@ bool Convert(const Format& fmt, int index, const Unit& u, const Outs& o, PyObjec
     }
     case 's':
     case 'z': {
+      if (u.star) return GetBufferUnit(fmt, index, u, static_cast<Py_buffer*>(o.p0), arg, kw);
       if (u.code == 'z' && arg == ftrt::None()) {
         *static_cast<const char**>(o.p0) = nullptr;
         if (u.hash) *static_cast<Py_ssize_t*>(o.p1) = 0;
@@ -259,7 +348,25 @@ bool Convert(const Format& fmt, int index, const Unit& u, const Outs& o, PyObjec
       if (u.hash) *static_cast<Py_ssize_t*>(o.p1) = n;
       return true;
     }
+    case 'w':
+      return GetBufferUnit(fmt, index, u, static_cast<Py_buffer*>(o.p0), arg, kw);
     case 'y':
+      if (u.star) return GetBufferUnit(fmt, index, u, static_cast<Py_buffer*>(o.p0), arg, kw);
+      if (!u.hash) {
+        // Plain y: a bytes without NUL, as a C string.
+        if (!ftrt::IsBytes(arg)) {
+          ftrt::SetErrorFormat(PyExc_TypeError, "a bytes-like object is required, not '%s'",
+                               arg->ob_type->tp_name);
+          return false;
+        }
+        const char* data = ftrt::BytesData(arg);
+        if (std::strlen(data) != static_cast<size_t>(ftrt::BytesSize(arg))) {
+          ftrt::SetErrorString(PyExc_ValueError, "embedded null byte");
+          return false;
+        }
+        *static_cast<const char**>(o.p0) = data;
+        return true;
+      }
       if (!ftrt::IsBytes(arg)) return TypeFail(fmt, index, "bytes", arg, kw);
       *static_cast<const char**>(o.p0) = ftrt::BytesData(arg);
       *static_cast<Py_ssize_t*>(o.p1) = ftrt::BytesSize(arg);
@@ -308,8 +415,9 @@ bool CheckOutputs(const Format& fmt, const std::vector<Outs>& outs) {
   return true;
 }
 
-int ParseTupleAndKeywords(PyObject* args, PyObject* kwargs, const Format& fmt,
-                          char** kwlist, const std::vector<Outs>& outs) {
+int ParseTupleAndKeywordsImpl(PyObject* args, PyObject* kwargs, const Format& fmt,
+                              char** kwlist, const std::vector<Outs>& outs,
+                              std::vector<Py_buffer*>* taken) {
   if (args == nullptr || !ftrt::IsTuple(args)) {
     ftrt::SetErrorString(PyExc_SystemError, "PyArg_Parse: args must be a tuple");
     return 0;
@@ -375,6 +483,7 @@ int ParseTupleAndKeywords(PyObject* args, PyObject* kwargs, const Format& fmt,
       continue;
     }
     if (!Convert(fmt, i, fmt.units[i], outs[i], arg, kw)) return 0;
+    if (fmt.units[i].star) taken->push_back(static_cast<Py_buffer*>(outs[i].p0));
   }
   if (kwargs != nullptr && ftrt::DictSize(kwargs) > kw_used) {
     // Some keyword matched nothing.
@@ -398,6 +507,17 @@ int ParseTupleAndKeywords(PyObject* args, PyObject* kwargs, const Format& fmt,
     }
   }
   return 1;
+}
+
+// The parse, releasing the buffers it took (s* y* z* w*) when it fails.
+int ParseTupleAndKeywords(PyObject* args, PyObject* kwargs, const Format& fmt, char** kwlist,
+                          const std::vector<Outs>& outs) {
+  std::vector<Py_buffer*> taken;
+  const int rc = ParseTupleAndKeywordsImpl(args, kwargs, fmt, kwlist, outs, &taken);
+  if (rc == 0) {
+    for (Py_buffer* view : taken) PyBuffer_Release(view);
+  }
+  return rc;
 }
 
 }  // namespace

@@ -35,6 +35,7 @@
  *                                                the number protocol
  *   pystate.h ceval.h pythread.h                 thread states, detaching,
  *                                                threads, recursion guard
+ *   pyframe.h         PyCodeObject, PyFrame_*: declared; no frame exists
  *   import.h          PyImport_ImportModule over the loaded extensions
  *   sliceobject.h     slice (PySlice_Unpack / AdjustIndices) and Ellipsis
  *   pybuffer.h memoryobject.h   the buffer protocol, memoryview
@@ -128,6 +129,7 @@
 #include "methodobject.h"
 #include "moduleobject.h"
 #include "pystate.h"
+#include "pyframe.h"
 #include "descrobject.h"
 #include "warnings.h"
 #include "weakrefobject.h"

@@ -26,6 +26,13 @@ PyAPI_FUNC(PyObject*) PyLong_FromSize_t(size_t v);
 PyAPI_FUNC(PyObject*) PyLong_FromSsize_t(Py_ssize_t v);
 PyAPI_FUNC(PyObject*) PyLong_FromLongLong(long long v);
 PyAPI_FUNC(PyObject*) PyLong_FromUnsignedLongLong(unsigned long long v);
+/* An int from n bytes of two's complement (is_signed) or unsigned
+ * magnitude, least significant first when little_endian (CPython 3.13's
+ * cpython/longobject.h). ftrt's ints are 64-bit: OverflowError when the
+ * value does not fit in one (CPython would build a big int). */
+PyAPI_FUNC(PyObject*) _PyLong_FromByteArray(const unsigned char* bytes,
+                                            size_t n, int little_endian,
+                                            int is_signed);
 PyAPI_FUNC(PyObject*) PyLong_FromDouble(double v);
 PyAPI_FUNC(PyObject*) PyLong_FromString(const char* str, char** pend,
                                         int base);

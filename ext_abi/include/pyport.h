@@ -78,4 +78,14 @@
  * arithmetically. */
 #define Py_ARITHMETIC_RIGHT_SHIFT(TYPE, I, J) ((I) >> (J))
 
+/* The byte order, as CPython's pyport.h gives it (extensions test it with
+ * #if, e.g. to pick a word-at-a-time path). */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define PY_BIG_ENDIAN 1
+#define PY_LITTLE_ENDIAN 0
+#else
+#define PY_BIG_ENDIAN 0
+#define PY_LITTLE_ENDIAN 1
+#endif
+
 #endif /* !Py_PYPORT_H */

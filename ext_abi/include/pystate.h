@@ -40,6 +40,9 @@ PyAPI_FUNC(PyThreadState*) PyThreadState_GetUnchecked(void);
  * Py_FinalizeEx has run its Py_AtExit callbacks. */
 PyAPI_FUNC(PyObject*) PyThreadState_GetDict(void);
 PyAPI_FUNC(uint64_t) PyThreadState_GetID(PyThreadState* tstate);
+/* The thread's current Python frame: always NULL (new reference, 3.9),
+ * since ftrt executes no Python code; see pyframe.h. */
+PyAPI_FUNC(PyFrameObject*) PyThreadState_GetFrame(PyThreadState* tstate);
 
 typedef enum { PyGILState_LOCKED, PyGILState_UNLOCKED } PyGILState_STATE;
 

@@ -275,6 +275,16 @@ PyAPI_FUNC(Py_ssize_t) PyUnicode_AsWideChar(PyObject* unicode, wchar_t* w,
 PyAPI_FUNC(wchar_t*) PyUnicode_AsWideCharString(PyObject* unicode,
                                                 Py_ssize_t* size);
 
+/* Py_UNICODE_ISSPACE: whether str.isspace() holds for the code point
+ * (CPython 3.13's inline form: a table for ASCII, _PyUnicode_IsWhitespace
+ * above it). Pure functions of the code point: safe from any thread. */
+PyAPI_DATA(const unsigned char) _Py_ascii_whitespace[];
+PyAPI_FUNC(int) _PyUnicode_IsWhitespace(const Py_UCS4 ch);
+static inline int Py_UNICODE_ISSPACE(Py_UCS4 ch) {
+  if (ch < 128) return _Py_ascii_whitespace[ch];
+  return _PyUnicode_IsWhitespace(ch);
+}
+
 PyAPI_FUNC(Py_ssize_t) PyUnicode_GetLength(PyObject* unicode);
 PyAPI_FUNC(Py_UCS4) PyUnicode_ReadChar(PyObject* unicode, Py_ssize_t index);
 
