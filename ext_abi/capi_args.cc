@@ -177,9 +177,10 @@ bool TypeFail(const Format& fmt, int index, const char* expected, PyObject* arg,
     ftrt::SetErrorString(PyExc_TypeError, fmt.message);
     return false;
   }
-  const std::string which =
-      kwname != nullptr && *kwname != '\0' ? absl::StrCat("argument '", kwname, "'")
-                                           : absl::StrCat("argument ", index + 1);
+  // CPython 3.13 (getargs.c's seterror) names the argument by its position
+  // even when it came by keyword.
+  (void)kwname;
+  const std::string which = absl::StrCat("argument ", index + 1);
   ftrt::SetErrorString(PyExc_TypeError, absl::StrCat(Where(fmt), " ", which, " must be ",
                                                      expected, ", not ",
                                                      arg->ob_type->tp_name));
