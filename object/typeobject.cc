@@ -25,6 +25,7 @@
 #include "object/error_indicator.h"
 #include "object/exceptions.h"
 #include "object/float.h"
+#include "object/format.h"
 #include "object/hash.h"
 #include "object/int.h"
 #include "object/intern.h"
@@ -1424,11 +1425,13 @@ void ReadyAllStaticTypes() {
   InstallIterSlots();
   InstallSubscriptSlots();
   InstallContainerMethods();
+  InstallFormatSlots();
   size_t n;
   PyTypeObject* const* types = StaticTypes(&n);
   for (size_t i = 0; i < n; ++i) {
     FTRT_CHECK(TypeReady(types[i]) == 0, "could not ready static type '%s'", types[i]->tp_name);
   }
+  InstallFormatMethods();
   ReadyExceptionTypes();
 }
 
