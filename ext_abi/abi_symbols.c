@@ -6,7 +6,7 @@
  * shared object now (the names stay declared and addressable); linked
  * against libftrt.so with -Wl,-z,defs once the runtime implements
  * them, where an undefined reference names a missing export.
- * 606 functions, 100 variables. */
+ * 608 functions, 100 variables. */
 #include "Python.h"
 #include "structmember.h"
 
@@ -337,6 +337,7 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyObject_DelAttrString,
     (const void*)&PyObject_DelItem,
     (const void*)&PyObject_DelItemString,
+    (const void*)&PyObject_Format,
     (const void*)&PyObject_Free,
     (const void*)&PyObject_GC_Del,
     (const void*)&PyObject_GC_IsFinalized,
@@ -547,6 +548,7 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyUnicode_Fill,
     (const void*)&PyUnicode_Find,
     (const void*)&PyUnicode_FindChar,
+    (const void*)&PyUnicode_Format,
     (const void*)&PyUnicode_FromEncodedObject,
     (const void*)&PyUnicode_FromFormat,
     (const void*)&PyUnicode_FromFormatV,

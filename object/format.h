@@ -30,7 +30,7 @@ namespace ftrt {
 
 // PyObject_Format: a new str, or null with an exception set. spec may be
 // null (the same as "").
-Ref<> ObjectFormat(PyObject *obj, PyObject *spec);
+Ref<> ObjectFormat(PyObject* obj, PyObject* spec);
 
 namespace internal {
 // Adds __format__ to object, int, float and str (each unless its dict
@@ -40,8 +40,8 @@ namespace internal {
 // InstallFormatMethods after.
 void InstallFormatSlots();
 void InstallFormatMethods();
-} // namespace internal
+}  // namespace internal
 
-} // namespace ftrt
+}  // namespace ftrt
 
-#endif // FTRT_OBJECT_FORMAT_H_
+#endif  // FTRT_OBJECT_FORMAT_H_

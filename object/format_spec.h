@@ -43,12 +43,12 @@ namespace ftrt {
 // kind's default if the spec gave none).
 struct FormatSpec {
   char32_t fill = U' ';
-  char32_t align = 0; // '<', '>', '^', '=' or 0
-  char32_t sign = 0;  // '+', '-', ' ' or 0
+  char32_t align = 0;  // '<', '>', '^', '=' or 0
+  char32_t sign = 0;   // '+', '-', ' ' or 0
   bool no_neg_0 = false;
   bool alternate = false;
   int64_t width = -1;
-  char32_t grouping = 0; // ',', '_' or 0
+  char32_t grouping = 0;  // ',', '_' or 0
   int64_t precision = -1;
   char32_t type = 0;
 };
@@ -56,22 +56,19 @@ struct FormatSpec {
 // Parses `spec` for an object of type `type_name` (for messages), with the
 // kind's default alignment ('>' numbers, '<' text) and default type ('d'
 // int, 0 float, 's' str). Checks the syntax and the grouping's type.
-absl::StatusOr<FormatSpec> ParseFormatSpec(std::u32string_view spec,
-                                           char32_t default_align,
-                                           char32_t default_type,
-                                           const char *type_name);
+absl::StatusOr<FormatSpec> ParseFormatSpec(std::u32string_view spec, char32_t default_align,
+                                           char32_t default_type, const char* type_name);
 
 // format(v, spec) for an int (or a bool given a spec): b c d o x X n, and
 // the float types e E f F g G % on float(v).
 absl::StatusOr<std::u32string> FormatInt64(int64_t v, std::u32string_view spec,
-                                           const char *type_name);
+                                           const char* type_name);
 // format(v, spec) for a float: e E f F g G n % and the empty type.
 absl::StatusOr<std::u32string> FormatDouble(double v, std::u32string_view spec,
-                                            const char *type_name);
+                                            const char* type_name);
 // format(s, spec) for text: s and the empty type.
-absl::StatusOr<std::u32string> FormatText(std::u32string_view text,
-                                          std::u32string_view spec,
-                                          const char *type_name);
+absl::StatusOr<std::u32string> FormatText(std::u32string_view text, std::u32string_view spec,
+                                          const char* type_name);
 
 // The pieces printf-style formatting (percent_format.h) shares with it.
 namespace internal {
@@ -80,10 +77,9 @@ namespace internal {
 // "inf" / "nan" (no sign for a NaN); a leading '-' for negatives.
 // add_dot_0: the empty type's rule (".0" on integral fixed output; 'g'
 // switches to an exponent one digit earlier).
-std::string DoubleToText(double v, char type, int precision, bool alternate,
-                         bool add_dot_0);
-} // namespace internal
+std::string DoubleToText(double v, char type, int precision, bool alternate, bool add_dot_0);
+}  // namespace internal
 
-} // namespace ftrt
+}  // namespace ftrt
 
-#endif // FTRT_OBJECT_FORMAT_SPEC_H_
+#endif  // FTRT_OBJECT_FORMAT_SPEC_H_

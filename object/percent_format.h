@@ -30,8 +30,8 @@ namespace ftrt {
 
 // format % args: a new str, or null with an exception set. format must be
 // a str (TypeError "must be str, not T" otherwise); args non-null.
-Ref<> StrPercentFormat(PyObject *format, PyObject *args);
+Ref<> StrPercentFormat(PyObject* format, PyObject* args);
 
-} // namespace ftrt
+}  // namespace ftrt
 
-#endif // FTRT_OBJECT_PERCENT_FORMAT_H_
+#endif  // FTRT_OBJECT_PERCENT_FORMAT_H_

@@ -86,6 +86,9 @@ PyAPI_FUNC(int) PyObject_SetItem(PyObject* o, PyObject* key, PyObject* v);
 PyAPI_FUNC(int) PyObject_DelItem(PyObject* o, PyObject* key);
 /* del o[key] with key a UTF-8 C string. */
 PyAPI_FUNC(int) PyObject_DelItemString(PyObject* o, const char* key);
+/* format(obj, format_spec) through type(obj).__format__ (format_spec
+ * NULL: ""); TypeError "__format__ must return a str, not int". */
+PyAPI_FUNC(PyObject*) PyObject_Format(PyObject* obj, PyObject* format_spec);
 PyAPI_FUNC(PyObject*) PyObject_GetIter(PyObject* o);
 /* The next item (new reference), or NULL: exhausted if no exception is
  * set. */

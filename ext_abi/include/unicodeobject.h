@@ -323,6 +323,9 @@ PyAPI_FUNC(Py_ssize_t) PyUnicode_Tailmatch(PyObject* str, PyObject* substr,
                                            int direction);
 PyAPI_FUNC(int) PyUnicode_Contains(PyObject* container, PyObject* element);
 PyAPI_FUNC(PyObject*) PyUnicode_Join(PyObject* separator, PyObject* iterable);
+/* format % args: printf-style formatting (%s %r %a %d %x %f %c ...,
+ * flags, width, precision, '*', %(name)s with a mapping). */
+PyAPI_FUNC(PyObject*) PyUnicode_Format(PyObject* format, PyObject* args);
 PyAPI_FUNC(PyObject*) PyUnicode_Split(PyObject* s, PyObject* sep,
                                       Py_ssize_t maxsplit);
 PyAPI_FUNC(PyObject*) PyUnicode_Replace(PyObject* str, PyObject* substr,
