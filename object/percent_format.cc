@@ -120,10 +120,9 @@ bool FormatInteger(std::u32string* out, PyObject* v, char32_t c, int flags, int6
     absl::StatusOr<Ref<>> r = absl::InternalError("unset");
     if (IsNumber(v)) r = index_only ? NumberIndex(v) : NumberInt(v);
     if (!r.ok() && (!IsNumber(v) || IsError(r.status(), ErrorKind::kTypeError))) {
-      SetErrorFormat(PyExc_TypeError,
-                     index_only ? "%%%c format: an integer is required, not %s"
-                                : "%%%c format: a real number is required, not %s",
-                     static_cast<char>(c), v->ob_type->tp_name);
+      const char* what = index_only ? "an integer" : "a real number";
+      SetErrorFormat(PyExc_TypeError, "%%%c format: %s is required, not %s", static_cast<char>(c),
+                     what, v->ob_type->tp_name);
       return false;
     }
     if (!r.ok()) return OkOrRaise(r.status()) == 0;
