@@ -64,6 +64,14 @@ void DropThreadDict(ThreadState* ts);
 // and EndEmbedding call it; later lookups see the defaults again.
 void ClearSysObjects();
 
+// capi_type_new.cc: gives int, float, bool and str their tp_new (calling
+// the types), once per process; call it under the life-cycle lock.
+void InstallScalarTypeNew();
+// PyFloat_FromString: float(text) for a str or bytes-like object, by
+// Python's syntax; ValueError "could not convert string to float: 'x'"
+// (the argument's repr), TypeError for other objects.
+PyObject* FloatFromText(PyObject* text);
+
 // SystemError "bad argument to internal function" (CPython's
 // PyErr_BadInternalCall), for NULL objects where one is required.
 void BadCall(const char* func);

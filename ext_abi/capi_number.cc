@@ -8,6 +8,8 @@
 #include <string>
 
 #include "ext_abi/capi_internal.h"
+#include "object/bytearray.h"
+#include "object/bytes.h"
 #include "object/error_indicator.h"
 #include "object/exceptions.h"
 #include "object/int.h"
@@ -187,7 +189,7 @@ PyObject* PyNumber_Long(PyObject* o) {
 }
 PyObject* PyNumber_Float(PyObject* o) {
   if (!NeedArgs("PyNumber_Float", o)) return nullptr;
-  if (ftrt::IsStr(o)) return PyFloat_FromString(o);
+  if (ftrt::IsStr(o) || ftrt::IsBytes(o) || ftrt::IsByteArray(o)) return PyFloat_FromString(o);
   return NewOrRaise(ftrt::NumberFloat(o));
 }
 PyObject* PyUnicode_FromStringAndSize(const char* s, Py_ssize_t size);  // capi_values.cc

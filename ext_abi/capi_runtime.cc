@@ -151,6 +151,7 @@ extern PyObject* PyExc_BaseExceptionGroup;
 
 // What the C API needs beyond object/'s protocol, once per process.
 static void InitProcessWideTypesLocked() {
+  ftrt::ext::internal::InstallScalarTypeNew();
   if (PyExc_BaseExceptionGroup == nullptr) {
     // Process-wide, so made like a static type's objects: on object/'s
     // static runtime, which outlives every runtime, and immortal (a type

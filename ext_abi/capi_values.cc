@@ -199,20 +199,9 @@ double PyFloat_AsDouble(PyObject* op) {
   return -1.0;
 }
 PyObject* PyFloat_FromString(PyObject* str) {
-  if (NeedStr(str, "PyFloat_FromString") == nullptr) return nullptr;
-  auto utf8 = ftrt::StrAsUtf8(str);
-  if (!utf8.ok()) {
-    RaiseStatus(utf8.status());
-    return nullptr;
-  }
-  std::string s(utf8->data(), utf8->size());
-  char* end = nullptr;
-  double d = std::strtod(s.c_str(), &end);
-  if (s.empty() || end != s.c_str() + s.size()) {
-    ftrt::SetErrorFormat(PyExc_ValueError, "could not convert string to float: '%s'", s);
-    return nullptr;
-  }
-  return PyFloat_FromDouble(d);
+  // Python's float() syntax, for str and bytes-like objects
+  // (capi_type_new.cc).
+  return ftrt::ext::internal::FloatFromText(str);
 }
 double PyFloat_GetMax(void) { return 1.7976931348623157e308; }
 double PyFloat_GetMin(void) { return 2.2250738585072014e-308; }
@@ -372,135 +361,7 @@ int PyUnicode_EqualToUTF8(PyObject* a, const char* s) {
 PyObject* PyUnicode_InternFromString(const char* s) { return PyUnicode_FromString(s); }
 void PyUnicode_InternInPlace(PyObject** p) { (void)p; }
 
-// A printf subset, as CPython's: %% %c %d %i %u %x %ld %li %lu %lld %lli
-// %llu %zd %zi %zu %p %s %U %S %R %A (%A as %R). Unknown formats copy the
-// rest of the string verbatim, as CPython does.
-PyObject* PyUnicode_FromFormatV(const char* format, va_list vargs) {
-  if (format == nullptr) {
-    BadCall("PyUnicode_FromFormatV");
-    return nullptr;
-  }
-  std::string out;
-  va_list ap;
-  va_copy(ap, vargs);
-  for (const char* f = format; *f != '\0'; ++f) {
-    if (*f != '%') {
-      out += *f;
-      continue;
-    }
-    const char* start = f++;
-    if (*f == '%') {
-      out += '%';
-      continue;
-    }
-    int longs = 0;
-    bool size_t_len = false;
-    while (*f == 'l') {
-      ++longs;
-      ++f;
-    }
-    if (*f == 'z') {
-      size_t_len = true;
-      ++f;
-    }
-    char buf[64];
-    switch (*f) {
-      case 'c': {
-        int c = va_arg(ap, int);
-        Py_UCS4 cp = static_cast<Py_UCS4>(c);
-        auto s = ftrt::StrFromCodePoints(absl::Span<const Py_UCS4>(&cp, 1));
-        if (!s.ok()) {
-          va_end(ap);
-          RaiseStatus(s.status());
-          return nullptr;
-        }
-        {
-          auto v = ftrt::StrAsUtf8(s->get());
-          if (v.ok()) out.append(v->data(), v->size());
-        }
-        break;
-      }
-      case 'd':
-      case 'i':
-        if (size_t_len) {
-          std::snprintf(buf, sizeof buf, "%zd", va_arg(ap, Py_ssize_t));
-        } else if (longs >= 2) {
-          std::snprintf(buf, sizeof buf, "%lld", va_arg(ap, long long));
-        } else if (longs == 1) {
-          std::snprintf(buf, sizeof buf, "%ld", va_arg(ap, long));
-        } else {
-          std::snprintf(buf, sizeof buf, "%d", va_arg(ap, int));
-        }
-        out += buf;
-        break;
-      case 'u':
-      case 'x': {
-        const bool hex = *f == 'x';
-        unsigned long long v;
-        if (size_t_len) {
-          v = va_arg(ap, size_t);
-        } else if (longs >= 2) {
-          v = va_arg(ap, unsigned long long);
-        } else if (longs == 1) {
-          v = va_arg(ap, unsigned long);
-        } else {
-          v = va_arg(ap, unsigned int);
-        }
-        std::snprintf(buf, sizeof buf, hex ? "%llx" : "%llu", v);
-        out += buf;
-        break;
-      }
-      case 'p':
-        std::snprintf(buf, sizeof buf, "%p", va_arg(ap, void*));
-        out += buf;
-        break;
-      case 's': {
-        const char* s = va_arg(ap, const char*);
-        out += s == nullptr ? "(null)" : s;
-        break;
-      }
-      case 'U':
-      case 'S':
-      case 'R':
-      case 'A': {
-        PyObject* obj = va_arg(ap, PyObject*);
-        if (obj == nullptr) {
-          va_end(ap);
-          BadCall("PyUnicode_FromFormat");
-          return nullptr;
-        }
-        ftrt::Ref<> text = (*f == 'R' || *f == 'A') ? ftrt::ObjectRepr(obj)
-                           : (*f == 'S')            ? ftrt::ObjectStr(obj)
-                                                    : ftrt::Ref<>::NewRef(obj);
-        if (!text) {
-          va_end(ap);
-          return nullptr;
-        }
-        auto u = ftrt::StrAsUtf8(text.get());
-        if (!u.ok()) {
-          va_end(ap);
-          RaiseStatus(u.status());
-          return nullptr;
-        }
-        out.append(u->data(), u->size());
-        break;
-      }
-      default:
-        out += start;  // as CPython: the rest verbatim
-        va_end(ap);
-        return NewOrRaise(ftrt::StrFromUtf8(out));
-    }
-  }
-  va_end(ap);
-  return NewOrRaise(ftrt::StrFromUtf8(out));
-}
-PyObject* PyUnicode_FromFormat(const char* format, ...) {
-  va_list ap;
-  va_start(ap, format);
-  PyObject* r = PyUnicode_FromFormatV(format, ap);
-  va_end(ap);
-  return r;
-}
+// PyUnicode_FromFormat / PyUnicode_FromFormatV: capi_fromformat.cc.
 
 // ---- bytes -----------------------------------------------------------------
 
