@@ -15,7 +15,8 @@
 //
 // Argument parsing follows CPython 3.13's signatures: int(x=0, /,
 // base=10), float(x=0.0, /), bool(x=False, /), str(object='',
-// encoding='utf-8', errors='strict'), with CPython's TypeError texts.
+// encoding='utf-8', errors='strict'), bytes(source=b'', encoding,
+// errors), with CPython's TypeError texts.
 // The text forms follow Python's literal syntax (CPython's
 // PyLong_FromUnicodeObject / float_from_string): surrounding whitespace,
 // a sign, '_' between digits, base 0 taking the 0x/0o/0b prefix and
@@ -43,9 +44,11 @@
 #include "object/error_indicator.h"
 #include "object/float.h"
 #include "object/int.h"
+#include "object/intern.h"
 #include "object/none_bool.h"
 #include "object/str.h"
 #include "object/tuple.h"
+#include "object/type_cache.h"
 
 extern "C" {
 PyObject* PyNumber_Long(PyObject* o);
@@ -62,6 +65,10 @@ Py_ssize_t PyDict_Size(PyObject* dict);
 PyObject* PyFloat_FromDouble(double v);
 double PyOS_string_to_double(const char* str, char** endptr, PyObject* overflow_exception);
 PyObject* PyNumber_Index(PyObject* o);
+PyObject* PyObject_Bytes(PyObject* o);
+PyObject* PyBytes_FromStringAndSize(const char* s, Py_ssize_t size);
+char* PyBytes_AsString(PyObject* op);
+PyObject* PyUnicode_AsEncodedString(PyObject* unicode, const char* encoding, const char* errors);
 }
 
 namespace {
@@ -341,9 +348,9 @@ PyObject* BoolTpNew(PyTypeObject* type, PyObject* args, PyObject* kwargs) {
 
 // A str argument's UTF-8 text, or null with CPython's TypeError
 // "str() argument 'encoding' must be str, not int".
-const char* StrArg(PyObject* v, const char* name) {
+const char* StrArg(PyObject* v, const char* name, const char* fname = "str") {
   if (!ftrt::IsStr(v)) {
-    ftrt::SetErrorFormat(PyExc_TypeError, "str() argument '%s' must be str, not %s", name,
+    ftrt::SetErrorFormat(PyExc_TypeError, "%s() argument '%s' must be str, not %s", fname, name,
                          v->ob_type->tp_name);
     return nullptr;
   }
@@ -365,6 +372,64 @@ PyObject* StrTpNew(PyTypeObject* type, PyObject* args, PyObject* kwargs) {
   if (a[2] != nullptr && (errors = StrArg(a[2], "errors")) == nullptr) return nullptr;
   if (a[0] == nullptr) return ftrt::Ref<>::NewRef(ftrt::EmptyStr()).Release();
   return PyUnicode_FromEncodedObject(a[0], encoding, errors);
+}
+
+// ---- bytes ------------------------------------------------------------------
+
+// bytes(source=b'', encoding, errors): a str with an encoding is encoded;
+// an object with __bytes__, a buffer or an iterable of ints goes through
+// PyObject_Bytes; an integer (__index__, and no buffer) is that many zero
+// bytes.
+PyObject* BytesTpNew(PyTypeObject* type, PyObject* args, PyObject* kwargs) {
+  if (!ExactOrRefuse(type, ftrt::BytesType())) return nullptr;
+  const Py_ssize_t npos = args != nullptr ? ftrt::TupleSize(args) : 0;
+  const Py_ssize_t nkw = kwargs != nullptr ? PyDict_Size(kwargs) : 0;
+  if (npos + nkw > 3) {
+    ftrt::SetErrorFormat(PyExc_TypeError, "bytes() takes at most 3 arguments (%d given)",
+                         static_cast<int64_t>(npos + nkw));
+    return nullptr;
+  }
+  static const char* const kNames[] = {"source", "encoding", "errors"};
+  PyObject* a[3];
+  if (!Unpack("bytes", args, kwargs, kNames, 3, 0, a)) return nullptr;
+  PyObject* x = a[0];
+  if (a[1] != nullptr || a[2] != nullptr) {
+    const char* encoding = nullptr;
+    const char* errors = nullptr;
+    if (a[1] != nullptr && (encoding = StrArg(a[1], "encoding", "bytes")) == nullptr) {
+      return nullptr;
+    }
+    if (a[2] != nullptr && (errors = StrArg(a[2], "errors", "bytes")) == nullptr) return nullptr;
+    if (x == nullptr || !ftrt::IsStr(x)) {
+      ftrt::SetErrorString(PyExc_TypeError, encoding != nullptr
+                                                ? "encoding without a string argument"
+                                                : "errors without a string argument");
+      return nullptr;
+    }
+    return PyUnicode_AsEncodedString(x, encoding != nullptr ? encoding : "utf-8", errors);
+  }
+  if (x == nullptr) return PyBytes_FromStringAndSize(nullptr, 0);
+  if (ftrt::IsStr(x)) {
+    ftrt::SetErrorString(PyExc_TypeError, "string argument without an encoding");
+    return nullptr;
+  }
+  PyObject* name = ftrt::InternFromString("__bytes__");
+  if (name == nullptr) return nullptr;
+  const bool has_bytes_method = ftrt::TypeLookup(x->ob_type, name) != nullptr;
+  if (!has_bytes_method && !IsBytesLike(x) && x->ob_type->tp_as_number != nullptr &&
+      x->ob_type->tp_as_number->nb_index != nullptr) {
+    ftrt::Ref<> index = ftrt::Ref<>::Steal(PyNumber_Index(x));
+    if (!index) return nullptr;
+    const int64_t n = ftrt::IntValue(index.get());
+    if (n < 0) {
+      ftrt::SetErrorString(PyExc_ValueError, "negative count");
+      return nullptr;
+    }
+    PyObject* out = PyBytes_FromStringAndSize(nullptr, static_cast<Py_ssize_t>(n));
+    if (out != nullptr) std::memset(PyBytes_AsString(out), 0, static_cast<size_t>(n));
+    return out;
+  }
+  return PyObject_Bytes(x);
 }
 
 }  // namespace
@@ -397,10 +462,8 @@ void InstallScalarTypeNew() {
     PyTypeObject* type;
     newfunc tp_new;
   } const kNew[] = {
-      {ftrt::IntType(), IntTpNew},
-      {ftrt::FloatType(), FloatTpNew},
-      {ftrt::BoolType(), BoolTpNew},
-      {ftrt::StrType(), StrTpNew},
+      {ftrt::IntType(), IntTpNew}, {ftrt::FloatType(), FloatTpNew}, {ftrt::BoolType(), BoolTpNew},
+      {ftrt::StrType(), StrTpNew}, {ftrt::BytesType(), BytesTpNew},
   };
   for (const auto& c : kNew) {
     if (c.type->tp_new == nullptr) c.type->tp_new = c.tp_new;

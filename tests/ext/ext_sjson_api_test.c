@@ -3,9 +3,9 @@
  * ft_json (argv[1]), an extension written in the same patterns:
  *
  *   - calling the scalar types: int(x), int(s, base), float(x), str(x),
- *     str(b, encoding, errors), bool(x) with CPython 3.13's results and
- *     TypeError / ValueError texts (an extension's parse_int hook is the
- *     int type; int(obj) normalises a subclass before str());
+ *     str(b, encoding, errors), bool(x), bytes(x), bytes(s, encoding) with CPython 3.13's results
+ * and TypeError / ValueError texts (an extension's parse_int hook is the int type; int(obj)
+ * normalises a subclass before str());
  *   - PyFloat_FromString by Python's float() syntax;
  *   - PyUnicode_FromFormat / PyErr_Format with CPython 3.13's syntax
  *     (width, precision, flags, %.80s as type names are written, %V, %T,
@@ -62,7 +62,7 @@ static void expect_text(PyObject* s, const char* want) {
   CHECK(PyUnicode_Check(s));
   const char* got = PyUnicode_AsUTF8(s);
   if (strcmp(got, want) != 0) {
-    fprintf(stderr, "got:  %s\nwant: %s\n", got, want);
+    fprintf(stderr, "got:  %.300s\nwant: %.300s\n", got, want);
     abort();
   }
   Py_DECREF(s);
@@ -175,6 +175,22 @@ static const struct TypeCall kTypeCalls[] = {
     {&PyBool_Type, "([])", NULL, "False", NULL, NULL},
     {&PyBool_Type, "(ii)", NULL, NULL, &PyExc_TypeError, "bool expected at most 1 argument, got 2"},
     {&PyBool_Type, "()", "{si}", NULL, &PyExc_TypeError, "bool() takes no keyword arguments"},
+    /* bytes */
+    {&PyBytes_Type, "()", NULL, "b''", NULL, NULL},
+    {&PyBytes_Type, "(i)", NULL, "b'\\x00\\x00\\x00'", NULL, NULL},
+    {&PyBytes_Type, "(ss)", NULL, "b'abc'", NULL, NULL},
+    {&PyBytes_Type, "([iii])", NULL, NULL, &PyExc_ValueError, "bytes must be in range(0, 256)"},
+    {&PyBytes_Type, "(i)", NULL, NULL, &PyExc_ValueError, "negative count"},
+    {&PyBytes_Type, "(iiii)", NULL, NULL, &PyExc_TypeError,
+     "bytes() takes at most 3 arguments (4 given)"},
+    {&PyBytes_Type, "()", "{si}", NULL, &PyExc_TypeError,
+     "bytes() got an unexpected keyword argument 'x'"},
+    {&PyBytes_Type, "()", "{s[i]}", "b'\\x01'", NULL, NULL},
+    {&PyBytes_Type, "(O)", NULL, NULL, &PyExc_TypeError,
+     "cannot convert 'NoneType' object to bytes"},
+    {&PyBytes_Type, "(is)", NULL, NULL, &PyExc_TypeError, "encoding without a string argument"},
+    {&PyBytes_Type, "(s)", NULL, NULL, &PyExc_TypeError, "string argument without an encoding"},
+    {&PyBytes_Type, "(y)", NULL, "b'xy'", NULL, NULL},
 };
 
 /* The arguments of kTypeCalls[i] (kept apart: Py_BuildValue takes them
@@ -298,6 +314,30 @@ static PyObject* type_call_args(size_t i, PyObject** kw) {
     case 56:
       *kw = Py_BuildValue(c->kw, "x", 1);
       return Py_BuildValue(c->args);
+    case 58:
+      return Py_BuildValue(c->args, 3);
+    case 59:
+      return Py_BuildValue(c->args, "abc", "ascii");
+    case 60:
+      return Py_BuildValue(c->args, 1, 2, 300);
+    case 61:
+      return Py_BuildValue(c->args, -1);
+    case 62:
+      return Py_BuildValue(c->args, 1, 2, 3, 4);
+    case 63:
+      *kw = Py_BuildValue(c->kw, "x", 1);
+      return Py_BuildValue(c->args);
+    case 64:
+      *kw = Py_BuildValue(c->kw, "source", 1);
+      return Py_BuildValue(c->args);
+    case 65:
+      return Py_BuildValue(c->args, Py_None);
+    case 66:
+      return Py_BuildValue(c->args, 5, "ascii");
+    case 67:
+      return Py_BuildValue(c->args, "abc");
+    case 68:
+      return Py_BuildValue(c->args, "xy");
     default:
       return Py_BuildValue(c->args);
   }
