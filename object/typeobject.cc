@@ -21,7 +21,9 @@
 #include "object/container_methods.h"
 #include "object/descriptors.h"
 #include "object/dict.h"
+#include "object/dir.h"
 #include "object/dispatch.h"
+#include "object/enumobject.h"
 #include "object/error_indicator.h"
 #include "object/exceptions.h"
 #include "object/float.h"
@@ -1433,6 +1435,7 @@ void ReadyAllStaticTypes() {
   }
   InstallFormatMethods();
   ReadyExceptionTypes();
+  InstallDirMethods();
 }
 
 PyTypeObject* const* StaticTypes(size_t* n) {
@@ -1459,6 +1462,7 @@ PyTypeObject* const* StaticTypes(size_t* n) {
       SliceType(),            ComplexType(),
       MemoryViewType(),
       ByteArrayType(),        &PyByteArrayIter_Type,
+      &PyReversed_Type,
   };
   *n = sizeof(kTypes) / sizeof(kTypes[0]);
   return kTypes;
