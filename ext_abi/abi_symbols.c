@@ -6,7 +6,7 @@
  * shared object now (the names stay declared and addressable); linked
  * against libftrt.so with -Wl,-z,defs once the runtime implements
  * them, where an undefined reference names a missing export.
- * 608 functions, 100 variables. */
+ * 611 functions, 107 variables. */
 #include "Python.h"
 #include "structmember.h"
 
@@ -65,6 +65,7 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyCapsule_SetDestructor,
     (const void*)&PyCapsule_SetName,
     (const void*)&PyCapsule_SetPointer,
+    (const void*)&PyClassMethod_New,
     (const void*)&PyComplex_AsCComplex,
     (const void*)&PyComplex_FromCComplex,
     (const void*)&PyComplex_FromDoubles,
@@ -337,6 +338,7 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyObject_DelAttrString,
     (const void*)&PyObject_DelItem,
     (const void*)&PyObject_DelItemString,
+    (const void*)&PyObject_Dir,
     (const void*)&PyObject_Format,
     (const void*)&PyObject_Free,
     (const void*)&PyObject_GC_Del,
@@ -419,6 +421,7 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyState_AddModule,
     (const void*)&PyState_FindModule,
     (const void*)&PyState_RemoveModule,
+    (const void*)&PyStaticMethod_New,
     (const void*)&PyStructSequence_GetItem,
     (const void*)&PyStructSequence_InitType,
     (const void*)&PyStructSequence_InitType2,
@@ -635,6 +638,8 @@ const void* const ftrt_abi_variables[] = {
     (const void*)&PyCFunction_Type,
     (const void*)&PyCMethod_Type,
     (const void*)&PyCapsule_Type,
+    (const void*)&PyClassMethodDescr_Type,
+    (const void*)&PyClassMethod_Type,
     (const void*)&PyComplex_Type,
     (const void*)&PyDict_Type,
     (const void*)&PyEllipsis_Type,
@@ -707,14 +712,19 @@ const void* const ftrt_abi_variables[] = {
     (const void*)&PyExc_ZeroDivisionError,
     (const void*)&PyFloat_Type,
     (const void*)&PyFrozenSet_Type,
+    (const void*)&PyGetSetDescr_Type,
     (const void*)&PyList_Type,
     (const void*)&PyLong_Type,
+    (const void*)&PyMemberDescr_Type,
     (const void*)&PyMemoryView_Type,
+    (const void*)&PyMethodDescr_Type,
     (const void*)&PyModuleDef_Type,
     (const void*)&PyModule_Type,
+    (const void*)&PyReversed_Type,
     (const void*)&PySetIter_Type,
     (const void*)&PySet_Type,
     (const void*)&PySlice_Type,
+    (const void*)&PyStaticMethod_Type,
     (const void*)&PyStructSequence_UnnamedField,
     (const void*)&PyTuple_Type,
     (const void*)&PyType_Type,

@@ -38,6 +38,7 @@
  *   pyframe.h         PyCodeObject, PyFrame_*: declared; no frame exists
  *   import.h          PyImport_ImportModule over the loaded extensions
  *   sliceobject.h     slice (PySlice_Unpack / AdjustIndices) and Ellipsis
+ *   funcobject.h enumobject.h   classmethod, staticmethod, reversed
  *   pybuffer.h memoryobject.h   the buffer protocol, memoryview
  *   critical_section.h                           Py_BEGIN_CRITICAL_SECTION
  *   pystrtod.h        PyOS_string_to_double / PyOS_double_to_string
@@ -131,6 +132,8 @@
 #include "pystate.h"
 #include "pyframe.h"
 #include "descrobject.h"
+#include "funcobject.h"
+#include "enumobject.h"
 #include "warnings.h"
 #include "weakrefobject.h"
 #include "structseq.h"

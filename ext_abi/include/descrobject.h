@@ -17,6 +17,13 @@
 extern "C" {
 #endif
 
+/* The descriptor types a type's dict holds (method_descriptor,
+ * classmethod_descriptor, member_descriptor, getset_descriptor). */
+PyAPI_DATA(PyTypeObject) PyMethodDescr_Type;
+PyAPI_DATA(PyTypeObject) PyClassMethodDescr_Type;
+PyAPI_DATA(PyTypeObject) PyMemberDescr_Type;
+PyAPI_DATA(PyTypeObject) PyGetSetDescr_Type;
+
 PyAPI_FUNC(PyObject*) PyDescr_NewMethod(PyTypeObject* type, PyMethodDef* meth);
 PyAPI_FUNC(PyObject*) PyDescr_NewClassMethod(PyTypeObject* type,
                                              PyMethodDef* meth);

@@ -188,6 +188,10 @@ PyAPI_FUNC(PyObject*) PyObject_ASCII(PyObject* o);
 PyAPI_FUNC(int) Py_ReprEnter(PyObject* o);
 PyAPI_FUNC(void) Py_ReprLeave(PyObject* o);
 PyAPI_FUNC(PyObject*) PyObject_Bytes(PyObject* o);
+/* dir(o): type(o).__dir__ called, as a new sorted list. With o NULL,
+ * CPython lists the current frame's locals; ftrt has no frames and raises
+ * SystemError "frame does not exist" (what CPython does with no frame). */
+PyAPI_FUNC(PyObject*) PyObject_Dir(PyObject* o);
 
 /* op is one of Py_LT, Py_LE, Py_EQ, Py_NE, Py_GT, Py_GE. The Bool variant
  * returns 1, 0, or -1 with an exception (and treats identity as equality
