@@ -948,11 +948,47 @@ int TypeMatchesClassInfo(PyTypeObject* type, PyObject* cls, int depth, const cha
 }
 }  // namespace
 
+namespace {
+constexpr const char kIsInstanceArg2[] =
+    "isinstance() arg 2 must be a type, a tuple of types, or a union";
+
+// CPython's object_isinstance for each type in `cls` (a type or nested
+// tuple of them): the instance's type, then, if that does not match, its
+// __class__ attribute when that is another type (what lets a proxy such as
+// wrapt's ObjectProxy pass for the object it wraps). 1, 0 or -1.
+int InstanceMatchesClassInfo(PyObject* inst, PyObject* cls, int depth) {
+  if (ftrt::IsTuple(cls)) {
+    if (depth >= kMaxClassTupleDepth) {
+      ftrt::SetErrorString(PyExc_RecursionError,
+                           "maximum recursion depth exceeded in __instancecheck__");
+      return -1;
+    }
+    for (PyObject* item : ftrt::TupleItems(cls)) {
+      int r = InstanceMatchesClassInfo(inst, item, depth + 1);
+      if (r != 0) return r;
+    }
+    return 0;
+  }
+  const int direct = TypeMatchesClassInfo(inst->ob_type, cls, depth, kIsInstanceArg2);
+  if (direct != 0) return direct;
+  static PyObject* class_name = ftrt::InternFromString("__class__");
+  Ref<> icls;
+  if (ftrt::GetOptionalAttr(inst, class_name, &icls) < 0) return -1;
+  if (!icls || icls.get() == reinterpret_cast<PyObject*>(inst->ob_type) ||
+      !IsTypeObject(icls.get())) {
+    return 0;
+  }
+  return ftrt::TypeIsSubtype(reinterpret_cast<PyTypeObject*>(icls.get()),
+                             reinterpret_cast<PyTypeObject*>(cls))
+             ? 1
+             : 0;
+}
+}  // namespace
+
 int PyObject_IsInstance(PyObject* inst, PyObject* cls) {
   if (!NeedObj(inst, "PyObject_IsInstance") || !NeedObj(cls, "PyObject_IsInstance")) return -1;
   if (reinterpret_cast<PyObject*>(inst->ob_type) == cls) return 1;
-  return TypeMatchesClassInfo(inst->ob_type, cls, 0,
-                              "isinstance() arg 2 must be a type, a tuple of types, or a union");
+  return InstanceMatchesClassInfo(inst, cls, 0);
 }
 
 int PyObject_IsSubclass(PyObject* derived, PyObject* cls) {
