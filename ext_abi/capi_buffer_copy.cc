@@ -84,6 +84,11 @@ struct Walk {
 
 void MakeWalk(const Py_buffer* v, Walk* w);
 
+// Copies up to `len` bytes of v's elements, walked in `order` ('F', else
+// C), to the contiguous block (to_contiguous) or from it into v.
+void CopyElements(const Py_buffer* v, char* block, Py_ssize_t len, char order,
+                  bool to_contiguous);
+
 // Whether every element index of `s` is one of `d` too, with items of the
 // same size (what an element-wise copy at equal indices needs).
 bool SameLayoutRoom(const Py_buffer* d, const Py_buffer* s) {
@@ -161,19 +166,7 @@ int PyBuffer_ToContiguous(void* buf, const Py_buffer* src, Py_ssize_t len, char 
     if (len > 0) std::memcpy(buf, src->buf, static_cast<size_t>(len));
     return 0;
   }
-  Walk w;
-  MakeWalk(src, &w);
-  char* out = static_cast<char*>(buf);
-  const char walk_order = order == 'F' ? 'F' : 'C';
-  std::vector<Py_ssize_t> idx(w.shape.size(), 0);
-  Py_ssize_t done = 0;
-  if (src->len == 0) return 0;
-  do {
-    Py_ssize_t n = std::min<Py_ssize_t>(src->itemsize, len - done);
-    if (n <= 0) break;
-    std::memcpy(out + done, PyBuffer_GetPointer(&w.view, idx.data()), static_cast<size_t>(n));
-    done += n;
-  } while (NextIndex(idx, w.shape, walk_order));
+  CopyElements(src, static_cast<char*>(buf), len, order, /*to_contiguous=*/true);
   return 0;
 }
 
@@ -191,19 +184,8 @@ int PyBuffer_FromContiguous(const Py_buffer* view, const void* buf, Py_ssize_t l
     if (len > 0) std::memcpy(view->buf, buf, static_cast<size_t>(len));
     return 0;
   }
-  Walk w;
-  MakeWalk(view, &w);
-  const char* in = static_cast<const char*>(buf);
-  const char walk_order = fort == 'F' ? 'F' : 'C';
-  std::vector<Py_ssize_t> idx(w.shape.size(), 0);
-  Py_ssize_t done = 0;
-  if (view->len == 0) return 0;
-  do {
-    Py_ssize_t n = std::min<Py_ssize_t>(view->itemsize, len - done);
-    if (n <= 0) break;
-    std::memcpy(PyBuffer_GetPointer(&w.view, idx.data()), in + done, static_cast<size_t>(n));
-    done += n;
-  } while (NextIndex(idx, w.shape, walk_order));
+  CopyElements(view, static_cast<char*>(const_cast<void*>(buf)), len, fort,
+               /*to_contiguous=*/false);
   return 0;
 }
 
@@ -352,6 +334,27 @@ void MakeWalk(const Py_buffer* v, Walk* w) {
   w->view.ndim = static_cast<int>(w->shape.size());
   w->view.shape = w->shape.data();
   w->view.strides = w->strides.data();
+}
+
+void CopyElements(const Py_buffer* v, char* block, Py_ssize_t len, char order,
+                  bool to_contiguous) {
+  if (v->len == 0) return;
+  Walk w;
+  MakeWalk(v, &w);
+  const char walk_order = order == 'F' ? 'F' : 'C';
+  std::vector<Py_ssize_t> idx(w.shape.size(), 0);
+  Py_ssize_t done = 0;
+  do {
+    const Py_ssize_t n = std::min<Py_ssize_t>(v->itemsize, len - done);
+    if (n <= 0) break;
+    char* item = static_cast<char*>(PyBuffer_GetPointer(&w.view, idx.data()));
+    if (to_contiguous) {
+      std::memcpy(block + done, item, static_cast<size_t>(n));
+    } else {
+      std::memcpy(item, block + done, static_cast<size_t>(n));
+    }
+    done += n;
+  } while (NextIndex(idx, w.shape, walk_order));
 }
 
 }  // namespace

@@ -22,6 +22,7 @@
 #include "object/none_bool.h"
 #include "object/object.h"
 #include "object/protocol_internal.h"
+#include "object/slice.h"
 #include "object/str.h"
 #include "object/tuple.h"
 #include "object/typeobject.h"
@@ -489,11 +490,9 @@ int OSErrorInit(PyObject* self, PyObject* args, PyObject* kwds) {
   if (filename == nullptr || filename == None()) return 0;
   if (TypeCheck(self, &_PyExc_BlockingIOError) && HasIndex(filename)) {
     // BlockingIOError's third argument is the count of characters written.
-    absl::StatusOr<Ref<>> index = NumberIndex(filename);
-    if (!index.ok()) return OkOrRaise(index.status());
-    absl::StatusOr<int64_t> written = IntAsInt64(index->get());
-    if (!written.ok()) return OkOrRaise(written.status());
-    std::atomic_ref<Py_ssize_t>(e->written).store(*written, std::memory_order_relaxed);
+    const Py_ssize_t written = IndexAsSsize(filename);
+    if (written == -1 && HasError()) return -1;
+    std::atomic_ref<Py_ssize_t>(e->written).store(written, std::memory_order_relaxed);
     return 0;
   }
   Incref(filename);
@@ -582,11 +581,9 @@ int SetCharactersWritten(PyObject* self, PyObject* value, void*) {
     }
     return 0;
   }
-  absl::StatusOr<Ref<>> index = NumberIndex(value);
-  if (!index.ok()) return OkOrRaise(index.status());
-  absl::StatusOr<int64_t> n = IntAsInt64(index->get());
-  if (!n.ok()) return OkOrRaise(n.status());
-  w.store(*n, std::memory_order_relaxed);
+  const Py_ssize_t n = IndexAsSsize(value);
+  if (n == -1 && HasError()) return -1;
+  w.store(n, std::memory_order_relaxed);
   return 0;
 }
 
@@ -612,22 +609,6 @@ int ArgTypeError(int index, const char* want, PyObject* got) {
   SetErrorFormat(PyExc_TypeError, "argument %d must be %s, not %s", index, want,
                  TypeShortName(got->ob_type));
   return -1;
-}
-
-// Py_ssize_t from an index (argument `index` of the constructor).
-bool SsizeArg(PyObject* o, Py_ssize_t* out) {
-  absl::StatusOr<Ref<>> index = NumberIndex(o);
-  if (!index.ok()) {
-    OkOrRaise(index.status());
-    return false;
-  }
-  absl::StatusOr<int64_t> n = IntAsInt64(index->get());
-  if (!n.ok()) {
-    OkOrRaise(n.status());
-    return false;
-  }
-  *out = static_cast<Py_ssize_t>(*n);
-  return true;
 }
 
 int UnicodeErrorInitAs(PyObject* self, PyObject* args, PyObject* kwds, UniKind kind) {
@@ -669,8 +650,10 @@ int UnicodeErrorInitAs(PyObject* self, PyObject* args, PyObject* kwds, UniKind k
     if (!IsStr(object)) return ArgTypeError(static_cast<int>(i), "str", object);
     obj = Ref<>::NewRef(object);
   }
-  Py_ssize_t start, end;
-  if (!SsizeArg(TupleItem(args, i++), &start) || !SsizeArg(TupleItem(args, i++), &end)) return -1;
+  const Py_ssize_t start = IndexAsSsize(TupleItem(args, i++));
+  if (start == -1 && HasError()) return -1;
+  const Py_ssize_t end = IndexAsSsize(TupleItem(args, i++));
+  if (end == -1 && HasError()) return -1;
   PyObject* reason = TupleItem(args, i);
   if (!IsStr(reason)) return ArgTypeError(static_cast<int>(i + 1), "str", reason);
   auto* e = reinterpret_cast<UniErr*>(self);
