@@ -72,11 +72,16 @@ struct ResultObject {
 ResultObject g_result_holder = {PyObject_HEAD_INIT(nullptr)};
 PyObject* const kResult = &g_result_holder.ob_base;
 
-void Foo_dealloc(FooObject* self) { self->count = -1; }
+// The slots the test calls (dealloc, hash, init) take PyObject*, as the
+// slot types say: in C++, a call through a pointer to another function
+// type is undefined (clang's -fsanitize=function reports it), even though
+// the casts in the table below are what extension code writes.
+FooObject* AsFoo(PyObject* op) { return reinterpret_cast<FooObject*>(op); }
+void Foo_dealloc(PyObject* self) { AsFoo(self)->count = -1; }
 PyObject* Foo_repr(FooObject*) { return kResult; }
-Py_hash_t Foo_hash(FooObject* self) { return self->count; }
-int Foo_init(FooObject* self, PyObject*, PyObject*) {
-  self->count = 11;
+Py_hash_t Foo_hash(PyObject* self) { return AsFoo(self)->count; }
+int Foo_init(PyObject* self, PyObject*, PyObject*) {
+  AsFoo(self)->count = 11;
   return 0;
 }
 PyObject* Foo_new(PyTypeObject*, PyObject*, PyObject*) { return kResult; }

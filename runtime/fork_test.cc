@@ -100,8 +100,9 @@ void ForkWithBusyThreads(bool gil) {
   RuntimeOptions options;
   options.gil = gil;
   options.gil_switch_interval_ns = 100'000;
-  auto rt = Runtime::Init(options);
+  // The hooks' state outlives the runtime: finalization still runs them.
   ForkHooks hooks;
+  auto rt = Runtime::Init(options);
   rt->AddLifecycleHooks(MakeHooks(&hooks));
   constexpr int kBusy = 4;
   std::atomic<bool> done{false};

@@ -135,8 +135,9 @@ void OnExit(ThreadState* ts, void* arg) {
 // 16 threads (more than cores) attach, work with safepoints, detach and
 // exit, round after round: no thread state is left behind.
 TEST(RuntimeTest, ManyShortThreadsLeaveNoState) {
-  auto rt = Runtime::Init();
+  // The hooks' state outlives the runtime: finalization still runs them.
   HookCounts counts;
+  auto rt = Runtime::Init();
   counts.slot = rt->AddSlot();
   LifecycleHooks hooks;
   hooks.thread_start = &OnStart;

@@ -10,11 +10,28 @@
 #include "gtest/gtest.h"
 #include "tests/test_util.h"
 
+// Which sanitizer this file was compiled with, as the compiler says it: gcc
+// defines __SANITIZE_*__, clang answers __has_feature.
+#if defined(__SANITIZE_THREAD__)
+#define FTRT_TEST_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define FTRT_TEST_TSAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define FTRT_TEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define FTRT_TEST_ASAN 1
+#endif
+#endif
+
 namespace ftrt {
 namespace {
 
 TEST(ConfigTest, SanitizersUseSystemAllocatorAndDebugChecks) {
-#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+#if defined(FTRT_TEST_TSAN) || defined(FTRT_TEST_ASAN)
   EXPECT_TRUE(kSystemAlloc);
   EXPECT_TRUE(kDebugChecks);
   EXPECT_LT(testing_util::Scale(), 1.0);
@@ -23,10 +40,10 @@ TEST(ConfigTest, SanitizersUseSystemAllocatorAndDebugChecks) {
   EXPECT_FALSE(kTsan);
   EXPECT_FALSE(kAsan);
 #endif
-#if defined(__SANITIZE_THREAD__)
+#if defined(FTRT_TEST_TSAN)
   EXPECT_TRUE(kTsan);
 #endif
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(FTRT_TEST_ASAN)
   EXPECT_TRUE(kAsan);
 #endif
 }
