@@ -141,18 +141,8 @@ typedef struct ftrt_abi_note {
  * though nothing refers to it. Defining FTRT_NO_ABI_TAG before including
  * Python.h leaves it out: for the runtime's own sources, which are not
  * extensions, and for tests that need a shared object without a tag. */
-/* clang's AddressSanitizer pads every global with a redzone and raises its
- * alignment to 32, inside the note section too, which would leave garbage
- * between notes; the tag opts out of that instrumentation. */
-#if defined(__clang__) && FTRT_ABI_ASAN_FLAG_ != 0u
-#define FTRT_ABI_NO_ASAN_ __attribute__((no_sanitize("address")))
-#else
-#define FTRT_ABI_NO_ASAN_
-#endif
-
 #ifndef FTRT_NO_ABI_TAG
 __attribute__((used, unused, section(FTRT_ABI_NOTE_SECTION), aligned(4)))
-FTRT_ABI_NO_ASAN_
 static const ftrt_abi_note ftrt_abi_note_ = {
     sizeof(FTRT_ABI_NOTE_NAME),
     sizeof(ftrt_abi_desc),
