@@ -40,6 +40,41 @@ inline bool IsTracked(ObjectHeader* h) {
 
 inline uint64_t Load(const std::atomic<uint64_t>& c) { return c.load(std::memory_order_relaxed); }
 
+// A page's thread_free holds a tagged pointer: the head block in the low 48
+// bits (x86-64 and AArch64 user addresses fit in 48 bits) and the number of
+// blocks on the stack in the top 16 (at most a page's capacity, 2048). The
+// pushing thread counts its block in the same compare-exchange that links
+// it, so the owner learns the length from the exchange that takes the list
+// (CollectThreadFree) instead of from a walk over it. 0 is the empty stack.
+constexpr int kThreadFreeCountShift = 48;
+constexpr uintptr_t kThreadFreeHeadMask = (uintptr_t{1} << kThreadFreeCountShift) - 1;
+static_assert(sizeof(uintptr_t) == 8, "the thread_free tag needs 64-bit pointers");
+static_assert(internal::kPageSize / internal::kMinObjectSize < (uintptr_t{1} << 16),
+              "a page's block count must fit the thread_free tag");
+
+inline FreeBlock* ThreadFreeHead(uintptr_t tagged) {
+  return reinterpret_cast<FreeBlock*>(tagged & kThreadFreeHeadMask);
+}
+inline uint32_t ThreadFreeCount(uintptr_t tagged) {
+  return static_cast<uint32_t>(tagged >> kThreadFreeCountShift);
+}
+
+// Pushes a block another thread frees on the page's thread_free. Release:
+// the owner that takes the list acquires the links and the blocks' headers.
+inline void ThreadFreePush(Page* page, FreeBlock* b) {
+  const uintptr_t addr = reinterpret_cast<uintptr_t>(b);
+  FTRT_DCHECK((addr & ~kThreadFreeHeadMask) == 0, "block %p above 2^48", static_cast<void*>(b));
+  FreeBlock* seen = page->thread_free.load(std::memory_order_relaxed);
+  FreeBlock* desired;
+  do {
+    const uintptr_t tagged = reinterpret_cast<uintptr_t>(seen);
+    std::atomic_ref<FreeBlock*>(b->next).store(ThreadFreeHead(tagged), std::memory_order_relaxed);
+    desired = reinterpret_cast<FreeBlock*>(
+        addr | (uintptr_t{ThreadFreeCount(tagged) + 1} << kThreadFreeCountShift));
+  } while (!page->thread_free.compare_exchange_weak(seen, desired, std::memory_order_release,
+                                                    std::memory_order_relaxed));
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------
@@ -192,13 +227,9 @@ void Allocator::FreeObjectSlow(ThreadHeap* current, void* obj) {
     page->next = nullptr;
     RetirePages(page);
   } else {
-    // Another thread's page (or an abandoned one): push on its thread_free.
-    auto* b = static_cast<FreeBlock*>(obj);
-    FreeBlock* head = page->thread_free.load(std::memory_order_relaxed);
-    do {
-      std::atomic_ref<FreeBlock*>(b->next).store(head, std::memory_order_relaxed);
-    } while (!page->thread_free.compare_exchange_weak(head, b, std::memory_order_release,
-                                                      std::memory_order_relaxed));
+    // Another thread's page (or an abandoned one): push on its thread_free,
+    // counting the block in the tag (ThreadFreePush).
+    ThreadFreePush(page, static_cast<FreeBlock*>(obj));
   }
   if (current != nullptr) {
     current->Bump(current->frees_, 1);
@@ -409,22 +440,37 @@ Allocator::~Allocator() {
 namespace {
 
 // Moves the blocks other threads freed into the page's free list.
+// thread_free is a tagged pointer (ThreadFreePush): one exchange yields the
+// list and its length. When the page's own free list is empty (the common
+// case: FindPage refills a page that ran dry) the list becomes the free
+// list as it is, with no walk over it: the walk cost one cache miss per
+// block, in series, each block last written by the freeing thread on the
+// other core (a fifth of a 2-thread cross-free benchmark's time was that
+// walk). Adopted pages still walk, to clear each block's unowned mark.
 inline void CollectThreadFree(Page* p) {
   if (p->thread_free.load(std::memory_order_relaxed) == nullptr) return;
-  FreeBlock* list = p->thread_free.exchange(nullptr, std::memory_order_acquire);
-  if (list == nullptr) return;
-  uint32_t n = 1;
-  FreeBlock* tail = list;
-  bool adopted = p->unowned.load(std::memory_order_relaxed) != nullptr;
-  if (adopted) p->ClearUnowned(p->IndexOf(tail));
-  while (tail->next != nullptr) {
-    tail = tail->next;
-    n++;
+  const uintptr_t tagged =
+      reinterpret_cast<uintptr_t>(p->thread_free.exchange(nullptr, std::memory_order_acquire));
+  if (tagged == 0) return;
+  FreeBlock* list = ThreadFreeHead(tagged);
+  const uint32_t n = ThreadFreeCount(tagged);
+  const bool adopted = p->unowned.load(std::memory_order_relaxed) != nullptr;
+  if (p->free != nullptr || adopted) {
+    FreeBlock* tail = list;
+    [[maybe_unused]] uint32_t walked = 1;
     if (adopted) p->ClearUnowned(p->IndexOf(tail));
+    while (tail->next != nullptr) {
+      tail = tail->next;
+      walked++;
+      if (adopted) p->ClearUnowned(p->IndexOf(tail));
+    }
+    FTRT_DCHECK(walked == n, "page %p: thread_free holds %u blocks, its tag says %u",
+                static_cast<void*>(p), walked, n);
+    std::atomic_ref<FreeBlock*>(tail->next).store(p->free, std::memory_order_relaxed);
   }
-  std::atomic_ref<FreeBlock*>(tail->next).store(p->free, std::memory_order_relaxed);
   p->free = list;
-  FTRT_DCHECK(p->Used() >= n, "page %p: more frees than allocations", static_cast<void*>(p));
+  FTRT_DCHECK(n >= 1 && p->Used() >= n, "page %p: more frees than allocations",
+              static_cast<void*>(p));
   p->collected += n;
 }
 

@@ -143,7 +143,9 @@ struct Page {
   std::atomic<uint64_t*> unowned;
 
   // --- line 1: blocks freed by threads other than the owner (a Treiber
-  // stack; pushed by any thread, taken whole by the owner) ---
+  // stack; pushed by any thread, taken whole by the owner). The pointer is
+  // tagged with the stack's length in its top 16 bits (allocator.cc,
+  // ThreadFreePush); nullptr is the empty stack. ---
   alignas(64) std::atomic<FreeBlock*> thread_free;
 
   // --- line 2: the owner's (or, once abandoned or retired, the allocator
