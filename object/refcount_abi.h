@@ -103,8 +103,20 @@ static inline int ftrt_IsImmortal(struct _object* op) {
          FTRT_IMMORTAL_REFCNT_LOCAL;
 }
 
+/* The owner check. On x86-64 without a sanitizer it is one compare with a
+ * memory operand (the thread id against ob_tid), which the branch after it
+ * fuses with: compilers load an atomic into a register first, one more
+ * instruction per check (callgrind: 9 to 7 instructions per owner
+ * increment+decrement). An aligned 8-byte load is atomic, as the relaxed
+ * load it stands for. */
 static inline int ftrt_IsOwnedByCurrentThread(struct _object* op) {
+#if defined(FTRT_OWNER_RMW_ASM)
+  unsigned char owned;
+  __asm__("cmpq %2, %1" : "=@cce"(owned) : "m"(op->ob_tid), "r"(ftrt_ThreadId()));
+  return owned;
+#else
   return __atomic_load_n(&op->ob_tid, __ATOMIC_RELAXED) == ftrt_ThreadId();
+#endif
 }
 
 static inline void ftrt_Incref(struct _object* op) {
