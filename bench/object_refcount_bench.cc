@@ -335,7 +335,7 @@ double ThreadCpuNs() {
 template <typename Subject, typename Baseline>
 void ReportAlternating(const std::string& name, Subject subject, Baseline baseline,
                        const std::string& op, double target) {
-  constexpr int kRounds = 31;
+  constexpr int kRounds = 101;
   constexpr long kPairs = 4'000'000;
   std::vector<double> ratios, subject_ns, baseline_ns;
   subject(kPairs);  // warm up both
