@@ -175,6 +175,17 @@ void RunWindow(benchmark::State& state, Alloc alloc, Free free) {
   state.SetItemsProcessed(state.iterations());
 }
 
+// The subjects' allocation: every other object GC-capable and tracked;
+// zeroed (AllocObject) or header-only (AllocObjectUninit).
+FTRT_ALWAYS_INLINE void* AllocBenchObject(Allocator& a, ThreadHeap* heap, size_t size, unsigned i,
+                                          bool zeroed) {
+  bool gc = i & 1;
+  auto* h = static_cast<ObjectHeader*>(zeroed ? a.AllocObject(heap, size, gc)
+                                              : a.AllocObjectUninit(heap, size, gc));
+  if (gc) h->ob_gc_bits |= FTRT_GC_BIT_TRACKED;
+  return h;
+}
+
 // The subjects and baselines of BM_Obj_*, as Window alloc/free pairs.
 struct FtrtObjects {
   Allocator a;
@@ -182,13 +193,7 @@ struct FtrtObjects {
   ~FtrtObjects() { a.ReleaseThreadHeap(heap); }
   template <bool kZeroed>
   auto Alloc() {
-    return [this](size_t size, unsigned i) {
-      bool gc = i & 1;
-      auto* h = static_cast<ObjectHeader*>(kZeroed ? a.AllocObject(heap, size, gc)
-                                                   : a.AllocObjectUninit(heap, size, gc));
-      if (gc) h->ob_gc_bits |= FTRT_GC_BIT_TRACKED;
-      return static_cast<void*>(h);
-    };
+    return [this](size_t size, unsigned i) { return AllocBenchObject(a, heap, size, i, kZeroed); };
   }
   auto Free() {
     return [this](void* p) { a.FreeObject(heap, p); };
@@ -294,12 +299,7 @@ void BM_Cross_Ftrt(benchmark::State& state) {
   ThreadHeap* heap = a->CreateThreadHeap(ftrt::CurrentThreadId());
   RunCross(
       state,
-      [&](size_t size, unsigned i) {
-        bool gc = i & 1;
-        auto* h = static_cast<ObjectHeader*>(a->AllocObject(heap, size, gc));
-        if (gc) h->ob_gc_bits |= FTRT_GC_BIT_TRACKED;
-        return static_cast<void*>(h);
-      },
+      [&](size_t size, unsigned i) { return AllocBenchObject(*a, heap, size, i, /*zeroed=*/true); },
       [&](void* p) { a->FreeObject(heap, p); });
   // Both loops have ended (the loop's end is a barrier for all threads).
   if (state.thread_index() == 0) DrainRings([&](void* p) { a->FreeObject(heap, p); });
@@ -402,35 +402,67 @@ void ReportObjRounds() {
   ReportRounds("BM_Obj_Ftrt / glibc calloc (cpu time, both zero)", z_g, z, g, "", 0);
 }
 
-// One BM_Cross round: two threads, started together, run `steps` CrossSteps
-// each; returns the wall time from the start until both loops ended (heap
-// creation, draining and release excluded). make(me) runs on thread `me`
-// and returns its alloc/free pair and what to do once both loops ended.
-template <typename Make>
-double CrossRoundNs(long steps, Make make) {
-  std::atomic<int> ready{0}, finished{0};
+// The rounds of two threads (ring and batch below). make(me) runs on
+// thread `me` and returns its alloc/free pair and what to do once both
+// loops ended; these are the subjects' and the baselines'.
+auto FtrtThreadPair(Allocator& a, bool zeroed) {
+  return [&a, zeroed](int) {
+    ThreadHeap* heap = a.CreateThreadHeap(ftrt::CurrentThreadId());
+    return std::tuple(
+        [&a, heap, zeroed](size_t size, unsigned i) {
+          return AllocBenchObject(a, heap, size, i, zeroed);
+        },
+        [&a, heap](void* p) { a.FreeObject(heap, p); }, [&a, heap] { a.ReleaseThreadHeap(heap); });
+  };
+}
+auto GlibcThreadPair = [](int) { return std::tuple(GlibcAlloc, GlibcFree, [] {}); };
+auto CallocThreadPair = [](int) { return std::tuple(GlibcCalloc, GlibcFree, [] {}); };
+auto MiThreadPair = [](int) { return std::tuple(MiMallocAlloc, MiFreeFn, [] {}); };
+
+// Runs body(me, start, stop) on two threads: start() waits until both are
+// ready and marks the thread's start, stop() its end. Returns the wall time
+// from the first start to the last stop (what body does before start() and
+// after stop(), such as heap creation, draining and release, is excluded).
+template <typename Body>
+double TwoThreadWallNs(Body body) {
+  std::atomic<int> ready{0};
   std::atomic<bool> go{false};
   double start_ns[2] = {0, 0}, end_ns[2] = {0, 0};
-  auto body = [&](int me) {
-    auto [alloc, free, done] = make(me);
-    const std::vector<size_t>& sizes = Sizes();
-    ready.fetch_add(1, std::memory_order_acq_rel);
-    while (!go.load(std::memory_order_acquire)) std::this_thread::yield();
-    start_ns[me] = WallNs();
-    unsigned i = me * 7;
-    for (long k = 0; k < steps; k++) CrossStep(g_rings[me], g_rings[1 - me], sizes, i++, alloc, free);
-    end_ns[me] = WallNs();
-    finished.fetch_add(1, std::memory_order_acq_rel);
-    while (finished.load(std::memory_order_acquire) < 2) std::this_thread::yield();
-    if (me == 0) DrainRings(free);
-    done();
+  auto run = [&](int me) {
+    body(
+        me,
+        [&] {
+          ready.fetch_add(1, std::memory_order_acq_rel);
+          while (!go.load(std::memory_order_acquire)) std::this_thread::yield();
+          start_ns[me] = WallNs();
+        },
+        [&] { end_ns[me] = WallNs(); });
   };
-  std::thread t0(body, 0), t1(body, 1);
+  std::thread t0(run, 0), t1(run, 1);
   while (ready.load(std::memory_order_acquire) < 2) std::this_thread::yield();
   go.store(true, std::memory_order_release);
   t0.join();
   t1.join();
   return std::max(end_ns[0], end_ns[1]) - std::min(start_ns[0], start_ns[1]);
+}
+
+// One BM_Cross round: two threads, started together, run `steps` CrossSteps
+// each; returns the wall time until both loops ended.
+template <typename Make>
+double CrossRoundNs(long steps, Make make) {
+  std::atomic<int> finished{0};
+  return TwoThreadWallNs([&](int me, auto start, auto stop) {
+    auto [alloc, free, done] = make(me);
+    const std::vector<size_t>& sizes = Sizes();
+    start();
+    unsigned i = me * 7;
+    for (long k = 0; k < steps; k++) CrossStep(g_rings[me], g_rings[1 - me], sizes, i++, alloc, free);
+    stop();
+    finished.fetch_add(1, std::memory_order_acq_rel);
+    while (finished.load(std::memory_order_acquire) < 2) std::this_thread::yield();
+    if (me == 0) DrainRings(free);
+    done();
+  });
 }
 
 // BM_Cross_*: each round runs the ftrt pairs (zeroed and header-only) and
@@ -440,26 +472,10 @@ void ReportCrossRounds() {
   constexpr int kRounds = 15;
   constexpr long kSteps = 500'000;
   Allocator a;
-  auto ftrt_pair = [&](bool zeroed) {
-    return [&a, zeroed](int) {
-      ThreadHeap* heap = a.CreateThreadHeap(ftrt::CurrentThreadId());
-      return std::tuple(
-          [&a, heap, zeroed](size_t size, unsigned i) {
-            bool gc = i & 1;
-            auto* h = static_cast<ObjectHeader*>(zeroed ? a.AllocObject(heap, size, gc)
-                                                        : a.AllocObjectUninit(heap, size, gc));
-            if (gc) h->ob_gc_bits |= FTRT_GC_BIT_TRACKED;
-            return static_cast<void*>(h);
-          },
-          [&a, heap](void* p) { a.FreeObject(heap, p); }, [&a, heap] { a.ReleaseThreadHeap(heap); });
-    };
-  };
-  auto glibc_pair = [](int) { return std::tuple(GlibcAlloc, GlibcFree, [] {}); };
-  auto calloc_pair = [](int) { return std::tuple(GlibcCalloc, GlibcFree, [] {}); };
-  auto uninit_round = [&] { return CrossRoundNs(kSteps, ftrt_pair(false)); };
-  auto zeroed_round = [&] { return CrossRoundNs(kSteps, ftrt_pair(true)); };
-  auto glibc_round = [&] { return CrossRoundNs(kSteps, glibc_pair); };
-  auto calloc_round = [&] { return CrossRoundNs(kSteps, calloc_pair); };
+  auto uninit_round = [&] { return CrossRoundNs(kSteps, FtrtThreadPair(a, false)); };
+  auto zeroed_round = [&] { return CrossRoundNs(kSteps, FtrtThreadPair(a, true)); };
+  auto glibc_round = [&] { return CrossRoundNs(kSteps, GlibcThreadPair); };
+  auto calloc_round = [&] { return CrossRoundNs(kSteps, CallocThreadPair); };
   uninit_round(), zeroed_round(), glibc_round(), calloc_round();  // warm up
   std::vector<double> u, z, g, c, u_g, z_c, z_g;
   for (int r = 0; r < kRounds; r++) {
@@ -506,19 +522,14 @@ void WaitAtLeast(const std::atomic<T>& a, T v) {
 }
 
 // One round: `batches` hand-overs each way; returns wall ns per object
-// allocated and freed (per thread). make(me) as in CrossRoundNs.
+// allocated and freed (per thread).
 template <typename Make>
 double BatchRoundNs(long batches, Make make) {
   Mailbox box[2];
-  std::atomic<int> ready{0};
-  std::atomic<bool> go{false};
-  double start_ns[2] = {0, 0}, end_ns[2] = {0, 0};
-  auto body = [&](int me) {
+  const double ns = TwoThreadWallNs([&](int me, auto start, auto stop) {
     auto [alloc, free, done] = make(me);
     const std::vector<size_t>& sizes = Sizes();
-    ready.fetch_add(1, std::memory_order_acq_rel);
-    while (!go.load(std::memory_order_acquire)) std::this_thread::yield();
-    start_ns[me] = WallNs();
+    start();
     unsigned i = me * 7;
     for (long k = 1; k <= batches; k++) {
       WaitAtLeast(box[me].consumed, k - 1);  // the other thread freed our last batch
@@ -532,52 +543,29 @@ double BatchRoundNs(long batches, Make make) {
       for (int j = 0; j < kBatch; j++) free(box[1 - me].items[j]);
       box[1 - me].consumed.store(k, std::memory_order_release);
     }
-    end_ns[me] = WallNs();
+    stop();
     WaitAtLeast(box[me].consumed, batches);  // our heap outlives our objects
     done();
-  };
-  std::thread t0(body, 0), t1(body, 1);
-  while (ready.load(std::memory_order_acquire) < 2) std::this_thread::yield();
-  go.store(true, std::memory_order_release);
-  t0.join();
-  t1.join();
-  return (std::max(end_ns[0], end_ns[1]) - std::min(start_ns[0], start_ns[1])) /
-         (static_cast<double>(batches) * kBatch);
+  });
+  return ns / (static_cast<double>(batches) * kBatch);
 }
 
 void ReportBatchRounds() {
   constexpr int kRounds = 15;
   constexpr long kBatches = 2000;
   Allocator a;
-  auto ftrt_pair = [&](bool zeroed) {
-    return [&a, zeroed](int) {
-      ThreadHeap* heap = a.CreateThreadHeap(ftrt::CurrentThreadId());
-      return std::tuple(
-          [&a, heap, zeroed](size_t size, unsigned i) {
-            bool gc = i & 1;
-            auto* h = static_cast<ObjectHeader*>(zeroed ? a.AllocObject(heap, size, gc)
-                                                        : a.AllocObjectUninit(heap, size, gc));
-            if (gc) h->ob_gc_bits |= FTRT_GC_BIT_TRACKED;
-            return static_cast<void*>(h);
-          },
-          [&a, heap](void* p) { a.FreeObject(heap, p); }, [&a, heap] { a.ReleaseThreadHeap(heap); });
-    };
-  };
-  auto glibc_pair = [](int) { return std::tuple(GlibcAlloc, GlibcFree, [] {}); };
-  auto calloc_pair = [](int) { return std::tuple(GlibcCalloc, GlibcFree, [] {}); };
-  auto mi_pair = [](int) { return std::tuple(MiMallocAlloc, MiFreeFn, [] {}); };
   auto round = [&](auto make) { return BatchRoundNs(kBatches, make); };
-  round(ftrt_pair(true)), round(ftrt_pair(false)), round(glibc_pair), round(calloc_pair),
-      round(mi_pair);  // warm up
+  round(FtrtThreadPair(a, true)), round(FtrtThreadPair(a, false)), round(GlibcThreadPair), round(CallocThreadPair),
+      round(MiThreadPair);  // warm up
   std::vector<double> z, u, g, c, m, z_g, u_g, z_c, u_m;
   for (int r = 0; r < kRounds; r++) {
     double tz, tu, tg, tc, tm;
     if (r % 2 == 0) {
-      tz = round(ftrt_pair(true)), tu = round(ftrt_pair(false)), tg = round(glibc_pair),
-      tc = round(calloc_pair), tm = round(mi_pair);
+      tz = round(FtrtThreadPair(a, true)), tu = round(FtrtThreadPair(a, false)), tg = round(GlibcThreadPair),
+      tc = round(CallocThreadPair), tm = round(MiThreadPair);
     } else {
-      tm = round(mi_pair), tc = round(calloc_pair), tg = round(glibc_pair),
-      tu = round(ftrt_pair(false)), tz = round(ftrt_pair(true));
+      tm = round(MiThreadPair), tc = round(CallocThreadPair), tg = round(GlibcThreadPair),
+      tu = round(FtrtThreadPair(a, false)), tz = round(FtrtThreadPair(a, true));
     }
     z.push_back(tz), u.push_back(tu), g.push_back(tg), c.push_back(tc), m.push_back(tm);
     z_g.push_back(tg / tz), u_g.push_back(tg / tu), z_c.push_back(tc / tz), u_m.push_back(tm / tu);

@@ -229,13 +229,11 @@ FTRT_ALWAYS_INLINE bool IsImmortal(const ObjectHeader* op) {
 }
 
 // True if the calling thread owns the object (counts it in the local field).
-// On x86-64 without a sanitizer, one compare with a memory operand, as
-// ftrt_IsOwnedByCurrentThread (refcount_abi.h) explains.
+// On x86-64 without a sanitizer, the C twin's one compare with a memory
+// operand (ftrt_IsOwnedByCurrentThread, refcount_abi.h, explains why).
 FTRT_ALWAYS_INLINE bool IsOwnedByCurrentThread(const ObjectHeader* op) {
 #if defined(FTRT_OWNER_RMW_ASM)
-  bool owned;
-  __asm__("cmpq %2, %1" : "=@cce"(owned) : "m"(op->ob_tid), "r"(CurrentThreadId()));
-  return owned;
+  return ftrt_IsOwnedByCurrentThread(internal::Mut(op)) != 0;
 #else
   return internal::TidRef(internal::Mut(op)).load(std::memory_order_relaxed) ==
          CurrentThreadId();
