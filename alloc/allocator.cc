@@ -474,16 +474,14 @@ inline void CollectThreadFree(Page* p) {
   p->collected += n;
 }
 
-// Carves the next blocks of the page into its free list (skipping those
-// under the page record).
+// Carves the next blocks of the page into its free list, in carve order
+// (Page::CarveIndex: from the block after the record, wrapping round).
 inline void Carve(Page* p) {
   uint32_t per_step = std::max<uint32_t>(1, internal::kCarveBytes / p->block_size);
-  uint32_t end = std::min(p->capacity, p->reserved + per_step);
-  if (p->reserved < p->skip_hi && end > p->skip_lo) end = std::min(p->capacity, end + (p->skip_hi - p->skip_lo));
+  uint32_t end = std::min(p->Usable(), p->reserved + per_step);
   FreeBlock* next = p->free;
-  for (uint32_t i = end; i-- > p->reserved;) {
-    if (p->Skipped(i)) continue;
-    ObjectHeader* h = p->block(i);
+  for (uint32_t l = end; l-- > p->reserved;) {
+    ObjectHeader* h = p->block(p->CarveIndex(l));
     std::atomic_ref<uint16_t>(h->ob_flags).store(FTRT_OBJ_FLAG_FREED, std::memory_order_relaxed);
     auto* b = reinterpret_cast<FreeBlock*>(h);
     std::atomic_ref<FreeBlock*>(b->next).store(next, std::memory_order_relaxed);
@@ -493,7 +491,7 @@ inline void Carve(Page* p) {
   p->reserved = end;
 }
 
-inline bool HasRoom(const Page* p) { return p->free != nullptr || p->reserved < p->capacity; }
+inline bool HasRoom(const Page* p) { return p->free != nullptr || p->reserved < p->Usable(); }
 
 inline void Unlink(PageQueue& q, Page* p) {
   if (p->prev != nullptr) {
@@ -524,7 +522,7 @@ Page* Allocator::FindPage(ThreadHeap* heap, PageQueue& q, size_t cls, bool gc) {
   Page* cur = q.current;
   if (cur != &heap->empty_page_) {
     CollectThreadFree(cur);
-    if (cur->free == nullptr && cur->reserved < cur->capacity) Carve(cur);
+    if (cur->free == nullptr && cur->reserved < cur->Usable()) Carve(cur);
     if (cur->free != nullptr) return cur;
     // The next few pages after it are cheap to try.
     int tries = 0;
@@ -810,7 +808,7 @@ Page* Allocator::AdoptLocked(ThreadHeap* heap, size_t cls, bool gc, bool* fresh)
       *fresh = true;
       return p;
     }
-    if (p->free != nullptr || p->reserved < p->capacity) {
+    if (p->free != nullptr || p->reserved < p->Usable()) {
       // Mark the previous owner's live objects, then take the page over.
       size_t words = (p->capacity + 63) / 64;
       uint64_t* bm = p->unowned.load(std::memory_order_relaxed);
@@ -819,12 +817,12 @@ Page* Allocator::AdoptLocked(ThreadHeap* heap, size_t cls, bool gc, bool* fresh)
       for (size_t w = 0; w < words; w++) {
         std::atomic_ref<uint64_t>(bm[w]).store(0, std::memory_order_relaxed);
       }
-      for (uint32_t i = 0; i < p->reserved; i++) {
-        if (p->Skipped(i) || IsFreed(p->block(i))) continue;
+      p->ForEachCarvedIndex([&](uint32_t i) {
+        if (IsFreed(p->block(i))) return;
         std::atomic_ref<uint64_t> word(bm[i / 64]);
         word.store(word.load(std::memory_order_relaxed) | (uint64_t{1} << (i % 64)),
                    std::memory_order_relaxed);
-      }
+      });
       UnlinkAbandonedLocked(p);
       p->unowned.store(bm, std::memory_order_release);  // before owner_tid
       p->StoreKind(PageKind::kAdopted);
@@ -979,15 +977,13 @@ void Allocator::ReleaseThreadHeap(ThreadHeap* heap) {
 
 void Allocator::VisitPage(Page* page, bool tracked_only, bool owned_only,
                           absl::FunctionRef<void(ObjectHeader*)> fn) {
-  uint32_t n = page->reserved;
-  for (uint32_t i = 0; i < n; i++) {
-    if (page->Skipped(i)) continue;
+  page->ForEachCarvedIndex([&](uint32_t i) {
     ObjectHeader* h = page->block(i);
-    if (IsFreed(h)) continue;
-    if (tracked_only && !IsTracked(h)) continue;
-    if (owned_only && page->IsUnowned(i)) continue;
+    if (IsFreed(h)) return;
+    if (tracked_only && !IsTracked(h)) return;
+    if (owned_only && page->IsUnowned(i)) return;
     fn(h);
-  }
+  });
 }
 
 #else  // FTRT_SYSTEM_ALLOC

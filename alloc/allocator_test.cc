@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <map>
 #include <set>
 #include <thread>
 #include <vector>
@@ -143,6 +144,47 @@ TEST(AllocatorTest, OwnerOfAndRelease) {
 // A new heap adopts an exited thread's page that still has room: the old
 // objects stay unowned (0), the new ones are the new owner's, and a block
 // an old object freed is the new owner's once reused.
+// Pages carve their blocks from the one after the page record, wrapping
+// round to the page's first block (Page::CarveIndex): filling pages hands
+// out every block of each page once, none under the record, and the
+// collector's walk and ForEachObject find each of them.
+TEST(AllocatorTest, FullPagesHandOutEveryUsableBlockOnce) {
+  if constexpr (kSystemAlloc) GTEST_SKIP() << "object pages exist in release mode only";
+  Allocator a;
+  ThreadHeap* heap = a.CreateThreadHeap(CurrentThreadId());
+  for (size_t size : {32, 48, 144, 256}) {
+    const size_t n = 3 * internal::kPageSize / size + 7;
+    std::set<ObjectHeader*> objs;
+    std::map<internal::Page*, uint32_t> per_page;
+    for (size_t i = 0; i < n; i++) {
+      auto* h = static_cast<ObjectHeader*>(a.AllocObject(heap, size, true));
+      ASSERT_NE(h, nullptr);
+      Track(h);
+      ASSERT_TRUE(objs.insert(h).second) << "handed out twice";
+      internal::Page* page = internal::PageOf(h);
+      auto* rec = reinterpret_cast<uint8_t*>(page);
+      auto* b = reinterpret_cast<uint8_t*>(h);
+      EXPECT_TRUE(b + size <= rec || b >= rec + internal::kPageHeaderSize) << "block under the record";
+      EXPECT_GE(reinterpret_cast<uintptr_t>(b), internal::PageBase(h));
+      EXPECT_LE(reinterpret_cast<uintptr_t>(b + size), internal::PageBase(h) + internal::kPageSize);
+      per_page[page]++;
+    }
+    // Every page but the newest is full: it handed out all its usable blocks.
+    ASSERT_GE(per_page.size(), 3u);
+    size_t full = 0;
+    for (auto& [page, count] : per_page) {
+      EXPECT_LE(count, page->Usable());
+      if (count == page->Usable()) full++;
+    }
+    EXPECT_GE(full, per_page.size() - 1);
+    EXPECT_EQ(Visit(a, true), objs);
+    EXPECT_EQ(Visit(a, false), objs);
+    for (ObjectHeader* h : objs) a.FreeObject(heap, h);
+    EXPECT_TRUE(Visit(a, false).empty());
+  }
+  a.ReleaseThreadHeap(heap);
+}
+
 TEST(AllocatorTest, AbandonedPagesAreAdoptedWithoutChangingOwners) {
   Allocator a;
   const uintptr_t kOld = CurrentThreadId() + 32, kNew = CurrentThreadId();
