@@ -273,9 +273,6 @@ extern "C" FTRT_NOINLINE void ftrt_bench_plain_pairs(int64_t* c, long n) {
   }
 }
 
-// The loop of the CPython figures: a volatile counter (a load, an
-// add and a store per operation, where the plain counter above compiles
-// to one read-modify-write instruction).
 // The same loop again, at another address: the A/A control of the
 // alternating rounds (how far two identical loops' ratio strays from 1).
 extern "C" FTRT_NOINLINE void ftrt_bench_plain_pairs_again(int64_t* c, long n) {
@@ -288,6 +285,9 @@ extern "C" FTRT_NOINLINE void ftrt_bench_plain_pairs_again(int64_t* c, long n) {
   }
 }
 
+// The loop of the CPython figures: a volatile counter (a load, an
+// add and a store per operation, where the plain counter above compiles
+// to one read-modify-write instruction).
 extern "C" FTRT_NOINLINE void ftrt_bench_volatile_pairs(volatile int64_t* c, long n) {
   for (long i = 0; i < n; ++i) {
     *c = *c + 1;
