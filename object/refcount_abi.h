@@ -37,10 +37,10 @@ void ftrt_CheckDecref(struct _object* op);
  * owner writes the field; others read it relaxed), with no lock prefix.
  * Inline asm forms were tried on x86-64 and dropped: a read-modify-write
  * instruction (addl/subl on the field) and a compare with a memory operand
- * for the owner check cut callgrind's count from 9 to 7 instructions per
- * owner increment+decrement, but on a Xeon (Sapphire Rapids class) the
- * pair ran 1.43x to 1.48x a plain counter's time with both, against 1.06x
- * to 1.10x in this form (on an AMD Zen 5 the two forms ran alike). */
+ * for the owner check take 7 instructions per owner increment+decrement
+ * under callgrind, against 13 in this form, but on a Xeon (Sapphire Rapids
+ * class) the asm pair ran 1.43x to 1.48x a plain counter's time, against
+ * 1.06x to 1.10x in this form (on an AMD Zen 5 the two ran alike). */
 static inline void ftrt_OwnerLocalIncrement(struct _object* op) {
   uint32_t local = __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED);
   __atomic_store_n(&op->ob_ref_local, local + 1, __ATOMIC_RELAXED);
