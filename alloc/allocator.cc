@@ -808,7 +808,7 @@ Page* Allocator::AdoptLocked(ThreadHeap* heap, size_t cls, bool gc, bool* fresh)
       *fresh = true;
       return p;
     }
-    if (p->free != nullptr || p->reserved < p->Usable()) {
+    if (HasRoom(p)) {
       // Mark the previous owner's live objects, then take the page over.
       size_t words = (p->capacity + 63) / 64;
       uint64_t* bm = p->unowned.load(std::memory_order_relaxed);

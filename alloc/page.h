@@ -209,17 +209,13 @@ struct Page {
   // allocators in one process ran bench/alloc_bench.cc's loop at either
   // about 9 or 15 to 21 ns per step.
   uint32_t Usable() const { return capacity - (skip_hi - skip_lo); }
-  uint32_t CarveIndex(uint32_t l) const {
-    const uint32_t upper = capacity - skip_hi;  // blocks in [skip_hi, capacity)
-    return l < upper ? skip_hi + l : l - upper;
-  }
+  // The blocks carved first: [skip_hi, capacity).
+  uint32_t UpperRun() const { return capacity - skip_hi; }
+  uint32_t CarveIndex(uint32_t l) const { return l < UpperRun() ? skip_hi + l : l - UpperRun(); }
   // The carved blocks, as two index ranges in address order:
   // [0, CarvedLowEnd()) and [skip_hi, CarvedHighEnd()).
-  uint32_t CarvedLowEnd() const {
-    const uint32_t upper = capacity - skip_hi;
-    return reserved > upper ? reserved - upper : 0;
-  }
-  uint32_t CarvedHighEnd() const { return skip_hi + std::min(reserved, capacity - skip_hi); }
+  uint32_t CarvedLowEnd() const { return reserved > UpperRun() ? reserved - UpperRun() : 0; }
+  uint32_t CarvedHighEnd() const { return skip_hi + std::min(reserved, UpperRun()); }
   // Calls fn(i) for each carved block index, in address order.
   template <typename Fn>
   void ForEachCarvedIndex(Fn&& fn) const {

@@ -215,7 +215,9 @@ struct FtrtObjects {
   ~FtrtObjects() { a.ReleaseThreadHeap(heap); }
   template <bool kZeroed>
   auto Alloc() {
-    return [this](size_t size, unsigned i) FTRT_ALWAYS_INLINE_LAMBDA { return AllocBenchObject(a, heap, size, i, kZeroed); };
+    return [this](size_t size, unsigned i) FTRT_ALWAYS_INLINE_LAMBDA {
+      return AllocBenchObject(a, heap, size, i, kZeroed);
+    };
   }
   auto Free() {
     return [this](void* p) FTRT_ALWAYS_INLINE_LAMBDA { a.FreeObject(heap, p); };
@@ -405,35 +407,39 @@ void ReportObjRounds() {
     w.Run(kSteps);
     return (ThreadCpuNs() - t0) / kSteps;
   };
+  using Zeroed = std::true_type;
+  using Uninit = std::false_type;
   auto fresh_ftrt = [&](auto zeroed_tag) {
     FtrtObjects o;
     Window w(o.Alloc<decltype(zeroed_tag)::value>(), o.Free());
     return timed(w);
   };
-  auto fresh_mi = [&](bool zeroed) {
+  auto fresh_mi = [&](auto zeroed_tag) {
     MiHeap heap;
-    if (zeroed) {
-      Window w([&heap](size_t size, unsigned) { return heap.Zalloc(size); }, MiFreeFn);
-      return timed(w);
-    }
-    Window w([&heap](size_t size, unsigned) { return heap.Malloc(size); }, MiFreeFn);
+    Window w(
+        [&heap](size_t size, unsigned) {
+          if constexpr (decltype(zeroed_tag)::value) {
+            return heap.Zalloc(size);
+          } else {
+            return heap.Malloc(size);
+          }
+        },
+        MiFreeFn);
     return timed(w);
   };
   Window gz(GlibcCalloc, GlibcFree);
-  using Zeroed = std::true_type;
-  using Uninit = std::false_type;
   for (int warm = 0; warm < 2; warm++) {
-    fresh_ftrt(Zeroed{}), fresh_ftrt(Uninit{}), fresh_mi(false), fresh_mi(true), timed(gz);
+    fresh_ftrt(Zeroed{}), fresh_ftrt(Uninit{}), fresh_mi(Uninit{}), fresh_mi(Zeroed{}), timed(gz);
   }
   std::vector<double> z, u, m, mz, g, z_m, u_m, z_mz, z_g, mz_m;
   for (int r = 0; r < kRounds; r++) {
     double tz, tu, tm, tmz, tg;
     if (r % 2 == 0) {
-      tu = fresh_ftrt(Uninit{}), tm = fresh_mi(false), tz = fresh_ftrt(Zeroed{});
-      tmz = fresh_mi(true), tg = timed(gz);
+      tu = fresh_ftrt(Uninit{}), tm = fresh_mi(Uninit{}), tz = fresh_ftrt(Zeroed{});
+      tmz = fresh_mi(Zeroed{}), tg = timed(gz);
     } else {
-      tg = timed(gz), tmz = fresh_mi(true), tz = fresh_ftrt(Zeroed{});
-      tm = fresh_mi(false), tu = fresh_ftrt(Uninit{});
+      tg = timed(gz), tmz = fresh_mi(Zeroed{}), tz = fresh_ftrt(Zeroed{});
+      tm = fresh_mi(Uninit{}), tu = fresh_ftrt(Uninit{});
     }
     z.push_back(tz), u.push_back(tu), m.push_back(tm), mz.push_back(tmz), g.push_back(tg);
     z_m.push_back(tz / tm), u_m.push_back(tu / tm), z_mz.push_back(tz / tmz);

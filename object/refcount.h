@@ -163,9 +163,7 @@ FTRT_ALWAYS_INLINE std::atomic_ref<uint8_t> GcBitsRef(ObjectHeader* op) {
 }
 // The owner's update of its local count. Only the owner writes the field
 // (others read it relaxed), so a load and a store are enough: no lock
-// prefix. (A read-modify-write instruction without a lock prefix, through
-// inline asm, was tried: on a Xeon (Sapphire Rapids class) the owner pair
-// ran 1.15x the load-and-store form's time; see refcount_abi.h.)
+// prefix. (Inline asm forms were tried and dropped: see refcount_abi.h.)
 FTRT_ALWAYS_INLINE void OwnerLocalIncrement(ObjectHeader* op) {
   const uint32_t local = LocalRef(op).load(std::memory_order_relaxed);
   LocalRef(op).store(local + 1, std::memory_order_relaxed);
