@@ -147,6 +147,8 @@ TEST_F(PythonHeaderCc, SharedCountsAtomically) {
   EXPECT_EQ(ftrt_standins.decref_shared, 0);
   Py_DECREF(&o);  // to zero: the runtime frees
   EXPECT_EQ(ftrt_standins.decref_shared, 1);
+  EXPECT_EQ(ftrt_standins.last_shared, FTRT_REF_MERGED);
+  EXPECT_EQ(o.ob_ref_shared, FTRT_REF_MERGED);
 }
 
 TEST_F(PythonHeaderCc, MutexFastPaths) {

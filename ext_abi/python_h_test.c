@@ -305,12 +305,14 @@ static void test_refcount_shared(void) {
   Py_DECREF(op); /* count 1 -> 0, state DEFAULT: inline */
   EXPECT_EQ(o.ob_ref_shared, 0);
   EXPECT_EQ(ftrt_standins.decref_shared, 0);
-  /* Count 0 and another decrement: the object must be queued to its
-   * owner, which only the runtime can do. */
+  /* Count 0 and another decrement: the inline subtraction takes the count
+   * below zero, and the object must then be queued to its owner, which
+   * only the runtime can do. */
   Py_DECREF(op);
   EXPECT_EQ(ftrt_standins.decref_shared, 1);
   EXPECT(ftrt_standins.last_object == op);
-  EXPECT_EQ(o.ob_ref_shared, 0); /* the inline path changed nothing */
+  EXPECT_EQ(o.ob_ref_shared, -(1 << _Py_REF_SHARED_SHIFT));
+  EXPECT_EQ(ftrt_standins.last_shared, -(1 << _Py_REF_SHARED_SHIFT));
 
   /* Merged (unowned): count 2; the decrement to 0 is the runtime's (it
    * frees). */
@@ -325,9 +327,10 @@ static void test_refcount_shared(void) {
   Py_DECREF(op);
   EXPECT_EQ(o.ob_ref_shared, (1 << _Py_REF_SHARED_SHIFT) | FTRT_REF_MERGED);
   EXPECT_EQ(ftrt_standins.decref_shared, 0);
-  Py_DECREF(op);
+  Py_DECREF(op); /* to a merged 0: the runtime frees */
   EXPECT_EQ(ftrt_standins.decref_shared, 1);
-  EXPECT_EQ(o.ob_ref_shared, (1 << _Py_REF_SHARED_SHIFT) | FTRT_REF_MERGED);
+  EXPECT_EQ(o.ob_ref_shared, FTRT_REF_MERGED);
+  EXPECT_EQ(ftrt_standins.last_shared, FTRT_REF_MERGED);
 }
 
 static void test_clear_and_setref(void) {

@@ -1,6 +1,7 @@
 // The slow paths of reference counting: the transitions of the lifecycle
 // table in refcount.h that change a state (T2, T3, T5's free, T6, T7-T9's
-// merge). Each is a compare-and-swap loop on the shared word; whichever
+// merge). Each but T5's is a compare-and-swap loop on the shared word
+// (T5's subtraction is inline in refcount.h); whichever
 // thread's successful RMW turns the word into MERGED with count 0 (or, for
 // T2, the owner that reads an all-zero word) is the one that frees, so an
 // object is freed exactly once. An RMW that leaves a MERGED word as it was
@@ -46,33 +47,49 @@ void MergeZeroLocalSlow(ObjectHeader* op) {
   if (desired == kRefMerged) Dealloc(op);
 }
 
-void DecrefSharedSlow(ObjectHeader* op) {
-  intptr_t shared = SharedRef(op).load(std::memory_order_relaxed);
-  intptr_t desired;
-  bool queue;
-  do {
-    const intptr_t state = shared & kRefStateMask;
-    queue = (shared >> kRefShift) == 0 &&
-            (state == kRefDefault || state == kRefMaybeWeakref);
-    if (queue) {
-      // T6: the queue takes this decrement over; the count stays 0.
-      desired = kRefQueued;
-    } else {
-      if constexpr (kDebugChecks) {
-        if (state == kRefMerged && (shared >> kRefShift) <= 0) {
-          ReportRefcountError(op, "decref below zero (shared count)");
-        }
-      }
-      desired = shared - kRefOne;  // T5 (may go negative while QUEUED)
-    }
-  } while (!SharedRef(op).compare_exchange_weak(shared, desired,
-                                                std::memory_order_acq_rel,
-                                                std::memory_order_relaxed));
-  if (queue) {
-    QueueToOwner(op);
-  } else if (desired == kRefMerged) {
-    Dealloc(op);  // T5: the last reference of a merged object
+namespace {
+std::atomic<void (*)(ObjectHeader*)> g_decref_fixup_hook{nullptr};
+}  // namespace
+
+void SetDecrefFixUpHookForTesting(void (*hook)(ObjectHeader* op)) {
+  g_decref_fixup_hook.store(hook, std::memory_order_release);
+}
+
+void DecrefSharedSlow(ObjectHeader* op, intptr_t shared) {
+  const intptr_t state = shared & kRefStateMask;
+  if (shared == kRefMerged) {
+    // T5's free: this thread's subtraction took a merged count to 0.
+    // An acquire load of the word our RMW wrote (nothing writes it after
+    // that): it synchronizes with every release decrement before ours, as
+    // RMWs continue release sequences. (Not a fence: TSan has no fences.)
+    (void)SharedRef(op).load(std::memory_order_acquire);
+    Dealloc(op);
+    return;
   }
+  if (state == kRefQueued) return;  // T5 while QUEUED: may go below zero
+  if (state == kRefMerged) {
+    if constexpr (kDebugChecks) ReportRefcountError(op, "decref below zero (shared count)");
+    return;
+  }
+  // T6: DEFAULT/MAYBE_WEAK with a count below zero. From here on this
+  // thread holds no reference: see refcount.h for why the fix-up may look
+  // at the word anyway, and why it may act on what it finds.
+  if (auto hook = g_decref_fixup_hook.load(std::memory_order_acquire)) hook(op);
+  shared = SharedRef(op).load(std::memory_order_relaxed);
+  for (;;) {
+    const intptr_t now = shared & kRefStateMask;
+    if (shared >= 0 || (now != kRefDefault && now != kRefMaybeWeakref)) {
+      // Back at >= 0 (an increment), or QUEUED/MERGED (another fix-up, a
+      // merge), or the block was freed: nothing to queue.
+      return;
+    }
+    const intptr_t desired = ((shared & ~kRefStateMask) + kRefOne) | kRefQueued;
+    if (SharedRef(op).compare_exchange_weak(shared, desired, std::memory_order_acq_rel,
+                                            std::memory_order_relaxed)) {
+      break;
+    }
+  }
+  QueueToOwner(op);  // the queue holds the decrement taken over (pending 1)
 }
 
 intptr_t MergeRefcount(ObjectHeader* op, intptr_t extra) {
@@ -190,7 +207,9 @@ void ftrt_MergeZeroLocalRefcount(struct _object* op) {
   ftrt::internal::MergeZeroLocalSlow(op);
 }
 
-void ftrt_DecRefShared(struct _object* op) { ftrt::internal::DecrefSharedSlow(op); }
+void ftrt_DecRefShared(struct _object* op, intptr_t shared) {
+  ftrt::internal::DecrefSharedSlow(op, shared);
+}
 
 void ftrt_CheckIncref(struct _object* op) { ftrt::internal::CheckIncrefSlow(op); }
 

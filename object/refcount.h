@@ -47,7 +47,8 @@
 //   DEAD        | -      | 0/ignored  | DEFAULT & 0,| 0           | being
 //               |        |            | or MERGED   |             | deallocated
 //
-// The total number of references is local + count - pending (MERGED: count
+// (An OWNED count is below zero only between a T6 subtraction and its
+// fix-up.) The total number of references is local + count - pending (MERGED: count
 // - pending). Transitions, each with its own test in refcount_test.cc:
 //
 //   T1 owner incref/decref        OWNED -> OWNED: local +-1, plain.
@@ -57,13 +58,20 @@
 //                                 OWNED/QUEUED -> MERGED (ob_tid = 0 first),
 //                                 or DEAD if the merged count is 0.
 //   T4 non-owner incref           count + 1 in any state but DEAD.
-//   T5 non-owner decref, count >= 1
-//                                 count - 1; MERGED with count 0 -> DEAD.
-//   T6 non-owner decref, count 0, state DEFAULT/MAYBE_WEAK
-//                                 OWNED -> QUEUED: the decrement is not
-//                                 applied; the owner's merge queue takes it
-//                                 over (pending = 1) and the object is
-//                                 queued exactly once.
+//   T5 non-owner decref           count - 1 (one atomic subtraction, in
+//                                 any state); MERGED with count 0 -> DEAD.
+//   T6 non-owner decref that took a DEFAULT/MAYBE_WEAK count below zero
+//                                 OWNED -> QUEUED, after the fact: the
+//                                 thread re-reads the word and, while it is
+//                                 still DEFAULT/MAYBE_WEAK with a count
+//                                 below zero, CASes it to QUEUED with count
+//                                 + 1: the owner's merge queue takes one
+//                                 decrement over (pending = 1) and the
+//                                 object is queued exactly once (only one
+//                                 CAS can leave DEFAULT). If an increment
+//                                 brought the count back to >= 0 first,
+//                                 nothing is queued (the owner's T2/T3 will
+//                                 see the true total).
 //   T7 owner drains its queue     QUEUED -> MERGED with count local + count
 //                                 - 1, or DEAD if that is 0.
 //   T8 owner thread exits         OWNED/QUEUED -> MERGED (every object it
@@ -82,6 +90,28 @@
 //                                 fails on a shared word of exactly 0 (the
 //                                 owner may free it without an atomic, T2)
 //                                 or exactly MERGED (count 0).
+//   T6's fix-up runs after the thread gave up its reference, so by then
+//   the object may have been freed (another thread's increment brought the
+//   count back to 0 and the owner freed it, T2; or the owner exited, T8)
+//   and its block even reused for a new object. That is safe:
+//    - the memory is still an object header: object memory is type-stable
+//      (alloc/allocator.h) until a QSBR grace period, and the thread is
+//      not quiescent between its subtraction and the fix-up;
+//    - a word that is DEFAULT/MAYBE_WEAK with a count below zero belongs to
+//      a live object (its owner holds local >= -count >= 1) with a fix-up
+//      of its own pending: no free leaves such a word behind (T2 frees at
+//      exactly 0, merges leave MERGED, a reused block starts at 0), so the
+//      CAS, when it succeeds, does for whatever object holds the block what
+//      that object's own pending fix-up would have done, and from then on
+//      holds the queue's reference to it;
+//    - any other word is left alone.
+//   The fix-up never runs while the world is stopped (the thread reaches
+//   no safepoint in between), so the collector never sees such a word.
+//   (CPython's _Py_DecRefShared uses a CAS loop instead, which makes the
+//   change of state atomic with the decrement; on a Xeon that loop's load
+//   after the previous locked instruction cost a non-owner pair 1.45x an
+//   atomic pair, against 1.0x for this subtraction.)
+//
 //   DEAD -> freed: refcount.cc's Dealloc (object/dealloc.h): weak references
 //   cleared, tp_finalize once, tp_dealloc, weakref callbacks; nested frees
 //   go through the thread's trashcan (constant stack); frees that happen
@@ -102,8 +132,10 @@
 //  - non-owner incref: relaxed RMW (a new reference is made from an existing
 //    one, whose transfer already ordered things; as std::shared_ptr does).
 //  - non-owner decref: release RMW, so every write this thread made to the
-//    object happens-before its deallocation; the RMW that frees is acq_rel
-//    (acquire pairs with every earlier release in the RMW chain).
+//    object happens-before its deallocation; the thread whose RMW produced
+//    MERGED with count 0 loads the word with acquire before it frees
+//    (pairing with every earlier release in the RMW chain). T6's fix-up CAS is
+//    acq_rel: it takes a reference (the queue's), like TryIncref.
 //  - the owner reads the shared word with acquire before freeing (T2/T3).
 //  - ob_tid is set to 0 before the RMW that publishes MERGED, never after
 //    (after it another thread may free the object).
@@ -187,9 +219,10 @@ FTRT_ALWAYS_INLINE ObjectHeader* Mut(const ObjectHeader* op) {
 
 // T2/T3: the owner's local count just reached zero.
 FTRT_COLD void MergeZeroLocalSlow(ObjectHeader* op);
-// T5/T6 and the free of T5: a non-owner decrement the inline path did not
-// finish (count <= 1 or a lost race).
-FTRT_COLD void DecrefSharedSlow(ObjectHeader* op);
+// The free of T5 and T6's fix-up: a non-owner decrement whose atomic
+// subtraction (already done) produced `shared`, which is MERGED with count
+// 0 or has a count below zero.
+FTRT_COLD void DecrefSharedSlow(ObjectHeader* op, intptr_t shared);
 // Debug checks (object/debug.cc); each aborts naming the object.
 [[noreturn]] FTRT_COLD void ReportRefcountError(const ObjectHeader* op,
                                                 const char* what);
@@ -253,18 +286,15 @@ FTRT_ALWAYS_INLINE void Decref(ObjectHeader* op) {
     return;
   }
   if (IsImmortal(op)) return;
-  // T5 without a state change: the count was >= 1 and the result is not
-  // MERGED with count 0. Everything else (T6, the free of T5, a lost race)
-  // goes to the slow path.
-  intptr_t shared = internal::SharedRef(op).load(std::memory_order_relaxed);
-  const intptr_t desired = shared - kRefOne;
-  if (FTRT_LIKELY(desired >= 0 && desired != kRefMerged) &&
-      FTRT_LIKELY(internal::SharedRef(op).compare_exchange_weak(
-          shared, desired, std::memory_order_release,
-          std::memory_order_relaxed))) {
-    return;
-  }
-  internal::DecrefSharedSlow(op);
+  // T5: one atomic subtraction (the state bits lie below the count, so it
+  // leaves them as they were). A result of count >= 0 that is not MERGED
+  // with count 0 is all there is to do; the free of T5 and T6's fix-up
+  // (a count below zero in DEFAULT/MAYBE_WEAK) go to the slow path with
+  // the word this subtraction produced.
+  const intptr_t shared =
+      internal::SharedRef(op).fetch_sub(kRefOne, std::memory_order_release) - kRefOne;
+  if (FTRT_LIKELY(shared >= 0 && shared != kRefMerged)) return;
+  internal::DecrefSharedSlow(op, shared);
 }
 
 // Adds a reference unless the object may already be on its way to being

@@ -25,7 +25,8 @@ extern "C" {
 
 /* Exported slow paths (object/refcount.cc). */
 void ftrt_MergeZeroLocalRefcount(struct _object* op); /* T2/T3 */
-void ftrt_DecRefShared(struct _object* op);           /* T5/T6 */
+/* T5's free and T6's fix-up, given the word the inline subtraction made. */
+void ftrt_DecRefShared(struct _object* op, intptr_t shared);
 int ftrt_TryIncrefShared(struct _object* op);         /* T10 */
 /* Debug checks: abort naming the object if op is freed, being freed, or
  * (decrement) already at zero. Called only when FTRT_DEBUG_CHECKS is
@@ -110,15 +111,11 @@ static inline void ftrt_Decref(struct _object* op) {
   }
   if (ftrt_IsImmortal(op)) return;
   {
-    intptr_t shared = __atomic_load_n(&op->ob_ref_shared, __ATOMIC_RELAXED);
-    intptr_t desired = shared - ((intptr_t)1 << FTRT_REF_SHARED_SHIFT);
-    if (desired >= 0 && desired != FTRT_REF_MERGED &&
-        __atomic_compare_exchange_n(&op->ob_ref_shared, &shared, desired, 1,
-                                    __ATOMIC_RELEASE, __ATOMIC_RELAXED)) {
-      return;
-    }
+    intptr_t shared = __atomic_sub_fetch(&op->ob_ref_shared,
+                                         (intptr_t)1 << FTRT_REF_SHARED_SHIFT, __ATOMIC_RELEASE);
+    if (__builtin_expect(shared >= 0 && shared != FTRT_REF_MERGED, 1)) return;
+    ftrt_DecRefShared(op, shared);
   }
-  ftrt_DecRefShared(op);
 }
 
 static inline int ftrt_TryIncref(struct _object* op) {

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <thread>
 
@@ -114,6 +115,197 @@ TEST_F(RefcountTest, DroppedByNonOwnerFirstIsQueuedMergedFreedOnce) {
   EXPECT_EQ(Counters().deallocs.load(), 1);
   EXPECT_EQ(MergeQueuedObjects(), 0u);
   EXPECT_EQ(Counters().deallocs.load(), 1);
+}
+
+// T6's fix-up runs after the thread's subtraction, when the thread no
+// longer holds a reference. The hook (SetDecrefFixUpHookForTesting) runs
+// once in that window, on the decrementing thread, and makes each of the
+// things refcount.h says may happen there.
+namespace t6_fixup {
+std::atomic<bool> armed{false};
+std::function<void(ObjectHeader*)>* action = nullptr;  // set before arming
+void InTheWindow(ObjectHeader* op) {
+  if (armed.exchange(false, std::memory_order_acq_rel)) (*action)(op);
+}
+// Installs the hook with `fn` for the next fix-up window; removes it at the
+// end of the test.
+class Arm {
+ public:
+  explicit Arm(std::function<void(ObjectHeader*)> fn) : fn_(std::move(fn)) {
+    action = &fn_;
+    armed.store(true, std::memory_order_release);
+    internal::SetDecrefFixUpHookForTesting(&InTheWindow);
+  }
+  ~Arm() {
+    internal::SetDecrefFixUpHookForTesting(nullptr);
+    armed.store(false, std::memory_order_release);
+    action = nullptr;
+  }
+  bool fired() const { return !armed.load(std::memory_order_acquire); }
+
+ private:
+  std::function<void(ObjectHeader*)> fn_;
+};
+}  // namespace t6_fixup
+
+// T6 with an increment in the window: the count is back at 0 when the
+// fix-up looks, so nothing is queued, and the owner's last drop later frees
+// the object at once (T2) with the true total.
+TEST_F(RefcountTest, IncrementBeforeTheFixUpLeavesNothingQueued) {
+  Ref<TestObject> obj = NewTestObject();
+  ObjectHeader* h = AsHeader(obj.Release());
+  Incref(h);  // the other thread's reference: local 2
+  t6_fixup::Arm arm([](ObjectHeader* op) {
+    EXPECT_EQ(SharedCount(op), -1);  // the subtraction is already there
+    EXPECT_EQ(SharedState(op), kRefDefault);
+    Incref(op);  // a new reference, counted in the shared word: back to 0
+  });
+  std::thread t = Spawn([&] {
+    Decref(h);  // 0 -> -1, then the window: the fix-up finds 0
+    EXPECT_EQ(SharedCount(h), 0);
+    EXPECT_EQ(SharedState(h), kRefDefault);
+    // The reference the window took is handed to the owner below.
+  });
+  Join(t);
+  EXPECT_TRUE(arm.fired());
+  EXPECT_EQ(QueuedObjectCount(), 0u);
+  EXPECT_EQ(Refcount(h), 2);  // the owner's and the handed-over one
+  Decref(h);
+  EXPECT_EQ(Counters().deallocs.load(), 0);
+  Decref(h);  // local 0, shared word exactly 0: T2
+  EXPECT_EQ(Counters().deallocs.load(), 1);
+  EXPECT_EQ(Counters().last_dealloc_tid.load(), CurrentThreadId());
+  EXPECT_EQ(MergeQueuedObjects(), 0u);
+}
+
+// T6 twice: a second subtraction below zero happens inside the first one's
+// window and does its own fix-up; the first then finds QUEUED and leaves
+// it. One queue entry, and one free after the merge.
+TEST_F(RefcountTest, TwoDecrementsBelowZeroQueueTheObjectOnce) {
+  Ref<TestObject> obj = NewTestObject();
+  ObjectHeader* h = AsHeader(obj.Release());
+  Incref(h);
+  Incref(h);  // two references for the other thread: local 3
+  t6_fixup::Arm arm([](ObjectHeader* op) {
+    Decref(op);  // -1 -> -2, and this one's fix-up: QUEUED with -2 + 1
+    EXPECT_EQ(SharedState(op), kRefQueued);
+    EXPECT_EQ(SharedCount(op), -1);
+  });
+  std::thread t = Spawn([&] {
+    Decref(h);
+    EXPECT_EQ(SharedState(h), kRefQueued);  // the outer fix-up changed nothing
+    EXPECT_EQ(SharedCount(h), -1);
+  });
+  Join(t);
+  EXPECT_TRUE(arm.fired());
+  EXPECT_EQ(QueuedObjectCount(), 1u);
+  EXPECT_EQ(Refcount(h), 1);  // 3 + (-1) - 1 pending
+  Decref(h);                  // local 2: a total of 0 that only a merge sees
+  EXPECT_EQ(Counters().deallocs.load(), 0);
+  EXPECT_EQ(MergeQueuedObjects(), 1u);  // T7
+  EXPECT_EQ(Counters().deallocs.load(), 1);
+  EXPECT_EQ(MergeQueuedObjects(), 0u);
+}
+
+// T6 with the owner's exit in the window: the owner merges local 1 with
+// the count of -1 to 0 and frees the object (T8). The fix-up then reads a
+// freed header (its word MERGED; under the sanitizers a block that free()
+// has not had back yet, since this thread is not quiescent) and leaves it.
+TEST_F(RefcountTest, OwnerExitBeforeTheFixUpFreesOnceAndNothingIsQueued) {
+  auto per_id = std::make_unique<std::atomic<int>[]>(1);
+  Counters().per_id_size.store(1, std::memory_order_relaxed);
+  Counters().per_id.store(per_id.get(), std::memory_order_release);
+  std::atomic<ObjectHeader*> target{nullptr};
+  std::atomic<bool> in_window{false}, owner_gone{false};
+  std::atomic<uintptr_t> owner_tid{0};
+  t6_fixup::Arm arm([&](ObjectHeader* op) {
+    EXPECT_EQ(SharedCount(op), -1);
+    in_window.store(true, std::memory_order_release);
+    // No safepoint while waiting: the thread must stay non-quiescent.
+    while (!owner_gone.load(std::memory_order_acquire)) std::this_thread::yield();
+  });
+  std::thread dropper = Spawn([&] {
+    while (target.load(std::memory_order_acquire) == nullptr) std::this_thread::yield();
+    Decref(target.load(std::memory_order_relaxed));
+  });
+  std::thread owner = Spawn([&] {
+    owner_tid.store(CurrentThreadId(), std::memory_order_relaxed);
+    Ref<TestObject> obj = NewTestObject(0);
+    target.store(AsHeader(obj.Release()), std::memory_order_release);  // the dropper's now
+    while (!in_window.load(std::memory_order_acquire)) std::this_thread::yield();
+  });  // exits with the object still owned: T8 merges it to 0 and frees it
+  Join(owner);
+  EXPECT_EQ(per_id[0].load(std::memory_order_relaxed), 1);
+  owner_gone.store(true, std::memory_order_release);
+  Join(dropper);
+  EXPECT_TRUE(arm.fired());
+  EXPECT_EQ(per_id[0].load(std::memory_order_relaxed), 1);
+  EXPECT_EQ(Counters().deallocs.load(std::memory_order_relaxed), 1);
+  EXPECT_EQ(Counters().last_dealloc_tid.load(std::memory_order_relaxed),
+            owner_tid.load(std::memory_order_relaxed));
+  EXPECT_EQ(QueuedObjectCount(), 0u);
+  Counters().per_id.store(nullptr, std::memory_order_relaxed);
+  Counters().per_id_size.store(0, std::memory_order_relaxed);
+}
+
+// T6 on a block that was freed and reused in the window. An increment
+// brings the first object's count back to 0 and its owner frees it (T2),
+// then allocates a second object of the same size, which in release builds
+// takes the same block (the page's free list is last in, first out; under
+// the sanitizers every object is its own malloc block). The second object
+// is given a word of its own with a fix-up pending (made by hand: local 2,
+// count -1, as another thread's subtraction leaves it). If the fix-up finds
+// that word it does that object's fix-up, which is all it may do there:
+// QUEUED to its owner, once; otherwise it leaves the freed block alone and
+// the second object's word is as it was. Either way each object is freed
+// exactly once.
+TEST_F(RefcountTest, FixUpOnAReusedBlockDoesOnlyThatObjectsOwnFixUp) {
+  auto per_id = std::make_unique<std::atomic<int>[]>(2);
+  Counters().per_id_size.store(2, std::memory_order_relaxed);
+  Counters().per_id.store(per_id.get(), std::memory_order_release);
+  Ref<TestObject> first = NewTestObject(0);
+  ObjectHeader* h = AsHeader(first.Release());
+  Incref(h);  // the other thread's reference: local 2
+  std::atomic<int> step{0};
+  std::atomic<ObjectHeader*> second{nullptr};
+  t6_fixup::Arm arm([&](ObjectHeader* op) {
+    Incref(op);  // back to 0; this reference goes to the owner
+    step.store(1, std::memory_order_release);
+    while (step.load(std::memory_order_acquire) != 2) std::this_thread::yield();
+  });
+  std::thread t = Spawn([&] { Decref(h); });
+  while (step.load(std::memory_order_acquire) != 1) std::this_thread::yield();
+  Decref(h);
+  Decref(h);  // T2: freed here
+  EXPECT_EQ(per_id[0].load(), 1);
+  ObjectHeader* s = AsHeader(NewTestObject(1).Release());
+  Incref(s);
+  std::atomic_ref<intptr_t>(s->ob_ref_shared).store(-kRefOne, std::memory_order_relaxed);
+  second.store(s, std::memory_order_relaxed);
+  const bool reused = s == h;
+  step.store(2, std::memory_order_release);
+  Join(t);
+  EXPECT_TRUE(arm.fired());
+  if (reused) {
+    EXPECT_EQ(SharedState(s), kRefQueued);
+    EXPECT_EQ(SharedCount(s), 0);
+    EXPECT_EQ(QueuedObjectCount(), 1u);
+  } else {
+    EXPECT_EQ(SharedState(s), kRefDefault);
+    EXPECT_EQ(SharedCount(s), -1);
+    EXPECT_EQ(QueuedObjectCount(), 0u);
+    // The pending fix-up the hand-made word stands for, done now.
+    std::atomic_ref<intptr_t>(s->ob_ref_shared).store(kRefQueued, std::memory_order_relaxed);
+    internal::QueueToOwner(s);
+  }
+  EXPECT_EQ(Refcount(s), 1);  // local 2 + count -1: the owner's one reference
+  EXPECT_EQ(per_id[1].load(), 0);
+  Decref(s);  // local 1: the total is 0, only the merge sees it
+  EXPECT_EQ(MergeQueuedObjects(), 1u);
+  EXPECT_EQ(per_id[0].load(), 1);
+  EXPECT_EQ(per_id[1].load(), 1);
+  Counters().per_id.store(nullptr, std::memory_order_relaxed);
+  Counters().per_id_size.store(0, std::memory_order_relaxed);
 }
 
 // T7 with survivors: after the merge the object is unowned and MERGED, and

@@ -140,6 +140,11 @@ bool MergeRefcountAtOwnerExit(ObjectHeader* op);
 // thread, after it stored ob_tid = 0 and before its RMW (the window above);
 // nullptr (the default) turns it off. Set it while no thread exits.
 void SetOwnerExitMergeHookForTesting(void (*hook)(ObjectHeader* op));
+// Test only: `hook` runs inside DecrefSharedSlow (refcount.cc), on the
+// decrementing thread, after its subtraction took a DEFAULT/MAYBE_WEAK
+// count below zero and before T6's fix-up reads the word again; nullptr
+// (the default) turns it off. Set it while no thread decrements.
+void SetDecrefFixUpHookForTesting(void (*hook)(ObjectHeader* op));
 // dealloc.cc: step 1 of Dealloc.
 bool DeferDeallocIfWorldStopped(ObjectHeader* op);
 // object.cc: the calling thread's heap.

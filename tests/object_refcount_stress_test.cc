@@ -1,6 +1,7 @@
 // Stress tests of object/'s reference counting across threads: a ring of 8
-// threads passing a million objects, thread churn with reused ids, and
-// immortal objects hammered from every thread. More threads than cores,
+// threads passing a million objects, thread churn with reused ids, counts
+// driven below zero while their owners exit, and immortal objects hammered
+// from every thread. More threads than cores,
 // random yields, seeded (FTRT_TEST_SEED), sized by FTRT_TEST_SCALE.
 #include <cstring>
 #include <deque>
@@ -210,6 +211,136 @@ TEST_F(ObjectRefcountStressTest, ThreadChurnLeavesExactCountsAndNoLeak) {
   EXPECT_EQ(Counters().deallocs.load(), Counters().allocs.load());
   EXPECT_EQ(rt().allocator().GetStats().live_objects, 0u);
   std::printf("%ld threads, %ld started with an id seen before\n", n_threads, reused.load());
+}
+
+// T6's window (refcount.h): a non-owner's subtraction takes a count below
+// zero and its fix-up follows after the thread gave up its reference.
+// Short-lived owner threads each make objects, hand several references of
+// each (counted in their local count) to long-lived non-owner threads and
+// exit at once, so that exits (T8), fix-ups (T6), merges on the spot (T9),
+// increments that bring a count back to zero and reuse of freed blocks by
+// the next owners all overlap. Every object is deallocated exactly once
+// and nothing is left.
+std::atomic<long> g_fixup_windows{0};
+void CountFixUpWindow(ObjectHeader*) { g_fixup_windows.fetch_add(1, std::memory_order_relaxed); }
+
+TEST_F(ObjectRefcountStressTest, DropsBelowZeroRacingOwnerExitsFreeEachObjectOnce) {
+  g_fixup_windows.store(0);
+  internal::SetDecrefFixUpHookForTesting(&CountFixUpWindow);
+  constexpr int kHolders = 6;           // long-lived non-owners
+  constexpr int kOwnersAtOnce = 3;      // with the holders: more threads than cores
+  constexpr int kObjectsPerOwner = 16;
+  const long owners = testing_util::Scaled(2000, 60);
+  const long n = owners * kObjectsPerOwner;
+  auto per_id = std::make_unique<std::atomic<int>[]>(n);
+  Counters().per_id_size.store(n);
+  Counters().per_id.store(per_id.get());
+
+  struct Inbox {
+    std::mutex mu;
+    std::vector<ObjectHeader*> items;  // each entry owns one reference
+  };
+  std::vector<Inbox> inboxes(kHolders);
+  std::atomic<long> in_flight{0};  // references in inboxes or held
+  std::atomic<bool> owners_done{false};
+  const uint64_t seed = testing_util::Seed();
+  auto send = [&](int to, ObjectHeader* op) {
+    std::lock_guard<std::mutex> lock(inboxes[to].mu);
+    inboxes[to].items.push_back(op);
+  };
+
+  std::vector<std::thread> holders;
+  for (int t = 0; t < kHolders; ++t) {
+    holders.push_back(Spawn([&, t] {
+      std::mt19937_64 rng(seed * 7919 + t);
+      std::vector<ObjectHeader*> batch, held;
+      for (;;) {
+        {
+          std::lock_guard<std::mutex> lock(inboxes[t].mu);
+          batch.swap(inboxes[t].items);
+        }
+        for (ObjectHeader* op : batch) {
+          switch (rng() % 8) {
+            case 0: case 1: case 2:  // drop it: often a count's first step below zero
+              Decref(op);
+              in_flight.fetch_sub(1, std::memory_order_relaxed);
+              break;
+            case 3:  // a new reference and an immediate drop: crosses zero and back
+              Incref(op);
+              if (rng() % 2) std::this_thread::yield();
+              Decref(op);
+              held.push_back(op);
+              break;
+            case 4:  // one more reference, sent on; keep this one
+              Incref(op);
+              in_flight.fetch_add(1, std::memory_order_relaxed);
+              send(static_cast<int>(rng() % kHolders), op);
+              held.push_back(op);
+              break;
+            default:
+              send(static_cast<int>(rng() % kHolders), op);
+              break;
+          }
+        }
+        batch.clear();
+        while (held.size() > 8 || (!held.empty() && rng() % 3 == 0)) {
+          Decref(held.back());
+          held.pop_back();
+          in_flight.fetch_sub(1, std::memory_order_relaxed);
+        }
+        if (rng() % 4 == 0) std::this_thread::yield();
+        ThreadState::Current()->Safepoint();
+        if (owners_done.load(std::memory_order_acquire) && held.empty() &&
+            in_flight.load(std::memory_order_acquire) == 0) {
+          break;
+        }
+      }
+    }));
+  }
+  for (long wave = 0; wave < owners; wave += kOwnersAtOnce) {
+    std::vector<std::thread> threads;
+    for (long i = wave; i < std::min(owners, wave + kOwnersAtOnce); ++i) {
+      threads.push_back(Spawn([&, i] {
+        std::minstd_rand rng(static_cast<uint32_t>(seed + 31 * i));
+        std::vector<ObjectHeader*> mine;
+        for (int k = 0; k < kObjectsPerOwner; ++k) {
+          ObjectHeader* op = AsHeader(NewTestObject(i * kObjectsPerOwner + k).Release());
+          const int refs = 1 + static_cast<int>(rng() % 3);
+          for (int r = 0; r < refs; ++r) Incref(op);  // local count: 1 + refs
+          in_flight.fetch_add(refs, std::memory_order_relaxed);
+          for (int r = 0; r < refs; ++r) send(static_cast<int>(rng() % kHolders), op);
+          mine.push_back(op);
+        }
+        // Drop our own references, some now and the rest after a yield;
+        // whatever the holders still have is merged at the exit (T8).
+        std::vector<ObjectHeader*> later;
+        for (ObjectHeader* op : mine) {
+          if (rng() % 2) {
+            Decref(op);
+          } else {
+            later.push_back(op);
+          }
+        }
+        if (rng() % 2) std::this_thread::yield();
+        for (ObjectHeader* op : later) Decref(op);
+      }));
+    }
+    JoinAll(threads);
+  }
+  owners_done.store(true, std::memory_order_release);
+  JoinAll(holders);
+  internal::SetDecrefFixUpHookForTesting(nullptr);
+  MergeQueuedObjects();
+  Counters().per_id.store(nullptr);
+  // The path under test was taken (a count went below zero many times).
+  EXPECT_GT(g_fixup_windows.load(), 0);
+  std::printf("%ld objects, %ld decrements below zero\n", n, g_fixup_windows.load());
+  EXPECT_EQ(Counters().allocs.load(), n);
+  EXPECT_EQ(Counters().deallocs.load(), n);
+  long wrong = 0;
+  for (long i = 0; i < n; ++i) wrong += per_id[i].load() != 1;
+  EXPECT_EQ(wrong, 0);
+  EXPECT_EQ(rt().allocator().GetStats().live_objects, 0u);
 }
 
 // Immortal objects are never written: hammered from every thread (reads

@@ -12,8 +12,8 @@
  *   - any other thread counts in ob_ref_shared with an atomic
  *     read-modify-write (relaxed for an increment, release for a decrement);
  *   - everything else (the owner's count reaching zero, a non-owner
- *     decrement that would take the shared count below zero or free the
- *     object) calls the runtime's exported slow paths
+ *     decrement that took the shared count below zero or to a merged zero)
+ *     calls the runtime's exported slow paths
  *     ftrt_MergeZeroLocalRefcount and ftrt_DecRefShared, which may run the
  *     object's finalizer and tp_dealloc.
  * With FTRT_DEBUG_CHECKS defined (the tsan, asan and debug configurations),

@@ -13,9 +13,10 @@ void ftrt_MergeZeroLocalRefcount(PyObject* op) {
   ftrt_standins.last_object = op;
 }
 
-void ftrt_DecRefShared(PyObject* op) {
+void ftrt_DecRefShared(PyObject* op, intptr_t shared) {
   ftrt_standins.decref_shared++;
   ftrt_standins.last_object = op;
+  ftrt_standins.last_shared = shared;
 }
 
 int ftrt_TryIncrefShared(PyObject* op) {

@@ -22,6 +22,7 @@ typedef struct {
   int mutex_lock_slow;
   int mutex_unlock_slow;
   int cs_begin, cs_end, cs2_begin, cs2_end;
+  intptr_t last_shared;          /* the word ftrt_DecRefShared was given */
   PyObject* last_object;         /* the last object a stand-in was given */
   PyObject* last_object2;        /* the second one (critical section 2) */
   void* last_frame;              /* the last PyCriticalSection(2)* */
