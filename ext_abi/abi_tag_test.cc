@@ -66,8 +66,24 @@ TEST(AbiTag, RefusesALaterAbiVersion) {
   EXPECT_EQ(info->tag.abi_version, FTRT_ABI_VERSION + 1);
   absl::Status st = CheckExtensionAbi("ext_abi/testdata/tag_future.so");
   EXPECT_EQ(st.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(st.message(), HasSubstr("ftrt ABI 2"));
-  EXPECT_THAT(st.message(), HasSubstr("this runtime is ftrt ABI 1"));
+  EXPECT_THAT(st.message(), HasSubstr("ftrt ABI " + std::to_string(FTRT_ABI_VERSION + 1)));
+  EXPECT_THAT(st.message(),
+              HasSubstr("this runtime is ftrt ABI " + std::to_string(FTRT_ABI_VERSION)));
+}
+
+// Version 2 changed Py_DECREF's inline path and ftrt_DecRefShared's
+// parameters together: a module built against version 1's header must not
+// load.
+TEST(AbiTag, RefusesAnEarlierAbiVersion) {
+  static_assert(FTRT_ABI_VERSION >= 2);
+  absl::StatusOr<AbiTagInfo> info = ReadAbiTag("ext_abi/testdata/tag_past.so");
+  ASSERT_TRUE(info.ok()) << info.status();
+  EXPECT_EQ(info->tag.abi_version, FTRT_ABI_VERSION - 1);
+  absl::Status st = CheckExtensionAbi("ext_abi/testdata/tag_past.so");
+  EXPECT_EQ(st.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(st.message(), HasSubstr("ftrt ABI " + std::to_string(FTRT_ABI_VERSION - 1)));
+  EXPECT_THAT(st.message(),
+              HasSubstr("this runtime is ftrt ABI " + std::to_string(FTRT_ABI_VERSION)));
 }
 
 TEST(AbiTag, RefusesFilesThatAreNotSharedObjects) {

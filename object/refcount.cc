@@ -14,6 +14,7 @@
 #include "object/dealloc.h"
 #include "object/refcount_abi.h"
 #include "object/thread_objects.h"
+#include "runtime/thread_state.h"
 
 namespace ftrt {
 namespace internal {
@@ -73,7 +74,13 @@ void DecrefSharedSlow(ObjectHeader* op, intptr_t shared) {
   }
   // T6: DEFAULT/MAYBE_WEAK with a count below zero. From here on this
   // thread holds no reference: see refcount.h for why the fix-up may look
-  // at the word anyway, and why it may act on what it finds.
+  // at the word anyway, and why it may act on what it finds. That needs
+  // the thread attached (not quiescent, and no stop can run meanwhile).
+  if constexpr (kDebugChecks) {
+    if (ThreadState::Current() == nullptr) {
+      ReportRefcountError(op, "decref of another thread's object by a detached thread");
+    }
+  }
   if (auto hook = g_decref_fixup_hook.load(std::memory_order_acquire)) hook(op);
   shared = SharedRef(op).load(std::memory_order_relaxed);
   for (;;) {

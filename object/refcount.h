@@ -105,8 +105,13 @@
 //      that object's own pending fix-up would have done, and from then on
 //      holds the queue's reference to it;
 //    - any other word is left alone.
-//   The fix-up never runs while the world is stopped (the thread reaches
-//   no safepoint in between), so the collector never sees such a word.
+//   No other thread's stop-the-world runs in between (the thread reaches
+//   no safepoint there), so the collector never sees such a word; a thread
+//   that stopped the world may decrement during its own stop, in sequence
+//   with the collector. Decrementing objects while detached breaks the
+//   API's contract (as in CPython) and this argument with it (a stop's
+//   plain stores could overwrite a fix-up's QUEUED): debug builds abort on
+//   a detached thread in the fix-up.
 //   (CPython's _Py_DecRefShared uses a CAS loop instead, which makes the
 //   change of state atomic with the decrement; on a Xeon that loop's load
 //   after the previous locked instruction cost a non-owner pair 1.45x an

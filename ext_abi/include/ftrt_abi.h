@@ -73,7 +73,10 @@
 #include "pyport.h"
 #include "object/cpython_types.h"
 
-#define FTRT_ABI_VERSION 1u
+/* 2: Py_DECREF's non-owner path subtracts inline and hands the result to
+ * ftrt_DecRefShared(op, shared) (1: load + compare-exchange, then
+ * ftrt_DecRefShared(op)). */
+#define FTRT_ABI_VERSION 2u
 #define FTRT_ABI_NOTE_NAME "ftrt"
 #define FTRT_ABI_NOTE_TYPE 0x46544131u /* "FTA1" */
 #define FTRT_ABI_NOTE_SECTION ".note.ftrt.abi"
