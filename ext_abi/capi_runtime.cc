@@ -538,8 +538,33 @@ void PyObject_Free(void* p) {
   ftrt::FreeObject(p);
 }
 
+// PyObject_New's objects come with their header made (owned by the calling
+// thread, one reference): only the type is set here. A PyObject_Malloc'd
+// block becoming an object (the pre-2.2 way: PyObject_MALLOC, then
+// PyObject_INIT) holds junk: its header is made here, with one reference as
+// CPython makes it, but unowned and merged (that reference in the shared
+// count, counted atomically by every thread, the block freed by whichever
+// drops the last, through tp_dealloc and PyObject_Free). Not owned, because
+// ownership records cover the object allocator's pages only: thread exit
+// could not unown such a block, and a later thread with the same id would
+// take it for its own. Its word is never DEFAULT, so refcount.h's T6
+// fix-up, which may read a block after its free, never acts on raw memory;
+// and it is not GC-capable (PyObject_GC_Track refuses it).
 PyObject* PyObject_Init(PyObject* op, PyTypeObject* type) {
   if (op == nullptr) return nullptr;
+  bool raw;
+  {
+    std::lock_guard<std::mutex> g(g_raw_mu);
+    raw = RawBlocks().count(op) != 0;
+  }
+  if (raw) {
+    op->ob_tid = 0;
+    op->ob_flags = 0;
+    std::memset(&op->ob_mutex, 0, sizeof op->ob_mutex);
+    op->ob_gc_bits = 0;
+    op->ob_ref_local = 0;
+    op->ob_ref_shared = ftrt::kRefOne | ftrt::kRefMerged;
+  }
   op->ob_type = type;
   if (type->tp_flags & Py_TPFLAGS_HEAPTYPE) ftrt::Incref(reinterpret_cast<PyObject*>(type));
   return op;

@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "Python.h"
@@ -153,6 +154,78 @@ TEST_F(ImportTest, LegacyModuleAndGilPolicy) {
   PyObject* self_module = PyObject_CallMethod(m, "self", nullptr);
   EXPECT_EQ(self_module, m);
   Py_XDECREF(self_module);
+  Py_DECREF(m);
+}
+
+// ft_legacy's Pair is made the pre-2.2 way: PyObject_MALLOC'd memory full
+// of junk, then PyObject_INIT. It must come out as a new object with one
+// reference that any thread can count, and the last drop must free it
+// (tp_dealloc -> PyObject_FREE), whichever thread that is.
+TEST_F(ImportTest, LegacyObjectsMadeWithMallocAndInit) {
+  PyObject* m = ftrt_ImportExtension("ft_legacy", Arg(4).c_str());
+  ASSERT_NE(m, nullptr);
+  PyObject* a = PyUnicode_FromString("first of the pair");
+  PyObject* b = PyList_New(0);
+  ASSERT_NE(a, nullptr);
+  ASSERT_NE(b, nullptr);
+  const Py_ssize_t a_refs = Py_REFCNT(a), b_refs = Py_REFCNT(b);
+  PyObject* p = PyObject_CallMethod(m, "pair", "(OO)", a, b);
+  ASSERT_NE(p, nullptr);
+  auto alive = [&] {
+    PyObject* n = PyObject_CallMethod(m, "pairs_alive", nullptr);
+    EXPECT_NE(n, nullptr);
+    const long v = n == nullptr ? -1 : PyLong_AsLong(n);
+    Py_XDECREF(n);
+    return v;
+  };
+  EXPECT_EQ(alive(), 1);
+  EXPECT_EQ(Py_REFCNT(p), 1);
+  EXPECT_EQ(Py_REFCNT(a), a_refs + 1);
+  EXPECT_EQ(PySequence_Size(p), 2);
+  PyObject* second = PySequence_GetItem(p, 1);
+  EXPECT_EQ(second, b);
+  Py_XDECREF(second);
+  // Four threads take and drop references; two of them keep one each,
+  // handed back through `kept`, and the main thread drops its own first:
+  // the last drop happens on another thread.
+  constexpr int kThreads = 4;
+  std::vector<std::thread> threads;
+  std::vector<PyObject*> kept(kThreads, nullptr);
+  Py_BEGIN_ALLOW_THREADS
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([p, t, &kept] {
+      PyGILState_STATE g = PyGILState_Ensure();
+      for (int i = 0; i < 2000; ++i) {
+        Py_INCREF(p);
+        if (i % 64 == 0) {
+          Py_BEGIN_ALLOW_THREADS
+          std::this_thread::yield();
+          Py_END_ALLOW_THREADS
+        }
+        Py_DECREF(p);
+      }
+      if (t % 2 == 0) kept[t] = Py_NewRef(p);
+      PyGILState_Release(g);
+    });
+  }
+  for (auto& th : threads) th.join();
+  Py_END_ALLOW_THREADS
+  EXPECT_EQ(Py_REFCNT(p), 3);
+  Py_DECREF(p);  // the main thread's own
+  EXPECT_EQ(alive(), 1);
+  Py_BEGIN_ALLOW_THREADS
+  std::thread last([&kept] {
+    PyGILState_STATE g = PyGILState_Ensure();
+    for (PyObject*& k : kept) Py_CLEAR(k);
+    PyGILState_Release(g);
+  });
+  last.join();
+  Py_END_ALLOW_THREADS
+  EXPECT_EQ(alive(), 0);
+  EXPECT_EQ(Py_REFCNT(a), a_refs);
+  EXPECT_EQ(Py_REFCNT(b), b_refs);
+  Py_DECREF(a);
+  Py_DECREF(b);
   Py_DECREF(m);
 }
 

@@ -10,9 +10,15 @@
  *     with structmember.h's T_* names;
  *   - borrowed references from PyList_GetItem (safe only with a GIL);
  *   - PEP 393 string access (PyUnicode_KIND / DATA / READ / WRITE,
- *     PyUnicode_New). */
+ *     PyUnicode_New);
+ *   - objects made the pre-2.2 way: PyObject_MALLOC, then PyObject_INIT,
+ *     freed with PyObject_FREE (Pair; the block is filled with junk first,
+ *     as CPython's debug allocator does, so nothing may rely on it being
+ *     zero). */
 #include "Python.h"
 #include "structmember.h"
+
+#include <string.h>
 
 /* ---- Accumulator: a running total of floats ----------------------------- */
 
@@ -163,6 +169,96 @@ static PyTypeObject AccumulatorType = {
     Accumulator_new,                       /* tp_new */
 };
 
+/* ---- Pair: made with PyObject_MALLOC + PyObject_INIT ---------------------- */
+
+typedef struct {
+  PyObject_HEAD
+  PyObject* first;
+  PyObject* second;
+} PairObject;
+
+static long pairs_alive; /* guarded by the GIL this module turns on */
+
+static void Pair_dealloc(PairObject* self) {
+  Py_XDECREF(self->first);
+  Py_XDECREF(self->second);
+  PyObject_FREE(self);
+  pairs_alive--;
+}
+
+static PyObject* Pair_item(PairObject* self, Py_ssize_t i) {
+  PyObject* o;
+  if (i < 0 || i > 1) {
+    PyErr_SetString(PyExc_IndexError, "Pair index out of range");
+    return NULL;
+  }
+  o = i == 0 ? self->first : self->second;
+  Py_INCREF(o);
+  return o;
+}
+
+static Py_ssize_t Pair_length(PairObject* self) {
+  (void)self;
+  return 2;
+}
+
+static PySequenceMethods Pair_as_sequence = {
+    (lenfunc)Pair_length,    /* sq_length */
+    0,                       /* sq_concat */
+    0,                       /* sq_repeat */
+    (ssizeargfunc)Pair_item, /* sq_item */
+};
+
+static PyTypeObject PairType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    "ft_legacy.Pair",          /* tp_name */
+    sizeof(PairObject),        /* tp_basicsize */
+    0,                         /* tp_itemsize */
+    (destructor)Pair_dealloc,  /* tp_dealloc */
+    0,                         /* tp_vectorcall_offset */
+    0,                         /* tp_getattr */
+    0,                         /* tp_setattr */
+    0,                         /* tp_as_async */
+    0,                         /* tp_repr */
+    0,                         /* tp_as_number */
+    &Pair_as_sequence,         /* tp_as_sequence */
+    0,                         /* tp_as_mapping */
+    0,                         /* tp_hash */
+    0,                         /* tp_call */
+    0,                         /* tp_str */
+    0,                         /* tp_getattro */
+    0,                         /* tp_setattro */
+    0,                         /* tp_as_buffer */
+    Py_TPFLAGS_DEFAULT,        /* tp_flags */
+    "An immutable pair made the pre-2.2 way.", /* tp_doc */
+};
+
+/* pair(a, b) -> a new Pair holding a and b. */
+static PyObject* legacy_pair(PyObject* self, PyObject* args) {
+  PyObject* a;
+  PyObject* b;
+  PairObject* p;
+  (void)self;
+  if (!PyArg_ParseTuple(args, "OO:pair", &a, &b)) return NULL;
+  p = (PairObject*)PyObject_MALLOC(sizeof(PairObject));
+  if (p == NULL) return PyErr_NoMemory();
+  memset(p, 0xCD, sizeof(PairObject)); /* what a debug allocator leaves */
+  PyObject_INIT(p, &PairType);
+  Py_INCREF(a);
+  p->first = a;
+  Py_INCREF(b);
+  p->second = b;
+  pairs_alive++;
+  return (PyObject*)p;
+}
+
+/* pairs_alive() -> how many Pairs have not been deallocated. */
+static PyObject* legacy_pairs_alive(PyObject* self, PyObject* args) {
+  (void)self;
+  (void)args;
+  return PyLong_FromLong(pairs_alive);
+}
+
 /* ---- Module functions --------------------------------------------------- */
 
 /* The first item of a list, through a borrowed reference. */
@@ -265,6 +361,8 @@ static PyMethodDef legacy_methods[] = {
      "upper_ascii(s) -> s with a-z upper-cased"},
     {"last_char", legacy_last_char, METH_VARARGS,
      "last_char(s) -> (ord(s[-1]), s.isascii())"},
+    {"pair", legacy_pair, METH_VARARGS, "pair(a, b) -> Pair (PyObject_MALLOC + PyObject_INIT)"},
+    {"pairs_alive", legacy_pairs_alive, METH_NOARGS, "pairs_alive() -> live Pair count"},
     {NULL, NULL, 0, NULL}  /* Sentinel */
 };
 
@@ -280,6 +378,7 @@ PyMODINIT_FUNC PyInit_ft_legacy(void) {
   PyObject* m;
 
   if (PyType_Ready(&AccumulatorType) < 0) return NULL;
+  if (PyType_Ready(&PairType) < 0) return NULL;
 
   m = PyModule_Create(&legacymodule);
   if (m == NULL) return NULL;
