@@ -6,7 +6,7 @@
  * shared object now (the names stay declared and addressable); linked
  * against libftrt.so with -Wl,-z,defs once the runtime implements
  * them, where an undefined reference names a missing export.
- * 611 functions, 107 variables. */
+ * 613 functions, 107 variables. */
 #include "Python.h"
 #include "structmember.h"
 
@@ -347,8 +347,10 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyObject_GC_Track,
     (const void*)&PyObject_GC_UnTrack,
     (const void*)&PyObject_GenericGetAttr,
+    (const void*)&PyObject_GenericGetDict,
     (const void*)&PyObject_GenericHash,
     (const void*)&PyObject_GenericSetAttr,
+    (const void*)&PyObject_GenericSetDict,
     (const void*)&PyObject_GetAttr,
     (const void*)&PyObject_GetAttrString,
     (const void*)&PyObject_GetBuffer,

@@ -227,9 +227,34 @@ PyAPI_FUNC(int) PyObject_GetOptionalAttrString(PyObject* o, const char* name,
 PyAPI_FUNC(PyObject*) PyObject_GenericGetAttr(PyObject* o, PyObject* name);
 PyAPI_FUNC(int) PyObject_GenericSetAttr(PyObject* o, PyObject* name,
                                         PyObject* value);
+/* The "__dict__" getset of a type with tp_dictoffset:
+ *   {"__dict__", PyObject_GenericGetDict, PyObject_GenericSetDict}.
+ * Get makes the dict on first use (a new reference). Set takes a dict
+ * (TypeError otherwise, and "cannot delete __dict__"); the object keeps its
+ * dict object and takes the new one's items (readers on other threads
+ * hold the dict without a reference; see object/attributes.h). */
+PyAPI_FUNC(PyObject*) PyObject_GenericGetDict(PyObject* o, void* context);
+PyAPI_FUNC(int) PyObject_GenericSetDict(PyObject* o, PyObject* value,
+                                        void* context);
 PyAPI_FUNC(PyObject*) PyObject_SelfIter(PyObject* o);
 /* type(o), a new reference. */
 PyAPI_FUNC(PyObject*) PyObject_Type(PyObject* o);
+
+/* Py_TRASHCAN_BEGIN(op, dealloc) ... Py_TRASHCAN_END around the body of a
+ * container's tp_dealloc: CPython's guard against deep recursion when
+ * freeing a long chain. ftrt bounds the depth of every deallocation itself
+ * (object/dealloc.h: past a fixed nesting, a thread's frees wait in its
+ * trashcan list and run as the outer ones return), with or without these
+ * macros, so they only open and close the block the body goes in: the body
+ * always runs, at once. `cond` is evaluated, as in CPython. */
+#define Py_TRASHCAN_BEGIN_CONDITION(op, cond) \
+  do {                                        \
+    (void)(op);                               \
+    (void)(cond);
+#define Py_TRASHCAN_BEGIN(op, dealloc) \
+  Py_TRASHCAN_BEGIN_CONDITION((op), ((void)(dealloc), 1))
+#define Py_TRASHCAN_END \
+  } while (0);
 
 /* Clears the weak references to o and calls their callbacks; a type with
  * tp_weaklistoffset calls it first thing in tp_dealloc. */
