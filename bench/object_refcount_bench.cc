@@ -301,6 +301,31 @@ extern "C" FTRT_NOINLINE void ftrt_bench_volatile_pairs(volatile int64_t* c, lon
   }
 }
 
+// A control for the owner/plain ratio: 14 register additions in seven
+// independent pairs per iteration, about the owner loop's instruction
+// count (16 with the loop's own three) and no memory at all, so its speed
+// is the share of the core's issue width the thread gets, where the plain
+// counter's is its store-to-load chain. On a machine that shares cores
+// between guests the first halves when another thread runs on the core
+// and the second hardly moves; the owner pair, 13 instructions on the same
+// chain as the plain pair, follows the first.
+extern "C" FTRT_NOINLINE void ftrt_bench_issue_control(long n) {
+#if defined(__x86_64__)
+  for (long i = 0; i < n; ++i) {
+    asm volatile(
+        "addq $1, %%r8\n\taddq $1, %%r9\n\taddq $1, %%r10\n\taddq $1, %%r11\n\t"
+        "addq $1, %%rax\n\taddq $1, %%rcx\n\taddq $1, %%rdx\n\t"
+        "addq $1, %%r8\n\taddq $1, %%r9\n\taddq $1, %%r10\n\taddq $1, %%r11\n\t"
+        "addq $1, %%rax\n\taddq $1, %%rcx\n\taddq $1, %%rdx"
+        :
+        :
+        : "r8", "r9", "r10", "r11", "rax", "rcx", "rdx", "cc");
+  }
+#else
+  for (long i = 0; i < n; ++i) Barrier();
+#endif
+}
+
 extern "C" FTRT_NOINLINE void ftrt_bench_empty_loop(long n) {
   for (long i = 0; i < n; ++i) {
     Barrier();
@@ -398,6 +423,9 @@ void ReportAlternatingRatios() {
   // 1.2 ns: the ratio there measures how much of the core the process got.
   ReportAlternating("A/A control: plain counter pair / the same loop again", plain_again, plain,
                     "", 0);
+  // Read the owner/plain ratio beside this one (see ftrt_bench_issue_control).
+  ReportAlternating("core-share control: 14 independent register adds / plain counter pair",
+                    [](long n) { ftrt_bench_issue_control(n); }, plain, "", 0);
   ReportAlternating("owner pair / volatile counter pair (the baseline of the issue's CPython figures)",
                     owner, volatile_counter, "", 0);
   ReportAlternating("owner pair / atomic pair", owner, atomic, "<=", 0.5);
