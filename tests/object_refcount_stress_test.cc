@@ -28,7 +28,25 @@ using testing_util::NewTestObject;
 using testing_util::Owner;
 using testing_util::TestObject;
 
-class ObjectRefcountStressTest : public testing_util::RuntimeTest {};
+class ObjectRefcountStressTest : public testing_util::RuntimeTest {
+ protected:
+  // n objects were made (ids 0 .. n-1) and each was deallocated exactly
+  // once; nothing is left.
+  void ExpectEachFreedOnce(const std::atomic<int>* per_id, long n) {
+    EXPECT_EQ(Counters().allocs.load(), n);
+    EXPECT_EQ(Counters().deallocs.load(), n);
+    long wrong = 0;
+    for (long i = 0; i < n; ++i) wrong += per_id[i].load() != 1;
+    EXPECT_EQ(wrong, 0);
+    EXPECT_EQ(rt().allocator().GetStats().live_objects, 0u);
+  }
+};
+
+// References in transit to one thread.
+struct Inbox {
+  std::mutex mu;
+  std::vector<ObjectHeader*> items;  // each entry owns one reference
+};
 
 // 8 threads pass objects around a ring; at each hop an object is dropped,
 // passed on, or passed on with an extra reference kept for a while (so
@@ -44,10 +62,6 @@ TEST_F(ObjectRefcountStressTest, RingOfEightThreadsDestructorsRunExactlyOnce) {
   Counters().per_id_size.store(n);
   Counters().per_id.store(per_id.get());
 
-  struct Inbox {
-    std::mutex mu;
-    std::vector<ObjectHeader*> items;  // each entry owns one reference
-  };
   std::vector<Inbox> inboxes(kThreads);
   std::atomic<long> in_flight{0};
   std::atomic<int> creators_done{0};
@@ -119,12 +133,7 @@ TEST_F(ObjectRefcountStressTest, RingOfEightThreadsDestructorsRunExactlyOnce) {
   JoinAll(threads);
   MergeQueuedObjects();
   Counters().per_id.store(nullptr);
-  EXPECT_EQ(Counters().allocs.load(), n);
-  EXPECT_EQ(Counters().deallocs.load(), n);
-  long wrong = 0;
-  for (long i = 0; i < n; ++i) wrong += per_id[i].load() != 1;
-  EXPECT_EQ(wrong, 0);
-  EXPECT_EQ(rt().allocator().GetStats().live_objects, 0u);
+  ExpectEachFreedOnce(per_id.get(), n);
 }
 
 // Thread churn: many short threads (their ids are reused by glibc) each
@@ -236,10 +245,6 @@ TEST_F(ObjectRefcountStressTest, DropsBelowZeroRacingOwnerExitsFreeEachObjectOnc
   Counters().per_id_size.store(n);
   Counters().per_id.store(per_id.get());
 
-  struct Inbox {
-    std::mutex mu;
-    std::vector<ObjectHeader*> items;  // each entry owns one reference
-  };
   std::vector<Inbox> inboxes(kHolders);
   std::atomic<long> in_flight{0};  // references in inboxes or held
   std::atomic<bool> owners_done{false};
@@ -335,12 +340,7 @@ TEST_F(ObjectRefcountStressTest, DropsBelowZeroRacingOwnerExitsFreeEachObjectOnc
   // The path under test was taken (a count went below zero many times).
   EXPECT_GT(g_fixup_windows.load(), 0);
   std::printf("%ld objects, %ld decrements below zero\n", n, g_fixup_windows.load());
-  EXPECT_EQ(Counters().allocs.load(), n);
-  EXPECT_EQ(Counters().deallocs.load(), n);
-  long wrong = 0;
-  for (long i = 0; i < n; ++i) wrong += per_id[i].load() != 1;
-  EXPECT_EQ(wrong, 0);
-  EXPECT_EQ(rt().allocator().GetStats().live_objects, 0u);
+  ExpectEachFreedOnce(per_id.get(), n);
 }
 
 // Immortal objects are never written: hammered from every thread (reads

@@ -36,12 +36,17 @@ typedef struct {
 static atomic_long g_nodes_freed;
 static atomic_long g_id_sum; /* what the dealloc bodies add up */
 
-static void Node_dealloc(NodeObject* self) {
-  Py_TRASHCAN_BEGIN(self, Node_dealloc)
+/* What either dealloc below does inside the macros' block. */
+static void node_free(NodeObject* self) {
   atomic_fetch_add_explicit(&g_id_sum, self->id, memory_order_relaxed);
   Py_CLEAR(self->next);
   Py_TYPE(self)->tp_free((PyObject*)self);
   atomic_fetch_add_explicit(&g_nodes_freed, 1, memory_order_relaxed);
+}
+
+static void Node_dealloc(NodeObject* self) {
+  Py_TRASHCAN_BEGIN(self, Node_dealloc)
+  node_free(self);
   Py_TRASHCAN_END
 }
 
@@ -57,10 +62,7 @@ static PyTypeObject NodeType = {
  * says whether the guard applies). */
 static void CondNode_dealloc(NodeObject* self) {
   Py_TRASHCAN_BEGIN_CONDITION(self, self->id >= 0)
-  atomic_fetch_add_explicit(&g_id_sum, self->id, memory_order_relaxed);
-  Py_CLEAR(self->next);
-  Py_TYPE(self)->tp_free((PyObject*)self);
-  atomic_fetch_add_explicit(&g_nodes_freed, 1, memory_order_relaxed);
+  node_free(self);
   Py_TRASHCAN_END
 }
 
@@ -159,21 +161,6 @@ static PyTypeObject BoxType = {
     .tp_new = PyType_GenericNew,
 };
 
-static void expect_error(PyObject* type, const char* message) {
-  PyObject* exc = PyErr_GetRaisedException();
-  CHECK(exc != NULL);
-  CHECK(PyErr_GivenExceptionMatches(exc, type));
-  PyObject* s = PyObject_Str(exc);
-  CHECK(s != NULL);
-  const char* text = PyUnicode_AsUTF8(s);
-  if (text == NULL || strcmp(text, message) != 0) {
-    fprintf(stderr, "expected \"%s\", got \"%s\"\n", message, text ? text : "(null)");
-    abort();
-  }
-  Py_DECREF(s);
-  Py_DECREF(exc);
-}
-
 static long get_long_attr(PyObject* o, const char* name) {
   PyObject* v = PyObject_GetAttrString(o, name);
   CHECK(v != NULL);
@@ -206,7 +193,7 @@ static void test_generic_dict(void) {
   CHECK_EQ_LL(get_long_attr(box, "y"), 7);
   CHECK_EQ_LL(get_long_attr(box, "z"), 8);
   CHECK(PyObject_GetAttrString(box, "x") == NULL);
-  expect_error(PyExc_AttributeError, "'ext_dealloc_api_test.Box' object has no attribute 'x'");
+  ext_test_expect_error(PyExc_AttributeError, "'ext_dealloc_api_test.Box' object has no attribute 'x'");
   PyObject* now = PyObject_GetAttrString(box, "__dict__");
   CHECK(now != NULL);
   CHECK_EQ_LL(PyDict_Size(now), 2);
@@ -215,11 +202,11 @@ static void test_generic_dict(void) {
 
   /* CPython 3.13's errors. */
   CHECK(PyObject_SetAttrString(box, "__dict__", five) == -1);
-  expect_error(PyExc_TypeError, "__dict__ must be set to a dictionary, not a 'int'");
+  ext_test_expect_error(PyExc_TypeError, "__dict__ must be set to a dictionary, not a 'int'");
   CHECK(PyObject_DelAttrString(box, "__dict__") == -1);
-  expect_error(PyExc_TypeError, "cannot delete __dict__");
+  ext_test_expect_error(PyExc_TypeError, "cannot delete __dict__");
   CHECK(PyObject_GenericSetDict(box, NULL, NULL) == -1);
-  expect_error(PyExc_TypeError, "cannot delete __dict__");
+  ext_test_expect_error(PyExc_TypeError, "cannot delete __dict__");
   CHECK_EQ_LL(get_long_attr(box, "y"), 7); /* nothing changed */
 
   Py_DECREF(fresh);
