@@ -6,7 +6,7 @@
  * shared object now (the names stay declared and addressable); linked
  * against libftrt.so with -Wl,-z,defs once the runtime implements
  * them, where an undefined reference names a missing export.
- * 613 functions, 107 variables. */
+ * 616 functions, 107 variables. */
 #include "Python.h"
 #include "structmember.h"
 
@@ -210,6 +210,7 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyLong_AsLongAndOverflow,
     (const void*)&PyLong_AsLongLong,
     (const void*)&PyLong_AsLongLongAndOverflow,
+    (const void*)&PyLong_AsNativeBytes,
     (const void*)&PyLong_AsSize_t,
     (const void*)&PyLong_AsSsize_t,
     (const void*)&PyLong_AsUnsignedLong,
@@ -220,11 +221,13 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyLong_FromDouble,
     (const void*)&PyLong_FromLong,
     (const void*)&PyLong_FromLongLong,
+    (const void*)&PyLong_FromNativeBytes,
     (const void*)&PyLong_FromSize_t,
     (const void*)&PyLong_FromSsize_t,
     (const void*)&PyLong_FromString,
     (const void*)&PyLong_FromUnsignedLong,
     (const void*)&PyLong_FromUnsignedLongLong,
+    (const void*)&PyLong_FromUnsignedNativeBytes,
     (const void*)&PyLong_FromVoidPtr,
     (const void*)&PyMapping_Check,
     (const void*)&PyMapping_GetItemString,

@@ -33,6 +33,28 @@ PyAPI_FUNC(PyObject*) PyLong_FromUnsignedLongLong(unsigned long long v);
 PyAPI_FUNC(PyObject*) _PyLong_FromByteArray(const unsigned char* bytes,
                                             size_t n, int little_endian,
                                             int is_signed);
+/* CPython 3.13's native-bytes conversions (cpython/longobject.h), with its
+ * flags: -1 for the defaults (native endian, signed, like a C cast). */
+#define Py_ASNATIVEBYTES_DEFAULTS -1
+#define Py_ASNATIVEBYTES_BIG_ENDIAN 0
+#define Py_ASNATIVEBYTES_LITTLE_ENDIAN 1
+#define Py_ASNATIVEBYTES_NATIVE_ENDIAN 3
+#define Py_ASNATIVEBYTES_UNSIGNED_BUFFER 4
+#define Py_ASNATIVEBYTES_REJECT_NEGATIVE 8
+#define Py_ASNATIVEBYTES_ALLOW_INDEX 16
+/* Writes all n bytes of buffer (truncated or sign-extended two's
+ * complement) and returns the bytes the value needs: it fitted if that is
+ * <= n. -1 with TypeError (not an int; with ALLOW_INDEX, __index__ is
+ * used), ValueError (negative with REJECT_NEGATIVE) or SystemError (NULL,
+ * n < 0). */
+PyAPI_FUNC(Py_ssize_t) PyLong_AsNativeBytes(PyObject* v, void* buffer,
+                                            Py_ssize_t n_bytes, int flags);
+/* The int in n bytes, two's complement unless UNSIGNED_BUFFER (the
+ * Unsigned form: always a magnitude). OverflowError past 64 bits. */
+PyAPI_FUNC(PyObject*) PyLong_FromNativeBytes(const void* buffer, size_t n_bytes,
+                                             int flags);
+PyAPI_FUNC(PyObject*) PyLong_FromUnsignedNativeBytes(const void* buffer,
+                                                     size_t n_bytes, int flags);
 PyAPI_FUNC(PyObject*) PyLong_FromDouble(double v);
 PyAPI_FUNC(PyObject*) PyLong_FromString(const char* str, char** pend,
                                         int base);

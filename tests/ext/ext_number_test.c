@@ -13,6 +13,9 @@
  *     pairs they do not handle, and raise their own errors;
  *   - PyNumber_Index / Long / Float / AsSsize_t, PyNumber_Check and
  *     PyIndex_Check, through nb_index, nb_int and nb_float, and from str;
+ *   - PyLong_AsNativeBytes / FromNativeBytes / FromUnsignedNativeBytes:
+ *     bytes written and sizes returned as CPython 3.13.0 gives them (read
+ *     off it through ctypes), for each flag, and its errors;
  *   - kThreads threads (more than the machine's cores) add shared vectors
  *     and ints and accumulate into their own vector with the in-place
  *     operator, with random yields from a per-thread seed (run under TSan
@@ -400,6 +403,110 @@ static void* thread_main(void* arg) {
   return NULL;
 }
 
+/* One PyLong_AsNativeBytes case: value, flags, n, CPython 3.13.0's return
+ * value and the bytes it wrote (as hex). */
+typedef struct {
+  long long value;
+  int flags;
+  Py_ssize_t n;
+  Py_ssize_t want;
+  const char* hex;
+} NativeCase;
+
+static void test_native_bytes(void) {
+  static const NativeCase cases[] = {
+      {0, -1, 1, 1, "00"},
+      {127, -1, 1, 1, "7f"},
+      {128, -1, 1, 1, "80"},
+      {255, -1, 1, 1, "ff"},
+      {256, -1, 1, 8, "00"},
+      {-1, -1, 1, 1, "ff"},
+      {-128, -1, 1, 1, "80"},
+      {-129, -1, 1, 8, "7f"},
+      {128, Py_ASNATIVEBYTES_BIG_ENDIAN, 1, 2, "80"},
+      {128, Py_ASNATIVEBYTES_UNSIGNED_BUFFER, 1, 1, "80"},
+      {255, Py_ASNATIVEBYTES_UNSIGNED_BUFFER, 1, 1, "ff"},
+      {256, Py_ASNATIVEBYTES_UNSIGNED_BUFFER, 1, 8, "00"},
+      {128, Py_ASNATIVEBYTES_LITTLE_ENDIAN, 1, 2, "80"},
+      {0x1234, Py_ASNATIVEBYTES_BIG_ENDIAN, 2, 2, "1234"},
+      {0x1234, Py_ASNATIVEBYTES_LITTLE_ENDIAN, 2, 2, "3412"},
+      {0x1234, -1, 2, 2, "3412"},
+      {0x8000, -1, 2, 2, "0080"},
+      {0x8000, Py_ASNATIVEBYTES_LITTLE_ENDIAN, 2, 3, "0080"},
+      {0x8000, Py_ASNATIVEBYTES_LITTLE_ENDIAN | Py_ASNATIVEBYTES_UNSIGNED_BUFFER, 2, 2, "0080"},
+      {9223372036854775807LL, -1, 8, 8, "ffffffffffffff7f"},
+      {-9223372036854775807LL - 1, -1, 8, 8, "0000000000000080"},
+      {5, -1, 0, 8, ""},
+      {-5, -1, 16, 8, "fbffffffffffffffffffffffffffffff"},
+      {1LL << 40, -1, 4, 6, "00000000"},
+      {1LL << 40, -1, 16, 6, "00000000000100000000000000000000"},
+      {-300, Py_ASNATIVEBYTES_BIG_ENDIAN, 3, 3, "fffed4"},
+      {1LL << 31, -1, 4, 4, "00000080"},
+      {1LL << 31, Py_ASNATIVEBYTES_LITTLE_ENDIAN, 4, 5, "00000080"},
+      {-(1LL << 31), Py_ASNATIVEBYTES_LITTLE_ENDIAN, 4, 4, "00000080"},
+  };
+  for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+    const NativeCase* c = &cases[k];
+    unsigned char buf[16];
+    char hex[40] = "";
+    memset(buf, 0xAA, sizeof buf);
+    PyObject* v = PyLong_FromLongLong(c->value);
+    CHECK(v != NULL);
+    Py_ssize_t got = PyLong_AsNativeBytes(v, c->n > 0 ? buf : NULL, c->n, c->flags);
+    for (Py_ssize_t i = 0; i < c->n; i++) snprintf(hex + 2 * i, 3, "%02x", buf[i]);
+    if (got != c->want || strcmp(hex, c->hex) != 0) {
+      fprintf(stderr, "AsNativeBytes(%lld, flags %d, n %zd): %zd \"%s\", CPython %zd \"%s\"\n",
+              c->value, c->flags, c->n, got, hex, c->want, c->hex);
+      abort();
+    }
+    if (c->n < (Py_ssize_t)sizeof buf) CHECK(buf[c->n] == 0xAA); /* nothing past n */
+    Py_DECREF(v);
+  }
+  /* A bool is an int; other objects only with ALLOW_INDEX. */
+  unsigned char b4[4];
+  CHECK_EQ_LL(PyLong_AsNativeBytes(Py_True, b4, 4, -1), 4);
+  CHECK(b4[0] == 1 && b4[1] == 0 && b4[2] == 0 && b4[3] == 0);
+  PyObject* s = PyUnicode_FromString("x");
+  CHECK_EQ_LL(PyLong_AsNativeBytes(s, NULL, 0, -1), -1);
+  ext_test_expect_error(PyExc_TypeError, "expect int, got str");
+  CHECK_EQ_LL(PyLong_AsNativeBytes(s, NULL, 0, Py_ASNATIVEBYTES_ALLOW_INDEX), -1);
+  ext_test_expect_error(PyExc_TypeError, "'str' object cannot be interpreted as an integer");
+  Py_DECREF(s);
+  PyObject* minus = PyLong_FromLong(-1);
+  CHECK_EQ_LL(PyLong_AsNativeBytes(minus, NULL, 0, Py_ASNATIVEBYTES_REJECT_NEGATIVE), -1);
+  ext_test_expect_error(PyExc_ValueError, "Cannot convert negative int");
+  CHECK_EQ_LL(PyLong_AsNativeBytes(minus, b4, -1, -1), -1);
+  ext_test_expect_error(PyExc_SystemError, NULL);
+  Py_DECREF(minus);
+
+  /* Back from bytes (CPython 3.13.0's results). */
+  static const struct {
+    const char* bytes;
+    size_t n;
+    int flags;
+    long long sgn, uns;
+  } from[] = {
+      {"\xff\x00", 2, -1, 255, 255},
+      {"\xff\x00", 2, Py_ASNATIVEBYTES_BIG_ENDIAN, -256, 65280},
+      {"\xff\x00", 2, Py_ASNATIVEBYTES_LITTLE_ENDIAN, 255, 255},
+      {"\xff\xff", 2, -1, -1, 65535},
+      {"\xff\xff", 2, Py_ASNATIVEBYTES_UNSIGNED_BUFFER, 65535, 65535},
+      {"\x80", 1, -1, -128, 128},
+      {"\x80", 1, Py_ASNATIVEBYTES_LITTLE_ENDIAN | Py_ASNATIVEBYTES_UNSIGNED_BUFFER, 128, 128},
+  };
+  for (size_t k = 0; k < sizeof from / sizeof from[0]; k++) {
+    PyObject* a = PyLong_FromNativeBytes(from[k].bytes, from[k].n, from[k].flags);
+    PyObject* u = PyLong_FromUnsignedNativeBytes(from[k].bytes, from[k].n, from[k].flags);
+    CHECK(a != NULL && u != NULL);
+    CHECK_EQ_LL(PyLong_AsLongLong(a), from[k].sgn);
+    CHECK_EQ_LL(PyLong_AsLongLong(u), from[k].uns);
+    Py_DECREF(a);
+    Py_DECREF(u);
+  }
+  CHECK(PyLong_FromNativeBytes(NULL, 1, -1) == NULL);
+  ext_test_expect_error(PyExc_SystemError, NULL);
+}
+
 static void test_threads(unsigned seed) {
   g_ops = ext_test_scaled(20000, 2000);
   g_unit_x = vec_new_xy(1, 0);
@@ -421,6 +528,7 @@ int main(void) {
   test_ints_and_floats();
   test_vector_type();
   test_conversions();
+  test_native_bytes();
   test_threads(seed);
   CHECK(Py_FinalizeEx() == 0);
   CHECK_EQ_LL(ftrt_LeakedObjectsAtLastFinalize(), 0);
