@@ -115,6 +115,9 @@ PyObject* PyImport_AddModuleObject(PyObject* name) {
   return m;
 }
 
+// sys.modules: the loader's registry (loader.h), borrowed.
+PyObject* PyImport_GetModuleDict(void) { return ftrt::ext::ModulesDictBorrowed(); }
+
 PyObject* PyImport_GetModule(PyObject* name) {
   return ImportByNameObject(name, /*raise=*/false, "PyImport_GetModule");
 }

@@ -11,12 +11,16 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
 #include "ext_abi/abi_tag.h"
 #include "ext_abi/capi_internal.h"
 #include "object/error_indicator.h"
 #include "object/exceptions.h"
+#include "object/dict.h"
 #include "object/module.h"
 #include "object/str.h"
 #include "runtime/runtime.h"
@@ -25,14 +29,59 @@ namespace ftrt::ext {
 namespace {
 
 std::mutex g_mu;
-// Loaded modules by name; guarded by g_mu. Held in a heap map that is
-// never destroyed (ClearModules empties it while the runtime lives).
-std::map<std::string, Ref<>>& Modules() {
-  static auto* m = new std::map<std::string, Ref<>>();
-  return *m;
+// Loaded modules by name: a dict (str -> module), which is also what
+// PyImport_GetModuleDict gives extensions as sys.modules, so a module an
+// extension puts there (a submodule, an alias) is found by imports, as in
+// CPython. Made on first use by an attached thread; ClearModules empties
+// and drops it (Py_FinalizeEx: the dict is the runtime's object). The
+// pointer is guarded by g_mu; callers take their own reference under it
+// and use the dict, which is thread-safe, after it.
+PyObject* g_modules_dict ABSL_GUARDED_BY(g_mu) = nullptr;
+
+// The registry dict (a new reference). Null when it does not exist and
+// `create` is false (no exception), or when making it fails (exception
+// set).
+Ref<> ModulesDict(bool create) {
+  {
+    std::lock_guard<std::mutex> g(g_mu);
+    if (g_modules_dict != nullptr || !create) return Ref<>::NewRef(g_modules_dict);
+  }
+  absl::StatusOr<Ref<>> fresh = DictNew();  // made unlocked
+  if (!fresh.ok()) {
+    SetErrorFromStatus(fresh.status());
+    return nullptr;
+  }
+  std::lock_guard<std::mutex> g(g_mu);
+  if (g_modules_dict == nullptr) g_modules_dict = fresh->Clone().Release();
+  return Ref<>::NewRef(g_modules_dict);  // ours, or another thread's (ours dropped)
+}
+
+// modules[name] (a new reference), or null with no exception set when
+// absent.
+Ref<> LookUpModule(PyObject* dict, const std::string& name) {
+  absl::StatusOr<Ref<>> key = StrFromUtf8(name);
+  if (!key.ok()) return nullptr;  // no memory for the key: not found
+  absl::StatusOr<Ref<>> m = DictGetItemRefOrNull(dict, key->get());
+  return m.ok() ? std::move(*m) : nullptr;  // (str keys: no error to raise)
+}
+
+// modules.setdefault(name, module): the module registered under `name`
+// after the call (a new reference), or null with an exception set.
+Ref<> RegisterModule(PyObject* dict, const std::string& name, PyObject* module) {
+  absl::StatusOr<Ref<>> key = StrFromUtf8(name);
+  if (!key.ok()) {
+    SetErrorFromStatus(key.status());
+    return nullptr;
+  }
+  absl::StatusOr<Ref<>> winner = DictSetDefault(dict, key->get(), module);
+  if (!winner.ok()) {
+    SetErrorFromStatus(winner.status());
+    return nullptr;
+  }
+  return std::move(*winner);
 }
 // Single-phase modules by their definition (PyState_FindModule); guarded
-// by g_mu, emptied by ClearModules like Modules().
+// by g_mu, emptied by ClearModules like the registry dict.
 std::map<PyModuleDef*, Ref<>>& ModulesByDef() {
   static auto* m = new std::map<PyModuleDef*, Ref<>>();
   return *m;
@@ -176,33 +225,35 @@ Ref<> Load(const std::string& name, const std::string& path) {
 }  // namespace
 
 Ref<> Import(const std::string& name, const std::string& path) {
-  {
-    std::lock_guard<std::mutex> g(g_mu);
-    auto it = Modules().find(name);
-    if (it != Modules().end()) return it->second.Clone();
-  }
+  Ref<> dict = ModulesDict(/*create=*/true);
+  if (!dict) return nullptr;
+  if (Ref<> m = LookUpModule(dict.get(), name)) return m;
   Ref<> m = Load(name, path);
   if (!m) return nullptr;
-  std::lock_guard<std::mutex> g(g_mu);
-  auto [it, inserted] = Modules().emplace(name, m.Clone());
-  if (!inserted) return it->second.Clone();  // another thread won
-  return m;
+  return RegisterModule(dict.get(), name, m.get());  // another thread's, if it won
 }
 
 Ref<> FindLoadedModule(const std::string& name) {
-  std::lock_guard<std::mutex> g(g_mu);
-  auto it = Modules().find(name);
-  if (it == Modules().end()) return nullptr;
-  return it->second.Clone();
+  Ref<> dict = ModulesDict(/*create=*/false);
+  if (!dict) return nullptr;
+  return LookUpModule(dict.get(), name);
 }
 
 Ref<> AddModule(const std::string& name) {
-  if (Ref<> m = FindLoadedModule(name)) return m;
-  Ref<> fresh = ModuleNew(name);  // made unlocked; dropped after the lock if another won
+  Ref<> dict = ModulesDict(/*create=*/true);
+  if (!dict) return nullptr;
+  if (Ref<> m = LookUpModule(dict.get(), name)) return m;
+  Ref<> fresh = ModuleNew(name);  // dropped if another thread registered one first
   if (!fresh) return nullptr;
-  std::lock_guard<std::mutex> g(g_mu);
-  auto [it, inserted] = Modules().emplace(name, fresh.Clone());
-  return it->second.Clone();
+  return RegisterModule(dict.get(), name, fresh.get());
+}
+
+PyObject* ModulesDictBorrowed() {
+  Ref<> dict = ModulesDict(/*create=*/true);
+  if (!dict) return nullptr;
+  // Borrowed: the registry holds it until ClearModules.
+  PyObject* borrowed = dict.get();
+  return borrowed;
 }
 
 PyObject* FindModuleByDef(PyModuleDef* def) {
@@ -256,15 +307,25 @@ int RemoveModuleByDef(PyModuleDef* def) {
 }
 
 void ClearModules() {
-  std::map<std::string, Ref<>> old;
+  Ref<> dict;
   std::map<PyModuleDef*, Ref<>> old_by_def;
   {
     std::lock_guard<std::mutex> g(g_mu);
-    old.swap(Modules());
+    dict = Ref<>::Steal(g_modules_dict);
+    g_modules_dict = nullptr;
     old_by_def.swap(ModulesByDef());
     Warned().clear();
   }
-  for (auto& [name, module] : old) {
+  if (!dict) return;
+  absl::StatusOr<std::vector<std::pair<Ref<>, Ref<>>>> items = DictItems(dict.get());
+  if (!items.ok()) {
+    ClearError();
+    return;
+  }
+  (void)DictClear(dict.get());
+  dict.Reset();
+  for (auto& [name, module] : *items) {
+    if (!IsModule(module.get())) continue;  // an extension's own entry
     PyModuleDef* def = ModuleGetDef(module.get());
     if (def != nullptr && def->m_clear != nullptr) (void)def->m_clear(module.get());
   }

@@ -38,6 +38,12 @@ Ref<> FindLoadedModule(const std::string& name);
 // it cannot be made). Registered modules stay until Py_FinalizeEx.
 Ref<> AddModule(const std::string& name);
 
+// PyImport_GetModuleDict: the registry itself, a dict from name to module
+// (CPython's sys.modules), made if need be; borrowed, valid until
+// ClearModules. Null with an exception set if it cannot be made. Modules
+// put in it are what Import, FindLoadedModule and AddModule find.
+PyObject* ModulesDictBorrowed();
+
 // Drops every loaded module (Py_FinalizeEx), and every module registered
 // by definition.
 void ClearModules();

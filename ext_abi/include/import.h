@@ -31,6 +31,11 @@ PyAPI_FUNC(PyObject*) PyImport_GetModule(PyObject* name);
 PyAPI_FUNC(PyObject*) PyImport_AddModuleRef(const char* name);
 PyAPI_FUNC(PyObject*) PyImport_AddModule(const char* name);
 PyAPI_FUNC(PyObject*) PyImport_AddModuleObject(PyObject* name);
+/* sys.modules: the dict of loaded modules by name (borrowed, valid until
+ * Py_FinalizeEx). A module an extension puts in it (a submodule under its
+ * dotted name, say) is what PyImport_ImportModule and PyCapsule_Import
+ * find under that name. NULL with MemoryError if it cannot be made. */
+PyAPI_FUNC(PyObject*) PyImport_GetModuleDict(void);
 
 #ifdef __cplusplus
 }

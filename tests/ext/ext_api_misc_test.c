@@ -2,7 +2,8 @@
  * recursion guard and PyErr_Print, from C, with their error cases.
  *
  *   - PyImport_ImportModule / PyImport_Import / PyImport_GetModule find the
- *     extension the host loaded (argv[1], ft_capsule) and nothing else:
+ *     extension the host loaded (argv[1], ft_capsule), and what is put in
+ *     PyImport_GetModuleDict (sys.modules), and nothing else:
  *     ModuleNotFoundError with CPython's message for other names, for a
  *     missing submodule and for an attribute that is not a module;
  *     PyImport_GetModule returns NULL without an exception instead;
@@ -153,9 +154,37 @@ static void test_import(void) {
   CHECK(m == added);
   Py_DECREF(m);
   CHECK(PyImport_AddModule("ft_capsule") == g_module); /* an extension's own */
-  Py_DECREF(added);
   CHECK(PyImport_AddModuleRef(NULL) == NULL);
   ext_test_expect_error(PyExc_SystemError, NULL);
+
+  /* PyImport_GetModuleDict: sys.modules, the same registry. What is in it
+   * imports; what an extension puts in it (a submodule under its dotted
+   * name, an alias) imports too; what it takes out no longer does. */
+  PyObject* modules = PyImport_GetModuleDict();
+  CHECK(modules != NULL && PyDict_CheckExact(modules));
+  CHECK(PyImport_GetModuleDict() == modules);
+  CHECK(PyDict_GetItemString(modules, "ft_capsule") == g_module);
+  CHECK(PyDict_GetItemString(modules, "ext_api_misc_added") == added);
+  Py_DECREF(added);
+  PyObject* sub = PyModule_New("ft_capsule.registered_sub");
+  CHECK(sub != NULL);
+  CHECK(PyDict_SetItemString(modules, "ft_capsule.registered_sub", sub) == 0);
+  m = PyImport_ImportModule("ft_capsule.registered_sub");
+  CHECK(m == sub);
+  Py_DECREF(m);
+  CHECK(PyDict_SetItemString(modules, "ext_api_misc_alias", g_module) == 0);
+  m = PyImport_ImportModule("ext_api_misc_alias");
+  CHECK(m == g_module);
+  Py_DECREF(m);
+  CHECK(PyDict_DelItemString(modules, "ft_capsule.registered_sub") == 0);
+  CHECK(PyImport_ImportModule("ft_capsule.registered_sub") == NULL);
+  ext_test_expect_error(PyExc_ModuleNotFoundError,
+                        "No module named 'ft_capsule.registered_sub'");
+  CHECK(PyDict_DelItemString(modules, "ext_api_misc_alias") == 0);
+  Py_DECREF(sub);
+  /* AddModule registers in the same dict. */
+  PyObject* fresh = PyImport_AddModule("ext_api_misc_fresh");
+  CHECK(fresh != NULL && PyDict_GetItemString(modules, "ext_api_misc_fresh") == fresh);
 
   /* PySys_GetObject / SetObject: the facts, then set, replaced (the value
    * read before stays valid: it is borrowed), deleted. */
