@@ -6,7 +6,7 @@
  * shared object now (the names stay declared and addressable); linked
  * against libftrt.so with -Wl,-z,defs once the runtime implements
  * them, where an undefined reference names a missing export.
- * 617 functions, 107 variables. */
+ * 623 functions, 108 variables. */
 #include "Python.h"
 #include "structmember.h"
 
@@ -111,6 +111,7 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyErr_ExceptionMatches,
     (const void*)&PyErr_Fetch,
     (const void*)&PyErr_Format,
+    (const void*)&PyErr_FormatUnraisable,
     (const void*)&PyErr_FormatV,
     (const void*)&PyErr_GetExcInfo,
     (const void*)&PyErr_GetHandledException,
@@ -226,6 +227,7 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyLong_FromSize_t,
     (const void*)&PyLong_FromSsize_t,
     (const void*)&PyLong_FromString,
+    (const void*)&PyLong_FromUnicodeObject,
     (const void*)&PyLong_FromUnsignedLong,
     (const void*)&PyLong_FromUnsignedLongLong,
     (const void*)&PyLong_FromUnsignedNativeBytes,
@@ -392,6 +394,7 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyObject_Vectorcall,
     (const void*)&PyObject_VectorcallDict,
     (const void*)&PyObject_VectorcallMethod,
+    (const void*)&PySeqIter_New,
     (const void*)&PySequence_Check,
     (const void*)&PySequence_Concat,
     (const void*)&PySequence_Contains,
@@ -600,6 +603,9 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&Py_FatalError,
     (const void*)&Py_Finalize,
     (const void*)&Py_FinalizeEx,
+    (const void*)&Py_GetPlatform,
+    (const void*)&Py_GetVersion,
+    (const void*)&Py_HashPointer,
     (const void*)&Py_IncRef,
     (const void*)&Py_Initialize,
     (const void*)&Py_InitializeEx,
@@ -727,6 +733,7 @@ const void* const ftrt_abi_variables[] = {
     (const void*)&PyModuleDef_Type,
     (const void*)&PyModule_Type,
     (const void*)&PyReversed_Type,
+    (const void*)&PySeqIter_Type,
     (const void*)&PySetIter_Type,
     (const void*)&PySet_Type,
     (const void*)&PySlice_Type,

@@ -542,6 +542,7 @@ int PyObject_RichCompareBool(PyObject* a, PyObject* b, int op) {
   }
   return ftrt::ObjectRichCompareBool(a, b, op);
 }
+Py_hash_t Py_HashPointer(const void* ptr) { return ftrt::HashPointer(ptr); }
 Py_hash_t PyObject_Hash(PyObject* o) {
   if (!NeedObj(o, "PyObject_Hash")) return -1;
   return ftrt::ObjectHash(o);
@@ -682,6 +683,10 @@ Py_ssize_t PyObject_Length(PyObject* o) { return PyObject_Size(o); }
 PyObject* PyObject_SelfIter(PyObject* o) {
   ftrt::Incref(o);
   return o;
+}
+PyObject* PySeqIter_New(PyObject* seq) {
+  if (!NeedObj(seq, "PySeqIter_New")) return nullptr;
+  return Out(ftrt::SeqIterNew(seq));
 }
 PyObject* PyObject_GetIter(PyObject* o) {
   if (!NeedObj(o, "PyObject_GetIter")) return nullptr;

@@ -29,6 +29,7 @@
 #include "absl/base/thread_annotations.h"
 #include "alloc/qsbr.h"
 #include "ext_abi/capi_internal.h"
+#include "ext_abi/include/patchlevel.h"
 #include "ext_abi/loader.h"
 #include "gc/collector.h"
 #include "object/errors.h"
@@ -228,6 +229,9 @@ PyTypeObject _PyWeakref_ProxyType =
     ftrt::StaticTypeInit("weakproxy", sizeof(ftrt::WeakRefObject));
 PyTypeObject _PyWeakref_CallableProxyType =
     ftrt::StaticTypeInit("weakcallableproxy", sizeof(ftrt::WeakRefObject));
+
+const char* Py_GetVersion(void) { return PY_VERSION " (ftrt, free-threading) [" __VERSION__ "]"; }
+const char* Py_GetPlatform(void) { return "linux"; }
 
 int Py_IsInitialized(void) {
   return CurrentRuntime() != nullptr && !g_finalizing.load(std::memory_order_acquire) ? 1 : 0;
@@ -831,6 +835,24 @@ int PyErr_WarnExplicit(PyObject* category, const char* message, const char* file
   return PyErr_WarnEx(category, message, 1);
 }
 void PyErr_WriteUnraisable(PyObject* obj) { ftrt::WriteUnraisable(obj); }
+void PyErr_FormatUnraisable(const char* format, ...) {
+  ftrt::Ref<> exc = ftrt::GetRaisedException();
+  if (!exc) return;
+  std::string header;
+  if (format != nullptr) {
+    va_list ap;
+    va_start(ap, format);
+    PyObject* s = PyUnicode_FromFormatV(format, ap);
+    va_end(ap);
+    if (s != nullptr) {
+      if (auto utf8 = ftrt::StrAsUtf8(s); utf8.ok()) header = std::string(*utf8);
+      ftrt::Decref(s);
+    }
+    ftrt::ClearError();  // a failure to format is not reported over the exception
+  }
+  ftrt::SetRaisedException(std::move(exc));
+  ftrt::WriteUnraisableWithHeader(header);
+}
 void PyErr_Print(void) { ftrt::PrintError(); }
 void PyErr_PrintEx(int set_sys_last_vars) {
   (void)set_sys_last_vars;  // there is no sys module to keep them in

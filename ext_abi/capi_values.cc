@@ -9,6 +9,7 @@
 // The borrowed-reference functions (PyList_GetItem, PyDict_GetItem,
 // PyDict_Next, PyTuple_GetItem) return a pointer into the container without
 // a reference, as CPython's do; Python.h names the safe replacements.
+#include <cctype>
 #include <climits>
 #include <cmath>
 #include <cstdarg>
@@ -127,6 +128,34 @@ PyObject* PyLong_FromString(const char* str, char** pend, int base) {
     return nullptr;
   }
   return NewOrRaise(ftrt::IntFromInt64(v));
+}
+
+PyObject* PyLong_FromUnicodeObject(PyObject* u, int base) {
+  if (u == nullptr) {
+    BadCall("PyLong_FromUnicodeObject");
+    return nullptr;
+  }
+  if (!ftrt::IsStr(u)) {
+    ftrt::SetErrorFormat(PyExc_TypeError, "int() can't convert non-string with explicit base");
+    return nullptr;
+  }
+  auto utf8 = ftrt::StrAsUtf8(u);
+  if (!utf8.ok()) {
+    ftrt::SetErrorFromStatus(utf8.status());
+    return nullptr;
+  }
+  const std::string text(*utf8);
+  char* end = nullptr;
+  PyObject* r = PyLong_FromString(text.c_str(), &end, base);
+  if (r == nullptr) return nullptr;
+  while (end != nullptr && *end != 0 && std::isspace(static_cast<unsigned char>(*end))) ++end;
+  if (end == nullptr || *end != 0 || text.find('\0') != std::string::npos) {
+    ftrt::Decref(r);
+    ftrt::SetErrorFormat(PyExc_ValueError, "invalid literal for int() with base %d: '%s'", base,
+                         text.c_str());
+    return nullptr;
+  }
+  return r;
 }
 
 long long PyLong_AsLongLong(PyObject* op) {

@@ -370,6 +370,15 @@ void WriteUnraisable(PyObject* obj) {
   Report(g_unraisable_hook, line);
 }
 
+void WriteUnraisableWithHeader(const std::string& header) {
+  Ref<> exc = GetRaisedException();
+  if (!exc) return;
+  std::string line;
+  if (!header.empty()) line = absl::StrCat(header, "\n");
+  absl::StrAppend(&line, ExceptionLine(exc.get()));
+  Report(g_unraisable_hook, line);
+}
+
 void PrintError() {
   Ref<> exc = GetRaisedException();
   if (!exc) return;

@@ -152,6 +152,10 @@ absl::Status TakeErrorAsStatus();
 // could not be raised to anyone ("Exception ignored in: <repr of obj>").
 // The report goes to the unraisable hook (stderr by default).
 void WriteUnraisable(PyObject* obj);
+// PyErr_FormatUnraisable: the same with `header` (already formatted) as
+// the first line instead of "Exception ignored in: ..."; no header line
+// if it is empty.
+void WriteUnraisableWithHeader(const std::string& header);
 
 // PyErr_Print: reports and clears the pending exception as an uncaught one
 // ("<type name>: <message>"; there are no frames to show a traceback of),

@@ -14,6 +14,12 @@ extern "C" {
 
 PyAPI_DATA(PyTypeObject) PyReversed_Type;
 
+/* CPython's iterobject.h: the iterator iter() makes for a sequence that
+ * has no __iter__ (obj[0], obj[1], ... until IndexError). */
+PyAPI_DATA(PyTypeObject) PySeqIter_Type;
+#define PySeqIter_Check(op) Py_IS_TYPE((op), &PySeqIter_Type)
+PyAPI_FUNC(PyObject*) PySeqIter_New(PyObject* seq);
+
 #ifdef __cplusplus
 }
 #endif

@@ -58,6 +58,9 @@ PyAPI_FUNC(PyObject*) PyLong_FromUnsignedNativeBytes(const void* buffer,
 PyAPI_FUNC(PyObject*) PyLong_FromDouble(double v);
 PyAPI_FUNC(PyObject*) PyLong_FromString(const char* str, char** pend,
                                         int base);
+/* int(u, base) for a str u: PyLong_FromString over its UTF-8, where the
+ * whole string (surrounding whitespace aside) must be the number. */
+PyAPI_FUNC(PyObject*) PyLong_FromUnicodeObject(PyObject* u, int base);
 PyAPI_FUNC(PyObject*) PyLong_FromVoidPtr(void* p);
 
 PyAPI_FUNC(long) PyLong_AsLong(PyObject* obj);

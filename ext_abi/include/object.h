@@ -200,6 +200,10 @@ PyAPI_FUNC(PyObject*) PyObject_RichCompare(PyObject* a, PyObject* b, int op);
 PyAPI_FUNC(int) PyObject_RichCompareBool(PyObject* a, PyObject* b, int op);
 
 PyAPI_FUNC(Py_hash_t) PyObject_Hash(PyObject* o);
+/* The hash of a pointer, as object's default __hash__ gives it (3.13's
+ * cpython/pyhash.h; never -1). */
+PyAPI_FUNC(Py_hash_t) Py_HashPointer(const void* ptr);
+#define _Py_HashPointer Py_HashPointer
 PyAPI_FUNC(Py_hash_t) PyObject_HashNotImplemented(PyObject* o);
 /* object.__hash__: the identity hash. */
 PyAPI_FUNC(Py_hash_t) PyObject_GenericHash(PyObject* o);

@@ -123,6 +123,11 @@ PyAPI_FUNC(void) PyErr_NormalizeException(PyObject** ptype, PyObject** pvalue,
  * obj's repr, or calls sys.unraisablehook) and clears it. For errors in
  * finalizers and deallocators, which cannot propagate. */
 PyAPI_FUNC(void) PyErr_WriteUnraisable(PyObject* obj);
+/* 3.13: as PyErr_WriteUnraisable, with a first line formatted as
+ * PyUnicode_FromFormat does (PyErr_WriteUnraisable(obj) is
+ * PyErr_FormatUnraisable("Exception ignored in: %R", obj)); with a NULL
+ * format, only the exception. */
+PyAPI_FUNC(void) PyErr_FormatUnraisable(const char* format, ...);
 /* Reports and clears the pending exception as an uncaught one
  * ("TypeError: message" on stderr; there are no frames for a traceback,
  * and nothing to put in sys.last_exc). No-op if none is pending. A

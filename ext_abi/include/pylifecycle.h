@@ -59,6 +59,10 @@ PyAPI_FUNC(void) Py_InitializeEx(int initsigs);
 PyAPI_FUNC(int) Py_FinalizeEx(void);
 PyAPI_FUNC(void) Py_Finalize(void);
 PyAPI_FUNC(int) Py_IsInitialized(void);
+/* The version this C API is (PY_VERSION, then ftrt's mark), and the
+ * platform ("linux"), as CPython's sys.version and sys.platform begin. */
+PyAPI_FUNC(const char*) Py_GetVersion(void);
+PyAPI_FUNC(const char*) Py_GetPlatform(void);
 /* 1 once Py_FinalizeEx has started (3.13). */
 PyAPI_FUNC(int) Py_IsFinalizing(void);
 /* Registers func to run (last registered, first run) at the very end of

@@ -596,6 +596,68 @@ static void write_long(void) {
   PySys_WriteStdout("%s", big);
 }
 
+static void format_unraisable(void) {
+  PyErr_SetString(PyExc_ValueError, "late");
+  PyErr_FormatUnraisable("Exception ignored while closing %s #%d", "stream", 7);
+  PyErr_SetString(PyExc_KeyError, "k");
+  PyErr_FormatUnraisable(NULL); /* the exception alone */
+  PyErr_FormatUnraisable("nothing pending: %d", 1); /* prints nothing */
+}
+
+/* Small 3.13 additions: Py_GetVersion / GetPlatform, Py_HashPointer (with
+ * CPython 3.13.0's values, read off it through ctypes),
+ * PyLong_FromUnicodeObject, PySeqIter_New, PyErr_FormatUnraisable. */
+static void test_313_bits(void) {
+  CHECK(strncmp(Py_GetVersion(), "3.13", 4) == 0);
+  CHECK(strcmp(Py_GetPlatform(), "linux") == 0);
+
+  CHECK_EQ_LL(Py_HashPointer((void*)0x1230), 0x123);
+  CHECK_EQ_LL(Py_HashPointer((void*)0x10), 1);
+  CHECK_EQ_LL(Py_HashPointer((void*)0x123456789abcdef0ULL), 0x123456789abcdefLL);
+  CHECK_EQ_LL(_Py_HashPointer(g_thing), PyObject_Hash(g_thing)); /* object's default */
+
+  PyObject* s = PyUnicode_FromString("  42 \n");
+  PyObject* v = PyLong_FromUnicodeObject(s, 10);
+  CHECK(v != NULL && PyLong_AsLong(v) == 42);
+  Py_DECREF(v);
+  Py_DECREF(s);
+  s = PyUnicode_FromString("ff");
+  v = PyLong_FromUnicodeObject(s, 16);
+  CHECK(v != NULL && PyLong_AsLong(v) == 255);
+  Py_DECREF(v);
+  CHECK(PyLong_FromUnicodeObject(s, 10) == NULL);
+  ext_test_expect_error(PyExc_ValueError, "invalid literal for int() with base 10: 'ff'");
+  Py_DECREF(s);
+  s = PyUnicode_FromString("12a");
+  CHECK(PyLong_FromUnicodeObject(s, 10) == NULL);
+  ext_test_expect_error(PyExc_ValueError, "invalid literal for int() with base 10: '12a'");
+  Py_DECREF(s);
+  CHECK(PyLong_FromUnicodeObject(Py_None, 10) == NULL);
+  ext_test_expect_error(PyExc_TypeError, NULL);
+  CHECK(PyLong_FromUnicodeObject(NULL, 10) == NULL);
+  ext_test_expect_error(PyExc_SystemError, NULL);
+
+  PyObject* t = Py_BuildValue("(iii)", 4, 5, 6);
+  PyObject* it = PySeqIter_New(t);
+  CHECK(it != NULL && PySeqIter_Check(it) && PyIter_Check(it));
+  long sum = 0;
+  for (PyObject* item; (item = PyIter_Next(it)) != NULL; Py_DECREF(item)) sum += PyLong_AsLong(item);
+  CHECK(PyErr_Occurred() == NULL);
+  CHECK_EQ_LL(sum, 15);
+  Py_DECREF(it);
+  Py_DECREF(t);
+  CHECK(PySeqIter_New(NULL) == NULL);
+  ext_test_expect_error(PyExc_SystemError, NULL);
+
+  char buf[512];
+  capture(2, format_unraisable, buf, sizeof buf);
+  if (strcmp(buf, "Exception ignored while closing stream #7\nValueError: late\nKeyError: 'k'\n") != 0) {
+    fprintf(stderr, "printed: '%s'\n", buf);
+    CHECK(0);
+  }
+  CHECK(PyErr_Occurred() == NULL);
+}
+
 static void test_text(void) {
   /* PyOS_string_to_double: Python's float syntax, all of it or a prefix. */
   CHECK(PyOS_string_to_double("1.5", NULL, NULL) == 1.5);
@@ -1310,6 +1372,7 @@ int main(int argc, char** argv) {
   test_recursion();
   test_print();
   test_text();
+  test_313_bits();
   test_additions();
   test_handled_and_send();
   test_exc_fields();
