@@ -6,7 +6,7 @@
  * shared object now (the names stay declared and addressable); linked
  * against libftrt.so with -Wl,-z,defs once the runtime implements
  * them, where an undefined reference names a missing export.
- * 623 functions, 108 variables. */
+ * 627 functions, 108 variables. */
 #include "Python.h"
 #include "structmember.h"
 
@@ -319,6 +319,10 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyNumber_ToBase,
     (const void*)&PyNumber_TrueDivide,
     (const void*)&PyNumber_Xor,
+    (const void*)&PyOS_AfterFork,
+    (const void*)&PyOS_AfterFork_Child,
+    (const void*)&PyOS_AfterFork_Parent,
+    (const void*)&PyOS_BeforeFork,
     (const void*)&PyOS_FSPath,
     (const void*)&PyOS_double_to_string,
     (const void*)&PyOS_snprintf,

@@ -233,6 +233,18 @@ PyTypeObject _PyWeakref_CallableProxyType =
 const char* Py_GetVersion(void) { return PY_VERSION " (ftrt, free-threading) [" __VERSION__ "]"; }
 const char* Py_GetPlatform(void) { return "linux"; }
 
+// runtime.h, "FORK".
+void PyOS_BeforeFork(void) {
+  if (ftrt::Runtime* rt = CurrentRuntime()) rt->BeforeFork();
+}
+void PyOS_AfterFork_Parent(void) {
+  if (ftrt::Runtime* rt = CurrentRuntime()) rt->AfterForkParent();
+}
+void PyOS_AfterFork_Child(void) {
+  if (ftrt::Runtime* rt = CurrentRuntime()) rt->AfterForkChild();
+}
+void PyOS_AfterFork(void) { PyOS_AfterFork_Child(); }
+
 int Py_IsInitialized(void) {
   return CurrentRuntime() != nullptr && !g_finalizing.load(std::memory_order_acquire) ? 1 : 0;
 }

@@ -63,6 +63,18 @@ PyAPI_FUNC(int) Py_IsInitialized(void);
  * platform ("linux"), as CPython's sys.version and sys.platform begin. */
 PyAPI_FUNC(const char*) Py_GetVersion(void);
 PyAPI_FUNC(const char*) Py_GetPlatform(void);
+
+/* For code that calls fork() itself (CPython's intrcheck.h): BeforeFork on
+ * an attached thread stops the world and takes the runtime's locks; after
+ * fork(), the parent calls AfterFork_Parent and the child
+ * AfterFork_Child, which treats every other thread as gone (their objects
+ * unowned, their states deleted) so that the child's one thread can go on
+ * using the C API. PyOS_AfterFork is the old name of AfterFork_Child.
+ * Without an initialized runtime they do nothing. */
+PyAPI_FUNC(void) PyOS_BeforeFork(void);
+PyAPI_FUNC(void) PyOS_AfterFork_Parent(void);
+PyAPI_FUNC(void) PyOS_AfterFork_Child(void);
+PyAPI_FUNC(void) PyOS_AfterFork(void);
 /* 1 once Py_FinalizeEx has started (3.13). */
 PyAPI_FUNC(int) Py_IsFinalizing(void);
 /* Registers func to run (last registered, first run) at the very end of

@@ -17,6 +17,11 @@
  *     Acquire, Release, Delete); run under TSan too;
  *   - TSS: static and allocated keys, create twice, set/get per thread,
  *     delete;
+ *   - fork() by hand with PyOS_BeforeFork / AfterFork_Parent /
+ *     AfterFork_Child while kThreads threads make and drop objects and
+ *     append to a shared list: the child's one thread goes on (objects the
+ *     gone threads owned, the list, a collection) and exits 0; the parent's
+ *     threads go on too;
  *   - the objects the deleted states owned are intact afterwards, and
  *     nothing leaks after Py_FinalizeEx. */
 #include "Python.h" /* first: it sets the feature macros */
@@ -262,6 +267,89 @@ static void test_foreign_threads(unsigned seed) {
   CHECK(PyThread_tss_get(g_heap_key) == NULL);
 }
 
+/* ---- fork by hand ---------------------------------------------------------- */
+
+static atomic_int g_fork_stop;
+static PyObject* g_fork_list; /* appended to by the busy threads */
+
+static void* busy_thread(void* arg) {
+  unsigned state = (unsigned)(uintptr_t)arg;
+  PyGILState_STATE g = PyGILState_Ensure();
+  while (!atomic_load(&g_fork_stop)) {
+    PyObject* o = Py_BuildValue("(is)", (int)(ext_test_next_random(&state) % 1000), "x");
+    CHECK(o != NULL);
+    if (ext_test_next_random(&state) % 4 == 0) CHECK(PyList_Append(g_fork_list, o) == 0);
+    Py_DECREF(o);
+    if (ext_test_next_random(&state) % 8 == 0) {
+      Py_BEGIN_ALLOW_THREADS
+      sched_yield();
+      Py_END_ALLOW_THREADS
+    }
+  }
+  PyGILState_Release(g);
+  return NULL;
+}
+
+/* In the child: only this thread is left; the C API works and the objects
+ * the other threads made (in the list) are intact. */
+static int child_work(void) {
+  Py_ssize_t n = PyList_Size(g_fork_list);
+  if (n < 0) return 10;
+  for (Py_ssize_t i = 0; i < n; i++) {
+    PyObject* item = PyList_GetItem(g_fork_list, i);
+    if (item == NULL || !PyTuple_Check(item) || PyTuple_GET_SIZE(item) != 2) return 11;
+  }
+  for (int i = 0; i < 1000; i++) {
+    PyObject* o = PyLong_FromLong(100000 + i);
+    if (o == NULL || PyList_Append(g_fork_list, o) != 0) return 12;
+    Py_DECREF(o);
+  }
+  if (PyList_Size(g_fork_list) != n + 1000) return 13;
+  if (PyGC_Collect() < 0) return 14;
+  Py_CLEAR(g_fork_list);
+  return 0;
+}
+
+static void test_fork_by_hand(unsigned seed) {
+  g_fork_list = PyList_New(0);
+  CHECK(g_fork_list != NULL);
+  pthread_t threads[kThreads];
+  Py_BEGIN_ALLOW_THREADS
+  for (int i = 0; i < kThreads; i++) {
+    CHECK(pthread_create(&threads[i], NULL, busy_thread, (void*)(uintptr_t)(seed + i)) == 0);
+  }
+  Py_END_ALLOW_THREADS
+  for (int round = 0; round < 3; round++) {
+    Py_BEGIN_ALLOW_THREADS
+    sched_yield();
+    Py_END_ALLOW_THREADS
+    fflush(stdout);
+    fflush(stderr);
+    PyOS_BeforeFork();
+    pid_t pid = fork();
+    CHECK(pid >= 0);
+    if (pid == 0) {
+      PyOS_AfterFork_Child();
+      _exit(child_work());
+    }
+    PyOS_AfterFork_Parent();
+    int status = 0;
+    Py_BEGIN_ALLOW_THREADS
+    CHECK(waitpid(pid, &status, 0) == pid);
+    Py_END_ALLOW_THREADS
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+      fprintf(stderr, "child: status %d\n", status);
+      CHECK(0);
+    }
+  }
+  atomic_store(&g_fork_stop, 1);
+  Py_BEGIN_ALLOW_THREADS
+  for (int i = 0; i < kThreads; i++) CHECK(pthread_join(threads[i], NULL) == 0);
+  Py_END_ALLOW_THREADS
+  CHECK(PyList_Size(g_fork_list) >= 0);
+  Py_CLEAR(g_fork_list);
+}
+
 int main(void) {
   const unsigned seed = ext_test_seed();
   CHECK(PyInterpreterState_Main() == NULL); /* before Py_Initialize */
@@ -270,6 +358,7 @@ int main(void) {
   test_misuse();
   test_tss_single();
   test_foreign_threads(seed);
+  test_fork_by_hand(seed);
   PyThread_tss_free(g_heap_key);
   PyThread_tss_delete(&g_key);
   CHECK(Py_FinalizeEx() == 0);
