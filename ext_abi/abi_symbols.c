@@ -6,7 +6,7 @@
  * shared object now (the names stay declared and addressable); linked
  * against libftrt.so with -Wl,-z,defs once the runtime implements
  * them, where an undefined reference names a missing export.
- * 627 functions, 108 variables. */
+ * 630 functions, 109 variables. */
 #include "Python.h"
 #include "structmember.h"
 
@@ -260,6 +260,9 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyMemoryView_FromMemory,
     (const void*)&PyMemoryView_FromObject,
     (const void*)&PyMemoryView_GetContiguous,
+    (const void*)&PyMethod_Function,
+    (const void*)&PyMethod_New,
+    (const void*)&PyMethod_Self,
     (const void*)&PyModuleDef_Init,
     (const void*)&PyModule_Add,
     (const void*)&PyModule_AddFunctions,
@@ -734,6 +737,7 @@ const void* const ftrt_abi_variables[] = {
     (const void*)&PyMemberDescr_Type,
     (const void*)&PyMemoryView_Type,
     (const void*)&PyMethodDescr_Type,
+    (const void*)&PyMethod_Type,
     (const void*)&PyModuleDef_Type,
     (const void*)&PyModule_Type,
     (const void*)&PyReversed_Type,

@@ -293,6 +293,27 @@ PyObject* PyCFunction_GetSelf(PyObject* op) {
   }
   return ftrt::CFunctionSelf(op);
 }
+PyObject* PyMethod_New(PyObject* func, PyObject* self) {
+  if (func == nullptr || self == nullptr) {
+    BadCall("PyMethod_New");
+    return nullptr;
+  }
+  return Out(ftrt::MethodNew(func, self));
+}
+PyObject* PyMethod_Function(PyObject* meth) {
+  if (meth == nullptr || !ftrt::IsMethod(meth)) {
+    BadCall("PyMethod_Function");
+    return nullptr;
+  }
+  return reinterpret_cast<PyMethodObject*>(meth)->im_func;
+}
+PyObject* PyMethod_Self(PyObject* meth) {
+  if (meth == nullptr || !ftrt::IsMethod(meth)) {
+    BadCall("PyMethod_Self");
+    return nullptr;
+  }
+  return reinterpret_cast<PyMethodObject*>(meth)->im_self;
+}
 int PyCFunction_GetFlags(PyObject* op) {
   if (op == nullptr || !ftrt::IsCFunction(op)) {
     BadCall("PyCFunction_GetFlags");

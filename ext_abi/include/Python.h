@@ -31,6 +31,7 @@
  *   pyerrors.h warnings.h                        exceptions, PyExc_*
  *   methodobject.h moduleobject.h modsupport.h   functions, modules,
  *                                                argument parsing
+ *   classobject.h     bound methods (PyMethod_New, PyMethod_GET_SELF)
  *   descrobject.h weakrefobject.h abstract.h     members, weak refs, calls,
  *                                                the number protocol
  *   pystate.h ceval.h pythread.h                 thread states, detaching,
@@ -38,7 +39,8 @@
  *   pyframe.h         PyCodeObject, PyFrame_*: declared; no frame exists
  *   import.h          PyImport_ImportModule over the loaded extensions
  *   sliceobject.h     slice (PySlice_Unpack / AdjustIndices) and Ellipsis
- *   funcobject.h enumobject.h   classmethod, staticmethod, reversed
+ *   funcobject.h enumobject.h   classmethod, staticmethod, reversed,
+ *                               the sequence iterator
  *   pybuffer.h memoryobject.h   the buffer protocol, memoryview
  *   critical_section.h                           Py_BEGIN_CRITICAL_SECTION
  *   pystrtod.h        PyOS_string_to_double / PyOS_double_to_string
@@ -128,6 +130,7 @@
 #include "dictobject.h"
 #include "setobject.h"
 #include "methodobject.h"
+#include "classobject.h"
 #include "moduleobject.h"
 #include "pystate.h"
 #include "pyframe.h"

@@ -604,9 +604,10 @@ static void format_unraisable(void) {
   PyErr_FormatUnraisable("nothing pending: %d", 1); /* prints nothing */
 }
 
-/* Small 3.13 additions: Py_GetVersion / GetPlatform, Py_HashPointer (with
+/* Small additions: Py_GetVersion / GetPlatform, Py_HashPointer (with
  * CPython 3.13.0's values, read off it through ctypes),
- * PyLong_FromUnicodeObject, PySeqIter_New, PyErr_FormatUnraisable. */
+ * PyLong_FromUnicodeObject, PySeqIter_New, bound methods (PyMethod_*),
+ * PyErr_FormatUnraisable. */
 static void test_313_bits(void) {
   CHECK(strncmp(Py_GetVersion(), "3.13", 4) == 0);
   CHECK(strcmp(Py_GetPlatform(), "linux") == 0);
@@ -648,6 +649,35 @@ static void test_313_bits(void) {
   Py_DECREF(t);
   CHECK(PySeqIter_New(NULL) == NULL);
   ext_test_expect_error(PyExc_SystemError, NULL);
+
+  /* Bound methods (classobject.h), the way Cython's calls unpack them. */
+  PyObject* list = PyList_New(0);
+  PyObject* append = PyObject_GetAttrString((PyObject*)&PyList_Type, "append");
+  CHECK(list != NULL && append != NULL);
+  PyObject* bound = PyMethod_New(append, list);
+  CHECK(bound != NULL && PyMethod_Check(bound) && Py_TYPE(bound) == &PyMethod_Type);
+  CHECK(PyMethod_GET_SELF(bound) == list && PyMethod_Self(bound) == list);
+  CHECK(PyMethod_GET_FUNCTION(bound) == append && PyMethod_Function(bound) == append);
+  PyObject* r = PyObject_CallOneArg(bound, Py_None); /* list.append(None) */
+  CHECK(r == Py_None);
+  Py_DECREF(r);
+  CHECK_EQ_LL(PyList_GET_SIZE(list), 1);
+  /* Unpacked and called with self prepended, as Cython does. */
+  PyObject* args[] = {PyMethod_GET_SELF(bound), Py_True};
+  r = PyObject_Vectorcall(PyMethod_GET_FUNCTION(bound), args, 2, NULL);
+  CHECK(r == Py_None);
+  Py_DECREF(r);
+  CHECK(PyList_GET_SIZE(list) == 2 && PyList_GET_ITEM(list, 1) == Py_True);
+  CHECK(!PyMethod_Check(append));
+  CHECK(PyMethod_Function(append) == NULL);
+  ext_test_expect_error(PyExc_SystemError, NULL);
+  CHECK(PyMethod_Self(NULL) == NULL);
+  ext_test_expect_error(PyExc_SystemError, NULL);
+  CHECK(PyMethod_New(append, NULL) == NULL);
+  ext_test_expect_error(PyExc_SystemError, NULL);
+  Py_DECREF(bound);
+  Py_DECREF(append);
+  Py_DECREF(list);
 
   char buf[512];
   capture(2, format_unraisable, buf, sizeof buf);
