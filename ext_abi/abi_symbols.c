@@ -6,7 +6,7 @@
  * shared object now (the names stay declared and addressable); linked
  * against libftrt.so with -Wl,-z,defs once the runtime implements
  * them, where an undefined reference names a missing export.
- * 630 functions, 109 variables. */
+ * 631 functions, 110 variables. */
 #include "Python.h"
 #include "structmember.h"
 
@@ -53,6 +53,7 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyCFunction_New,
     (const void*)&PyCFunction_NewEx,
     (const void*)&PyCMethod_New,
+    (const void*)&PyCallIter_New,
     (const void*)&PyCallable_Check,
     (const void*)&PyCapsule_GetContext,
     (const void*)&PyCapsule_GetDestructor,
@@ -656,6 +657,7 @@ const void* const ftrt_abi_variables[] = {
     (const void*)&PyBytes_Type,
     (const void*)&PyCFunction_Type,
     (const void*)&PyCMethod_Type,
+    (const void*)&PyCallIter_Type,
     (const void*)&PyCapsule_Type,
     (const void*)&PyClassMethodDescr_Type,
     (const void*)&PyClassMethod_Type,

@@ -709,6 +709,10 @@ PyObject* PySeqIter_New(PyObject* seq) {
   if (!NeedObj(seq, "PySeqIter_New")) return nullptr;
   return Out(ftrt::SeqIterNew(seq));
 }
+PyObject* PyCallIter_New(PyObject* callable, PyObject* sentinel) {
+  if (!NeedObj(callable, "PyCallIter_New") || !NeedObj(sentinel, "PyCallIter_New")) return nullptr;
+  return Out(ftrt::CallIterNew(callable, sentinel));
+}
 PyObject* PyObject_GetIter(PyObject* o) {
   if (!NeedObj(o, "PyObject_GetIter")) return nullptr;
   return Out(ftrt::GetIter(o));

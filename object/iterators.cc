@@ -4,6 +4,8 @@
 #include <atomic>
 
 #include "object/bytes.h"
+#include "object/call.h"
+#include "object/compare.h"
 #include "object/dict.h"
 #include "object/error_indicator.h"
 #include "object/exceptions.h"
@@ -114,6 +116,57 @@ PyObject* GenericSeqIterNext(PyObject* self) {
   }
   IndexRef(self).store(i + 1, std::memory_order_relaxed);
   return r;
+}
+
+// --- callable iterator (iter(callable, sentinel)) ------------------------------------
+
+struct CallIter {
+  PyObject ob_base;
+  PyObject* callable;  // set at creation, dropped at dealloc
+  PyObject* sentinel;  // likewise
+  int done;            // atomic (relaxed): the end was reached
+};
+
+CallIter* AsCallIter(PyObject* op) { return reinterpret_cast<CallIter*>(op); }
+std::atomic_ref<int> DoneRef(PyObject* it) { return std::atomic_ref<int>(AsCallIter(it)->done); }
+
+void CallIterDealloc(PyObject* self) {
+  UntrackObject(self);
+  PyObject* callable = std::exchange(AsCallIter(self)->callable, nullptr);
+  PyObject* sentinel = std::exchange(AsCallIter(self)->sentinel, nullptr);
+  self->ob_type->tp_free(self);
+  if (callable != nullptr) Decref(callable);
+  if (sentinel != nullptr) Decref(sentinel);
+}
+
+int CallIterTraverse(PyObject* self, visitproc visit, void* arg) {
+  if (PyObject* c = AsCallIter(self)->callable) {
+    if (int r = visit(c, arg)) return r;
+  }
+  if (PyObject* s = AsCallIter(self)->sentinel) return visit(s, arg);
+  return 0;
+}
+
+PyObject* CallIterNext(PyObject* self) {
+  if (DoneRef(self).load(std::memory_order_relaxed)) return nullptr;
+  Ref<> r = CallNoArgs(AsCallIter(self)->callable);
+  if (!r) {
+    if (ExceptionMatches(PyExc_StopIteration)) {
+      ClearError();
+      DoneRef(self).store(1, std::memory_order_relaxed);
+    }
+    return nullptr;
+  }
+  absl::StatusOr<bool> equal = RichCompareBool(r.get(), AsCallIter(self)->sentinel, Py_EQ);
+  if (!equal.ok()) {
+    SetErrorFromStatus(equal.status());
+    return nullptr;
+  }
+  if (*equal) {
+    DoneRef(self).store(1, std::memory_order_relaxed);
+    return nullptr;
+  }
+  return r.Release();
 }
 
 // --- dict iterators -----------------------------------------------------------------
@@ -262,6 +315,17 @@ constexpr PyTypeObject SeqIterType(const char* name, iternextfunc next, bool gc)
   return t;
 }
 
+constexpr PyTypeObject CallIterType() {
+  PyTypeObject t = StaticTypeInit("callable_iterator", sizeof(CallIter),
+                                  Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC);
+  t.tp_flags &= ~Py_TPFLAGS_READY;
+  t.tp_dealloc = CallIterDealloc;
+  t.tp_traverse = CallIterTraverse;
+  t.tp_iter = SelfIter;
+  t.tp_iternext = CallIterNext;
+  return t;
+}
+
 constexpr PyTypeObject DictIterType(const char* name, iternextfunc next) {
   PyTypeObject t = StaticTypeInit(name, sizeof(DictIter), Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC);
   t.tp_flags &= ~Py_TPFLAGS_READY;
@@ -291,6 +355,7 @@ constinit PyTypeObject PyTupleIter_Type = SeqIterType("tuple_iterator", TupleIte
 constinit PyTypeObject PyUnicodeIter_Type = SeqIterType("str_iterator", StrIterNext, false);
 constinit PyTypeObject PyBytesIter_Type = SeqIterType("bytes_iterator", BytesIterNext, false);
 constinit PyTypeObject PySeqIter_Type = SeqIterType("iterator", GenericSeqIterNext, true);
+constinit PyTypeObject PyCallIter_Type = CallIterType();
 constinit PyTypeObject PyDictIterKey_Type = DictIterType("dict_keyiterator", DictKeysNext);
 constinit PyTypeObject PyDictIterValue_Type = DictIterType("dict_valueiterator", DictValuesNext);
 constinit PyTypeObject PyDictIterItem_Type = DictIterType("dict_itemiterator", DictItemsNext);
@@ -344,6 +409,16 @@ Ref<> SeqIterNew(PyObject* seq) {
     return nullptr;
   }
   return NewSeqIter(&PySeqIter_Type, seq);
+}
+
+Ref<> CallIterNew(PyObject* callable, PyObject* sentinel) {
+  Ref<> it = Ref<>::Steal(PyType_GenericAlloc(&PyCallIter_Type, 0));
+  if (!it) return nullptr;
+  Incref(callable);
+  Incref(sentinel);
+  AsCallIter(it.get())->callable = callable;
+  AsCallIter(it.get())->sentinel = sentinel;
+  return it;
 }
 
 namespace internal {

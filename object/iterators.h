@@ -1,6 +1,6 @@
 // Iteration: tp_iter / tp_iternext for list, tuple, dict (keys, values,
-// items), set and frozenset, str and bytes, the sequence-protocol fallback, and
-// PyObject_GetIter / PyIter_Next.
+// items), set and frozenset, str and bytes, the sequence-protocol fallback,
+// the callable iterator, and PyObject_GetIter / PyIter_Next.
 //
 // After CPython 3.13's Objects/iterobject.c, listobject.c, tupleobject.c,
 // dictobject.c (dictiter_*), unicodeobject.c and bytesobject.c iterators,
@@ -47,6 +47,7 @@ extern PyTypeObject PySetIter_Type;
 extern PyTypeObject PyUnicodeIter_Type;
 extern PyTypeObject PyBytesIter_Type;
 extern PyTypeObject PySeqIter_Type;
+extern PyTypeObject PyCallIter_Type;
 }
 
 namespace ftrt {
@@ -74,6 +75,15 @@ Ref<> SetIterNew(PyObject* anyset);
 
 // PySeqIter_New: iterates obj[0], obj[1], ... until IndexError.
 Ref<> SeqIterNew(PyObject* seq);
+
+// PyCallIter_New, iter(callable, sentinel): calls callable() for each item
+// until it returns something equal to sentinel or raises StopIteration
+// (then the end, for good); another exception passes through and the
+// iterator stays usable. The callable and sentinel are kept until the
+// iterator dies (the end only sets an atomic flag), so threads sharing
+// one may each call the callable once more near the end, never a freed
+// one.
+Ref<> CallIterNew(PyObject* callable, PyObject* sentinel);
 
 namespace internal {
 // Installs tp_iter on the built-in container types (at readiness).

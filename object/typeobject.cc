@@ -1457,6 +1457,7 @@ PyTypeObject* const* StaticTypes(size_t* n) {
       &PyDictIterKey_Type,    &PyDictIterValue_Type,
       &PyDictIterItem_Type,   &PyUnicodeIter_Type,
       &PyBytesIter_Type,      &PySeqIter_Type,
+      &PyCallIter_Type,
       SetType(),              FrozenSetType(),
       &PySetIter_Type,
       SliceType(),            ComplexType(),

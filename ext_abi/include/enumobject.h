@@ -20,6 +20,12 @@ PyAPI_DATA(PyTypeObject) PySeqIter_Type;
 #define PySeqIter_Check(op) Py_IS_TYPE((op), &PySeqIter_Type)
 PyAPI_FUNC(PyObject*) PySeqIter_New(PyObject* seq);
 
+/* iter(callable, sentinel): callable() for each item until it returns an
+ * object equal to sentinel (or raises StopIteration). */
+PyAPI_DATA(PyTypeObject) PyCallIter_Type;
+#define PyCallIter_Check(op) Py_IS_TYPE((op), &PyCallIter_Type)
+PyAPI_FUNC(PyObject*) PyCallIter_New(PyObject* callable, PyObject* sentinel);
+
 #ifdef __cplusplus
 }
 #endif

@@ -27,6 +27,10 @@
  *     PyFloat_Pack / Unpack against CPython 3.13's bytes, PyObject_Bytes
  *     and PyBytes_FromObject, PyObject_LengthHint, the type-name getters,
  *     PyDict_MergeFromSeq2, PyCFunction_New as a function;
+ *   - small additions (Py_GetVersion, Py_HashPointer, PySeqIter_New,
+ *     PyLong_FromUnicodeObject, bound methods, PyErr_FormatUnraisable) and
+ *     PyCallIter_New: one callable iterator drained by kThreads threads
+ *     yields every value once;
  *   - kThreads threads (more than the machine's cores) import, call
  *     methods on a shared object, snapshot a dict another thread mutates,
  *     and recurse to the limit, with random yields from a per-thread seed
@@ -594,6 +598,63 @@ static void write_long(void) {
   memset(big, 'z', 2000);
   big[2000] = 0;
   PySys_WriteStdout("%s", big);
+}
+
+/* iter(callable, sentinel) over a C function: 0, 1, ..., kTicks - 1, then
+ * kTicks (the sentinel) from then on. */
+enum { kTicks = 5000 };
+static atomic_long g_tick;
+static PyObject* ticker(PyObject* self, PyObject* unused) {
+  (void)self, (void)unused;
+  long v = atomic_fetch_add(&g_tick, 1);
+  return PyLong_FromLong(v < kTicks ? v : kTicks);
+}
+static PyMethodDef g_ticker_def = {"ticker", ticker, METH_NOARGS, NULL};
+static PyObject* g_calliter;
+static atomic_llong g_tick_sum;
+static atomic_long g_tick_items;
+static void* drain_calliter(void* arg) {
+  (void)arg;
+  PyGILState_STATE g = PyGILState_Ensure();
+  for (PyObject* item; (item = PyIter_Next(g_calliter)) != NULL; Py_DECREF(item)) {
+    atomic_fetch_add(&g_tick_sum, PyLong_AsLong(item));
+    atomic_fetch_add(&g_tick_items, 1);
+  }
+  CHECK(PyErr_Occurred() == NULL);
+  PyGILState_Release(g);
+  return NULL;
+}
+
+static void test_calliter(unsigned seed) {
+  PyObject* fn = PyCFunction_New(&g_ticker_def, NULL);
+  PyObject* sentinel = PyLong_FromLong(kTicks);
+  CHECK(fn != NULL && sentinel != NULL);
+  /* One thread: every item once, then the end for good. */
+  atomic_store(&g_tick, kTicks - 3);
+  PyObject* it = PyCallIter_New(fn, sentinel);
+  CHECK(it != NULL && PyCallIter_Check(it) && PyIter_Check(it));
+  CHECK(PyObject_GetIter(it) == it);
+  Py_DECREF(it);
+  long want = kTicks - 3;
+  for (PyObject* item; (item = PyIter_Next(it)) != NULL; Py_DECREF(item)) {
+    CHECK_EQ_LL(PyLong_AsLong(item), want++);
+  }
+  CHECK(PyErr_Occurred() == NULL && want == kTicks);
+  atomic_store(&g_tick, 0); /* the callable would give items again: done is done */
+  CHECK(PyIter_Next(it) == NULL && PyErr_Occurred() == NULL);
+  Py_DECREF(it);
+  CHECK(PyCallIter_New(NULL, sentinel) == NULL);
+  ext_test_expect_error(PyExc_SystemError, NULL);
+  /* kThreads threads drain one: each value below the sentinel exactly once. */
+  atomic_store(&g_tick, 0);
+  g_calliter = PyCallIter_New(fn, sentinel);
+  CHECK(g_calliter != NULL);
+  ext_test_run_threads(kThreads, drain_calliter, seed);
+  CHECK_EQ_LL(atomic_load(&g_tick_items), kTicks);
+  CHECK_EQ_LL(atomic_load(&g_tick_sum), (long long)kTicks * (kTicks - 1) / 2);
+  Py_CLEAR(g_calliter);
+  Py_DECREF(sentinel);
+  Py_DECREF(fn);
 }
 
 static void format_unraisable(void) {
@@ -1403,6 +1464,7 @@ int main(int argc, char** argv) {
   test_print();
   test_text();
   test_313_bits();
+  test_calliter(seed);
   test_additions();
   test_handled_and_send();
   test_exc_fields();
