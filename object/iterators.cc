@@ -304,47 +304,25 @@ PyObject* BytesIter(PyObject* b) { return NewSeqIter(&PyBytesIter_Type, b).Relea
 PyObject* DictIterSlot(PyObject* d) { return NewDictIter(&PyDictIterKey_Type, d).Release(); }
 PyObject* SetIterSlot(PyObject* s) { return NewSetIter(s).Release(); }
 
+// An iterator type: returns itself from iter(), `next` from next();
+// GC-tracked when `traverse` is given.
+constexpr PyTypeObject IterType(const char* name, size_t size, destructor dealloc,
+                                traverseproc traverse, iternextfunc next) {
+  PyTypeObject t = StaticTypeInit(name, static_cast<Py_ssize_t>(size),
+                                  Py_TPFLAGS_DEFAULT | (traverse ? Py_TPFLAGS_HAVE_GC : 0));
+  t.tp_flags &= ~Py_TPFLAGS_READY;
+  t.tp_dealloc = dealloc;
+  t.tp_traverse = traverse;
+  t.tp_iter = SelfIter;
+  t.tp_iternext = next;
+  return t;
+}
+
 constexpr PyTypeObject SeqIterType(const char* name, iternextfunc next, bool gc) {
-  PyTypeObject t = StaticTypeInit(name, sizeof(SeqIter),
-                                  Py_TPFLAGS_DEFAULT | (gc ? Py_TPFLAGS_HAVE_GC : 0));
-  t.tp_flags &= ~Py_TPFLAGS_READY;
-  t.tp_dealloc = SeqIterDealloc;
-  if (gc) t.tp_traverse = SeqIterTraverse;
-  t.tp_iter = SelfIter;
-  t.tp_iternext = next;
-  return t;
+  return IterType(name, sizeof(SeqIter), SeqIterDealloc, gc ? SeqIterTraverse : nullptr, next);
 }
-
-constexpr PyTypeObject CallIterType() {
-  PyTypeObject t = StaticTypeInit("callable_iterator", sizeof(CallIter),
-                                  Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC);
-  t.tp_flags &= ~Py_TPFLAGS_READY;
-  t.tp_dealloc = CallIterDealloc;
-  t.tp_traverse = CallIterTraverse;
-  t.tp_iter = SelfIter;
-  t.tp_iternext = CallIterNext;
-  return t;
-}
-
 constexpr PyTypeObject DictIterType(const char* name, iternextfunc next) {
-  PyTypeObject t = StaticTypeInit(name, sizeof(DictIter), Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC);
-  t.tp_flags &= ~Py_TPFLAGS_READY;
-  t.tp_dealloc = DictIterDealloc;
-  t.tp_traverse = DictIterTraverse;
-  t.tp_iter = SelfIter;
-  t.tp_iternext = next;
-  return t;
-}
-
-constexpr PyTypeObject SetIterType() {
-  PyTypeObject t =
-      StaticTypeInit("set_iterator", sizeof(SetIter), Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC);
-  t.tp_flags &= ~Py_TPFLAGS_READY;
-  t.tp_dealloc = SetIterDealloc;
-  t.tp_traverse = SetIterTraverse;
-  t.tp_iter = SelfIter;
-  t.tp_iternext = SetIterNext;
-  return t;
+  return IterType(name, sizeof(DictIter), DictIterDealloc, DictIterTraverse, next);
 }
 
 }  // namespace
@@ -355,11 +333,13 @@ constinit PyTypeObject PyTupleIter_Type = SeqIterType("tuple_iterator", TupleIte
 constinit PyTypeObject PyUnicodeIter_Type = SeqIterType("str_iterator", StrIterNext, false);
 constinit PyTypeObject PyBytesIter_Type = SeqIterType("bytes_iterator", BytesIterNext, false);
 constinit PyTypeObject PySeqIter_Type = SeqIterType("iterator", GenericSeqIterNext, true);
-constinit PyTypeObject PyCallIter_Type = CallIterType();
+constinit PyTypeObject PyCallIter_Type = IterType("callable_iterator", sizeof(CallIter),
+                                                   CallIterDealloc, CallIterTraverse, CallIterNext);
 constinit PyTypeObject PyDictIterKey_Type = DictIterType("dict_keyiterator", DictKeysNext);
 constinit PyTypeObject PyDictIterValue_Type = DictIterType("dict_valueiterator", DictValuesNext);
 constinit PyTypeObject PyDictIterItem_Type = DictIterType("dict_itemiterator", DictItemsNext);
-constinit PyTypeObject PySetIter_Type = SetIterType();
+constinit PyTypeObject PySetIter_Type =
+    IterType("set_iterator", sizeof(SetIter), SetIterDealloc, SetIterTraverse, SetIterNext);
 }  // extern "C"
 
 Ref<> GetIter(PyObject* obj) {
