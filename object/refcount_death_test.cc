@@ -81,5 +81,22 @@ TEST_F(RefcountDeathTest, IncrefFromAnotherThreadOfADeadObject) {
   EXPECT_DEATH(Incref(&h), std::string("incref of an object being freed.*") + kDetails + "DEAD");
 }
 
+// T6's fix-up runs after the thread gave up its reference, which is safe
+// only on an attached thread (refcount.h): a detached thread taking another
+// thread's object below zero aborts, naming it.
+TEST_F(RefcountDeathTest, DecrefBelowZeroByADetachedThread) {
+  ObjectHeader* h = AsHeader(NewTestObject().Release());
+  Incref(h);  // a reference for the other thread: local 2, shared 0
+  EXPECT_DEATH(
+      {
+        std::thread t([h] { Decref(h); });  // not attached to the runtime
+        t.join();
+      },
+      std::string("decref of another thread's object by a detached thread.*") + kDetails +
+          "OWNED");
+  Decref(h);
+  Decref(h);
+}
+
 }  // namespace
 }  // namespace ftrt
