@@ -825,13 +825,22 @@ PyMethodDef g_frozenset_methods[] = {
 
 // ---- calling the types: list(x), tuple(x), dict(x, **kw), set(x), frozenset(x)
 
-// The exact type only. A heap subclass inherits tp_new but is not
-// instantiable yet: its instances would need the subclass's dealloc and
-// layout around the container's, which ftrt's containers do not support.
+// The exact type only (tuple, set and frozenset): a subclass inherits
+// tp_new but is not instantiable yet (its instances would need the
+// subclass's layout around the container's). list and dict are: see
+// ListTpNew / DictTpNew.
 bool ExactTypeOrRefuse(PyTypeObject* type, PyTypeObject* exact) {
   if (type == exact) return true;
   SetErrorFormat(PyExc_TypeError, "cannot create '%s' instances", type->tp_name);
   return false;
+}
+
+// An instance of a subtype of list or dict: the subtype's tp_alloc (its
+// basicsize, zeroed, tracked), which for list is already an empty list.
+Ref<> NewSubtypeInstance(PyTypeObject* type) {
+  Ref<> op = Ref<>::Steal(type->tp_alloc(type, 0));
+  if (!op && !HasError()) SetErrorString(PyExc_MemoryError, "");
+  return op;
 }
 
 // The positional count, or -1 with TypeError if more than one, or any
@@ -843,14 +852,24 @@ Py_ssize_t OneOptionalArg(const char* name, PyObject* args, PyObject* kwargs, bo
   return n;
 }
 
+// list.__new__ makes an empty list (of `type`, which may be a subtype, as
+// C extensions make them: a struct starting with PyListObject, tp_base =
+// &PyList_Type); list.__init__ fills it, as in CPython, so that a
+// subtype's own tp_init can call PyList_Type.tp_init.
 PyObject* ListTpNew(PyTypeObject* type, PyObject* args, PyObject* kwargs) {
-  if (!ExactTypeOrRefuse(type, ListType())) return nullptr;
+  (void)args;
+  (void)kwargs;
+  if (type == ListType()) return RefOrRaise(ListNew()).Release();
+  return NewSubtypeInstance(type).Release();
+}
+
+// list.__init__(iterable=()): clears the list, then extends it.
+int ListTpInit(PyObject* self, PyObject* args, PyObject* kwargs) {
   const Py_ssize_t n = OneOptionalArg("list", args, kwargs, false);
-  if (n < 0) return nullptr;
-  Ref<> list = RefOrRaise(ListNew());
-  if (!list) return nullptr;
-  if (n == 1 && !Ref<>::Steal(ListExtendMethod(list.get(), TupleItem(args, 0)))) return nullptr;
-  return list.Release();
+  if (n < 0) return -1;
+  if (ListSize(self) != 0 && OkOrRaise(ListClear(self)) < 0) return -1;
+  if (n == 1 && !Ref<>::Steal(ListExtendMethod(self, TupleItem(args, 0)))) return -1;
+  return 0;
 }
 
 PyObject* TupleTpNew(PyTypeObject* type, PyObject* args, PyObject* kwargs) {
@@ -868,15 +887,23 @@ PyObject* TupleTpNew(PyTypeObject* type, PyObject* args, PyObject* kwargs) {
   return RefOrRaise(TupleFromItems(raw)).Release();
 }
 
+// dict.__new__ makes an empty dict (of `type`, possibly a subtype, as for
+// list); dict.__init__ merges the mapping or pairs and the keywords in.
 PyObject* DictTpNew(PyTypeObject* type, PyObject* args, PyObject* kwargs) {
-  if (!ExactTypeOrRefuse(type, DictType())) return nullptr;
+  (void)args;
+  (void)kwargs;
+  if (type == DictType()) return RefOrRaise(DictNew()).Release();
+  Ref<> d = NewSubtypeInstance(type);
+  if (d) internal::DictInitEmpty(d.get());
+  return d.Release();
+}
+
+int DictTpInit(PyObject* self, PyObject* args, PyObject* kwargs) {
   const Py_ssize_t n = OneOptionalArg("dict", args, kwargs, true);
-  if (n < 0) return nullptr;
-  Ref<> dict = RefOrRaise(DictNew());
-  if (!dict) return nullptr;
-  if (n == 1 && DictMergeFrom(dict.get(), TupleItem(args, 0)) < 0) return nullptr;
-  if (kwargs != nullptr && DictMergeFrom(dict.get(), kwargs) < 0) return nullptr;
-  return dict.Release();
+  if (n < 0) return -1;
+  if (n == 1 && DictMergeFrom(self, TupleItem(args, 0)) < 0) return -1;
+  if (kwargs != nullptr && DictMergeFrom(self, kwargs) < 0) return -1;
+  return 0;
 }
 
 PyObject* SetTpNew(PyTypeObject* type, PyObject* args, PyObject* kwargs) {
@@ -977,8 +1004,9 @@ void InstallContainerMethods() {
     TupleType()->tp_as_sequence->sq_contains = TupleContainsSlot;
   }
   if (DictType()->tp_as_sequence == nullptr) DictType()->tp_as_sequence = &g_dict_as_sequence;
-  // Calling the types (type.__call__ runs tp_new, then object's tp_init,
-  // which accepts the arguments because tp_new is not object's).
+  // Calling the types (type.__call__ runs tp_new, then tp_init: object's
+  // for tuple, set and frozenset, which accepts the arguments because
+  // tp_new is not object's; list's and dict's own).
   struct {
     PyTypeObject* type;
     newfunc tp_new;
@@ -989,6 +1017,9 @@ void InstallContainerMethods() {
   for (const auto& c : kNew) {
     if (c.type->tp_new == nullptr) c.type->tp_new = c.tp_new;
   }
+  // list and dict fill themselves in __init__ (see ListTpNew).
+  if (ListType()->tp_init == nullptr) ListType()->tp_init = ListTpInit;
+  if (DictType()->tp_init == nullptr) DictType()->tp_init = DictTpInit;
 }
 
 }  // namespace internal

@@ -28,11 +28,14 @@
 // got 2", "popitem(): dictionary is empty", KeyError(key) for a missing
 // key, ...).
 //
-// CALLING THE TYPES. list(iterable), tuple(iterable), dict(mapping or
-// pairs, **kwargs), set(iterable) and frozenset(iterable) (tp_new; the work
-// is done there, there is no separate __init__ to call again). Heap
-// subclasses of these types stay uninstantiable ("cannot create 'X'
-// instances"): ftrt's containers do not support a subclass layout yet.
+// CALLING THE TYPES. list(iterable) and dict(mapping or pairs, **kwargs)
+// as in CPython: tp_new makes an empty one, of the type called or of a
+// subtype (a C extension's struct that starts with PyListObject /
+// PyDictObject, tp_base = &PyList_Type / &PyDict_Type, or a heap subtype),
+// and tp_init (list.__init__: clear, then extend; dict.__init__: merge)
+// fills it, so a subtype's own tp_init can call the base's. tuple(iterable),
+// set(iterable) and frozenset(iterable) do the work in tp_new, and their
+// subclasses stay uninstantiable ("cannot create 'X' instances").
 //
 // KNOWN DIFFERENCE: ftrt has no dict views, so dict.keys(), dict.values()
 // and dict.items() return new lists (a snapshot, in insertion order) where

@@ -571,7 +571,14 @@ void DictDealloc(PyObject* op) {
     }
   }
   if (!keys->is_static) std::free(keys);
-  FreeObject(op);
+  // A subtype's instance goes back through its type's tp_free (a
+  // subtype's own dealloc called this one last; SubtypeDealloc drops a
+  // heap type's reference after it).
+  if (op->ob_type == &PyDict_Type) {
+    FreeObject(op);
+  } else {
+    op->ob_type->tp_free(op);
+  }
 }
 
 int DictTraverse(PyObject* op, visitproc visit, void* arg) {
@@ -666,6 +673,13 @@ absl::StatusOr<Ref<>> DictNew() {
   TrackObject(d.header());
   return Ref<>(std::move(d));
 }
+
+namespace internal {
+void DictInitEmpty(PyObject* op) {
+  AsDict(op)->ma_keys = EmptyKeys();
+  AsDict(op)->ma_used = 0;
+}
+}  // namespace internal
 
 Py_ssize_t DictSize(const PyObject* dict) {
   return UsedRef(const_cast<PyObject*>(dict)).load(std::memory_order_relaxed);

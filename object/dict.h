@@ -137,6 +137,9 @@ bool DictNext(PyObject* dict, Py_ssize_t* pos, Ref<>* key, Ref<>* value);
 absl::StatusOr<std::vector<std::pair<Ref<>, Ref<>>>> DictItems(PyObject* dict);
 
 namespace internal {
+// Makes a freshly allocated (zeroed) instance of a dict subtype an empty
+// dict: dict.__new__ for subtypes.
+void DictInitEmpty(PyObject* op);
 // Statistics of the calling thread's lookups, for tests: how many
 // DictGetItemRef calls took the locked fallback.
 uint64_t DictLookupFallbacksForTesting();

@@ -285,7 +285,13 @@ void ListDealloc(PyObject* op) {
     if (items[i] != nullptr) Decref(items[i]);
   }
   if (items != nullptr) std::free(ArrayOf(items));
-  FreeObject(op);
+  // A subtype's instance goes back through its type's tp_free (see
+  // DictDealloc).
+  if (op->ob_type == &PyList_Type) {
+    FreeObject(op);
+  } else {
+    op->ob_type->tp_free(op);
+  }
 }
 
 int ListTraverse(PyObject* op, visitproc visit, void* arg) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "object/bytes.h"
+#include "object/call.h"
 #include "object/dict.h"
 #include "object/dispatch.h"
 #include "object/error_indicator.h"
@@ -22,6 +23,7 @@
 #include "object/slice.h"
 #include "object/str.h"
 #include "object/tuple.h"
+#include "object/type_cache.h"
 
 namespace ftrt {
 namespace {
@@ -446,7 +448,45 @@ int ObjectDelItem(PyObject* o, PyObject* key) { return AssignItem(o, key, nullpt
 
 namespace internal {
 
+// dict's mp_subscript: d[key], KeyError when absent, except that an
+// instance of a subtype that defines __missing__ gets what
+// type(d).__missing__(d, key) returns (CPython's dict_subscript). C
+// extensions that subclass dict call it through
+// PyDict_Type.tp_as_mapping->mp_subscript.
+PyObject* DictSubscriptSlot(PyObject* o, PyObject* key) {
+  absl::StatusOr<Ref<>> r = DictGetItemRefOrNull(o, key);
+  if (!r.ok()) {
+    SetErrorFromStatus(r.status());
+    return nullptr;
+  }
+  if (*r) return r->Release();
+  if (o->ob_type != DictType()) {
+    absl::StatusOr<Ref<>> name = StrFromUtf8("__missing__");
+    if (!name.ok()) {
+      SetErrorFromStatus(name.status());
+      return nullptr;
+    }
+    if (Ref<> missing = TypeLookup(o->ob_type, name->get())) {
+      return CallArgs(missing.get(), {o, key}).Release();
+    }
+    if (HasError()) return nullptr;
+  }
+  SetKeyError(key);
+  return nullptr;
+}
+
+// dict's mp_ass_subscript: d[key] = value, or del d[key] (KeyError when
+// absent).
+int DictAssSubscriptSlot(PyObject* o, PyObject* key, PyObject* value) {
+  if (value == nullptr) return DictItemOrRaise(DictPopOrNull(o, key), key) ? 0 : -1;
+  return OkOrRaise(DictSetItem(o, key, value));
+}
+
 void InstallSubscriptSlots() {
+  // dict's mapping table (dict.cc) has mp_length only until now.
+  PyMappingMethods* dm = DictType()->tp_as_mapping;
+  if (dm->mp_subscript == nullptr) dm->mp_subscript = DictSubscriptSlot;
+  if (dm->mp_ass_subscript == nullptr) dm->mp_ass_subscript = DictAssSubscriptSlot;
   struct {
     PyTypeObject* type;
     PyMappingMethods* mapping;

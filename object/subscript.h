@@ -7,8 +7,9 @@
 // __index__, sq_item / sq_ass_item (a negative index has the length added
 // first); else TypeError ("'int' object is not subscriptable", "... does
 // not support item assignment", "... does not support item deletion",
-// "sequence index must be integer, not 'str'"). dict, whose mapping slots
-// are not filled in yet, is reached directly.
+// "sequence index must be integer, not 'str'"). dict's mp_subscript and
+// mp_ass_subscript are CPython's too (with __missing__ for subtypes), so a
+// C subtype of dict can delegate to PyDict_Type's.
 //
 // InstallSubscriptSlots, run once with the other static types' set-up
 // (typeobject.cc), gives list, tuple, str and bytes CPython's slots:

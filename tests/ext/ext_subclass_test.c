@@ -1,0 +1,304 @@
+/* C extension types that subclass list and dict, written the way
+ * extensions write them: a struct that starts with PyListObject /
+ * PyDictObject and adds fields, tp_base = &PyList_Type / &PyDict_Type, and
+ * slots that do their own part and delegate to the base's
+ * (PyList_Type.tp_init / tp_traverse / tp_dealloc,
+ * PyDict_Type.tp_as_mapping->mp_subscript).
+ *
+ *   - instances are made by calling the type (list.__new__ then the
+ *     subtype's tp_init), are PyList_Check / PyDict_Check but not Exact,
+ *     work with the concrete and abstract APIs, keep their own fields, and
+ *     free them and the container's items (nothing leaks after
+ *     Py_FinalizeEx);
+ *   - list.__init__ clears and refills; dict.__init__ merges a mapping, pairs
+ *     and keywords; a dict subtype's __missing__ answers for absent keys
+ *     (exact dicts raise KeyError);
+ *   - a heap subtype (PyType_FromSpec, Py_tp_base list, no dealloc of its
+ *     own) is instantiable and gives its reference back when an instance
+ *     dies;
+ *   - kThreads threads (more than the machine's cores) append to one shared
+ *     list subtype instance and read one shared dict subtype instance, with
+ *     random yields: exact totals (run under TSan too). */
+#include "Python.h" /* first, as CPython asks: it sets the feature macros */
+
+#include <sched.h>
+#include <stdatomic.h>
+#include <string.h>
+
+#include "tests/ext/ext_test_util.h"
+
+enum { kThreads = 6 };
+
+/* ---- CountingDict: counts its subscriptions ------------------------------ */
+
+typedef struct {
+  PyDictObject dict;
+  atomic_long hits;
+} CountingDict;
+
+static PyObject* cd_subscript(PyObject* self, PyObject* key) {
+  atomic_fetch_add(&((CountingDict*)self)->hits, 1);
+  return PyDict_Type.tp_as_mapping->mp_subscript(self, key);
+}
+
+static PyMappingMethods cd_as_mapping; /* dict's, with mp_subscript replaced */
+
+static PyTypeObject CountingDictType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "ext_subclass_test.CountingDict",
+    .tp_basicsize = sizeof(CountingDict),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
+    .tp_base = &PyDict_Type,
+};
+
+/* ---- DefaultingDict: absent keys are 0 (__missing__) ---------------------- */
+
+static PyObject* dd_missing(PyObject* self, PyObject* key) {
+  (void)self, (void)key;
+  return PyLong_FromLong(0);
+}
+
+static PyMethodDef dd_methods[] = {
+    {"__missing__", dd_missing, METH_O, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject DefaultingDictType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "ext_subclass_test.DefaultingDict",
+    .tp_basicsize = sizeof(PyDictObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_base = &PyDict_Type,
+    .tp_methods = dd_methods,
+};
+
+/* ---- TaggedList: a list with a tag object -------------------------------- */
+
+typedef struct {
+  PyListObject list;
+  PyObject* tag;
+} TaggedList;
+
+static atomic_long g_tagged_freed;
+
+static int tl_init(PyObject* self, PyObject* args, PyObject* kwds) {
+  if (PyList_Type.tp_init(self, args, kwds) < 0) return -1;
+  Py_XSETREF(((TaggedList*)self)->tag, PyUnicode_FromString("tagged"));
+  return ((TaggedList*)self)->tag != NULL ? 0 : -1;
+}
+
+static int tl_traverse(PyObject* self, visitproc visit, void* arg) {
+  Py_VISIT(((TaggedList*)self)->tag);
+  return PyList_Type.tp_traverse(self, visit, arg);
+}
+
+static void tl_dealloc(PyObject* self) {
+  PyObject_GC_UnTrack(self);
+  Py_CLEAR(((TaggedList*)self)->tag);
+  atomic_fetch_add(&g_tagged_freed, 1);
+  PyList_Type.tp_dealloc(self);
+}
+
+static PyTypeObject TaggedListType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "ext_subclass_test.TaggedList",
+    .tp_basicsize = sizeof(TaggedList),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_GC,
+    .tp_base = &PyList_Type,
+    .tp_init = tl_init,
+    .tp_traverse = tl_traverse,
+    .tp_dealloc = tl_dealloc,
+};
+
+/* ---- the tests ------------------------------------------------------------ */
+
+static void test_dict_subtypes(void) {
+  PyObject* d = PyObject_CallNoArgs((PyObject*)&CountingDictType);
+  CHECK(d != NULL && Py_TYPE(d) == &CountingDictType);
+  CHECK(PyDict_Check(d) && !PyDict_CheckExact(d));
+  CHECK_EQ_LL(PyDict_Size(d), 0);
+  PyObject* k = PyUnicode_FromString("a");
+  CHECK(PyDict_SetItem(d, k, Py_True) == 0);
+  PyObject* v = PyObject_GetItem(d, k); /* through cd_subscript */
+  CHECK(v == Py_True);
+  Py_DECREF(v);
+  CHECK_EQ_LL(atomic_load(&((CountingDict*)d)->hits), 1);
+  CHECK(PyDict_GetItemWithError(d, k) == Py_True); /* the concrete API: no count */
+  CHECK_EQ_LL(atomic_load(&((CountingDict*)d)->hits), 1);
+  PyObject* absent = PyUnicode_FromString("absent");
+  CHECK(PyObject_GetItem(d, absent) == NULL);
+  ext_test_expect_error(PyExc_KeyError, "'absent'");
+  CHECK_EQ_LL(atomic_load(&((CountingDict*)d)->hits), 2);
+  CHECK(PyObject_SetItem(d, absent, Py_None) == 0); /* dict's mp_ass_subscript */
+  CHECK(PyObject_DelItem(d, absent) == 0);
+  CHECK(PyObject_DelItem(d, absent) == -1);
+  ext_test_expect_error(PyExc_KeyError, "'absent'");
+  PyObject* keys = PyDict_Keys(d);
+  CHECK(keys != NULL && PyList_GET_SIZE(keys) == 1 && PyList_GET_ITEM(keys, 0) == k);
+  Py_DECREF(keys);
+  PyObject* r = PyObject_Repr(d);
+  CHECK(r != NULL && strcmp(PyUnicode_AsUTF8(r), "{'a': True}") == 0);
+  Py_DECREF(r);
+  Py_DECREF(d);
+
+  /* dict.__init__: a mapping, pairs, keywords. */
+  PyObject* src = Py_BuildValue("{s:i}", "x", 1);
+  PyObject* args = PyTuple_Pack(1, src);
+  PyObject* kw = Py_BuildValue("{s:i}", "y", 2);
+  d = PyObject_Call((PyObject*)&CountingDictType, args, kw);
+  CHECK(d != NULL && PyDict_Size(d) == 2);
+  CHECK(PyLong_AsLong(PyDict_GetItemString(d, "y")) == 2);
+  Py_DECREF(d);
+  Py_DECREF(args);
+  args = Py_BuildValue("([(si)(si)])", "p", 3, "q", 4);
+  d = PyObject_Call((PyObject*)&CountingDictType, args, NULL);
+  CHECK(d != NULL && PyDict_Size(d) == 2 && PyLong_AsLong(PyDict_GetItemString(d, "q")) == 4);
+  Py_DECREF(d);
+  Py_DECREF(args);
+  args = PyTuple_Pack(2, src, src);
+  CHECK(PyObject_Call((PyObject*)&CountingDictType, args, NULL) == NULL);
+  ext_test_expect_error(PyExc_TypeError, "dict expected at most 1 argument, got 2");
+  Py_DECREF(args);
+  Py_DECREF(kw);
+  Py_DECREF(src);
+
+  /* __missing__ on a subtype; an exact dict raises KeyError. */
+  PyObject* dd = PyObject_CallNoArgs((PyObject*)&DefaultingDictType);
+  CHECK(dd != NULL);
+  v = PyObject_GetItem(dd, absent);
+  CHECK(v != NULL && PyLong_AsLong(v) == 0);
+  Py_DECREF(v);
+  CHECK_EQ_LL(PyDict_Size(dd), 0); /* __missing__ does not store */
+  Py_DECREF(dd);
+  PyObject* plain = PyDict_New();
+  CHECK(PyObject_GetItem(plain, absent) == NULL);
+  ext_test_expect_error(PyExc_KeyError, "'absent'");
+  Py_DECREF(plain);
+  Py_DECREF(absent);
+  Py_DECREF(k);
+}
+
+static void test_list_subtypes(void) {
+  PyObject* items = Py_BuildValue("(iii)", 1, 2, 3);
+  PyObject* l = PyObject_CallOneArg((PyObject*)&TaggedListType, items);
+  CHECK(l != NULL && Py_TYPE(l) == &TaggedListType);
+  CHECK(PyList_Check(l) && !PyList_CheckExact(l));
+  CHECK_EQ_LL(PyList_GET_SIZE(l), 3);
+  CHECK(((TaggedList*)l)->tag != NULL);
+  CHECK(PyList_Append(l, Py_None) == 0 && PyList_Size(l) == 4);
+  PyObject* r = PyObject_Repr(l);
+  CHECK(r != NULL && strcmp(PyUnicode_AsUTF8(r), "[1, 2, 3, None]") == 0);
+  Py_DECREF(r);
+  PyObject* popped = PyObject_CallMethod(l, "pop", NULL);
+  CHECK(popped == Py_None);
+  Py_DECREF(popped);
+  /* list.__init__ again: cleared, then refilled. */
+  PyObject* two = Py_BuildValue("((ii))", 8, 9);
+  CHECK(PyList_Type.tp_init(l, two, NULL) == 0);
+  CHECK(PyList_GET_SIZE(l) == 2 && PyLong_AsLong(PyList_GET_ITEM(l, 1)) == 9);
+  Py_DECREF(two);
+  PyObject* t = PyList_AsTuple(l);
+  CHECK(t != NULL && PyTuple_GET_SIZE(t) == 2);
+  Py_DECREF(t);
+  atomic_store(&g_tagged_freed, 0);
+  Py_DECREF(l);
+  CHECK_EQ_LL(atomic_load(&g_tagged_freed), 1);
+  CHECK(PyObject_Call((PyObject*)&TaggedListType, items, NULL) == NULL); /* 3 args */
+  ext_test_expect_error(PyExc_TypeError, "list expected at most 1 argument, got 3");
+  Py_DECREF(items);
+
+  /* In a cycle with itself: the collector frees it. */
+  l = PyObject_CallNoArgs((PyObject*)&TaggedListType);
+  CHECK(l != NULL && PyList_Append(l, l) == 0);
+  atomic_store(&g_tagged_freed, 0);
+  Py_DECREF(l);
+  CHECK(PyGC_Collect() >= 1);
+  CHECK_EQ_LL(atomic_load(&g_tagged_freed), 1);
+
+  /* A heap subtype with no dealloc of its own. */
+  PyType_Slot slots[] = {{Py_tp_base, &PyList_Type}, {0, NULL}};
+  PyType_Spec spec = {"ext_subclass_test.HeapList", sizeof(PyListObject), 0,
+                      Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC, slots};
+  PyObject* heap = PyType_FromSpec(&spec);
+  CHECK(heap != NULL);
+  const Py_ssize_t type_refs = Py_REFCNT(heap);
+  PyObject* hl = PyObject_CallNoArgs(heap);
+  CHECK(hl != NULL && Py_TYPE(hl) == (PyTypeObject*)heap && PyList_Check(hl));
+  CHECK(Py_REFCNT(heap) == type_refs + 1);
+  CHECK(PyList_Append(hl, Py_True) == 0);
+  Py_DECREF(hl);
+  CHECK(Py_REFCNT(heap) == type_refs);
+  Py_DECREF(heap);
+}
+
+/* ---- threads ---------------------------------------------------------------- */
+
+static PyObject* g_shared_list; /* a TaggedList */
+static PyObject* g_shared_dict; /* a CountingDict: "k0".."k9" -> 0..9 */
+static long g_rounds;
+static atomic_llong g_appended_sum; /* what the threads appended */
+
+static void* worker(void* arg) {
+  unsigned state = (unsigned)(uintptr_t)arg;
+  PyGILState_STATE g = PyGILState_Ensure();
+  for (long i = 0; i < g_rounds; i++) {
+    char key[8];
+    const int j = (int)(ext_test_next_random(&state) % 10);
+    snprintf(key, sizeof key, "k%d", j);
+    PyObject* k = PyUnicode_FromString(key);
+    PyObject* v = PyObject_GetItem(g_shared_dict, k);
+    CHECK(v != NULL && PyLong_AsLong(v) == j);
+    CHECK(PyList_Append(g_shared_list, v) == 0);
+    atomic_fetch_add(&g_appended_sum, j);
+    Py_DECREF(v);
+    Py_DECREF(k);
+    if (ext_test_next_random(&state) % 16 == 0) {
+      Py_BEGIN_ALLOW_THREADS
+      sched_yield();
+      Py_END_ALLOW_THREADS
+    }
+  }
+  PyGILState_Release(g);
+  return NULL;
+}
+
+static void test_threads(unsigned seed) {
+  g_rounds = ext_test_scaled(3000, 300);
+  g_shared_list = PyObject_CallNoArgs((PyObject*)&TaggedListType);
+  g_shared_dict = PyObject_CallNoArgs((PyObject*)&CountingDictType);
+  CHECK(g_shared_list != NULL && g_shared_dict != NULL);
+  for (int j = 0; j < 10; j++) {
+    char key[8];
+    snprintf(key, sizeof key, "k%d", j);
+    PyObject* v = PyLong_FromLong(j);
+    CHECK(PyDict_SetItemString(g_shared_dict, key, v) == 0);
+    Py_DECREF(v);
+  }
+  ext_test_run_threads(kThreads, worker, seed);
+  CHECK_EQ_LL(PyList_GET_SIZE(g_shared_list), kThreads * g_rounds);
+  CHECK_EQ_LL(atomic_load(&((CountingDict*)g_shared_dict)->hits), kThreads * g_rounds);
+  long long sum = 0;
+  for (Py_ssize_t i = 0; i < PyList_GET_SIZE(g_shared_list); i++) {
+    sum += PyLong_AsLong(PyList_GET_ITEM(g_shared_list, i));
+  }
+  CHECK_EQ_LL(sum, atomic_load(&g_appended_sum)); /* nothing lost or doubled */
+  Py_CLEAR(g_shared_list);
+  Py_CLEAR(g_shared_dict);
+}
+
+int main(void) {
+  const unsigned seed = ext_test_seed();
+  Py_Initialize();
+  cd_as_mapping = *PyDict_Type.tp_as_mapping;
+  cd_as_mapping.mp_subscript = cd_subscript;
+  CountingDictType.tp_as_mapping = &cd_as_mapping;
+  CHECK(PyType_Ready(&CountingDictType) == 0);
+  CHECK(PyType_Ready(&DefaultingDictType) == 0);
+  CHECK(PyType_Ready(&TaggedListType) == 0);
+  test_dict_subtypes();
+  test_list_subtypes();
+  test_threads(seed);
+  CHECK(Py_FinalizeEx() == 0);
+  CHECK_EQ_LL(ftrt_LeakedObjectsAtLastFinalize(), 0);
+  return 0;
+}
