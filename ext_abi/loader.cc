@@ -14,7 +14,6 @@
 #include <utility>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
 #include "ext_abi/abi_tag.h"
 #include "ext_abi/capi_internal.h"
@@ -36,7 +35,13 @@ std::mutex g_mu;
 // and drops it (Py_FinalizeEx: the dict is the runtime's object). The
 // pointer is guarded by g_mu; callers take their own reference under it
 // and use the dict, which is thread-safe, after it.
-PyObject* g_modules_dict ABSL_GUARDED_BY(g_mu) = nullptr;
+// (g_mu is a std::mutex, which carries no capability annotation: like
+// the maps below, the slot is reached through a function and guarded by
+// convention.)
+PyObject*& ModulesDictSlot() {
+  static PyObject* dict = nullptr;
+  return dict;
+}
 
 // The registry dict (a new reference). Null when it does not exist and
 // `create` is false (no exception), or when making it fails (exception
@@ -44,7 +49,8 @@ PyObject* g_modules_dict ABSL_GUARDED_BY(g_mu) = nullptr;
 Ref<> ModulesDict(bool create) {
   {
     std::lock_guard<std::mutex> g(g_mu);
-    if (g_modules_dict != nullptr || !create) return Ref<>::NewRef(g_modules_dict);
+    PyObject* dict = ModulesDictSlot();
+    if (dict != nullptr || !create) return Ref<>::NewRef(dict);
   }
   absl::StatusOr<Ref<>> fresh = DictNew();  // made unlocked
   if (!fresh.ok()) {
@@ -52,8 +58,9 @@ Ref<> ModulesDict(bool create) {
     return nullptr;
   }
   std::lock_guard<std::mutex> g(g_mu);
-  if (g_modules_dict == nullptr) g_modules_dict = fresh->Clone().Release();
-  return Ref<>::NewRef(g_modules_dict);  // ours, or another thread's (ours dropped)
+  PyObject*& slot = ModulesDictSlot();
+  if (slot == nullptr) slot = fresh->Clone().Release();
+  return Ref<>::NewRef(slot);  // ours, or another thread's (ours dropped)
 }
 
 // modules[name] (a new reference), or null with no exception set when
@@ -311,8 +318,7 @@ void ClearModules() {
   std::map<PyModuleDef*, Ref<>> old_by_def;
   {
     std::lock_guard<std::mutex> g(g_mu);
-    dict = Ref<>::Steal(g_modules_dict);
-    g_modules_dict = nullptr;
+    dict = Ref<>::Steal(std::exchange(ModulesDictSlot(), nullptr));
     old_by_def.swap(ModulesByDef());
     Warned().clear();
   }
