@@ -825,10 +825,10 @@ PyMethodDef g_frozenset_methods[] = {
 
 // ---- calling the types: list(x), tuple(x), dict(x, **kw), set(x), frozenset(x)
 
-// The exact type only (tuple, set and frozenset): a subclass inherits
-// tp_new but is not instantiable yet (its instances would need the
-// subclass's layout around the container's). list and dict are: see
-// ListTpNew / DictTpNew.
+// The exact type only (set and frozenset): a subclass inherits tp_new but
+// is not instantiable yet (its instances would need the subclass's layout
+// around the container's). list, dict and tuple are: see ListTpNew,
+// DictTpNew, TupleSubtypeNew.
 bool ExactTypeOrRefuse(PyTypeObject* type, PyTypeObject* exact) {
   if (type == exact) return true;
   SetErrorFormat(PyExc_TypeError, "cannot create '%s' instances", type->tp_name);
@@ -872,10 +872,28 @@ int ListTpInit(PyObject* self, PyObject* args, PyObject* kwargs) {
   return 0;
 }
 
+// tuple.__new__ for a subtype (a C extension's type with tp_base =
+// &PyTuple_Type, whose tp_new usually calls PyTuple_Type.tp_new, or a heap
+// subtype): the iterable's items in an instance of the subtype, never the
+// shared empty tuple.
+PyObject* TupleSubtypeNew(PyTypeObject* type, Py_ssize_t n, PyObject* args) {
+  std::vector<Ref<>> items;
+  if (n == 1 && !CollectItems(TupleItem(args, 0), &items)) return nullptr;
+  Ref<> t = Ref<>::Steal(type->tp_alloc(type, static_cast<Py_ssize_t>(items.size())));
+  if (!t) {
+    if (!HasError()) SetErrorString(PyExc_MemoryError, "");
+    return nullptr;
+  }
+  // Not yet reachable by any other thread: plain stores.
+  PyObject** slots = reinterpret_cast<PyTupleObject*>(t.get())->ob_item;
+  for (size_t i = 0; i < items.size(); ++i) slots[i] = items[i].Release();
+  return t.Release();
+}
+
 PyObject* TupleTpNew(PyTypeObject* type, PyObject* args, PyObject* kwargs) {
-  if (!ExactTypeOrRefuse(type, TupleType())) return nullptr;
   const Py_ssize_t n = OneOptionalArg("tuple", args, kwargs, false);
   if (n < 0) return nullptr;
+  if (type != TupleType()) return TupleSubtypeNew(type, n, args);
   if (n == 0) return RefOrRaise(TupleFromItems({})).Release();
   PyObject* iterable = TupleItem(args, 0);
   if (iterable->ob_type == TupleType()) return Ref<>::NewRef(iterable).Release();

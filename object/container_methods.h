@@ -33,9 +33,11 @@
 // subtype (a C extension's struct that starts with PyListObject /
 // PyDictObject, tp_base = &PyList_Type / &PyDict_Type, or a heap subtype),
 // and tp_init (list.__init__: clear, then extend; dict.__init__: merge)
-// fills it, so a subtype's own tp_init can call the base's. tuple(iterable),
-// set(iterable) and frozenset(iterable) do the work in tp_new, and their
-// subclasses stay uninstantiable ("cannot create 'X' instances").
+// fills it, so a subtype's own tp_init can call the base's.
+// tuple(iterable) does the work in tp_new, for tuple or a subtype (a new
+// instance of the subtype, never the shared empty tuple). set(iterable) and
+// frozenset(iterable) do the work in tp_new, and their subclasses stay
+// uninstantiable ("cannot create 'X' instances").
 //
 // KNOWN DIFFERENCE: ftrt has no dict views, so dict.keys(), dict.values()
 // and dict.items() return new lists (a snapshot, in insertion order) where

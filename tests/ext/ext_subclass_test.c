@@ -1,9 +1,10 @@
-/* C extension types that subclass list and dict, written the way
+/* C extension types that subclass list, dict and tuple, written the way
  * extensions write them: a struct that starts with PyListObject /
- * PyDictObject and adds fields, tp_base = &PyList_Type / &PyDict_Type, and
- * slots that do their own part and delegate to the base's
- * (PyList_Type.tp_init / tp_traverse / tp_dealloc,
- * PyDict_Type.tp_as_mapping->mp_subscript).
+ * PyDictObject (a tuple subtype keeps tuple's layout) and adds fields,
+ * tp_base = &PyList_Type / &PyDict_Type / &PyTuple_Type, and slots that do
+ * their own part and delegate to the base's (PyList_Type.tp_init /
+ * tp_traverse / tp_dealloc, PyDict_Type.tp_as_mapping->mp_subscript,
+ * PyTuple_Type.tp_new).
  *
  *   - instances are made by calling the type (list.__new__ then the
  *     subtype's tp_init), are PyList_Check / PyDict_Check but not Exact,
@@ -110,6 +111,25 @@ static PyTypeObject TaggedListType = {
     .tp_dealloc = tl_dealloc,
 };
 
+/* ---- Point: a tuple subtype whose tp_new calls tuple's ------------------- */
+
+static atomic_long g_points_made;
+
+static PyObject* point_new(PyTypeObject* type, PyObject* args, PyObject* kwds) {
+  PyObject* self = PyTuple_Type.tp_new(type, args, kwds);
+  if (self != NULL) atomic_fetch_add(&g_points_made, 1);
+  return self;
+}
+
+static PyTypeObject PointType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "ext_subclass_test.Point",
+    .tp_basicsize = sizeof(PyTupleObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_base = &PyTuple_Type,
+    .tp_new = point_new,
+};
+
 /* ---- the tests ------------------------------------------------------------ */
 
 static void test_dict_subtypes(void) {
@@ -176,6 +196,34 @@ static void test_dict_subtypes(void) {
   Py_DECREF(plain);
   Py_DECREF(absent);
   Py_DECREF(k);
+}
+
+static void test_tuple_subtypes(void) {
+  PyObject* items = Py_BuildValue("[is]", 3, "four");
+  PyObject* p = PyObject_CallOneArg((PyObject*)&PointType, items);
+  CHECK(p != NULL && Py_TYPE(p) == &PointType && atomic_load(&g_points_made) == 1);
+  CHECK(PyTuple_Check(p) && !PyTuple_CheckExact(p));
+  CHECK(PyTuple_GET_SIZE(p) == 2 && PyLong_AsLong(PyTuple_GET_ITEM(p, 0)) == 3);
+  PyObject* plain = PyList_AsTuple(items);
+  CHECK(PyObject_Hash(p) == PyObject_Hash(plain));
+  CHECK(PyObject_RichCompareBool(p, plain, Py_EQ) == 1);
+  PyObject* r = PyObject_Repr(p);
+  CHECK(r != NULL && strcmp(PyUnicode_AsUTF8(r), "(3, 'four')") == 0);
+  Py_DECREF(r);
+  PyObject* item = PySequence_GetItem(p, -1);
+  CHECK(item != NULL && PyUnicode_Check(item));
+  Py_DECREF(item);
+  Py_DECREF(plain);
+  Py_DECREF(p);
+  /* No argument: an empty instance of the subtype, not the shared (). */
+  p = PyObject_CallNoArgs((PyObject*)&PointType);
+  CHECK(p != NULL && Py_TYPE(p) == &PointType && PyTuple_GET_SIZE(p) == 0);
+  Py_DECREF(p);
+  CHECK(PyObject_CallFunction((PyObject*)&PointType, "ii", 1, 2) == NULL);
+  ext_test_expect_error(PyExc_TypeError, "tuple expected at most 1 argument, got 2");
+  CHECK(PyObject_CallOneArg((PyObject*)&PointType, Py_None) == NULL);
+  ext_test_expect_error(PyExc_TypeError, "'NoneType' object is not iterable");
+  Py_DECREF(items);
 }
 
 static void test_list_subtypes(void) {
@@ -295,6 +343,8 @@ int main(void) {
   CHECK(PyType_Ready(&CountingDictType) == 0);
   CHECK(PyType_Ready(&DefaultingDictType) == 0);
   CHECK(PyType_Ready(&TaggedListType) == 0);
+  CHECK(PyType_Ready(&PointType) == 0);
+  test_tuple_subtypes();
   test_dict_subtypes();
   test_list_subtypes();
   test_threads(seed);
