@@ -63,24 +63,27 @@ Ref<> ModulesDict(bool create) {
   return Ref<>::NewRef(slot);  // ours, or another thread's (ours dropped)
 }
 
-// modules[name] (a new reference), or null with no exception set when
-// absent.
-Ref<> LookUpModule(PyObject* dict, const std::string& name) {
-  absl::StatusOr<Ref<>> key = StrFromUtf8(name);
-  if (!key.ok()) return nullptr;  // no memory for the key: not found
-  absl::StatusOr<Ref<>> m = DictGetItemRefOrNull(dict, key->get());
-  return m.ok() ? std::move(*m) : nullptr;  // (str keys: no error to raise)
-}
-
-// modules.setdefault(name, module): the module registered under `name`
-// after the call (a new reference), or null with an exception set.
-Ref<> RegisterModule(PyObject* dict, const std::string& name, PyObject* module) {
+// The registry's key for `name` (a str), or null with an exception set.
+Ref<> ModuleKey(const std::string& name) {
   absl::StatusOr<Ref<>> key = StrFromUtf8(name);
   if (!key.ok()) {
     SetErrorFromStatus(key.status());
     return nullptr;
   }
-  absl::StatusOr<Ref<>> winner = DictSetDefault(dict, key->get(), module);
+  return std::move(*key);
+}
+
+// modules[key] (a new reference), or null with no exception set when
+// absent (str keys: the lookup itself cannot fail).
+Ref<> LookUpModule(PyObject* dict, PyObject* key) {
+  absl::StatusOr<Ref<>> m = DictGetItemRefOrNull(dict, key);
+  return m.ok() ? std::move(*m) : nullptr;
+}
+
+// modules.setdefault(key, module): the module registered under `key`
+// after the call (a new reference), or null with an exception set.
+Ref<> RegisterModule(PyObject* dict, PyObject* key, PyObject* module) {
+  absl::StatusOr<Ref<>> winner = DictSetDefault(dict, key, module);
   if (!winner.ok()) {
     SetErrorFromStatus(winner.status());
     return nullptr;
@@ -233,35 +236,34 @@ Ref<> Load(const std::string& name, const std::string& path) {
 
 Ref<> Import(const std::string& name, const std::string& path) {
   Ref<> dict = ModulesDict(/*create=*/true);
-  if (!dict) return nullptr;
-  if (Ref<> m = LookUpModule(dict.get(), name)) return m;
+  Ref<> key = dict ? ModuleKey(name) : nullptr;
+  if (!key) return nullptr;
+  if (Ref<> m = LookUpModule(dict.get(), key.get())) return m;
   Ref<> m = Load(name, path);
   if (!m) return nullptr;
-  return RegisterModule(dict.get(), name, m.get());  // another thread's, if it won
+  return RegisterModule(dict.get(), key.get(), m.get());  // another thread's, if it won
 }
 
 Ref<> FindLoadedModule(const std::string& name) {
   Ref<> dict = ModulesDict(/*create=*/false);
   if (!dict) return nullptr;
-  return LookUpModule(dict.get(), name);
+  absl::StatusOr<Ref<>> key = StrFromUtf8(name);
+  if (!key.ok()) return nullptr;  // no memory for the key: not found, as promised
+  return LookUpModule(dict.get(), key->get());
 }
 
 Ref<> AddModule(const std::string& name) {
   Ref<> dict = ModulesDict(/*create=*/true);
-  if (!dict) return nullptr;
-  if (Ref<> m = LookUpModule(dict.get(), name)) return m;
+  Ref<> key = dict ? ModuleKey(name) : nullptr;
+  if (!key) return nullptr;
+  if (Ref<> m = LookUpModule(dict.get(), key.get())) return m;
   Ref<> fresh = ModuleNew(name);  // dropped if another thread registered one first
   if (!fresh) return nullptr;
-  return RegisterModule(dict.get(), name, fresh.get());
+  return RegisterModule(dict.get(), key.get(), fresh.get());
 }
 
-PyObject* ModulesDictBorrowed() {
-  Ref<> dict = ModulesDict(/*create=*/true);
-  if (!dict) return nullptr;
-  // Borrowed: the registry holds it until ClearModules.
-  PyObject* borrowed = dict.get();
-  return borrowed;
-}
+// Borrowed: the registry holds the dict until ClearModules.
+PyObject* ModulesDictBorrowed() { return ModulesDict(/*create=*/true).get(); }
 
 PyObject* FindModuleByDef(PyModuleDef* def) {
   if (def == nullptr || def->m_slots != nullptr) return nullptr;
@@ -324,10 +326,7 @@ void ClearModules() {
   }
   if (!dict) return;
   absl::StatusOr<std::vector<std::pair<Ref<>, Ref<>>>> items = DictItems(dict.get());
-  if (!items.ok()) {
-    ClearError();
-    return;
-  }
+  if (!items.ok()) return;  // no memory for the snapshot: the modules go without m_clear
   (void)DictClear(dict.get());
   dict.Reset();
   for (auto& [name, module] : *items) {

@@ -835,10 +835,11 @@ bool ExactTypeOrRefuse(PyTypeObject* type, PyTypeObject* exact) {
   return false;
 }
 
-// An instance of a subtype of list or dict: the subtype's tp_alloc (its
-// basicsize, zeroed, tracked), which for list is already an empty list.
-Ref<> NewSubtypeInstance(PyTypeObject* type) {
-  Ref<> op = Ref<>::Steal(type->tp_alloc(type, 0));
+// An instance of a subtype of list, dict or tuple: the subtype's tp_alloc
+// (its basicsize and `nitems` items, zeroed, tracked), which for list is
+// already an empty list.
+Ref<> NewSubtypeInstance(PyTypeObject* type, Py_ssize_t nitems = 0) {
+  Ref<> op = Ref<>::Steal(type->tp_alloc(type, nitems));
   if (!op && !HasError()) SetErrorString(PyExc_MemoryError, "");
   return op;
 }
@@ -879,11 +880,8 @@ int ListTpInit(PyObject* self, PyObject* args, PyObject* kwargs) {
 PyObject* TupleSubtypeNew(PyTypeObject* type, Py_ssize_t n, PyObject* args) {
   std::vector<Ref<>> items;
   if (n == 1 && !CollectItems(TupleItem(args, 0), &items)) return nullptr;
-  Ref<> t = Ref<>::Steal(type->tp_alloc(type, static_cast<Py_ssize_t>(items.size())));
-  if (!t) {
-    if (!HasError()) SetErrorString(PyExc_MemoryError, "");
-    return nullptr;
-  }
+  Ref<> t = NewSubtypeInstance(type, static_cast<Py_ssize_t>(items.size()));
+  if (!t) return nullptr;
   // Not yet reachable by any other thread: plain stores.
   PyObject** slots = reinterpret_cast<PyTupleObject*>(t.get())->ob_item;
   for (size_t i = 0; i < items.size(); ++i) slots[i] = items[i].Release();

@@ -571,14 +571,7 @@ void DictDealloc(PyObject* op) {
     }
   }
   if (!keys->is_static) std::free(keys);
-  // A subtype's instance goes back through its type's tp_free (a
-  // subtype's own dealloc called this one last; SubtypeDealloc drops a
-  // heap type's reference after it).
-  if (op->ob_type == &PyDict_Type) {
-    FreeObject(op);
-  } else {
-    op->ob_type->tp_free(op);
-  }
+  FreeInstance(op, &PyDict_Type);
 }
 
 int DictTraverse(PyObject* op, visitproc visit, void* arg) {

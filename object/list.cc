@@ -285,13 +285,7 @@ void ListDealloc(PyObject* op) {
     if (items[i] != nullptr) Decref(items[i]);
   }
   if (items != nullptr) std::free(ArrayOf(items));
-  // A subtype's instance goes back through its type's tp_free (see
-  // DictDealloc).
-  if (op->ob_type == &PyList_Type) {
-    FreeObject(op);
-  } else {
-    op->ob_type->tp_free(op);
-  }
+  FreeInstance(op, &PyList_Type);
 }
 
 int ListTraverse(PyObject* op, visitproc visit, void* arg) {

@@ -76,6 +76,19 @@ Ref<T> NewObject(PyTypeObject* type, Py_ssize_t size = 0) {
 // header stays readable until a QSBR grace period has passed.
 void FreeObject(void* op);
 
+// The last step of a built-in type's tp_dealloc that C extensions may
+// subclass (list, dict, tuple): an instance of `exact` goes straight back
+// to the allocator, a subtype's instance through its type's tp_free (a
+// subtype's own dealloc calls the base's last; SubtypeDealloc drops a heap
+// type's reference after it).
+inline void FreeInstance(PyObject* op, PyTypeObject* exact) {
+  if (op->ob_type == exact) {
+    FreeObject(op);
+  } else {
+    op->ob_type->tp_free(op);
+  }
+}
+
 // The collector's tracked bit (FTRT_GC_BIT_TRACKED). Set by the thread that
 // made the object, before or right after publishing it; cleared by
 // tp_dealloc (or DefaultDealloc). Relaxed atomic read-modify-writes on the

@@ -82,7 +82,8 @@ void DecrefSharedSlow(ObjectHeader* op, intptr_t shared) {
     }
   }
   if (auto hook = g_decref_fixup_hook.load(std::memory_order_acquire)) hook(op);
-  shared = SharedRef(op).load(std::memory_order_relaxed);
+  // The first CAS expects the word our subtraction produced; a failed one
+  // reads the word as it is now.
   for (;;) {
     const intptr_t now = shared & kRefStateMask;
     if (shared >= 0 || (now != kRefDefault && now != kRefMaybeWeakref)) {

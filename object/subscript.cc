@@ -15,6 +15,7 @@
 #include "object/errors.h"
 #include "object/exceptions.h"
 #include "object/int.h"
+#include "object/intern.h"
 #include "object/iterators.h"
 #include "object/list.h"
 #include "object/none_bool.h"
@@ -381,9 +382,6 @@ Ref<> ObjectGetItem(PyObject* o, PyObject* key) {
     if (!r) internal::EnsureErrorAfterSlotFailure("__getitem__");
     return r;
   }
-  if (IsDict(o)) {
-    return DictItemOrRaise(DictGetItemRefOrNull(o, key), key);
-  }
   if (t->tp_as_sequence != nullptr && t->tp_as_sequence->sq_item != nullptr) {
     if (!HasIndex(key)) {
       return SetErrorFormat(PyExc_TypeError, "sequence index must be integer, not '%s'",
@@ -411,13 +409,6 @@ int AssignItem(PyObject* o, PyObject* key, PyObject* value) {
     const int r = t->tp_as_mapping->mp_ass_subscript(o, key, value);
     if (r < 0) internal::EnsureErrorAfterSlotFailure(value ? "__setitem__" : "__delitem__");
     return r < 0 ? -1 : 0;
-  }
-  if (IsDict(o)) {
-    if (value == nullptr) return DictItemOrRaise(DictPopOrNull(o, key), key) ? 0 : -1;
-    const absl::Status st = DictSetItem(o, key, value);
-    if (st.ok()) return 0;
-    SetErrorFromStatus(st);
-    return -1;
   }
   if (t->tp_as_sequence != nullptr && t->tp_as_sequence->sq_ass_item != nullptr) {
     if (!HasIndex(key)) {
@@ -461,12 +452,9 @@ PyObject* DictSubscriptSlot(PyObject* o, PyObject* key) {
   }
   if (*r) return r->Release();
   if (o->ob_type != DictType()) {
-    absl::StatusOr<Ref<>> name = StrFromUtf8("__missing__");
-    if (!name.ok()) {
-      SetErrorFromStatus(name.status());
-      return nullptr;
-    }
-    if (Ref<> missing = TypeLookup(o->ob_type, name->get())) {
+    PyObject* name = InternFromString("__missing__");
+    if (name == nullptr) return nullptr;
+    if (Ref<> missing = TypeLookup(o->ob_type, name)) {
       return CallArgs(missing.get(), {o, key}).Release();
     }
     if (HasError()) return nullptr;

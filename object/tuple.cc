@@ -32,13 +32,7 @@ void TupleDealloc(PyObject* op) {
     PyObject* item = AsTuple(op)->ob_item[i];
     if (item != nullptr) Decref(item);
   }
-  // A subtype's instance goes back through its type's tp_free (list.cc's
-  // ListDealloc explains).
-  if (op->ob_type == &PyTuple_Type) {
-    FreeObject(op);
-  } else {
-    op->ob_type->tp_free(op);
-  }
+  FreeInstance(op, &PyTuple_Type);
 }
 
 int TupleTraverse(PyObject* op, visitproc visit, void* arg) {
