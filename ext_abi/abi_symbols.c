@@ -6,7 +6,7 @@
  * shared object now (the names stay declared and addressable); linked
  * against libftrt.so with -Wl,-z,defs once the runtime implements
  * them, where an undefined reference names a missing export.
- * 631 functions, 110 variables. */
+ * 639 functions, 110 variables. */
 #include "Python.h"
 #include "structmember.h"
 
@@ -331,6 +331,8 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyOS_double_to_string,
     (const void*)&PyOS_snprintf,
     (const void*)&PyOS_string_to_double,
+    (const void*)&PyOS_strtol,
+    (const void*)&PyOS_strtoul,
     (const void*)&PyOS_vsnprintf,
     (const void*)&PyObject_ASCII,
     (const void*)&PyObject_Bytes,
@@ -596,6 +598,8 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyUnicode_Substring,
     (const void*)&PyUnicode_Tailmatch,
     (const void*)&PyUnicode_WriteChar,
+    (const void*)&PyUnstable_Long_CompactValue,
+    (const void*)&PyUnstable_Long_IsCompact,
     (const void*)&PyUnstable_Module_SetGIL,
     (const void*)&PyUnstable_Object_EnableDeferredRefcount,
     (const void*)&PyVectorcall_Call,
@@ -626,7 +630,11 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&Py_VaBuildValue,
     (const void*)&_PyBytes_Resize,
     (const void*)&_PyErr_BadInternalCall,
+    (const void*)&_PyLong_AsByteArray,
     (const void*)&_PyLong_FromByteArray,
+    (const void*)&_PyLong_GCD,
+    (const void*)&_PyLong_NumBits,
+    (const void*)&_PyLong_Sign,
     (const void*)&_PyObject_GC_New,
     (const void*)&_PyObject_GC_NewVar,
     (const void*)&_PyObject_New,

@@ -191,6 +191,10 @@ bool GetInt64(const Format& fmt, int index, PyObject* arg, const char* kw, int64
   if (ftrt::IsFloat(arg) || !ftrt::IsInt(arg)) {
     return TypeFail(fmt, index, "int", arg, kw);
   }
+  if (ftrt::IntIsBig(arg)) {
+    ftrt::SetErrorString(PyExc_OverflowError, "Python int too large to convert to C long");
+    return false;
+  }
   *v = ftrt::IntValue(arg);
   return true;
 }
@@ -201,6 +205,10 @@ bool GetMask(const Format& fmt, int index, PyObject* arg, const char* kw, uint64
   if (ftrt::IsFloat(arg)) {
     ftrt::SetErrorString(PyExc_TypeError, "'float' object cannot be interpreted as an integer");
     return false;
+  }
+  if (ftrt::IsInt(arg) && ftrt::IntIsBig(arg)) {
+    *v = ftrt::IntToBigInt(arg).LowBits64();
+    return true;
   }
   int64_t s = 0;
   if (!GetInt64(fmt, index, arg, kw, &s)) return false;
@@ -302,20 +310,27 @@ bool Convert(const Format& fmt, int index, const Unit& u, const Outs& o, PyObjec
       }
       return TypeFail(fmt, index, "a unicode character", arg, kw);
     case 'k':
-      if (!GetInt64(fmt, index, arg, kw, &v)) return false;
-      *static_cast<unsigned long*>(o.p0) = static_cast<unsigned long>(v);
+    case 'K': {
+      // Modulo 2**64 (CPython: PyLong_AsUnsignedLongMask), so 2**64 - 1
+      // and -1 both give all ones.
+      uint64_t m = 0;
+      if (!GetMask(fmt, index, arg, kw, &m)) return false;
+      if (u.code == 'k') *static_cast<unsigned long*>(o.p0) = static_cast<unsigned long>(m);
+      else *static_cast<unsigned long long*>(o.p0) = static_cast<unsigned long long>(m);
       return true;
-    case 'K':
-      if (!GetInt64(fmt, index, arg, kw, &v)) return false;
-      *static_cast<unsigned long long*>(o.p0) = static_cast<unsigned long long>(v);
-      return true;
+    }
     case 'd':
     case 'f': {
       double d;
       if (ftrt::IsFloat(arg)) {
         d = ftrt::FloatValue(arg);
       } else if (ftrt::IsInt(arg)) {
-        d = static_cast<double>(ftrt::IntValue(arg));
+        absl::StatusOr<double> as_double = ftrt::IntAsDouble(arg);
+        if (!as_double.ok()) {
+          ftrt::SetErrorFromStatus(as_double.status());
+          return false;
+        }
+        d = *as_double;
       } else {
         return TypeFail(fmt, index, "float", arg, kw);
       }

@@ -4,11 +4,8 @@
 // cpython/longobject.h, and widely used.
 //
 // The bytes are read as one two's-complement number (is_signed) or an
-// unsigned magnitude, least significant byte first when little_endian.
-// ftrt's ints are 64-bit (object/int.h): leading bytes that only repeat
-// the sign (0x00, or 0xff for a negative signed number) are dropped, and a
-// value that still needs more than 64 bits raises OverflowError, with the
-// message IntFromUint64 gives (its own for a value above INT64_MAX); CPython would build a big int there.
+// unsigned magnitude, least significant byte first when little_endian, of
+// any length (a value beyond 64 bits is a big int, object/int.h).
 // The functions read only their arguments: safe from any thread.
 //
 // CPython 3.13's public forms of the same, PyLong_AsNativeBytes and
@@ -24,6 +21,8 @@
 // buffer explicitly), else n + 1 or 8; a longer value gives
 // bit_length(|v|) / 8 + 1, less one for the values that fill n bytes
 // exactly (-2^(8n-1), and 2^(8n-1) .. 2^(8n) - 1 read as unsigned).
+#include <cerrno>
+#include <climits>
 #include <cstddef>
 #include <cstdint>
 
@@ -68,29 +67,12 @@ extern PyObject* PyExc_ValueError;
 PyObject* _PyLong_FromByteArray(const unsigned char* bytes, size_t n, int little_endian,
                                 int is_signed) {
   if (n == 0) return NewOrRaise(ftrt::IntFromInt64(0));
-  // Byte i counted from the least significant end.
-  auto at = [&](size_t i) -> unsigned char {
-    return little_endian ? bytes[i] : bytes[n - 1 - i];
-  };
-  const bool negative = is_signed && (at(n - 1) & 0x80) != 0;
-  const unsigned char fill = negative ? 0xff : 0x00;
-  // Significant length: drop the top bytes that only repeat the sign.
-  size_t len = n;
-  while (len > 1 && at(len - 1) == fill) {
-    // For a signed number the byte below must keep the same sign bit.
-    if (is_signed && ((at(len - 2) & 0x80) != 0) != negative) break;
-    --len;
-  }
-  if (len > 8) {
-    PyErr_Format(PyExc_OverflowError, "int result does not fit in 64 bits (ftrt ints are 64-bit)");
+  if (bytes == nullptr) {
+    BadCall("_PyLong_FromByteArray");
     return nullptr;
   }
-  uint64_t magnitude = 0;
-  for (size_t i = 0; i < len && i < 8; ++i) magnitude |= static_cast<uint64_t>(at(i)) << (8 * i);
-  if (!is_signed) return NewOrRaise(ftrt::IntFromUint64(magnitude));
-  // Sign-extend the len significant bytes to 64 bits.
-  if (negative && len < 8) magnitude |= ~uint64_t{0} << (8 * len);
-  return NewOrRaise(ftrt::IntFromInt64(static_cast<int64_t>(magnitude)));
+  return NewOrRaise(
+      ftrt::IntFromBigInt(ftrt::BigInt::FromBytes(bytes, n, little_endian != 0, is_signed != 0)));
 }
 
 Py_ssize_t PyLong_AsNativeBytes(PyObject* v, void* buffer, Py_ssize_t n, int flags) {
@@ -109,8 +91,7 @@ Py_ssize_t PyLong_AsNativeBytes(PyObject* v, void* buffer, Py_ssize_t n, int fla
     if (!index) return -1;
     v = index.get();
   }
-  const int64_t value = ftrt::IntValue(v);
-  if (!defaults && (flags & kRejectNegative) != 0 && value < 0) {
+  if (!defaults && (flags & kRejectNegative) != 0 && ftrt::IntSign(v) < 0) {
     PyErr_SetString(PyExc_ValueError, "Cannot convert negative int");
     return -1;
   }
@@ -118,26 +99,35 @@ Py_ssize_t PyLong_AsNativeBytes(PyObject* v, void* buffer, Py_ssize_t n, int fla
   const bool little = LittleEndianFor(flags) != 0;
   const bool unsigned_ok = defaults || (flags & kUnsignedBuffer) != 0;
   auto* out = static_cast<unsigned char*>(buffer);
-  // Byte i of the value counted from the least significant end (sign-
-  // extended past the 8th), stored where `little` puts it among n bytes.
-  auto byte = [&](Py_ssize_t i) -> unsigned char {
-    if (i >= kSize) return value < 0 ? 0xff : 0x00;
-    return static_cast<unsigned char>(static_cast<uint64_t>(value) >> (8 * i));
-  };
-  for (Py_ssize_t i = 0; i < n; ++i) out[little ? i : n - 1 - i] = byte(i);
-  const uint64_t magnitude =
-      value < 0 ? uint64_t{0} - static_cast<uint64_t>(value) : static_cast<uint64_t>(value);
-  if (magnitude < (uint64_t{1} << 30)) {  // one CPython digit
+  const ftrt::BigInt value = ftrt::IntToBigInt(v);
+  if (n > 0) {
+    // The two's complement value truncated to n bytes (or sign-extended to
+    // them): v mod 2**(8n), written unsigned.
+    absl::StatusOr<ftrt::BigInt> modulus =
+        ftrt::BigInt::ShiftLeft(ftrt::BigInt::FromInt64(1), 8 * static_cast<uint64_t>(n));
+    if (!modulus.ok()) {
+      ftrt::ext::internal::RaiseStatus(modulus.status());
+      return -1;
+    }
+    ftrt::BigInt low;
+    ftrt::BigInt::DivMod(value, *modulus, nullptr, &low);
+    const bool ok = low.ToBytes(out, static_cast<size_t>(n), little, /*is_signed=*/false);
+    FTRT_DCHECK(ok, "PyLong_AsNativeBytes: a residue did not fit its bytes");
+    (void)ok;
+  }
+  const uint64_t bits = value.BitLength();
+  if (bits <= 30) {  // one CPython digit: |v| < 2**30
+    const int64_t small = value.ToInt64();
     if (n == 0 || n > kSize) return kSize;
-    if (FitsInBits(value, 8 * n)) return n;
-    if (value > 0 && FitsInBits(value, 8 * n + 1)) return unsigned_ok ? n : n + 1;
+    if (FitsInBits(small, 8 * n)) return n;
+    if (small > 0 && FitsInBits(small, 8 * n + 1)) return unsigned_ok ? n : n + 1;
     return kSize;
   }
-  const int bits = 64 - __builtin_clzll(magnitude);
-  const Py_ssize_t need = bits / 8 + 1;
+  const Py_ssize_t need = static_cast<Py_ssize_t>(bits / 8 + 1);
   if (n > 0 && need == n + 1 && bits % 8 == 0) {
-    if (value < 0) {
-      if (magnitude == uint64_t{1} << (8 * n - 1)) return n;  // -2^(8n-1)
+    if (value.negative()) {
+      // -2**(8n-1): the one negative value of bit length 8n that fits.
+      if (ftrt::BigInt::And(value, value.Negated()) == value.Negated()) return n;
     } else {
       return unsigned_ok ? n : n + 1;  // the top bit of n bytes is set
     }
@@ -162,6 +152,123 @@ PyObject* PyLong_FromUnsignedNativeBytes(const void* buffer, size_t n, int flags
   }
   return _PyLong_FromByteArray(static_cast<const unsigned char*>(buffer), n,
                                LittleEndianFor(flags), 0);
+}
+
+int _PyLong_Sign(PyObject* v) { return ftrt::IntSign(v); }
+
+size_t _PyLong_NumBits(PyObject* v) { return static_cast<size_t>(ftrt::IntBitLength(v)); }
+
+int _PyLong_AsByteArray(PyLongObject* v, unsigned char* bytes, size_t n, int little_endian,
+                        int is_signed, int with_exceptions) {
+  PyObject* op = reinterpret_cast<PyObject*>(v);
+  if (op == nullptr || !ftrt::IsInt(op) || (n > 0 && bytes == nullptr)) {
+    if (with_exceptions) BadCall("_PyLong_AsByteArray");
+    return -1;
+  }
+  const ftrt::BigInt value = ftrt::IntToBigInt(op);
+  if (value.negative() && !is_signed) {
+    if (with_exceptions) {
+      PyErr_SetString(PyExc_OverflowError, "can't convert negative int to unsigned");
+    }
+    return -1;
+  }
+  if (!value.ToBytes(bytes, n, little_endian != 0, is_signed != 0)) {
+    if (with_exceptions) PyErr_SetString(PyExc_OverflowError, "int too big to convert");
+    return -1;
+  }
+  return 0;
+}
+
+PyObject* _PyLong_GCD(PyObject* a, PyObject* b) {
+  if (a == nullptr || b == nullptr || !ftrt::IsInt(a) || !ftrt::IsInt(b)) {
+    BadCall("_PyLong_GCD");
+    return nullptr;
+  }
+  return NewOrRaise(
+      ftrt::IntFromBigInt(ftrt::BigInt::Gcd(ftrt::IntToBigInt(a), ftrt::IntToBigInt(b))));
+}
+
+int PyUnstable_Long_IsCompact(const PyLongObject* op) {
+  const auto* o = reinterpret_cast<const PyObject*>(op);
+  if (ftrt::IntIsBig(o)) return 0;
+  const int64_t v = ftrt::IntValue(o);
+  return v > -(int64_t{1} << 30) && v < (int64_t{1} << 30);
+}
+
+Py_ssize_t PyUnstable_Long_CompactValue(const PyLongObject* op) {
+  return static_cast<Py_ssize_t>(ftrt::IntValue(reinterpret_cast<const PyObject*>(op)));
+}
+
+}  // extern "C"
+
+namespace {
+
+// The digits of a C string in Python's literal syntax, for PyOS_strto*:
+// *value (mod 2**64) and *overflow, *end past the last digit read.
+void ScanUnsigned(const char* str, char** end, int base, uint64_t* value, bool* overflow) {
+  const char* p = str;
+  while (*p == ' ' || (*p >= '\t' && *p <= '\r')) ++p;
+  *value = 0;
+  *overflow = false;
+  *end = const_cast<char*>(str);
+  if (base != 0 && (base < 2 || base > 36)) return;
+  auto digit = [](char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'Z') return c - 'A' + 10;
+    return 99;
+  };
+  if (p[0] == '0') {
+    const char x = static_cast<char>(p[1] | 0x20);
+    const int prefix = x == 'x' ? 16 : x == 'o' ? 8 : x == 'b' ? 2 : 0;
+    if (prefix != 0 && (base == 0 || base == prefix) && digit(p[2]) < prefix) {
+      base = prefix;
+      p += 2;
+    }
+  }
+  if (base == 0) base = 10;
+  const char* first = p;
+  for (; digit(*p) < base; ++p) {
+    const uint64_t d = static_cast<uint64_t>(digit(*p));
+    if (*value > (UINT64_MAX - d) / static_cast<uint64_t>(base)) *overflow = true;
+    *value = *value * static_cast<uint64_t>(base) + d;
+  }
+  if (p != first) *end = const_cast<char*>(p);
+}
+
+}  // namespace
+
+extern "C" {
+
+unsigned long PyOS_strtoul(const char* str, char** ptr, int base) {
+  char* end;
+  uint64_t value;
+  bool overflow;
+  ScanUnsigned(str, &end, base, &value, &overflow);
+  if (ptr != nullptr) *ptr = end;
+  if (overflow) {
+    errno = ERANGE;
+    return ULONG_MAX;
+  }
+  return static_cast<unsigned long>(value);
+}
+
+long PyOS_strtol(const char* str, char** ptr, int base) {
+  const char* p = str;
+  while (*p == ' ' || (*p >= '\t' && *p <= '\r')) ++p;
+  const bool negative = *p == '-';
+  if (*p == '+' || *p == '-') ++p;
+  char* end;
+  uint64_t value;
+  bool overflow;
+  ScanUnsigned(p, &end, base, &value, &overflow);
+  if (ptr != nullptr) *ptr = end == p ? const_cast<char*>(str) : end;
+  const uint64_t limit = negative ? uint64_t{1} << 63 : (uint64_t{1} << 63) - 1;
+  if (overflow || value > limit) {
+    errno = ERANGE;
+    return negative ? LONG_MIN : LONG_MAX;
+  }
+  return negative ? static_cast<long>(uint64_t{0} - value) : static_cast<long>(value);
 }
 
 }  // extern "C"

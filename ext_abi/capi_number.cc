@@ -200,28 +200,29 @@ PyObject* PyNumber_ToBase(PyObject* n, int base) {
   }
   PyObject* index = PyNumber_Index(n);
   if (index == nullptr) return nullptr;
-  const int64_t v = ftrt::IntValue(index);
+  absl::StatusOr<std::string> digits = ftrt::IntToString(index, base);
   ftrt::Decref(index);
-  // Magnitude as unsigned, so INT64_MIN has one too.
-  uint64_t mag = v < 0 ? uint64_t{0} - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
-  char digits[80];
-  char* end = digits + sizeof(digits);
-  char* p = end;
-  do {
-    *--p = "0123456789abcdef"[mag % static_cast<uint64_t>(base)];
-    mag /= static_cast<uint64_t>(base);
-  } while (mag != 0);
-  if (base != 10) {
-    *--p = base == 2 ? 'b' : base == 8 ? 'o' : 'x';
-    *--p = '0';
+  if (!digits.ok()) {
+    ftrt::ext::internal::RaiseStatus(digits.status());
+    return nullptr;
   }
-  if (v < 0) *--p = '-';
-  return PyUnicode_FromStringAndSize(p, end - p);
+  std::string text = std::move(*digits);
+  if (base != 10) {
+    const size_t at = text[0] == '-' ? 1 : 0;
+    text.insert(at, base == 2 ? "0b" : base == 8 ? "0o" : "0x");
+  }
+  return PyUnicode_FromStringAndSize(text.data(), static_cast<Py_ssize_t>(text.size()));
 }
 Py_ssize_t PyNumber_AsSsize_t(PyObject* o, PyObject* exc) {
   PyObject* i = PyNumber_Index(o);
   if (i == nullptr) return -1;
-  (void)exc;  // ints are 64-bit, as Py_ssize_t: every one fits
+  if (ftrt::IntIsBig(i)) {
+    const int64_t clamped = ftrt::IntClampedValue(i);
+    ftrt::Decref(i);
+    if (exc == nullptr) return static_cast<Py_ssize_t>(clamped);
+    ftrt::SetErrorFormat(exc, "cannot fit '%.200s' into an index-sized integer", o->ob_type->tp_name);
+    return -1;
+  }
   const Py_ssize_t v = static_cast<Py_ssize_t>(ftrt::IntValue(i));
   ftrt::Decref(i);
   return v;

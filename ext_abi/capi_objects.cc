@@ -687,9 +687,13 @@ Py_ssize_t PyObject_LengthHint(PyObject* o, Py_ssize_t default_value) {
                          r->ob_type->tp_name);
     return -1;
   }
-  const int64_t v = ftrt::IntValue(r.get());
+  const int64_t v = ftrt::IntClampedValue(r.get());
   if (v < 0) {
     ftrt::SetErrorString(PyExc_ValueError, "__length_hint__() should return >= 0");
+    return -1;
+  }
+  if (ftrt::IntIsBig(r.get())) {
+    ftrt::SetErrorString(PyExc_OverflowError, "cannot fit 'int' into an index-sized integer");
     return -1;
   }
   return static_cast<Py_ssize_t>(v);

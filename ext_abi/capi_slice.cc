@@ -28,7 +28,7 @@ bool OldIndex(PyObject* v, Py_ssize_t absent, Py_ssize_t length, bool from_end, 
     return true;
   }
   if (!ftrt::IsInt(v)) return false;
-  *out = static_cast<Py_ssize_t>(ftrt::IntValue(v));
+  *out = static_cast<Py_ssize_t>(ftrt::IntClampedValue(v));
   if (from_end && *out < 0) *out += length;
   return true;
 }

@@ -22,9 +22,9 @@
 // a sign, '_' between digits, base 0 taking the 0x/0o/0b prefix and
 // refusing leading zeros, a matching prefix allowed in base 16/8/2;
 // "invalid literal for int() with base 10: '12a'" with the argument's
-// repr. Known differences: ints are 64-bit here (object/int.h), so a
-// literal past that range is OverflowError "int too large to convert";
-// only ASCII digits are read (CPython also takes other Unicode decimals).
+// repr; a literal past 64 bits is a big int (object/int.h), and more than
+// 4300 decimal digits a ValueError, as in CPython. Known difference: only
+// ASCII digits are read (CPython also takes other Unicode decimals).
 //
 // The types stay exact: a heap subclass of int/float/str inherits tp_new
 // but is refused ("cannot create 'X' instances"), as ftrt's scalars have
@@ -145,69 +145,7 @@ bool ExactOrRefuse(PyTypeObject* type, PyTypeObject* exact) {
 
 // ---- int --------------------------------------------------------------------
 
-int DigitValue(unsigned char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'Z') return c - 'A' + 10;
-  return 99;
-}
-
 bool IsSpace(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
-
-// The value of the int literal text[0, n) in `base` (0 or 2..36), by
-// Python's syntax. 1 with *value set; 0 if it is not a literal; -1 if it
-// is one past the 64-bit range.
-int ParseIntLiteral(const char* text, size_t n, int base, int64_t* value) {
-  size_t i = 0;
-  while (i < n && IsSpace(static_cast<unsigned char>(text[i]))) ++i;
-  while (n > i && IsSpace(static_cast<unsigned char>(text[n - 1]))) --n;
-  bool negative = false;
-  if (i < n && (text[i] == '+' || text[i] == '-')) negative = text[i++] == '-';
-  // A prefix: required to pick base 0's base, allowed when it matches.
-  bool prefixed = false;
-  if (n - i >= 2 && text[i] == '0') {
-    const char p = static_cast<char>(std::tolower(static_cast<unsigned char>(text[i + 1])));
-    const int pbase = p == 'x' ? 16 : p == 'o' ? 8 : p == 'b' ? 2 : 0;
-    if (pbase != 0 && (base == 0 || base == pbase)) {
-      base = pbase;
-      i += 2;
-      prefixed = true;
-      if (i < n && text[i] == '_') ++i;  // 0x_1f is allowed
-    }
-  }
-  const bool base0_decimal = base == 0;
-  if (base == 0) base = 10;
-  if (i >= n) return 0;
-  uint64_t mag = 0;
-  bool overflow = false;
-  bool all_zero = true;
-  size_t digits = 0;
-  const size_t first = i;
-  for (; i < n; ++i) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c == '_') {
-      // Only between two digits.
-      if (i == first || i + 1 >= n || text[i + 1] == '_') return 0;
-      continue;
-    }
-    const int d = DigitValue(c);
-    if (d >= base) return 0;
-    if (d != 0) all_zero = false;
-    ++digits;
-    if (mag > (UINT64_MAX - static_cast<uint64_t>(d)) / static_cast<uint64_t>(base)) {
-      overflow = true;
-    } else {
-      mag = mag * static_cast<uint64_t>(base) + static_cast<uint64_t>(d);
-    }
-  }
-  if (digits == 0) return 0;
-  // Base 0: no leading zeros in a non-zero decimal ("010").
-  if (base0_decimal && !prefixed && text[first] == '0' && !all_zero) return 0;
-  const uint64_t limit = negative ? uint64_t{1} << 63 : (uint64_t{1} << 63) - 1;
-  if (overflow || mag > limit) return -1;
-  *value = negative ? static_cast<int64_t>(uint64_t{0} - mag) : static_cast<int64_t>(mag);
-  return 1;
-}
 
 // int(text, base) for a str or bytes-like `x`.
 PyObject* IntFromText(PyObject* x, int base) {
@@ -223,13 +161,9 @@ PyObject* IntFromText(PyObject* x, int base) {
     text.assign(static_cast<const char*>(view.buf), static_cast<size_t>(view.len));
     PyBuffer_Release(&view);
   }
-  int64_t value = 0;
-  const int r = ParseIntLiteral(text.data(), text.size(), base, &value);
-  if (r == 1) return NewOrRaise(ftrt::IntFromInt64(value));
-  if (r < 0) {
-    ftrt::SetErrorString(PyExc_OverflowError, "int too large to convert");
-    return nullptr;
-  }
+  bool syntax_error = false;
+  absl::StatusOr<ftrt::Ref<>> value = ftrt::IntFromLiteral(text, base, &syntax_error);
+  if (!syntax_error) return NewOrRaise(std::move(value));
   ftrt::Ref<> repr = ftrt::Ref<>::Steal(PyObject_Repr(x));
   if (!repr) return nullptr;
   ftrt::SetErrorFormat(PyExc_ValueError, "invalid literal for int() with base %d: %.200s",
@@ -261,7 +195,7 @@ PyObject* IntTpNew(PyTypeObject* type, PyObject* args, PyObject* kwargs) {
   }
   ftrt::Ref<> index = ftrt::Ref<>::Steal(PyNumber_Index(a[1]));
   if (!index) return nullptr;
-  const int64_t base = ftrt::IntValue(index.get());
+  const int64_t base = ftrt::IntClampedValue(index.get());
   if ((base != 0 && base < 2) || base > 36) {
     ftrt::SetErrorString(PyExc_ValueError, "int() base must be >= 2 and <= 36, or 0");
     return nullptr;
@@ -420,7 +354,7 @@ PyObject* BytesTpNew(PyTypeObject* type, PyObject* args, PyObject* kwargs) {
       x->ob_type->tp_as_number->nb_index != nullptr) {
     ftrt::Ref<> index = ftrt::Ref<>::Steal(PyNumber_Index(x));
     if (!index) return nullptr;
-    const int64_t n = ftrt::IntValue(index.get());
+    const int64_t n = ftrt::IntClampedValue(index.get());
     if (n < 0) {
       ftrt::SetErrorString(PyExc_ValueError, "negative count");
       return nullptr;

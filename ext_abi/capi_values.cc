@@ -19,6 +19,7 @@
 #include <cstring>
 #include <cwchar>
 #include <string>
+#include <string_view>
 
 #include "absl/strings/string_view.h"
 #include "ext_abi/capi_internal.h"
@@ -30,6 +31,7 @@
 #include "object/dispatch.h"
 #include "object/errors.h"
 #include "object/float.h"
+#include "object/number.h"
 #include "object/int.h"
 #include "object/intern.h"
 #include "object/list.h"
@@ -82,6 +84,54 @@ bool NeedTuple(PyObject* op, const char* func) {
   return true;
 }
 
+// The int to convert: op itself, or (for the conversions that take any
+// object with __index__, as CPython 3.10+ does) what __index__ returned,
+// held in *holder. Null with the error set.
+PyObject* IndexOrInt(PyObject* op, const char* func, ftrt::Ref<>* holder) {
+  if (op == nullptr) {
+    BadCall(func);
+    return nullptr;
+  }
+  if (ftrt::IsInt(op)) return op;
+  absl::StatusOr<ftrt::Ref<>> index = ftrt::NumberIndex(op);
+  if (!index.ok()) {
+    RaiseStatus(index.status());
+    return nullptr;
+  }
+  *holder = std::move(*index);
+  return holder->get();
+}
+
+// op's value in [lo, hi] (signed), or OverflowError `message`.
+bool SignedIn(PyObject* op, int64_t lo, int64_t hi, const char* message, int64_t* out) {
+  if (ftrt::IntIsBig(op) || ftrt::IntValue(op) < lo || ftrt::IntValue(op) > hi) {
+    ftrt::SetErrorString(PyExc_OverflowError, message);
+    return false;
+  }
+  *out = ftrt::IntValue(op);
+  return true;
+}
+
+// op's value as an unsigned 64-bit number, or OverflowError: `negative`
+// for a value below 0, `too_big` for one of 2**64 or more.
+bool Unsigned64(PyObject* op, const char* negative, const char* too_big, uint64_t* out) {
+  if (ftrt::IntSign(op) < 0) {
+    ftrt::SetErrorString(PyExc_OverflowError, negative);
+    return false;
+  }
+  if (!ftrt::IntIsBig(op)) {
+    *out = static_cast<uint64_t>(ftrt::IntValue(op));
+    return true;
+  }
+  const ftrt::BigInt v = ftrt::IntToBigInt(op);
+  if (!v.FitsUint64()) {
+    ftrt::SetErrorString(PyExc_OverflowError, too_big);
+    return false;
+  }
+  *out = v.ToUint64();
+  return true;
+}
+
 }  // namespace
 
 extern "C" {
@@ -114,20 +164,23 @@ PyObject* PyLong_FromString(const char* str, char** pend, int base) {
     BadCall("PyLong_FromString");
     return nullptr;
   }
-  errno = 0;
-  char* end = nullptr;
-  long long v = std::strtoll(str, &end, base);
-  if (pend != nullptr) *pend = end;
-  if (end == str) {
-    ftrt::SetErrorFormat(PyExc_ValueError, "invalid literal for int() with base %d: '%s'", base,
-                         str);
+  if ((base != 0 && base < 2) || base > 36) {
+    ftrt::SetErrorString(PyExc_ValueError, "int() arg 2 must be >= 2 and <= 36");
     return nullptr;
   }
-  if (errno == ERANGE) {
-    ftrt::SetErrorString(PyExc_OverflowError, "int too large to convert");
+  // The whole string is the literal (CPython allows only whitespace after
+  // the digits, and points *pend past it).
+  const std::string_view text(str);
+  bool syntax_error = false;
+  absl::StatusOr<ftrt::Ref<>> value = ftrt::IntFromLiteral(text, base, &syntax_error);
+  if (syntax_error) {
+    if (pend != nullptr) *pend = const_cast<char*>(str);
+    ftrt::SetErrorFormat(PyExc_ValueError, "invalid literal for int() with base %d: '%.200s'",
+                         base, str);
     return nullptr;
   }
-  return NewOrRaise(ftrt::IntFromInt64(v));
+  if (pend != nullptr) *pend = const_cast<char*>(str) + text.size();
+  return NewOrRaise(std::move(value));
 }
 
 PyObject* PyLong_FromUnicodeObject(PyObject* u, int base) {
@@ -159,59 +212,112 @@ PyObject* PyLong_FromUnicodeObject(PyObject* u, int base) {
 }
 
 long long PyLong_AsLongLong(PyObject* op) {
-  if (!NeedInt(op, "PyLong_AsLongLong")) return -1;
-  auto r = ftrt::IntAsInt64(op);
-  if (!r.ok()) {
-    RaiseStatus(r.status());
+  ftrt::Ref<> holder;
+  PyObject* i = IndexOrInt(op, "PyLong_AsLongLong", &holder);
+  int64_t v;
+  if (i == nullptr || !SignedIn(i, INT64_MIN, INT64_MAX, "int too big to convert", &v)) return -1;
+  return v;
+}
+long PyLong_AsLong(PyObject* op) {
+  ftrt::Ref<> holder;
+  PyObject* i = IndexOrInt(op, "PyLong_AsLong", &holder);
+  int64_t v;
+  if (i == nullptr ||
+      !SignedIn(i, LONG_MIN, LONG_MAX, "Python int too large to convert to C long", &v)) {
     return -1;
   }
-  return *r;
+  return static_cast<long>(v);
 }
-long PyLong_AsLong(PyObject* op) { return static_cast<long>(PyLong_AsLongLong(op)); }
 Py_ssize_t PyLong_AsSsize_t(PyObject* op) {
-  return static_cast<Py_ssize_t>(PyLong_AsLongLong(op));
+  // Not through __index__ (CPython: an int or a subclass only).
+  if (!NeedInt(op, "PyLong_AsSsize_t")) return -1;
+  int64_t v;
+  if (!SignedIn(op, PY_SSIZE_T_MIN, PY_SSIZE_T_MAX, "Python int too large to convert to C ssize_t",
+                &v)) {
+    return -1;
+  }
+  return static_cast<Py_ssize_t>(v);
 }
 int PyLong_AsInt(PyObject* op) {
-  if (!NeedInt(op, "PyLong_AsInt")) return -1;
-  auto r = ftrt::IntAsInt32(op);
-  if (!r.ok()) {
-    RaiseStatus(r.status());
+  ftrt::Ref<> holder;
+  PyObject* i = IndexOrInt(op, "PyLong_AsInt", &holder);
+  int64_t v;
+  if (i == nullptr ||
+      !SignedIn(i, INT_MIN, INT_MAX, "Python int too large to convert to C int", &v)) {
     return -1;
   }
-  return *r;
+  return static_cast<int>(v);
 }
 unsigned long long PyLong_AsUnsignedLongLong(PyObject* op) {
   if (!NeedInt(op, "PyLong_AsUnsignedLongLong")) return static_cast<unsigned long long>(-1);
-  auto r = ftrt::IntAsUint64(op);
-  if (!r.ok()) {
-    RaiseStatus(r.status());
+  uint64_t v;
+  if (!Unsigned64(op, "can't convert negative int to unsigned", "int too big to convert", &v)) {
     return static_cast<unsigned long long>(-1);
   }
-  return *r;
+  return v;
 }
-unsigned long PyLong_AsUnsignedLong(PyObject* op) { return PyLong_AsUnsignedLongLong(op); }
-size_t PyLong_AsSize_t(PyObject* op) { return PyLong_AsUnsignedLongLong(op); }
+unsigned long PyLong_AsUnsignedLong(PyObject* op) {
+  if (!NeedInt(op, "PyLong_AsUnsignedLong")) return static_cast<unsigned long>(-1);
+  uint64_t v;
+  if (!Unsigned64(op, "can't convert negative value to unsigned int",
+                  "Python int too large to convert to C unsigned long", &v)) {
+    return static_cast<unsigned long>(-1);
+  }
+  return static_cast<unsigned long>(v);
+}
+size_t PyLong_AsSize_t(PyObject* op) {
+  if (!NeedInt(op, "PyLong_AsSize_t")) return static_cast<size_t>(-1);
+  uint64_t v;
+  if (!Unsigned64(op, "can't convert negative value to size_t",
+                  "Python int too large to convert to C size_t", &v)) {
+    return static_cast<size_t>(-1);
+  }
+  return static_cast<size_t>(v);
+}
 unsigned long long PyLong_AsUnsignedLongLongMask(PyObject* op) {
-  if (!NeedInt(op, "PyLong_AsUnsignedLongLongMask")) return static_cast<unsigned long long>(-1);
-  return static_cast<unsigned long long>(ftrt::IntValue(op));
+  ftrt::Ref<> holder;
+  PyObject* i = IndexOrInt(op, "PyLong_AsUnsignedLongLongMask", &holder);
+  if (i == nullptr) return static_cast<unsigned long long>(-1);
+  if (!ftrt::IntIsBig(i)) return static_cast<unsigned long long>(ftrt::IntValue(i));
+  return ftrt::IntToBigInt(i).LowBits64();
 }
 unsigned long PyLong_AsUnsignedLongMask(PyObject* op) {
   return PyLong_AsUnsignedLongLongMask(op);
 }
 long long PyLong_AsLongLongAndOverflow(PyObject* op, int* overflow) {
   if (overflow != nullptr) *overflow = 0;
-  return PyLong_AsLongLong(op);  // ints are 64-bit: never overflows long long
+  ftrt::Ref<> holder;
+  PyObject* i = IndexOrInt(op, "PyLong_AsLongLongAndOverflow", &holder);
+  if (i == nullptr) return -1;
+  if (ftrt::IntIsBig(i)) {
+    // Out of range: -1 with *overflow the sign, and no exception.
+    if (overflow != nullptr) *overflow = ftrt::IntSign(i);
+    return -1;
+  }
+  return ftrt::IntValue(i);
 }
 long PyLong_AsLongAndOverflow(PyObject* op, int* overflow) {
   return PyLong_AsLongLongAndOverflow(op, overflow);
 }
 double PyLong_AsDouble(PyObject* op) {
   if (!NeedInt(op, "PyLong_AsDouble")) return -1.0;
-  return static_cast<double>(ftrt::IntValue(op));
+  absl::StatusOr<double> d = ftrt::IntAsDouble(op);
+  if (!d.ok()) {
+    RaiseStatus(d.status());
+    return -1.0;
+  }
+  return *d;
 }
 void* PyLong_AsVoidPtr(PyObject* op) {
   if (!NeedInt(op, "PyLong_AsVoidPtr")) return nullptr;
-  return reinterpret_cast<void*>(static_cast<uintptr_t>(ftrt::IntValue(op)));
+  // A pointer from either reading: negative as signed, else unsigned.
+  if (ftrt::IntSign(op) < 0) {
+    const long long v = PyLong_AsLongLong(op);
+    return v == -1 && ftrt::HasError() ? nullptr : reinterpret_cast<void*>(v);
+  }
+  const unsigned long long v = PyLong_AsUnsignedLongLong(op);
+  if (v == static_cast<unsigned long long>(-1) && ftrt::HasError()) return nullptr;
+  return reinterpret_cast<void*>(static_cast<uintptr_t>(v));
 }
 
 // ---- float and bool ------------------------------------------------------------
@@ -223,7 +329,7 @@ double PyFloat_AsDouble(PyObject* op) {
     return -1.0;
   }
   if (ftrt::IsFloat(op)) return ftrt::FloatValue(op);
-  if (ftrt::IsInt(op)) return static_cast<double>(ftrt::IntValue(op));
+  if (ftrt::IsInt(op)) return PyLong_AsDouble(op);
   ftrt::SetErrorFormat(PyExc_TypeError, "must be real number, not %s", op->ob_type->tp_name);
   return -1.0;
 }
@@ -511,7 +617,7 @@ PyObject* PyBytes_FromObject(PyObject* op) {
   while (PyObject* item = PyIter_Next(it)) {
     const Py_ssize_t v = PyNumber_AsSsize_t(item, nullptr);
     ftrt::Decref(item);
-    if (v == -1 && PyErr_Occurred()) {
+    if (v == -1 && ftrt::HasError()) {
       ftrt::Decref(it);
       return nullptr;
     }

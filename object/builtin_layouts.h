@@ -14,8 +14,10 @@
  * (str.h, tuple.h, list.h, ...). Compiles as C11 and as C++20.
  *
  * Where ftrt's layout is its own (no public macro reads it):
- *   - struct _longobject (int and bool): a 64-bit value after the header,
- *     not CPython's 30-bit digits (PyLong_* are functions, never macros);
+ *   - struct _longobject (int and bool): a 64-bit value after the header
+ *     while the value fits, else 32-bit digits after the struct (see
+ *     below), not CPython's 30-bit digits (PyLong_* are functions, never
+ *     macros);
  *   - the dict's key table (PyDictKeysObject) is opaque; only ma_used, which
  *     PyDict_GET_SIZE reads, has a public meaning;
  *   - a list's item array (ob_item) is preceded, in the same block, by its
@@ -138,10 +140,16 @@ typedef struct {
   double ob_fval;
 } PyFloatObject;
 
-/* ---- int and bool (ftrt's layout) ------------------------------------------ */
+/* ---- int and bool (ftrt's layout) ------------------------------------------
+ * Two forms. Small: ftrt_ndigits == 0 and the value is ftrt_value (every
+ * value in the int64_t range, and only those, has this form). Big:
+ * |ftrt_ndigits| 32-bit digits of the magnitude follow the struct in the
+ * same block, least significant first, the highest non-zero; the sign of
+ * ftrt_ndigits is the value's; ftrt_value is 0. Ints are immutable. */
 struct _longobject {
   PyObject_HEAD
   int64_t ftrt_value;
+  int64_t ftrt_ndigits;
 };
 typedef struct _longobject PyLongObject;
 
@@ -249,7 +257,7 @@ FTRT_LAYOUT_ASSERT(offsetof(PyByteArrayObject, ob_start) == 56, "bytearray ob_st
 FTRT_LAYOUT_ASSERT(offsetof(PyByteArrayObject, ob_exports) == 64, "bytearray ob_exports");
 FTRT_LAYOUT_ASSERT(sizeof(PyFloatObject) == 40, "PyFloatObject");
 FTRT_LAYOUT_ASSERT(offsetof(PyFloatObject, ob_fval) == 32, "ob_fval");
-FTRT_LAYOUT_ASSERT(sizeof(PyLongObject) == 40, "PyLongObject (ftrt)");
+FTRT_LAYOUT_ASSERT(sizeof(PyLongObject) == 48, "PyLongObject (ftrt)");
 FTRT_LAYOUT_ASSERT(sizeof(PyDictObject) == 64, "PyDictObject");
 FTRT_LAYOUT_ASSERT(offsetof(PyDictObject, ma_used) == 32, "ma_used");
 FTRT_LAYOUT_ASSERT(offsetof(PyDictObject, ma_keys) == 48, "ma_keys");

@@ -862,7 +862,7 @@ absl::Status ByteArrayClear(PyObject* b) {
 int ByteValue(PyObject* value) {
   int64_t v;
   if (IsIntExact(value)) {
-    v = IntValue(value);
+    v = IntClampedValue(value);
   } else {
     v = IndexAsSsize(value);
     if (v == -1 && HasError()) return -1;

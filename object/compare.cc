@@ -111,7 +111,7 @@ absl::StatusOr<bool> RichCompareBool(PyObject* a, PyObject* b, int op) {
 absl::StatusOr<bool> IsTrue(PyObject* op) {
   if (op == True()) return true;
   if (op == False() || op == None()) return false;
-  if (IsInt(op)) return IntValue(op) != 0;
+  if (IsInt(op)) return IntSign(op) != 0;
   if (IsFloat(op)) return FloatValue(op) != 0.0;
   PyTypeObject* type = op->ob_type;
   if (type->tp_as_number != nullptr && type->tp_as_number->nb_bool != nullptr) {

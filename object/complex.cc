@@ -33,8 +33,32 @@ bool AsComplex(const PyObject* op, Py_complex* out) {
   } else if (IsFloat(op)) {
     *out = {FloatValue(op), 0.0};
   } else if (IsInt(op)) {
-    *out = {static_cast<double>(IntValue(op)), 0.0};
+    // An int beyond the double range converts to an infinity here; the
+    // slots below reject it first (OverflowError, as CPython raises).
+    absl::StatusOr<double> d = IntAsDouble(op);
+    *out = {d.ok() ? *d : IntSign(op) * HUGE_VAL, 0.0};
   } else {
+    return false;
+  }
+  return true;
+}
+
+// Null with OverflowError set if a or b is an int too large for a double
+// (CPython: "int too large to convert to float"); NotImplemented if one is
+// not a number; otherwise true with both values.
+bool Operands(PyObject* a, PyObject* b, Py_complex* x, Py_complex* y, PyObject** result) {
+  for (PyObject* op : {a, b}) {
+    if (IsInt(op) && IntIsBig(op)) {
+      absl::StatusOr<double> d = IntAsDouble(op);
+      if (!d.ok()) {
+        SetErrorIndicator(d.status());
+        *result = nullptr;
+        return false;
+      }
+    }
+  }
+  if (!AsComplex(a, x) || !AsComplex(b, y)) {
+    *result = internal::NotImplementedResult();
     return false;
   }
   return true;
@@ -107,7 +131,7 @@ PyObject* ComplexRichCompareSlot(PyObject* a, PyObject* b, int op) {
   } else if (IsInt(other)) {
     // Exactly, as float == int is.
     equal = z.imag == 0.0 &&
-            CompareInt64Double(IntValue(other), z.real) == std::partial_ordering::equivalent;
+            IntCompareDouble(other, z.real) == std::partial_ordering::equivalent;
   } else {
     return internal::NotImplementedResult();
   }
@@ -117,13 +141,15 @@ PyObject* ComplexRichCompareSlot(PyObject* a, PyObject* b, int op) {
 template <Py_complex (*F)(Py_complex, Py_complex)>
 PyObject* ArithmeticSlot(PyObject* a, PyObject* b) {
   Py_complex x, y;
-  if (!AsComplex(a, &x) || !AsComplex(b, &y)) return internal::NotImplementedResult();
+  PyObject* result;
+  if (!Operands(a, b, &x, &y, &result)) return result;
   return NewComplex(F(x, y));
 }
 
 PyObject* ComplexTrueDivideSlot(PyObject* a, PyObject* b) {
   Py_complex x, y;
-  if (!AsComplex(a, &x) || !AsComplex(b, &y)) return internal::NotImplementedResult();
+  PyObject* result;
+  if (!Operands(a, b, &x, &y, &result)) return result;
   absl::StatusOr<Py_complex> q = ComplexQuotient(x, y);
   if (!q.ok()) {
     SetErrorIndicator(q.status());
@@ -346,6 +372,13 @@ absl::StatusOr<Py_complex> ParseComplex(absl::string_view text) {
 // a float, or an object with __float__ / __index__) as (x, 0). `first`:
 // the real argument (the imaginary one otherwise), for the messages.
 bool ConstructorArg(PyObject* v, bool first, Py_complex* out) {
+  if (IsInt(v) && IntIsBig(v)) {
+    absl::StatusOr<double> d = IntAsDouble(v);
+    if (!d.ok()) {
+      SetErrorIndicator(d.status());
+      return false;
+    }
+  }
   if (AsComplex(v, out)) return true;
   if (IsStr(v)) {
     // (A string first argument is parsed by the caller.)
@@ -568,7 +601,8 @@ namespace internal {
 
 PyObject* ComplexPowerSlot(PyObject* a, PyObject* b, PyObject* mod) {
   Py_complex x, y;
-  if (!AsComplex(a, &x) || !AsComplex(b, &y)) return NotImplementedResult();
+  PyObject* result;
+  if (!Operands(a, b, &x, &y, &result)) return result;
   if (mod != nullptr && mod != None()) {
     SetErrorIndicator(MakeError(ErrorKind::kValueError, "complex modulo"));
     return nullptr;

@@ -18,7 +18,7 @@ namespace ftrt::internal {
 
 absl::StatusOr<Py_hash_t> KeyHash(PyObject* key) {
   if (IsStrExact(key)) return StrHash(key);
-  if (IsIntExact(key)) return HashInt64(IntValue(key));
+  if (IsIntExact(key)) return IntHash(key);
   return Hash(key);
 }
 
@@ -27,14 +27,17 @@ absl::Status MissingKey(PyObject* key) {
     absl::StatusOr<absl::string_view> utf8 = StrAsUtf8(key);
     if (utf8.ok()) return Errorf(ErrorKind::kKeyError, "'%s'", std::string(*utf8));
   }
-  if (IsIntExact(key)) return Errorf(ErrorKind::kKeyError, "%d", IntValue(key));
+  if (IsIntExact(key)) {
+    absl::StatusOr<std::string> digits = IntToString(key, 10);
+    if (digits.ok()) return Errorf(ErrorKind::kKeyError, "%s", *digits);
+  }
   return Errorf(ErrorKind::kKeyError, "<%s object at %p>", key->ob_type->tp_name,
                 static_cast<void*>(key));
 }
 
 std::optional<bool> SimpleKeysEqual(PyObject* a, PyObject* b) {
   if (IsStrExact(a) && IsStrExact(b)) return StrEqual(a, b);
-  if (IsIntExact(a) && IsIntExact(b)) return IntValue(a) == IntValue(b);
+  if (IsIntExact(a) && IsIntExact(b)) return IntCompare(a, b) == 0;
   return std::nullopt;
 }
 

@@ -41,7 +41,11 @@ PyObject* EllipsisRepr(PyObject*) { return StrResult("Ellipsis").Release(); }
 PyObject* BoolRepr(PyObject* self) {
   return StrResult(IntValue(self) ? "True" : "False").Release();
 }
-PyObject* IntRepr(PyObject* self) { return StrResult(std::to_string(IntValue(self))).Release(); }
+PyObject* IntRepr(PyObject* self) {
+  absl::StatusOr<std::string> digits = IntToString(self, 10);
+  if (!digits.ok()) return RefOrRaise(absl::StatusOr<Ref<>>(digits.status())).Release();
+  return StrResult(*digits).Release();
+}
 
 }  // namespace
 
@@ -457,7 +461,7 @@ int ObjectRichCompareBool(PyObject* v, PyObject* w, int op) {
 int ObjectIsTrue(PyObject* obj) {
   if (obj == True()) return 1;
   if (obj == False() || obj == None()) return 0;
-  if (IsInt(obj)) return IntValue(obj) != 0;
+  if (IsInt(obj)) return IntSign(obj) != 0;
   if (IsFloat(obj)) return FloatValue(obj) != 0.0;
   if (IsStr(obj)) return StrLength(obj) != 0;
   PyTypeObject* t = obj->ob_type;

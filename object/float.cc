@@ -23,9 +23,9 @@ PyObject* FloatRichCompareSlot(PyObject* a, PyObject* b, int op) {
   if (IsFloat(a) && IsFloat(b)) {
     c = FloatValue(a) <=> FloatValue(b);
   } else if (IsFloat(a) && IsInt(b)) {
-    c = 0 <=> CompareInt64Double(IntValue(b), FloatValue(a));
+    c = 0 <=> IntCompareDouble(b, FloatValue(a));
   } else if (IsInt(a) && IsFloat(b)) {
-    c = CompareInt64Double(IntValue(a), FloatValue(b));
+    c = IntCompareDouble(a, FloatValue(b));
   } else {
     return NotImplemented();
   }
@@ -35,10 +35,11 @@ PyObject* FloatRichCompareSlot(PyObject* a, PyObject* b, int op) {
 // --- float's number slots ----------------------------------------------------------
 //
 // C slots (number.h calls them with both orders of operands): either
-// operand may be an int (ints are 64-bit, so every one converts, rounded
-// to the nearest double); any other pair answers NotImplemented. The
-// results and errors are Python's: floor division and modulo round toward
-// negative infinity and the remainder takes the divisor's sign.
+// operand may be an int (converted to the nearest double; OverflowError
+// for one beyond the double range, as CPython); any other pair answers
+// NotImplemented. The results and errors are Python's: floor division and
+// modulo round toward negative infinity and the remainder takes the
+// divisor's sign.
 
 bool AsDouble(const PyObject* op, double* out) {
   if (IsFloat(op)) {
@@ -46,10 +47,20 @@ bool AsDouble(const PyObject* op, double* out) {
     return true;
   }
   if (IsInt(op)) {
-    *out = static_cast<double>(IntValue(op));
+    absl::StatusOr<double> d = IntAsDouble(op);
+    *out = d.ok() ? *d : IntSign(op) * HUGE_VAL;  // (IntOverflowsDouble caught it)
     return true;
   }
   return false;
+}
+
+// True with OverflowError set if op is an int too large for a double.
+bool IntOverflowsDouble(const PyObject* op) {
+  if (!IsInt(op) || !IntIsBig(op)) return false;
+  absl::StatusOr<double> d = IntAsDouble(op);
+  if (d.ok()) return false;
+  SetErrorIndicator(d.status());
+  return true;
 }
 
 PyObject* NewFloat(double v) { return internal::SlotResult(FloatFromDouble(v)); }
@@ -87,6 +98,7 @@ template <typename Op>
 PyObject* Binary(PyObject* a, PyObject* b, Op op) {
   double x, y;
   if (!AsDouble(a, &x) || !AsDouble(b, &y)) return internal::NotImplementedResult();
+  if (IntOverflowsDouble(a) || IntOverflowsDouble(b)) return nullptr;
   return op(x, y);
 }
 
@@ -140,6 +152,7 @@ PyObject* FloatDivmodSlot(PyObject* a, PyObject* b) {
 PyObject* FloatPowerSlot(PyObject* a, PyObject* b, PyObject* mod) {
   double x, y;
   if (!AsDouble(a, &x) || !AsDouble(b, &y)) return internal::NotImplementedResult();
+  if (IntOverflowsDouble(a) || IntOverflowsDouble(b)) return nullptr;
   if (mod != None()) {
     return Raise(ErrorKind::kTypeError,
                  "pow() 3rd argument not allowed unless all arguments are integers");
@@ -220,7 +233,7 @@ absl::StatusOr<Ref<>> FloatFromDouble(double v) {
 
 absl::StatusOr<double> FloatAsDouble(const PyObject* op) {
   if (IsFloat(op)) return FloatValue(op);
-  if (IsInt(op)) return static_cast<double>(IntValue(op));
+  if (IsInt(op)) return IntAsDouble(op);
   return Errorf(ErrorKind::kTypeError, "must be real number, not %s", op->ob_type->tp_name);
 }
 

@@ -36,9 +36,9 @@ inline double FloatValue(const PyObject* op) {
 // A new float; MemoryError if allocation fails.
 absl::StatusOr<Ref<>> FloatFromDouble(double v);
 
-// PyFloat_AsDouble: a float's value, or an int's converted (OverflowError
-// never happens for 64-bit ints: they all round to a finite double);
-// TypeError for other types.
+// PyFloat_AsDouble: a float's value, or an int's converted, correctly
+// rounded (OverflowError "int too large to convert to float" past the
+// double range); TypeError for other types.
 absl::StatusOr<double> FloatAsDouble(const PyObject* op);
 
 // The exact ordering of an int and a double (unordered for NaN).

@@ -58,8 +58,19 @@ PyObject* ObjectFormatMethod(PyObject* self, PyObject* spec) {
 PyObject* IntFormatMethod(PyObject* self, PyObject* spec) {
   if (!SpecIsStr(spec)) return nullptr;
   if (StrLength(spec) == 0) return ObjectStr(self).Release();
-  return StrFromU32(FormatInt64(IntValue(self), CodePoints(spec), self->ob_type->tp_name))
-      .Release();
+  if (!IntIsBig(self)) {
+    return StrFromU32(FormatInt64(IntValue(self), CodePoints(spec), self->ob_type->tp_name))
+        .Release();
+  }
+  IntegerToFormat v;
+  v.negative = IntSign(self) < 0;
+  v.digits = [self](int base) -> absl::StatusOr<std::string> {
+    absl::StatusOr<std::string> text = IntToString(self, base);
+    if (text.ok() && (*text)[0] == '-') text->erase(0, 1);
+    return text;
+  };
+  v.as_double = [self] { return IntAsDouble(self); };
+  return StrFromU32(FormatInteger(v, CodePoints(spec), self->ob_type->tp_name)).Release();
 }
 
 PyObject* FloatFormatMethod(PyObject* self, PyObject* spec) {

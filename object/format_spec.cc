@@ -3,6 +3,7 @@
 #include "object/format_spec.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -404,6 +405,27 @@ absl::StatusOr<FormatSpec> ParseFormatSpec(std::u32string_view s, char32_t defau
 
 absl::StatusOr<std::u32string> FormatInt64(int64_t v, std::u32string_view spec_text,
                                            const char* type_name) {
+  IntegerToFormat i;
+  i.negative = v < 0;
+  i.small = v;
+  i.digits = [v](int base) -> absl::StatusOr<std::string> {
+    uint64_t mag = v < 0 ? 0 - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
+    std::string digits;
+    do {
+      digits.push_back("0123456789abcdef"[mag % static_cast<uint64_t>(base)]);
+      mag /= static_cast<uint64_t>(base);
+    } while (mag != 0);
+    std::reverse(digits.begin(), digits.end());
+    return digits;
+  };
+  // Every int64 converts to the nearest double, as float(v) does.
+  i.as_double = [v]() -> absl::StatusOr<double> { return static_cast<double>(v); };
+  return FormatInteger(i, spec_text, type_name);
+}
+
+absl::StatusOr<std::u32string> FormatInteger(const IntegerToFormat& v,
+                                             std::u32string_view spec_text,
+                                             const char* type_name) {
   absl::StatusOr<FormatSpec> parsed = ParseFormatSpec(spec_text, U'>', U'd', type_name);
   if (!parsed.ok()) return parsed.status();
   const FormatSpec& spec = *parsed;
@@ -430,9 +452,11 @@ absl::StatusOr<std::u32string> FormatInt64(int64_t v, std::u32string_view spec_t
     case U'F':
     case U'g':
     case U'G':
-    case U'%':
-      // Every int64 converts to the nearest double, as float(v) does.
-      return FormatDoubleParsed(static_cast<double>(v), spec, type_name);
+    case U'%': {
+      absl::StatusOr<double> d = v.as_double();
+      if (!d.ok()) return d.status();
+      return FormatDoubleParsed(*d, spec, type_name);
+    }
     default:
       return UnknownCode(spec.type, type_name);
   }
@@ -452,21 +476,19 @@ absl::StatusOr<std::u32string> FormatInt64(int64_t v, std::u32string_view spec_t
       return MakeError(ErrorKind::kValueError,
                        "Alternate form (#) not allowed with integer format specifier 'c'");
     }
-    if (v < 0 || v > 0x10ffff) {
+    if (!v.small.has_value() || *v.small < 0 || *v.small > 0x10ffff) {
       return MakeError(ErrorKind::kOverflowError, "%c arg not in range(0x110000)");
     }
-    const char32_t ch = static_cast<char32_t>(v);
+    const char32_t ch = static_cast<char32_t>(*v.small);
     return LayoutNumber(spec, 0, U"", "", false, std::u32string_view(&ch, 1), 0);
   }
-  const bool negative = v < 0;
-  uint64_t mag = negative ? 0 - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
-  const char* digit_chars = spec.type == U'X' ? "0123456789ABCDEF" : "0123456789abcdef";
-  std::string digits;
-  do {
-    digits.push_back(digit_chars[mag % static_cast<uint64_t>(base)]);
-    mag /= static_cast<uint64_t>(base);
-  } while (mag != 0);
-  std::reverse(digits.begin(), digits.end());
+  const bool negative = v.negative;
+  absl::StatusOr<std::string> text = v.digits(base);
+  if (!text.ok()) return text.status();
+  std::string digits = std::move(*text);
+  if (spec.type == U'X') {
+    for (char& ch : digits) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  }
   std::u32string_view prefix;
   if (spec.alternate) {
     switch (spec.type) {

@@ -3,7 +3,7 @@
 //   [[fill]align][sign]["z"]["#"]["0"][width][grouping]["." precision][type]
 //
 // for the three kinds of value the built-in __format__ methods render:
-// 64-bit ints (int and bool), doubles (float) and text (str). This file is
+// ints of any size (int and bool), doubles (float) and text (str). This file is
 // pure text work on values (no objects, no error indicator): it parses a
 // spec, checks it against the value's kind with CPython 3.13's rules and
 // messages, and lays out the result (sign, "0x" prefix, digits grouped
@@ -31,6 +31,8 @@
 #define FTRT_OBJECT_FORMAT_SPEC_H_
 
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -63,6 +65,19 @@ absl::StatusOr<FormatSpec> ParseFormatSpec(std::u32string_view spec, char32_t de
 // the float types e E f F g G % on float(v).
 absl::StatusOr<std::u32string> FormatInt64(int64_t v, std::u32string_view spec,
                                            const char* type_name);
+// An integer of any size, as FormatInteger reads it.
+struct IntegerToFormat {
+  bool negative = false;
+  // The value if it fits in an int64_t (for 'c').
+  std::optional<int64_t> small;
+  // |v|'s digits in base 2, 8, 10 or 16 (lowercase, no sign or prefix).
+  std::function<absl::StatusOr<std::string>(int base)> digits;
+  // float(v), or its OverflowError.
+  std::function<absl::StatusOr<double>()> as_double;
+};
+// format(v, spec) for an int of any size (FormatInt64's rules).
+absl::StatusOr<std::u32string> FormatInteger(const IntegerToFormat& v, std::u32string_view spec,
+                                             const char* type_name);
 // format(v, spec) for a float: e E f F g G n % and the empty type.
 absl::StatusOr<std::u32string> FormatDouble(double v, std::u32string_view spec,
                                             const char* type_name);

@@ -80,8 +80,8 @@ constinit PyTypeObject PyBool_Type = [] {
 constinit PyObject _Py_NoneStruct = internal::StaticObjectHeader(&_PyNone_Type);
 constinit PyObject _Py_NotImplementedStruct = internal::StaticObjectHeader(&_PyNotImplemented_Type);
 constinit PyObject _Py_EllipsisObject = internal::StaticObjectHeader(&PyEllipsis_Type);
-constinit struct _longobject _Py_FalseStruct = {internal::StaticObjectHeader(&PyBool_Type), 0};
-constinit struct _longobject _Py_TrueStruct = {internal::StaticObjectHeader(&PyBool_Type), 1};
+constinit struct _longobject _Py_FalseStruct = {internal::StaticObjectHeader(&PyBool_Type), 0, 0};
+constinit struct _longobject _Py_TrueStruct = {internal::StaticObjectHeader(&PyBool_Type), 1, 0};
 
 }  // extern "C"
 

@@ -120,6 +120,10 @@ absl::StatusOr<Ref<>> Repeat(PyObject* seq, PyObject* count, bool in_place) {
   }
   absl::StatusOr<Ref<>> n = NumberIndex(count);
   if (!n.ok()) return n.status();
+  if (IntIsBig(n->get())) {
+    return Errorf(ErrorKind::kOverflowError, "cannot fit '%s' into an index-sized integer",
+                  count->ob_type->tp_name);
+  }
   return Answer(f(seq, static_cast<Py_ssize_t>(IntValue(n->get()))), "sequence repeat");
 }
 
@@ -215,8 +219,7 @@ bool IsNumber(const PyObject* op) {
 
 absl::StatusOr<Ref<>> NumberIndex(PyObject* op) {
   if (IsInt(op)) {
-    if (IsIntExact(op)) return Ref<>::NewRef(op);
-    return IntFromInt64(IntValue(op));
+    return IntExact(op);
   }
   unaryfunc f = NumberSlot(op, &PyNumberMethods::nb_index);
   if (f == nullptr) {
@@ -229,7 +232,7 @@ absl::StatusOr<Ref<>> NumberIndex(PyObject* op) {
     return Errorf(ErrorKind::kTypeError, "__index__ returned non-int (type %s)",
                   (*r)->ob_type->tp_name);
   }
-  if (!IsIntExact(r->get())) return IntFromInt64(IntValue(r->get()));
+  if (!IsIntExact(r->get())) return IntExact(r->get());
   return r;
 }
 
@@ -242,7 +245,7 @@ absl::StatusOr<Ref<>> NumberInt(PyObject* op) {
       return Errorf(ErrorKind::kTypeError, "__int__ returned non-int (type %s)",
                     (*r)->ob_type->tp_name);
     }
-    if (!IsIntExact(r->get())) return IntFromInt64(IntValue(r->get()));
+    if (!IsIntExact(r->get())) return IntExact(r->get());
     return r;
   }
   if (HasIndex(op)) return NumberIndex(op);
@@ -265,7 +268,9 @@ absl::StatusOr<Ref<>> NumberFloat(PyObject* op) {
   if (HasIndex(op)) {
     absl::StatusOr<Ref<>> i = NumberIndex(op);
     if (!i.ok()) return i;
-    return FloatFromDouble(static_cast<double>(IntValue(i->get())));
+    absl::StatusOr<double> d = IntAsDouble(i->get());
+    if (!d.ok()) return d.status();
+    return FloatFromDouble(*d);
   }
   return Errorf(ErrorKind::kTypeError, "float() argument must be a string or a real number, not '%s'",
                 op->ob_type->tp_name);

@@ -16,8 +16,8 @@
 // PyNumber_Add and friends (ext_abi/), and what their own types' nb_*
 // slots are called with.
 //
-// int and float carry their slots (int.cc, float.cc): ints are 64-bit
-// (int.h: a result outside the range is an OverflowError), int / int and
+// int and float carry their slots (int.cc, float.cc): ints have any size
+// (int.h: 64-bit words while they fit, big ints beyond), int / int and
 // mixed int-float arithmetic give floats with Python's rules (floor
 // division and modulo round toward negative infinity, the remainder takes
 // the divisor's sign), division by zero is a ZeroDivisionError. bool

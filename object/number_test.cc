@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <limits>
 #include <random>
+#include <string>
 #include <thread>
 
 #include "gtest/gtest.h"
@@ -29,6 +30,26 @@ using NumberTest = testing_util::RuntimeTest;
 
 Ref<> I(int64_t v) { return *IntFromInt64(v); }
 Ref<> F(double v) { return *FloatFromDouble(v); }
+
+// The decimal text of an int result, or "error: ..." for a failure.
+std::string DecOf(const absl::StatusOr<Ref<>>& r) {
+  if (!r.ok()) return "error: " + std::string(r.status().message());
+  if (!IsInt(r->get())) return "not an int";
+  absl::StatusOr<std::string> text = IntToString(r->get(), 10);
+  return text.ok() ? *text : "error: " + std::string(text.status().message());
+}
+
+// A 128-bit integer in decimal.
+std::string Dec128(__int128 v) {
+  const bool negative = v < 0;
+  unsigned __int128 mag = negative ? -static_cast<unsigned __int128>(v) : v;
+  std::string digits;
+  do {
+    digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(mag % 10)));
+    mag /= 10;
+  } while (mag != 0);
+  return negative ? "-" + digits : digits;
+}
 
 int64_t AsI(const absl::StatusOr<Ref<>>& r) {
   EXPECT_TRUE(r.ok()) << r.status();
@@ -122,13 +143,13 @@ TEST_F(NumberTest, IntErrorsNameTheProblem) {
               "0.0 cannot be raised to a negative power");
   ExpectError(Bin(NumberOp::kLshift, 1, -1), ErrorKind::kValueError, "negative shift count");
   ExpectError(Bin(NumberOp::kRshift, 1, -1), ErrorKind::kValueError, "negative shift count");
-  const char* kTooBig = "int result does not fit in 64 bits (ftrt ints are 64-bit)";
-  ExpectError(Bin(NumberOp::kAdd, INT64_MAX, 1), ErrorKind::kOverflowError, kTooBig);
-  ExpectError(Bin(NumberOp::kMultiply, INT64_MIN, -1), ErrorKind::kOverflowError, kTooBig);
-  ExpectError(Bin(NumberOp::kLshift, 1, 63), ErrorKind::kOverflowError, kTooBig);
-  ExpectError(Bin(NumberOp::kPower, 2, 63), ErrorKind::kOverflowError, kTooBig);
-  ExpectError(NumberUnary(UnaryNumberOp::kAbsolute, I(INT64_MIN).get()),
-              ErrorKind::kOverflowError, kTooBig);
+  // Past 64 bits the results are big ints, not errors.
+  EXPECT_EQ(DecOf(Bin(NumberOp::kAdd, INT64_MAX, 1)), "9223372036854775808");
+  EXPECT_EQ(DecOf(Bin(NumberOp::kMultiply, INT64_MIN, -1)), "9223372036854775808");
+  EXPECT_EQ(DecOf(Bin(NumberOp::kLshift, 1, 63)), "9223372036854775808");
+  EXPECT_EQ(DecOf(Bin(NumberOp::kPower, 2, 64)), "18446744073709551616");
+  EXPECT_EQ(DecOf(NumberUnary(UnaryNumberOp::kAbsolute, I(INT64_MIN).get())),
+            "9223372036854775808");
   EXPECT_EQ(AsI(Bin(NumberOp::kLshift, -1, 63)), INT64_MIN);
   ExpectError(Bin(NumberOp::kMatrixMultiply, 1, 2), ErrorKind::kTypeError,
               "unsupported operand type(s) for @: 'int' and 'int'");
@@ -212,13 +233,12 @@ TEST_F(NumberTest, RandomIntPairsMatchAReference) {
     const int64_t a = static_cast<int64_t>(rng()) >> (rng() % 64);
     int64_t b = static_cast<int64_t>(rng()) >> (rng() % 64);
     if (b == 0) b = 1;
-    int64_t sum;
-    absl::StatusOr<Ref<>> r = Bin(NumberOp::kAdd, a, b);
-    if (__builtin_add_overflow(a, b, &sum)) {
-      EXPECT_EQ(KindOf(r.status()), ErrorKind::kOverflowError);
-    } else {
-      EXPECT_EQ(AsI(r), sum);
-    }
+    // Sums, differences and products in 128 bits: the ones past 64 bits
+    // are big ints.
+    const __int128 wa = a, wb = b;
+    EXPECT_EQ(DecOf(Bin(NumberOp::kAdd, a, b)), Dec128(wa + wb)) << a << " + " << b;
+    EXPECT_EQ(DecOf(Bin(NumberOp::kSubtract, a, b)), Dec128(wa - wb)) << a << " - " << b;
+    EXPECT_EQ(DecOf(Bin(NumberOp::kMultiply, a, b)), Dec128(wa * wb)) << a << " * " << b;
     if (a == INT64_MIN && b == -1) continue;
     int64_t q = a / b, m = a % b;
     if (m != 0 && ((m < 0) != (b < 0))) {
@@ -417,6 +437,54 @@ TEST_F(NumberTest, SharedOperandsFromManyThreads) {
     return checksum;
   };
   std::vector<double> sums(kThreads);
+  RunThreads(kThreads, [&](int t) { sums[t] = run(t, true); });
+  for (int t = 0; t < kThreads; ++t) EXPECT_EQ(sums[t], run(t, false)) << "thread " << t;
+  for (const Ref<>& op : operands) {
+    if (!IsImmortal(op.header())) {
+      EXPECT_EQ(Refcount(op.header()), 1);
+    }
+  }
+}
+
+// The same with big ints: threads share big operands (owned by the main
+// thread), and fold exact arithmetic on them into accumulators whose
+// hashes a replay on one thread must reproduce.
+TEST_F(NumberTest, SharedBigOperandsFromManyThreads) {
+  constexpr int kThreads = 6;
+  const long kOps = testing_util::Scaled(3000, 300);
+  std::vector<Ref<>> operands;
+  for (const char* text : {"18446744073709551616", "-1267650600228229401496703205369",
+                           "1000000000000000000000000000000", "-9223372036854775808", "3",
+                           "-7", "340282366920938463463374607431768211455"}) {
+    bool syntax_error = false;
+    operands.push_back(*IntFromLiteral(text, 10, &syntax_error));
+  }
+  const uint64_t seed = testing_util::Seed();
+  const NumberOp kOps8[] = {NumberOp::kAdd,       NumberOp::kSubtract,  NumberOp::kMultiply,
+                            NumberOp::kRemainder, NumberOp::kFloorDivide, NumberOp::kAnd,
+                            NumberOp::kXor,       NumberOp::kOr};
+  auto run = [&](int t, bool yield) {
+    std::mt19937_64 rng(seed + static_cast<uint64_t>(t));
+    Ref<> acc = I(1);
+    uint64_t checksum = 0;
+    for (long i = 0; i < kOps; ++i) {
+      PyObject* x = operands[rng() % operands.size()].get();
+      const NumberOp op = kOps8[rng() % 8];
+      absl::StatusOr<Ref<>> r = NumberBinary(op, acc.get(), x);
+      const bool now = (rng() & 15) == 0;  // drawn in the replay too
+      if (yield && now) std::this_thread::yield();
+      if (!r.ok()) {
+        checksum += 1000003;
+        acc = I(1);
+        continue;
+      }
+      checksum = checksum * 31 + static_cast<uint64_t>(IntHash(r->get()));
+      // Keep the accumulator a few hundred bits long at most.
+      acc = IntBitLength(r->get()) > 400 ? I(1) : std::move(*r);
+    }
+    return checksum;
+  };
+  std::vector<uint64_t> sums(kThreads);
   RunThreads(kThreads, [&](int t) { sums[t] = run(t, true); });
   for (int t = 0; t < kThreads; ++t) EXPECT_EQ(sums[t], run(t, false)) << "thread " << t;
   for (const Ref<>& op : operands) {

@@ -129,16 +129,15 @@ bool FormatInteger(std::u32string* out, PyObject* v, char32_t c, int flags, int6
     converted = std::move(*r);
     v = converted.get();
   }
-  const int64_t value = IntValue(v);
-  const bool negative = value < 0;
-  uint64_t mag = negative ? 0 - static_cast<uint64_t>(value) : static_cast<uint64_t>(value);
-  const unsigned base = c == U'o' ? 8 : (c == U'x' || c == U'X') ? 16 : 10;
-  const char* digit_chars = c == U'X' ? "0123456789ABCDEF" : "0123456789abcdef";
-  std::string digits;
-  do {
-    digits.push_back(digit_chars[mag % base]);
-    mag /= base;
-  } while (mag != 0);
+  const bool negative = IntSign(v) < 0;
+  const int base = c == U'o' ? 8 : (c == U'x' || c == U'X') ? 16 : 10;
+  absl::StatusOr<std::string> text = IntToString(v, base);
+  if (!text.ok()) return OkOrRaise(text.status()) == 0;
+  std::string digits = text->substr(negative ? 1 : 0);
+  if (c == U'X') {
+    for (char& ch : digits) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  }
+  std::reverse(digits.begin(), digits.end());
   if (prec > kMaxOutput) {
     NoMemory();
     return false;
@@ -165,7 +164,9 @@ bool FormatFloat(std::u32string* out, PyObject* v, char32_t c, int flags, int64_
   if (IsFloat(v)) {
     x = FloatValue(v);
   } else if (IsInt(v)) {
-    x = static_cast<double>(IntValue(v));
+    absl::StatusOr<double> d = IntAsDouble(v);
+    if (!d.ok()) return OkOrRaise(d.status()) == 0;
+    x = *d;
   } else {
     const PyNumberMethods* nb = v->ob_type->tp_as_number;
     if (nb == nullptr || (nb->nb_float == nullptr && nb->nb_index == nullptr)) {
@@ -217,7 +218,7 @@ bool FormatChar(std::u32string* out, PyObject* v, int flags, int64_t width) {
       index = std::move(*r);
       v = index.get();
     }
-    const int64_t x = IntValue(v);
+    const int64_t x = IntClampedValue(v);
     if (x < 0 || x > 0x10ffff) {
       SetErrorString(PyExc_OverflowError, "%c arg not in range(0x110000)");
       return false;
@@ -258,7 +259,7 @@ bool ReadCount(const std::u32string& fmt, size_t* i, ArgState* st, const char* t
       SetErrorString(PyExc_TypeError, "* wants int");
       return false;
     }
-    const int64_t n = IntValue(v);
+    const int64_t n = IntClampedValue(v);
     *negative = n < 0;
     *value = n < 0 ? (n == INT64_MIN ? INT64_MAX : -n) : n;
     return true;

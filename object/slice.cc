@@ -168,10 +168,11 @@ Ref<> SliceFromIndices(Py_ssize_t start, Py_ssize_t stop) {
 }
 
 Py_ssize_t IndexAsSsize(PyObject* op) {
-  if (IsInt(op)) return static_cast<Py_ssize_t>(IntValue(op));
+  // A value beyond 64 bits clamps (PyNumber_AsSsize_t(op, NULL)): every
+  // such index is out of range anyway.
+  if (IsInt(op)) return static_cast<Py_ssize_t>(IntClampedValue(op));
   Ref<> r = RefOrRaise(NumberIndex(op));
-  // ints are 64-bit (int.h): every value fits, nothing to clamp.
-  return r ? static_cast<Py_ssize_t>(IntValue(r.get())) : -1;
+  return r ? static_cast<Py_ssize_t>(IntClampedValue(r.get())) : -1;
 }
 
 int SliceUnpack(PyObject* slice, Py_ssize_t* start, Py_ssize_t* stop, Py_ssize_t* step) {

@@ -16,8 +16,8 @@
 // negated), then start and stop (None is the far end in the step's
 // direction). A value must be an int or have __index__ (nb_index), else
 // TypeError "slice indices must be integers or None or have an __index__
-// method"; CPython clamps a value outside Py_ssize_t to PY_SSIZE_T_MIN /
-// MAX, which here never happens, since ftrt's ints are 64-bit (int.h).
+// method"; a value outside Py_ssize_t (a big int, int.h) clamps to
+// PY_SSIZE_T_MIN / MAX, as in CPython.
 // SliceAdjustIndices (slice_indices.h) then clips the values to a length.
 //
 // Errors go through the error indicator (error_indicator.h): functions
@@ -52,8 +52,8 @@ Ref<> SliceFromIndices(Py_ssize_t start, Py_ssize_t stop);
 // ValueError (or what __index__ raised) set. `slice` must be a slice.
 int SliceUnpack(PyObject* slice, Py_ssize_t* start, Py_ssize_t* stop, Py_ssize_t* step);
 
-// op as a Py_ssize_t through __index__ (PyNumber_AsSsize_t; every int
-// fits): the value, or -1 with an exception set (TypeError "'str' object
+// op as a Py_ssize_t through __index__ (PyNumber_AsSsize_t(op, NULL): an
+// int beyond 64 bits clamps to INT64_MIN / INT64_MAX): the value, or -1 with an exception set (TypeError "'str' object
 // cannot be interpreted as an integer", or "__index__ returned non-int
 // (type str)"); check HasError() when -1 comes back.
 // (Whether op has __index__ at all: number.h's HasIndex.)

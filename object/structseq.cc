@@ -123,7 +123,7 @@ Py_ssize_t DictCount(PyTypeObject* type, const char* name) {
     SetErrorFormat(PyExc_TypeError, "Missed attribute '%s' of type %s", name, type->tp_name);
     return -1;
   }
-  return static_cast<Py_ssize_t>(IntValue(v->get()));
+  return static_cast<Py_ssize_t>(IntClampedValue(v->get()));
 }
 
 // --- slots ------------------------------------------------------------------------------

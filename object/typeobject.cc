@@ -30,6 +30,7 @@
 #include "object/format.h"
 #include "object/hash.h"
 #include "object/int.h"
+#include "object/int_methods.h"
 #include "object/intern.h"
 #include "object/iterators.h"
 #include "object/list.h"
@@ -860,7 +861,8 @@ Py_hash_t SlotTpHash(PyObject* self) {
     SetErrorString(PyExc_TypeError, "__hash__ method should return an integer");
     return -1;
   }
-  Py_hash_t h = HashInt64(IntValue(r.get()));
+  // CPython hashes the returned int again (a big one reduces mod 2**61-1).
+  Py_hash_t h = IntHash(r.get());
   return h == -1 ? -2 : h;
 }
 PyObject* SlotTpCall(PyObject* self, PyObject* args, PyObject* kwargs) {
@@ -941,8 +943,12 @@ Py_ssize_t SlotSqLength(PyObject* self) {
                    r->ob_type->tp_name);
     return -1;
   }
-  if (IntValue(r.get()) < 0) {
+  if (IntSign(r.get()) < 0) {
     SetErrorString(PyExc_ValueError, "__len__() should return >= 0");
+    return -1;
+  }
+  if (IntIsBig(r.get())) {
+    SetErrorString(PyExc_OverflowError, "cannot fit 'int' into an index-sized integer");
     return -1;
   }
   return static_cast<Py_ssize_t>(IntValue(r.get()));
@@ -1427,6 +1433,7 @@ void ReadyAllStaticTypes() {
   InstallIterSlots();
   InstallSubscriptSlots();
   InstallContainerMethods();
+  InstallIntMethods();
   InstallFormatSlots();
   size_t n;
   PyTypeObject* const* types = StaticTypes(&n);

@@ -102,8 +102,8 @@ PyAPI_FUNC(PySendResult) PyIter_Send(PyObject* iter, PyObject* arg, PyObject** p
 /* The number protocol: Python's operator dispatch over the operands'
  * tp_as_number slots (a type's slot is called with either operand first
  * and answers Py_NotImplemented for a pair it does not handle); + and *
- * fall back to sequence concatenation and repetition. ints are 64-bit:
- * a result outside the range is an OverflowError. */
+ * fall back to sequence concatenation and repetition. ints have any
+ * size, as in CPython. */
 PyAPI_FUNC(int) PyNumber_Check(PyObject* o);
 PyAPI_FUNC(PyObject*) PyNumber_Add(PyObject* o1, PyObject* o2);
 PyAPI_FUNC(PyObject*) PyNumber_Subtract(PyObject* o1, PyObject* o2);

@@ -1,6 +1,8 @@
-/* int (CPython's longobject.h). The object layout (CPython 3.13's
- * PyLongObject with its lv_tag) stays private to object/: extensions use
- * only these functions. Small ints (-5..256) are immortal.
+/* int (CPython's longobject.h). ints have any size, as in CPython; the
+ * object layout (a 64-bit word while the value fits, 32-bit digits
+ * beyond; not CPython 3.13's lv_tag and 30-bit digits) stays private to
+ * object/: extensions use only these functions. Small ints (-5..256) are
+ * immortal.
  *
  * Conversions to C report overflow with OverflowError and return -1 (use
  * PyErr_Occurred() to tell it from a real -1); a non-int argument raises
@@ -28,8 +30,7 @@ PyAPI_FUNC(PyObject*) PyLong_FromLongLong(long long v);
 PyAPI_FUNC(PyObject*) PyLong_FromUnsignedLongLong(unsigned long long v);
 /* An int from n bytes of two's complement (is_signed) or unsigned
  * magnitude, least significant first when little_endian (CPython 3.13's
- * cpython/longobject.h). ftrt's ints are 64-bit: OverflowError when the
- * value does not fit in one (CPython would build a big int). */
+ * cpython/longobject.h), of any length. */
 PyAPI_FUNC(PyObject*) _PyLong_FromByteArray(const unsigned char* bytes,
                                             size_t n, int little_endian,
                                             int is_signed);
@@ -50,7 +51,7 @@ PyAPI_FUNC(PyObject*) _PyLong_FromByteArray(const unsigned char* bytes,
 PyAPI_FUNC(Py_ssize_t) PyLong_AsNativeBytes(PyObject* v, void* buffer,
                                             Py_ssize_t n_bytes, int flags);
 /* The int in n bytes, two's complement unless UNSIGNED_BUFFER (the
- * Unsigned form: always a magnitude). OverflowError past 64 bits. */
+ * Unsigned form: always a magnitude). */
 PyAPI_FUNC(PyObject*) PyLong_FromNativeBytes(const void* buffer, size_t n_bytes,
                                              int flags);
 PyAPI_FUNC(PyObject*) PyLong_FromUnsignedNativeBytes(const void* buffer,
@@ -77,6 +78,28 @@ PyAPI_FUNC(unsigned long long) PyLong_AsUnsignedLongLong(PyObject* obj);
 PyAPI_FUNC(unsigned long long) PyLong_AsUnsignedLongLongMask(PyObject* obj);
 PyAPI_FUNC(double) PyLong_AsDouble(PyObject* obj);
 PyAPI_FUNC(void*) PyLong_AsVoidPtr(PyObject* obj);
+
+/* CPython's cpython/longobject.h, which Cython-generated code and others
+ * call. _PyLong_Sign: -1, 0 or 1. _PyLong_NumBits: the bits of |v|.
+ * _PyLong_AsByteArray: the low 8n bits of v into n bytes (0), or -1 with
+ * OverflowError when v does not fit (or is negative and !is_signed); with
+ * with_exceptions 0, -1 without an exception. _PyLong_GCD: gcd(a, b) >= 0.
+ * PyUnstable_Long_IsCompact: |v| < 2**30 (CPython's one-digit ints, so a
+ * compact value fits the 32-bit `sdigit` callers put it in);
+ * PyUnstable_Long_CompactValue: its value. */
+PyAPI_FUNC(int) _PyLong_Sign(PyObject* v);
+PyAPI_FUNC(size_t) _PyLong_NumBits(PyObject* v);
+PyAPI_FUNC(int) _PyLong_AsByteArray(PyLongObject* v, unsigned char* bytes,
+                                    size_t n, int little_endian,
+                                    int is_signed, int with_exceptions);
+PyAPI_FUNC(PyObject*) _PyLong_GCD(PyObject* a, PyObject* b);
+PyAPI_FUNC(int) PyUnstable_Long_IsCompact(const PyLongObject* op);
+PyAPI_FUNC(Py_ssize_t) PyUnstable_Long_CompactValue(const PyLongObject* op);
+/* C's strtoul / strtol with Python's literal rules for the digits
+ * (CPython's mystrtoul.c): base 0 takes a 0x / 0o / 0b prefix; ERANGE
+ * and the type's limit on overflow. */
+PyAPI_FUNC(unsigned long) PyOS_strtoul(const char* str, char** ptr, int base);
+PyAPI_FUNC(long) PyOS_strtol(const char* str, char** ptr, int base);
 
 #ifdef __cplusplus
 }

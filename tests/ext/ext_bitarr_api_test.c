@@ -50,6 +50,19 @@ static PyObject* make_bits(const char* init) {
   return b;
 }
 
+/* Takes a result and checks str() of it. */
+static void expect_str(PyObject* r, const char* want) {
+  OK(r != NULL);
+  PyObject* text = PyObject_Str(r);
+  OK(text != NULL);
+  if (strcmp(PyUnicode_AsUTF8(text), want) != 0) {
+    fprintf(stderr, "str: '%s', expected '%s'\n", PyUnicode_AsUTF8(text), want);
+    abort();
+  }
+  Py_DECREF(text);
+  Py_DECREF(r);
+}
+
 static long long call_ll(PyObject* r) {
   OK(r != NULL);
   long long v = PyLong_AsLongLong(r);
@@ -229,10 +242,19 @@ static void test_fastcall_and_ints(void) {
   CHECK_EQ_LL(call_ll(fnv64_vectorcall(a3, 0, kwn)), -2543842089295555209LL);
   Py_DECREF(kwn);
   Py_DECREF(mv);
-  /* unsigned 64-bit digest above INT64_MAX: ftrt ints are 64-bit */
+  /* unsigned 64-bit digest above INT64_MAX: a big int, as in CPython */
   PyObject* a4[] = {foo};
-  CHECK(fnv64_vectorcall(a4, 1, NULL) == NULL);
-  ext_test_expect_error(PyExc_OverflowError, "int result does not fit in 64 bits (ftrt ints are 64-bit)");
+  PyObject* digest = fnv64_vectorcall(a4, 1, NULL);
+  CHECK(digest != NULL);
+  CHECK(PyLong_AsUnsignedLongLong(digest) == 15902901984413996407ULL);
+  CHECK(PyLong_AsLongLong(digest) == -1);
+  ext_test_expect_error(PyExc_OverflowError, "int too big to convert");  /* CPython's words */
+  CHECK(PyLong_AsLong(digest) == -1);
+  ext_test_expect_error(PyExc_OverflowError, "Python int too large to convert to C long");
+  PyObject* digest_text = PyObject_Str(digest);
+  CHECK(digest_text != NULL && strcmp(PyUnicode_AsUTF8(digest_text), "15902901984413996407") == 0);
+  Py_DECREF(digest_text);
+  Py_DECREF(digest);
   PyObject* k16 = PyBytes_FromString("abcdabcdabcdabcd");
   PyObject* a5[] = {k16};
   CHECK_EQ_LL(call_ll(fnv64_vectorcall(a5, 1, NULL)), 7552157991970434629LL);
@@ -260,8 +282,11 @@ static void test_fastcall_and_ints(void) {
   CHECK_EQ_LL(call_ll(PyObject_CallMethod(g_module, "from_bytes", "y#ii", "\xfe\xff", (Py_ssize_t)2, 1, 1)), -2);
   CHECK_EQ_LL(call_ll(PyObject_CallMethod(g_module, "from_bytes", "y#ii", "\xfe\xff", (Py_ssize_t)2, 1, 0)), 65534);
   CHECK_EQ_LL(call_ll(PyObject_CallMethod(g_module, "from_bytes", "y#ii", "", (Py_ssize_t)0, 1, 1)), 0);
-  CHECK(PyObject_CallMethod(g_module, "from_bytes", "y#ii", "\x01\x00\x00\x00\x00\x00\x00\x00\x00", (Py_ssize_t)9, 0, 0) == NULL);
-  ext_test_expect_error(PyExc_OverflowError, "int result does not fit in 64 bits (ftrt ints are 64-bit)");
+  /* past 64 bits: big ints (2**64; -(2**71) from 12 signed bytes) */
+  expect_str(PyObject_CallMethod(g_module, "from_bytes", "y#ii", "\x01\x00\x00\x00\x00\x00\x00\x00\x00", (Py_ssize_t)9, 0, 0),
+             "18446744073709551616");
+  expect_str(PyObject_CallMethod(g_module, "from_bytes", "y#ii", "\x00\x00\x00\x00\x00\x00\x00\x00\x80\xff\xff\xff", (Py_ssize_t)12, 1, 1),
+             "-2361183241434822606848");
 
   /* Py_UNICODE_ISSPACE: str.isspace()'s 20 of these 22 code points
    * (CPython 3.13), not 'x' or U+200B */

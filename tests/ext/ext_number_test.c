@@ -22,6 +22,8 @@
  *     too): the totals are exact; nothing leaks after Py_FinalizeEx. */
 #include "Python.h" /* first, as CPython asks: it sets the feature macros */
 
+#include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <sched.h>
@@ -267,8 +269,10 @@ static void test_ints_and_floats(void) {
   CHECK(PyNumber_Add(NULL, two) == NULL);
   ext_test_expect_error(PyExc_SystemError, NULL);
   PyObject* big = PyLong_FromLongLong(INT64_MAX);
-  CHECK(PyNumber_Add(two, big) == NULL);
-  ext_test_expect_error(PyExc_OverflowError, NULL);  /* ftrt's ints are 64-bit */
+  PyObject* past = PyNumber_Add(two, big);  /* a big int, as in CPython */
+  CHECK(past != NULL);
+  CHECK(PyLong_AsUnsignedLongLong(past) == 9223372036854775809ULL);
+  Py_DECREF(past);
   Py_DECREF(big);
   Py_DECREF(s);
   Py_DECREF(m7);
@@ -507,6 +511,154 @@ static void test_native_bytes(void) {
   ext_test_expect_error(PyExc_SystemError, NULL);
 }
 
+/* str(o) == want, then drops o. */
+static void expect_text(PyObject* o, const char* want) {
+  CHECK(o != NULL);
+  PyObject* t = PyObject_Str(o);
+  CHECK(t != NULL);
+  if (strcmp(PyUnicode_AsUTF8(t), want) != 0) {
+    fprintf(stderr, "str: %s, expected %s\n", PyUnicode_AsUTF8(t), want);
+    abort();
+  }
+  Py_DECREF(t);
+  Py_DECREF(o);
+}
+
+/* Ints past 64 bits through the C API, with CPython 3.13.0's results
+ * (read off it through ctypes). */
+static void test_big_ints(void) {
+  PyObject* two64 = PyLong_FromString("18446744073709551616", NULL, 10);
+  CHECK(two64 != NULL);
+  PyObject* m2_127 = PyLong_FromString("-0x8000_0000_0000_0000_0000_0000_0000_0000", NULL, 0);
+  CHECK(m2_127 != NULL);
+  expect_text(PyNumber_Multiply(two64, two64), "340282366920938463463374607431768211456");
+  expect_text(PyLong_FromUnsignedLongLong(18446744073709551615ULL), "18446744073709551615");
+  expect_text(PyNumber_ToBase(m2_127, 16), "-0x80000000000000000000000000000000");
+  expect_text(PyNumber_ToBase(two64, 2),
+              "0b10000000000000000000000000000000000000000000000000000000000000000");
+  char* end = NULL;
+  expect_text(PyLong_FromString("  -99999999999999999999999  ", &end, 10),
+              "-99999999999999999999999");
+  CHECK(end != NULL && *end == '\0');
+  CHECK(PyLong_FromString("12x", &end, 10) == NULL);
+  ext_test_expect_error(PyExc_ValueError, "invalid literal for int() with base 10: '12x'");
+
+  /* Narrow conversions: CPython's messages. */
+  int overflow = 0;
+  CHECK_EQ_LL(PyLong_AsLongAndOverflow(m2_127, &overflow), -1);
+  CHECK(overflow == -1 && !PyErr_Occurred());
+  CHECK_EQ_LL(PyLong_AsLongLongAndOverflow(two64, &overflow), -1);
+  CHECK(overflow == 1 && !PyErr_Occurred());
+  CHECK(PyLong_AsUnsignedLongLong(two64) == (unsigned long long)-1);
+  ext_test_expect_error(PyExc_OverflowError, "int too big to convert");
+  CHECK(PyLong_AsSize_t(two64) == (size_t)-1);
+  ext_test_expect_error(PyExc_OverflowError, "Python int too large to convert to C size_t");
+  CHECK(PyLong_AsUnsignedLong(m2_127) == (unsigned long)-1);
+  ext_test_expect_error(PyExc_OverflowError, "can't convert negative value to unsigned int");
+  CHECK_EQ_LL(PyLong_AsSsize_t(two64), -1);
+  ext_test_expect_error(PyExc_OverflowError, "Python int too large to convert to C ssize_t");
+  PyObject* two64m1 = PyNumber_Subtract(two64, Py_True);
+  CHECK(PyLong_AsUnsignedLongLong(two64m1) == 18446744073709551615ULL);
+  CHECK(PyLong_AsUnsignedLongLongMask(two64) == 0);
+  CHECK(PyLong_AsUnsignedLongLongMask(m2_127) == 0);
+  CHECK(PyLong_AsUnsignedLongMask(two64m1) == 18446744073709551615UL);
+  CHECK(PyLong_AsDouble(two64) == 18446744073709551616.0);
+  PyObject* thousand = PyLong_FromLong(1000);
+  PyObject* huge = PyNumber_Lshift(two64, thousand);
+  Py_DECREF(thousand);
+  CHECK(huge != NULL);
+  CHECK(PyLong_AsDouble(huge) == -1.0);
+  ext_test_expect_error(PyExc_OverflowError, "int too large to convert to float");
+  CHECK(PyFloat_AsDouble(huge) == -1.0);
+  ext_test_expect_error(PyExc_OverflowError, "int too large to convert to float");
+  CHECK_EQ_LL(PyNumber_AsSsize_t(two64, NULL), PY_SSIZE_T_MAX);
+  CHECK_EQ_LL(PyNumber_AsSsize_t(m2_127, NULL), PY_SSIZE_T_MIN);
+  CHECK_EQ_LL(PyNumber_AsSsize_t(two64, PyExc_IndexError), -1);
+  ext_test_expect_error(PyExc_IndexError, "cannot fit 'int' into an index-sized integer");
+  long l = 0;
+  PyObject* args = PyTuple_Pack(1, two64);
+  CHECK(!PyArg_ParseTuple(args, "l", &l));
+  ext_test_expect_error(PyExc_OverflowError, "Python int too large to convert to C long");
+  unsigned long long k = 0;
+  CHECK(PyArg_ParseTuple(args, "K", &k) && k == 0); /* 'K' masks */
+  Py_DECREF(args);
+  args = PyTuple_Pack(1, two64m1);
+  CHECK(PyArg_ParseTuple(args, "K", &k) && k == 18446744073709551615ULL);
+  Py_DECREF(args);
+
+  /* cpython/longobject.h's helpers. */
+  CHECK(_PyLong_Sign(m2_127) == -1 && _PyLong_Sign(two64) == 1);
+  CHECK(_PyLong_NumBits(m2_127) == 128 && _PyLong_NumBits(two64) == 65);
+  unsigned char b16[16];
+  CHECK(_PyLong_AsByteArray((PyLongObject*)m2_127, b16, 16, 1, 1, 1) == 0);
+  CHECK(b16[15] == 0x80 && b16[0] == 0 && b16[14] == 0);
+  CHECK(_PyLong_AsByteArray((PyLongObject*)two64, b16, 8, 1, 0, 1) == -1);
+  ext_test_expect_error(PyExc_OverflowError, "int too big to convert");
+  CHECK(_PyLong_AsByteArray((PyLongObject*)m2_127, b16, 16, 1, 0, 0) == -1);
+  CHECK(!PyErr_Occurred());
+  expect_text(_PyLong_FromByteArray(b16, 16, 1, 1), "-170141183460469231731687303715884105728");
+  PyObject* m96 = PyLong_FromLong(-96);
+  expect_text(_PyLong_GCD(two64, m96), "32");
+  Py_DECREF(m96);
+  PyObject* c = PyLong_FromLong((1L << 30) - 1);
+  CHECK(PyUnstable_Long_IsCompact((PyLongObject*)c));
+  CHECK(PyUnstable_Long_CompactValue((PyLongObject*)c) == (1L << 30) - 1);
+  Py_DECREF(c);
+  c = PyLong_FromLong(1L << 30);
+  CHECK(!PyUnstable_Long_IsCompact((PyLongObject*)c));
+  CHECK(!PyUnstable_Long_IsCompact((PyLongObject*)two64));
+  Py_DECREF(c);
+  errno = 0;
+  CHECK(PyOS_strtoul("0x1f", &end, 0) == 31 && *end == '\0');
+  CHECK(PyOS_strtoul("  123abc", &end, 10) == 123 && strcmp(end, "abc") == 0);
+  CHECK(PyOS_strtoul("zz", &end, 36) == 1295);
+  CHECK(PyOS_strtoul("99999999999999999999999", &end, 10) == ULONG_MAX && errno == ERANGE);
+  CHECK(PyOS_strtol("-0b101", &end, 0) == -5);
+
+  /* PyLong_AsNativeBytes on big values (CPython 3.13.0's returns). */
+  static const struct {
+    const char* value;
+    Py_ssize_t n;
+    int flags;
+    Py_ssize_t want;
+    const char* hex;
+  } cases[] = {
+      {"18446744073709551616", 8, -1, 9, "0000000000000000"},
+      {"18446744073709551616", 16, 1, 9, "00000000000000000100000000000000"},
+      {"-18446744073709551616", 16, -1, 9, "0000000000000000ffffffffffffffff"},
+      {"-18446744073709551616", 17, 1, 9, "0000000000000000ffffffffffffffffff"},
+      {"170141183460469231731687303715884105728", 16, -1, 16, "00000000000000000000000000000080"},
+      {"170141183460469231731687303715884105728", 16, 1, 17, "00000000000000000000000000000080"},
+      {"170141183460469231731687303715884105728", 8, 1, 17, "0000000000000000"},
+      {"-170141183460469231731687303715884105728", 16, 1, 16, "00000000000000000000000000000080"},
+      {"-170141183460469231731687303715884105728", 17, 5, 17, "00000000000000000000000000000080ff"},
+      {"340282366920938463463374607431768211455", 16, 5, 16, "ffffffffffffffffffffffffffffffff"},
+      {"340282366920938463463374607431768211455", 16, 1, 17, "ffffffffffffffffffffffffffffffff"},
+      {"340282366920938463463374607431768211455", 8, -1, 17, "ffffffffffffffff"},
+      {"1267650600228229401496703217721", 16, 1, 13, "39300000000000000000000010000000"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    PyObject* v = PyLong_FromString(cases[i].value, NULL, 10);
+    CHECK(v != NULL);
+    unsigned char buf[20];
+    char hex[48] = "";
+    memset(buf, 0xAA, sizeof buf);
+    Py_ssize_t got = PyLong_AsNativeBytes(v, buf, cases[i].n, cases[i].flags);
+    for (Py_ssize_t j = 0; j < cases[i].n; j++) snprintf(hex + 2 * j, 3, "%02x", buf[j]);
+    if (got != cases[i].want || strcmp(hex, cases[i].hex) != 0) {
+      fprintf(stderr, "AsNativeBytes(%s, n %zd, flags %d): %zd %s, CPython %zd %s\n",
+              cases[i].value, cases[i].n, cases[i].flags, got, hex, cases[i].want, cases[i].hex);
+      abort();
+    }
+    CHECK(buf[cases[i].n] == 0xAA);
+    Py_DECREF(v);
+  }
+  Py_DECREF(huge);
+  Py_DECREF(two64m1);
+  Py_DECREF(two64);
+  Py_DECREF(m2_127);
+}
+
 static void test_threads(unsigned seed) {
   g_ops = ext_test_scaled(20000, 2000);
   g_unit_x = vec_new_xy(1, 0);
@@ -529,6 +681,7 @@ int main(void) {
   test_vector_type();
   test_conversions();
   test_native_bytes();
+  test_big_ints();
   test_threads(seed);
   CHECK(Py_FinalizeEx() == 0);
   CHECK_EQ_LL(ftrt_LeakedObjectsAtLastFinalize(), 0);
