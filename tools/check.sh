@@ -35,7 +35,7 @@ usage() {
   cat <<'HELP'
 usage: tools/ft check EXT.c [MORE.c ...] [--spec SPEC.json] [--threads N]
                       [--seconds S] [--seed K] [--module NAME] [--only tsan|asan]
-                      [--out DIR] [-I DIR | -DNAME ...]
+                      [--out DIR] [-I DIR | -DNAME ...] [-L DIR | -lNAME ...]
 
 Checks a C extension for free-threading bugs: compiles it against ftrt's
 Python.h with ThreadSanitizer, loads it and calls its functions from N
@@ -48,6 +48,8 @@ expected results. The report lists, deduplicated: races (both stacks at the
 extension's source lines), ASan/UBSan errors, crashes and hangs,
 reference-count errors, objects leaked after finalization, and whether the
 module declared Py_mod_gil; then "verdict: PASS" or "verdict: FAIL (...)".
+-I/-D/-U go to the compiler; -L/-l link the libraries the extension wraps
+(-lbrotlienc, say).
 Exit status 0 only on PASS. The module name defaults to the first source's
 file name (PyInit_<name>). Logs: out/check/<module>/.
 HELP
@@ -56,6 +58,7 @@ HELP
 sources=()
 spec="" threads="" seconds="" seed="" module="" only="" outdir=""
 extra=()
+libs=()
 while [ $# -gt 0 ]; do
   case "$1" in
     -h|--help) usage; exit 0 ;;
@@ -68,6 +71,8 @@ while [ $# -gt 0 ]; do
     --out) outdir="$2"; shift 2 ;;
     -I) extra+=("-I$(cd "$2" && pwd)"); shift 2 ;;
     -I*|-D*|-U*) extra+=("$1"); shift ;;
+    -L) libs+=("-L$(cd "$2" && pwd)"); shift 2 ;;
+    -L*|-l*) libs+=("$1"); shift ;;
     -*) log "unknown option $1"; usage >&2; exit 2 ;;
     *) sources+=("$1"); shift ;;
   esac
@@ -140,7 +145,7 @@ for p in "${passes[@]}"; do
   so="$outdir/$module-$p.so"
   # shellcheck disable=SC2086
   if ! "$cc" "${common[@]}" ${sanflags[$p]} "${extra[@]}" -o "$so" "${abs_sources[@]}" \
-      >"$outdir/compile-$p.log" 2>&1; then
+      "${libs[@]}" >"$outdir/compile-$p.log" 2>&1; then
     cat "$outdir/compile-$p.log"
     echo "== ftrt check: $module"
     echo "verdict: FAIL (the extension did not compile; see above)"

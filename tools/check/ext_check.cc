@@ -108,6 +108,22 @@ std::string TakeError() {
   PyObject* exc = PyErr_GetRaisedException();
   if (exc == nullptr) return "no exception set";
   std::string s = std::string(Py_TYPE(exc)->tp_name) + ": " + Repr(exc);
+  // The loader wraps what PyInit raised in an ImportError whose __cause__
+  // is that exception; the cause is what the user needs to see.
+  PyObject* link = exc;
+  for (int depth = 0; depth < 8; ++depth) {
+    PyObject* next = PyException_GetCause(link);
+    const char* how = ", caused by ";
+    if (next == nullptr) {
+      next = PyException_GetContext(link);
+      how = ", while handling ";
+    }
+    if (link != exc) Py_DECREF(link);
+    link = next;
+    if (link == nullptr) break;
+    s += how + std::string(Py_TYPE(link)->tp_name) + ": " + Repr(link);
+  }
+  if (link != nullptr && link != exc) Py_DECREF(link);
   Py_DECREF(exc);
   return s;
 }
@@ -215,7 +231,11 @@ void BuildPool(Plan& plan) {
   for (long long v : {0LL, 1LL, -1LL, 7LL, 255LL, 1LL << 31, -(1LL << 40), static_cast<long long>(INT64_MAX)}) {
     Steal(p, PyLong_FromLongLong(v));
   }
+  // Past 64 bits (big ints): an unsigned 64-bit maximum, a 97-bit value
+  // and a negative 71-bit one.
+  Steal(p, PyLong_FromUnsignedLongLong(UINT64_MAX));
   Steal(p, PyLong_FromString("123456789012345678901234567890", nullptr, 10));
+  Steal(p, PyLong_FromString("-0x400000000000000000", nullptr, 0));
   for (double v : {0.0, -1.5, 3.25, 1e300}) Steal(p, PyFloat_FromDouble(v));
   for (const char* s : {"", "a", "odd", "even", "h\xc3\xa9llo w\xc3\xb6rld", "x0123456789abcdef"}) {
     Steal(p, PyUnicode_FromString(s));
