@@ -84,6 +84,38 @@ PyObject* PyImport_Import(PyObject* name) {
   return ImportByNameObject(name, /*raise=*/true, "PyImport_Import");
 }
 
+PyObject* PyImport_ImportModuleLevelObject(PyObject* name, PyObject* globals, PyObject* locals,
+                                           PyObject* fromlist, int level) {
+  (void)globals, (void)locals, (void)fromlist;
+  if (level < 0) {
+    ftrt::SetErrorString(PyExc_ValueError, "level must be >= 0");
+    return nullptr;
+  }
+  if (level > 0) {
+    // A relative import needs the importing module's package (from
+    // globals' __package__), which C hosts of ftrt never have.
+    ftrt::SetErrorString(PyExc_ImportError,
+                         "attempted relative import with no known parent package");
+    return nullptr;
+  }
+  return ImportByNameObject(name, /*raise=*/true, "PyImport_ImportModuleLevelObject");
+}
+
+PyObject* PyImport_ImportModuleLevel(const char* name, PyObject* globals, PyObject* locals,
+                                     PyObject* fromlist, int level) {
+  if (name == nullptr) {
+    ftrt::ext::internal::BadCall("PyImport_ImportModuleLevel");
+    return nullptr;
+  }
+  PyObject* n = ftrt::ext::internal::NewOrRaise(ftrt::StrFromUtf8(name));
+  if (n == nullptr) return nullptr;
+  PyObject* m = PyImport_ImportModuleLevelObject(n, globals, locals, fromlist, level);
+  ftrt::Decref(n);
+  return m;
+}
+
+PyObject* PyImport_ImportModuleNoBlock(const char* name) { return PyImport_ImportModule(name); }
+
 // The module registered as `name`, or a new empty one registered under
 // it: PyImport_AddModuleRef gives a new reference; AddModule and
 // AddModuleObject a borrowed one, valid until Py_FinalizeEx (the registry

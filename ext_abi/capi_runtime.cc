@@ -232,6 +232,12 @@ PyTypeObject _PyWeakref_CallableProxyType =
 
 const char* Py_GetVersion(void) { return PY_VERSION " (ftrt, free-threading) [" __VERSION__ "]"; }
 const char* Py_GetPlatform(void) { return "linux"; }
+const char* Py_GetCompiler(void) { return "[" __VERSION__ "]"; }
+const char* Py_GetCopyright(void) {
+  return "ftrt: a free-threaded runtime core with CPython's C API. Python is Copyright (c) "
+         "2001 Python Software Foundation.";
+}
+const char* Py_GetBuildInfo(void) { return "ftrt, free-threading build"; }
 
 // runtime.h, "FORK".
 void PyOS_BeforeFork(void) {
@@ -870,11 +876,27 @@ void PyErr_PrintEx(int set_sys_last_vars) {
   (void)set_sys_last_vars;  // there is no sys module to keep them in
   ftrt::PrintError();
 }
-int PyErr_CheckSignals(void) { return 0; }  // no Python-level handlers exist
 int Py_EnterRecursiveCall(const char* where) {
   return ftrt::internal::EnterRecursiveCall(where == nullptr ? "" : where) ? 0 : -1;
 }
 void Py_LeaveRecursiveCall(void) { ftrt::internal::LeaveRecursiveCall(); }
+// The Python-level limit: recorded only (no Python frames run here).
+namespace {
+std::atomic<int> g_recursion_limit{1000};
+}  // namespace
+int Py_GetRecursionLimit(void) { return g_recursion_limit.load(std::memory_order_relaxed); }
+void Py_SetRecursionLimit(int limit) {
+  g_recursion_limit.store(limit, std::memory_order_relaxed);
+}
+// No tracemalloc here: "disabled", as CPython answers while it is off.
+int PyTraceMalloc_Track(unsigned int domain, uintptr_t ptr, size_t size) {
+  (void)domain, (void)ptr, (void)size;
+  return -2;
+}
+int PyTraceMalloc_Untrack(unsigned int domain, uintptr_t ptr) {
+  (void)domain, (void)ptr;
+  return -2;
+}
 PyObject* PyException_GetArgs(PyObject* exc) { return ftrt::ExceptionGetArgs(exc).Release(); }
 void PyException_SetArgs(PyObject* exc, PyObject* args) { ftrt::ExceptionSetArgs(exc, args); }
 PyObject* PyException_GetCause(PyObject* exc) { return ftrt::ExceptionGetCause(exc).Release(); }

@@ -2,9 +2,10 @@
 // double conversions of pystrtod.h (float() syntax, repr() and printf
 // formats), codecs chosen by name (PyUnicode_AsEncodedString /
 // PyUnicode_Decode over the UTF-8, UTF-16, UTF-32, ASCII and Latin-1
-// codecs), and the sys
-// module's writers (sysmodule.h: ftrt has no sys module, so they write to
-// the C streams, as CPython does when sys.stdout is unset).
+// codecs), the sys module's writers (sysmodule.h: ftrt has no sys module,
+// so they write to the C streams, as CPython does when sys.stdout is
+// unset) and its audit calls (no hooks: every event passes), and
+// PyOS_mystricmp / mystrnicmp.
 #include <cctype>
 #include <cerrno>
 #include <cmath>
@@ -25,6 +26,8 @@ extern "C" {
 void* PyMem_Malloc(size_t n);
 PyObject* PyErr_NoMemory(void);
 PyObject* PyErr_GetRaisedException(void);
+PyObject* PyUnicode_FromFormatV(const char* format, va_list vargs);
+const char* PyUnicode_AsUTF8AndSize(PyObject* unicode, Py_ssize_t* size);
 void PyErr_SetRaisedException(PyObject* exc);
 PyObject* PyUnicode_AsUTF8String(PyObject* unicode);
 PyObject* PyUnicode_AsASCIIString(PyObject* unicode);
@@ -250,6 +253,64 @@ void PySys_WriteStderr(const char* format, ...) {
   va_start(args, format);
   WriteFormatted(stderr, format, args);
   va_end(args);
+}
+
+// PyUnicode_FromFormat's format, uncut; the pending exception stays. A
+// failure to format writes nothing.
+static void FormatToStream(FILE* stream, const char* format, va_list args) {
+  PyObject* saved = PyErr_GetRaisedException();
+  PyObject* text = PyUnicode_FromFormatV(format, args);
+  if (text != nullptr) {
+    Py_ssize_t size = 0;
+    const char* utf8 = PyUnicode_AsUTF8AndSize(text, &size);
+    if (utf8 != nullptr) std::fwrite(utf8, 1, static_cast<size_t>(size), stream);
+    std::fflush(stream);
+    ftrt::Decref(text);
+  }
+  ftrt::ClearError();
+  PyErr_SetRaisedException(saved);
+}
+
+void PySys_FormatStdout(const char* format, ...) {
+  va_list args;
+  va_start(args, format);
+  FormatToStream(stdout, format, args);
+  va_end(args);
+}
+
+void PySys_FormatStderr(const char* format, ...) {
+  va_list args;
+  va_start(args, format);
+  FormatToStream(stderr, format, args);
+  va_end(args);
+}
+
+// No audit hooks can be added (PySys_AddAuditHook is not offered), so
+// every event passes.
+int PySys_Audit(const char* event, const char* format, ...) {
+  (void)event, (void)format;
+  return 0;
+}
+int PySys_AuditTuple(const char* event, PyObject* args) {
+  (void)event, (void)args;
+  return 0;
+}
+
+int PyOS_mystrnicmp(const char* a, const char* b, Py_ssize_t n) {
+  for (; n > 0; --n, ++a, ++b) {
+    const int ca = std::tolower(static_cast<unsigned char>(*a));
+    const int cb = std::tolower(static_cast<unsigned char>(*b));
+    if (ca != cb || ca == 0) return ca - cb;
+  }
+  return 0;
+}
+
+int PyOS_mystricmp(const char* a, const char* b) {
+  for (;; ++a, ++b) {
+    const int ca = std::tolower(static_cast<unsigned char>(*a));
+    const int cb = std::tolower(static_cast<unsigned char>(*b));
+    if (ca != cb || ca == 0) return ca - cb;
+  }
 }
 
 }  // extern "C"

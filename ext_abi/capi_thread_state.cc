@@ -11,6 +11,8 @@
 // state or deadlock in the same places (pystate.h has the table).
 #include <pthread.h>
 
+#include <climits>
+
 #include <cstdlib>
 
 #include "ext_abi/capi_internal.h"
@@ -188,6 +190,38 @@ int PyThread_tss_set(Py_tss_t* key, void* value) {
 void* PyThread_tss_get(Py_tss_t* key) {
   if (key == nullptr || !key->_is_initialized) return nullptr;
   return pthread_getspecific(key->_key);
+}
+
+// The pre-3.7 API: the int key is the pthread key (an unsigned int that
+// fits), -1 when none could be made.
+int PyThread_create_key(void) {
+  pthread_key_t k;
+  if (pthread_key_create(&k, nullptr) != 0 || k > static_cast<pthread_key_t>(INT_MAX)) return -1;
+  return static_cast<int>(k);
+}
+void PyThread_delete_key(int key) {
+  if (key >= 0) pthread_key_delete(static_cast<pthread_key_t>(key));
+}
+int PyThread_set_key_value(int key, void* value) {
+  if (key < 0) return -1;
+  return pthread_setspecific(static_cast<pthread_key_t>(key), value) == 0 ? 0 : -1;
+}
+void* PyThread_get_key_value(int key) {
+  return key < 0 ? nullptr : pthread_getspecific(static_cast<pthread_key_t>(key));
+}
+void PyThread_delete_key_value(int key) {
+  if (key >= 0) pthread_setspecific(static_cast<pthread_key_t>(key), nullptr);
+}
+void PyThread_ReInitTLS(void) {}  // nothing to redo after fork: pthread keys survive it
+
+// Threads the runtime starts get the platform's default stack: size 0
+// (the default) is accepted, any other is -2, "not supported", one of
+// CPython's documented answers (-1 is for sizes below the minimum).
+size_t PyThread_get_stacksize(void) { return 0; }
+int PyThread_set_stacksize(size_t size) {
+  if (size == 0) return 0;
+  if (size < 32768) return -1;
+  return -2;
 }
 
 }  // extern "C"

@@ -109,6 +109,8 @@
 #include "pyport.h"
 #include "pymacro.h"
 #include "pymath.h"
+#include "pyhash.h"
+#include "pyctype.h"
 #include "pymem.h"
 #include "pytypedefs.h"
 #include "ftrt_abi.h"
@@ -154,5 +156,9 @@
 #include "pystrtod.h"
 #include "sysmodule.h"
 #include "osmodule.h"
+#include "pytime.h"
+#include "tracemalloc.h"
+#include "pystrcmp.h"
+#include "fileobject.h"
 
 #endif /* !Py_PYTHON_H */

@@ -61,6 +61,10 @@ PyAPI_FUNC(PyObject*) PyObject_VectorcallDict(PyObject* callable,
  * "'T' object does not support vectorcall" otherwise). */
 PyAPI_FUNC(PyObject*) PyVectorcall_Call(PyObject* callable, PyObject* tuple,
                                         PyObject* dict);
+/* The vectorcall function of callable's type at tp_vectorcall_offset, or
+ * NULL if its type has none (Py_TPFLAGS_HAVE_VECTORCALL unset). */
+PyAPI_FUNC(vectorcallfunc) PyVectorcall_Function(PyObject* callable);
+#define _PyVectorcall_Function PyVectorcall_Function
 static inline PyObject* PyObject_CallMethodNoArgs(PyObject* self,
                                                   PyObject* name) {
   size_t nargsf = 1 | PY_VECTORCALL_ARGUMENTS_OFFSET;

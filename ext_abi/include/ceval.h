@@ -37,6 +37,17 @@ PyAPI_FUNC(void) PyEval_ReleaseThread(PyThreadState* tstate);
  * paired with one Py_LeaveRecursiveCall on the same thread. */
 PyAPI_FUNC(int) Py_EnterRecursiveCall(const char* where);
 PyAPI_FUNC(void) Py_LeaveRecursiveCall(void);
+/* sys.getrecursionlimit() / setrecursionlimit(): the Python-level limit
+ * (1000 at start). ftrt runs no Python frames, so it is only recorded; the
+ * C-level guard above has its own fixed depth. */
+PyAPI_FUNC(int) Py_GetRecursionLimit(void);
+PyAPI_FUNC(void) Py_SetRecursionLimit(int limit);
+
+/* For messages: a callable's name (a builtin's __name__, a type's
+ * tp_name, else its type's tp_name) and how it is called ("()" for
+ * functions and methods, " constructor" for types, " object" else). */
+PyAPI_FUNC(const char*) PyEval_GetFuncName(PyObject* func);
+PyAPI_FUNC(const char*) PyEval_GetFuncDesc(PyObject* func);
 
 #define Py_BEGIN_ALLOW_THREADS \
   {                            \

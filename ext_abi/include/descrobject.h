@@ -25,6 +25,8 @@ PyAPI_DATA(PyTypeObject) PyMemberDescr_Type;
 PyAPI_DATA(PyTypeObject) PyGetSetDescr_Type;
 
 PyAPI_FUNC(PyObject*) PyDescr_NewMethod(PyTypeObject* type, PyMethodDef* meth);
+/* 1 if descr is a data descriptor (its type has tp_descr_set), else 0. */
+PyAPI_FUNC(int) PyDescr_IsData(PyObject* descr);
 PyAPI_FUNC(PyObject*) PyDescr_NewClassMethod(PyTypeObject* type,
                                              PyMethodDef* meth);
 PyAPI_FUNC(PyObject*) PyDescr_NewMember(PyTypeObject* type,

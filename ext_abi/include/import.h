@@ -21,6 +21,20 @@ extern "C" {
 PyAPI_FUNC(PyObject*) PyImport_ImportModule(const char* name);
 /* The same with the name as a str. */
 PyAPI_FUNC(PyObject*) PyImport_Import(PyObject* name);
+/* __import__(name, globals, locals, fromlist, level): for level 0, the
+ * module by its absolute name (globals, locals and fromlist are not
+ * needed to find it: the top-level package is not returned for a dotted
+ * name with an empty fromlist, the module itself is, which is what C
+ * callers use); a relative import (level > 0) is ImportError. */
+PyAPI_FUNC(PyObject*) PyImport_ImportModuleLevel(const char* name, PyObject* globals,
+                                                 PyObject* locals, PyObject* fromlist,
+                                                 int level);
+PyAPI_FUNC(PyObject*) PyImport_ImportModuleLevelObject(PyObject* name, PyObject* globals,
+                                                       PyObject* locals, PyObject* fromlist,
+                                                       int level);
+#define PyImport_ImportModuleEx(n, g, l, f) PyImport_ImportModuleLevel((n), (g), (l), (f), 0)
+/* PyImport_ImportModule (CPython's old name). */
+Py_DEPRECATED(3.13) PyAPI_FUNC(PyObject*) PyImport_ImportModuleNoBlock(const char* name);
 /* The module if it is loaded (a new reference), else NULL with no
  * exception set; NULL with an exception only on bad input. */
 PyAPI_FUNC(PyObject*) PyImport_GetModule(PyObject* name);

@@ -78,6 +78,10 @@ PyAPI_FUNC(unsigned long long) PyLong_AsUnsignedLongLong(PyObject* obj);
 PyAPI_FUNC(unsigned long long) PyLong_AsUnsignedLongLongMask(PyObject* obj);
 PyAPI_FUNC(double) PyLong_AsDouble(PyObject* obj);
 PyAPI_FUNC(void*) PyLong_AsVoidPtr(PyObject* obj);
+#define PyLong_AS_LONG(op) PyLong_AsLong(op)
+/* pid_t is an int on Linux. */
+#define PyLong_FromPid PyLong_FromLong
+#define PyLong_AsPid PyLong_AsInt
 
 /* CPython's cpython/longobject.h, which Cython-generated code and others
  * call. _PyLong_Sign: -1, 0 or 1. _PyLong_NumBits: the bits of |v|.

@@ -32,6 +32,16 @@ PyAPI_FUNC(PyCFunction) PyCFunction_GetFunction(PyObject* op);
 PyAPI_FUNC(PyObject*) PyCFunction_GetSelf(PyObject* op);
 PyAPI_FUNC(int) PyCFunction_GetFlags(PyObject* op);
 
+#define PyCMethod_CheckExact(op) Py_IS_TYPE((op), &PyCMethod_Type)
+#define PyCMethod_Check(op) PyObject_TypeCheck((op), &PyCMethod_Type)
+/* The class a METH_METHOD function was defined in (borrowed), else NULL. */
+PyAPI_FUNC(PyTypeObject*) ftrt_CFunctionClass(PyObject* op);
+/* CPython's unchecked accessors (op must be a builtin function). */
+#define PyCFunction_GET_FUNCTION(func) PyCFunction_GetFunction(_PyObject_CAST(func))
+#define PyCFunction_GET_SELF(func) PyCFunction_GetSelf(_PyObject_CAST(func))
+#define PyCFunction_GET_FLAGS(func) PyCFunction_GetFlags(_PyObject_CAST(func))
+#define PyCFunction_GET_CLASS(func) ftrt_CFunctionClass(_PyObject_CAST(func))
+
 #ifdef __cplusplus
 }
 #endif

@@ -25,6 +25,7 @@
 #define Py_OBJECT_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "pyport.h"
 #include "pytypedefs.h"
@@ -270,6 +271,45 @@ PyAPI_FUNC(void) PyObject_ClearWeakRefs(PyObject* o);
  * (the finalizer resurrected the object). */
 PyAPI_FUNC(void) PyObject_CallFinalizer(PyObject* o);
 PyAPI_FUNC(int) PyObject_CallFinalizerFromDealloc(PyObject* o);
+
+/* Sets o's reference count outright (CPython 3.13t's rules): nothing for
+ * an immortal object; the owner's local count when the calling thread
+ * owns o (its shared count keeps only its state bits); otherwise o becomes
+ * unowned and merged with that count. For the thread that alone holds o:
+ * a tp_dealloc resurrecting it (a count above 0 there makes the object
+ * live again; it is deallocated anew when that count drops to 0), or code
+ * setting up a new object. */
+PyAPI_FUNC(void) _Py_SetRefcnt(PyObject* ob, Py_ssize_t refcnt);
+static inline void Py_SET_REFCNT(PyObject* ob, Py_ssize_t refcnt) {
+  _Py_SetRefcnt(ob, refcnt);
+}
+#define Py_SET_REFCNT(ob, refcnt) Py_SET_REFCNT(_PyObject_CAST(ob), (refcnt))
+
+#define Py_INVALID_SIZE (Py_ssize_t) - 1
+#define PyType_IS_GC(t) PyType_HasFeature((t), Py_TPFLAGS_HAVE_GC)
+/* 1 if instances of type can be weakly referenced (tp_weaklistoffset). */
+PyAPI_FUNC(int) PyType_SUPPORTS_WEAKREFS(PyTypeObject* type);
+
+/* Writes repr(o) (str(o) with Py_PRINT_RAW) to fp; "<nil>" for NULL. 0, or
+ * -1 with the exception (OSError if the write fails). */
+#define Py_PRINT_RAW 1
+PyAPI_FUNC(int) PyObject_Print(PyObject* o, FILE* fp, int flags);
+
+/* CPython 3.13's constants by number: Py_GetConstant gives a new reference,
+ * Py_GetConstantBorrowed a borrowed one (all of them are immortal here);
+ * NULL with SystemError for an unknown id. */
+#define Py_CONSTANT_NONE 0
+#define Py_CONSTANT_FALSE 1
+#define Py_CONSTANT_TRUE 2
+#define Py_CONSTANT_ELLIPSIS 3
+#define Py_CONSTANT_NOT_IMPLEMENTED 4
+#define Py_CONSTANT_ZERO 5
+#define Py_CONSTANT_ONE 6
+#define Py_CONSTANT_EMPTY_STR 7
+#define Py_CONSTANT_EMPTY_BYTES 8
+#define Py_CONSTANT_EMPTY_TUPLE 9
+PyAPI_FUNC(PyObject*) Py_GetConstant(unsigned int constant_id);
+PyAPI_FUNC(PyObject*) Py_GetConstantBorrowed(unsigned int constant_id);
 
 #ifdef __cplusplus
 }

@@ -135,9 +135,18 @@ PyAPI_FUNC(void) PyErr_FormatUnraisable(const char* format, ...);
  * (CPython declares these in pythonrun.h.) */
 PyAPI_FUNC(void) PyErr_Print(void);
 PyAPI_FUNC(void) PyErr_PrintEx(int set_sys_last_vars);
-/* Runs pending Python-level signal handlers. ftrt installs none (there is
- * no Python code to run), so there is never one pending: always 0. */
+/* Signals. ftrt installs no Python-level handlers (there is no Python
+ * code to run); what it keeps is CPython's simulated Ctrl-C:
+ * PyErr_SetInterrupt (or PyErr_SetInterruptEx(SIGINT)) marks an interrupt
+ * pending, and the next PyErr_CheckSignals on any attached thread takes
+ * it and raises KeyboardInterrupt (-1); otherwise it returns 0.
+ * PyOS_InterruptOccurred takes a pending interrupt without raising (1).
+ * PyErr_SetInterruptEx: 0, or -1 for a signal number out of range; signals
+ * other than SIGINT are ignored (CPython's for SIG_IGN / SIG_DFL). */
 PyAPI_FUNC(int) PyErr_CheckSignals(void);
+PyAPI_FUNC(void) PyErr_SetInterrupt(void);
+PyAPI_FUNC(int) PyErr_SetInterruptEx(int signum);
+PyAPI_FUNC(int) PyOS_InterruptOccurred(void);
 
 /* Prints a message and aborts the process. Never returns. */
 PyAPI_FUNC(void) _Py_NO_RETURN Py_FatalError(const char* message);
@@ -148,6 +157,8 @@ PyAPI_FUNC(void) _Py_NO_RETURN Py_FatalError(const char* message);
  * namespace. New reference. */
 PyAPI_FUNC(PyObject*) PyErr_NewException(const char* name, PyObject* base,
                                          PyObject* dict);
+/* An exception class's tp_name ("ValueError", "module.Name"). */
+PyAPI_FUNC(const char*) PyExceptionClass_Name(PyObject* exc);
 PyAPI_FUNC(PyObject*) PyErr_NewExceptionWithDoc(const char* name,
                                                 const char* doc,
                                                 PyObject* base,

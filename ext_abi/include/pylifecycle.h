@@ -63,6 +63,11 @@ PyAPI_FUNC(int) Py_IsInitialized(void);
  * platform ("linux"), as CPython's sys.version and sys.platform begin. */
 PyAPI_FUNC(const char*) Py_GetVersion(void);
 PyAPI_FUNC(const char*) Py_GetPlatform(void);
+/* As CPython's sys.version parts: "[GCC 12.2.0]" (the compiler libftrt was
+ * built with), the copyright line, and the build's description. */
+PyAPI_FUNC(const char*) Py_GetCompiler(void);
+PyAPI_FUNC(const char*) Py_GetCopyright(void);
+PyAPI_FUNC(const char*) Py_GetBuildInfo(void);
 
 /* For code that calls fork() itself (CPython's intrcheck.h): BeforeFork on
  * an attached thread stops the world and takes the runtime's locks; after

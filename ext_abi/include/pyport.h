@@ -72,6 +72,15 @@
 #define PY_UINT64_T uint64_t
 #define PY_LONG_LONG long long
 
+/* CPython's integer typedefs (pyport.h). */
+typedef uintptr_t Py_uintptr_t;
+typedef intptr_t Py_intptr_t;
+
+#define PY_DWORD_MAX 4294967295U
+/* Old spellings of the C library's, kept by CPython. */
+#define Py_MEMCPY memcpy
+#define Py_VA_COPY va_copy
+
 #define Py_SAFE_DOWNCAST(VALUE, WIDE, NARROW) _Py_STATIC_CAST(NARROW, (VALUE))
 
 /* Py_ARITHMETIC_RIGHT_SHIFT and friends: GCC and Clang shift signed values

@@ -77,6 +77,21 @@ PyAPI_FUNC(void) PyThread_tss_delete(Py_tss_t* key);
 PyAPI_FUNC(int) PyThread_tss_set(Py_tss_t* key, void* value);
 PyAPI_FUNC(void*) PyThread_tss_get(Py_tss_t* key);
 
+/* The stack size new threads get (0: the platform's default), and setting
+ * it: 0, or -1 with ValueError for a size below the minimum (32 KiB). */
+PyAPI_FUNC(size_t) PyThread_get_stacksize(void);
+PyAPI_FUNC(int) PyThread_set_stacksize(size_t size);
+
+/* The pre-3.7 thread-local storage API, over the Py_tss_t one (deprecated
+ * in CPython, still used by old extensions): an int key, -1 if none could
+ * be made. set_key_value: 0, or -1 if out of memory. */
+Py_DEPRECATED(3.7) PyAPI_FUNC(int) PyThread_create_key(void);
+Py_DEPRECATED(3.7) PyAPI_FUNC(void) PyThread_delete_key(int key);
+Py_DEPRECATED(3.7) PyAPI_FUNC(int) PyThread_set_key_value(int key, void* value);
+Py_DEPRECATED(3.7) PyAPI_FUNC(void*) PyThread_get_key_value(int key);
+Py_DEPRECATED(3.7) PyAPI_FUNC(void) PyThread_delete_key_value(int key);
+Py_DEPRECATED(3.7) PyAPI_FUNC(void) PyThread_ReInitTLS(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -20,4 +20,7 @@ typedef struct _ts PyThreadState;
 typedef struct _is PyInterpreterState;
 typedef struct _longobject PyLongObject;
 
+/* A Py_ssize_t for the "#" units of PyArg_Parse* (CPython keeps the name). */
+typedef Py_ssize_t Py_ssize_clean_t;
+
 #endif /* !Py_PYTYPEDEFS_H */

@@ -16,6 +16,12 @@ PyAPI_FUNC(void) PySys_WriteStdout(const char* format, ...)
     Py_GCC_ATTRIBUTE((format(printf, 1, 2)));
 PyAPI_FUNC(void) PySys_WriteStderr(const char* format, ...)
     Py_GCC_ATTRIBUTE((format(printf, 1, 2)));
+/* The same with PyUnicode_FromFormat's format (%R, %S, %U, ...). */
+PyAPI_FUNC(void) PySys_FormatStdout(const char* format, ...);
+PyAPI_FUNC(void) PySys_FormatStderr(const char* format, ...);
+/* Audit events (PEP 578). ftrt has no audit hooks: 0, nothing raised. */
+PyAPI_FUNC(int) PySys_Audit(const char* event, const char* format, ...);
+PyAPI_FUNC(int) PySys_AuditTuple(const char* event, PyObject* args);
 /* Borrowed reference, or NULL without an exception (always, here). */
 /* sys.name, a borrowed reference valid until finalization, or NULL without
  * an exception if absent. ftrt has no sys module object: maxsize,

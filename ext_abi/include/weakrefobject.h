@@ -45,6 +45,8 @@ PyAPI_FUNC(int) PyWeakref_GetRef(PyObject* ref, PyObject** pobj);
 /* BORROWED (None if dead): unsafe without a GIL, the target may be freed
  * at once by another thread. SAFE REPLACEMENT: PyWeakref_GetRef. */
 Py_DEPRECATED(3.13) PyAPI_FUNC(PyObject*) PyWeakref_GetObject(PyObject* ref);
+/* The same, unchecked (CPython's macro; as unsafe). */
+#define PyWeakref_GET_OBJECT(ref) PyWeakref_GetObject(_PyObject_CAST(ref))
 
 #ifdef __cplusplus
 }
