@@ -567,8 +567,16 @@ PassResult ParsePass(const std::string& pass, const std::string& log, int exit_s
                                         std::to_string(exit_status - 128)
                                   : "crash: the run ended early with exit status " +
                                         std::to_string(exit_status);
-      size_t from = lines.size() > 8 ? lines.size() - 8 : 0;
-      for (size_t k = from; k < lines.size(); k++) f.details.push_back("  | " + lines[k]);
+      // The run's last words: what the process itself printed (an
+      // extension's own assertion, say), not the driver's progress lines.
+      std::vector<std::string> last;
+      for (size_t k = lines.size(); k-- > 0 && last.size() < 8;) {
+        if (lines[k].rfind("ftcheck: info", 0) == 0 || lines[k].rfind("ftcheck: finding", 0) == 0) {
+          continue;
+        }
+        last.insert(last.begin(), lines[k]);
+      }
+      for (const std::string& line : last) f.details.push_back("  | " + line);
       c.Add(std::move(f));
     }
   }

@@ -161,6 +161,14 @@ TEST(ReportTest, RunsThatStopWithoutAReport) {
   EXPECT_EQ(killed.findings[0].kind, "crash");
   EXPECT_EQ(killed.findings[0].title, "crash: the run was killed by signal 11");
   EXPECT_EQ(killed.findings[0].details.back(), "  | something went wrong");
+  // The process's own last words come first, not the driver's progress
+  // lines printed after them.
+  PassResult exited = ParsePass(
+      "tsan", log + "ftcheck: info 4 threads for 3.00 s\nftcheck: info more progress\n", 1, kBuggy);
+  ASSERT_EQ(exited.findings.size(), 1u);
+  EXPECT_EQ(exited.findings[0].title, "crash: the run ended early with exit status 1");
+  ASSERT_EQ(exited.findings[0].details.size(), 1u);
+  EXPECT_EQ(exited.findings[0].details[0], "  | something went wrong");
   // A finished run with a non-zero status but no report is not a crash
   // (TSan's exit code after reports it printed is the reports' business).
   PassResult done = ParsePass("tsan", log + "ftcheck: finished\n", 0, kBuggy);
