@@ -737,6 +737,58 @@ PyObject* SetSymmetricDifferenceUpdateMethod(PyObject* self, PyObject* other) {
   return Ref<>::NewRef(None()).Release();
 }
 
+// The operators - & ^ | on sets (both operands a set or frozenset, else
+// NotImplemented, as CPython): a new set or frozenset after the left
+// operand's kind (exact, also for subtypes' instances, as in CPython).
+// The in-place forms update a mutable left operand and return it.
+template <PyObject* (*F)(PyObject*, PyObject* const*, Py_ssize_t)>
+PyObject* SetOperatorSlot(PyObject* a, PyObject* b) {
+  if (!IsAnySet(a) || !IsAnySet(b)) return Ref<>::NewRef(NotImplemented()).Release();
+  return F(a, &b, 1);
+}
+
+PyObject* SetXorSlot(PyObject* a, PyObject* b) {
+  if (!IsAnySet(a) || !IsAnySet(b)) return Ref<>::NewRef(NotImplemented()).Release();
+  return SetSymmetricDifferenceMethod(a, b);
+}
+
+template <PyObject* (*F)(PyObject*, PyObject* const*, Py_ssize_t)>
+PyObject* SetInPlaceSlot(PyObject* a, PyObject* b) {
+  if (!IsSet(a) || !IsAnySet(b)) return Ref<>::NewRef(NotImplemented()).Release();
+  Ref<> none = Ref<>::Steal(F(a, &b, 1));
+  if (!none) return nullptr;
+  return Ref<>::NewRef(a).Release();
+}
+
+PyObject* SetInPlaceXorSlot(PyObject* a, PyObject* b) {
+  if (!IsSet(a) || !IsAnySet(b)) return Ref<>::NewRef(NotImplemented()).Release();
+  Ref<> none = Ref<>::Steal(SetSymmetricDifferenceUpdateMethod(a, b));
+  if (!none) return nullptr;
+  return Ref<>::NewRef(a).Release();
+}
+
+constinit PyNumberMethods g_set_as_number = [] {
+  PyNumberMethods m{};
+  m.nb_subtract = SetOperatorSlot<SetDifferenceMethod>;
+  m.nb_and = SetOperatorSlot<SetIntersectionMethod>;
+  m.nb_xor = SetXorSlot;
+  m.nb_or = SetOperatorSlot<SetUnionMethod>;
+  m.nb_inplace_subtract = SetInPlaceSlot<SetDifferenceUpdateMethod>;
+  m.nb_inplace_and = SetInPlaceSlot<SetIntersectionUpdateMethod>;
+  m.nb_inplace_xor = SetInPlaceXorSlot;
+  m.nb_inplace_or = SetInPlaceSlot<SetUpdateMethod>;
+  return m;
+}();
+
+constinit PyNumberMethods g_frozenset_as_number = [] {
+  PyNumberMethods m{};
+  m.nb_subtract = SetOperatorSlot<SetDifferenceMethod>;
+  m.nb_and = SetOperatorSlot<SetIntersectionMethod>;
+  m.nb_xor = SetXorSlot;
+  m.nb_or = SetOperatorSlot<SetUnionMethod>;
+  return m;
+}();
+
 PyObject* SetIsSubsetMethod(PyObject* self, PyObject* other) {
   Ref<> other_set = AsSetLike(other);
   if (!other_set) return nullptr;
@@ -825,17 +877,8 @@ PyMethodDef g_frozenset_methods[] = {
 
 // ---- calling the types: list(x), tuple(x), dict(x, **kw), set(x), frozenset(x)
 
-// The exact type only (set and frozenset): a subclass inherits tp_new but
-// is not instantiable yet (its instances would need the subclass's layout
-// around the container's). list, dict and tuple are: see ListTpNew,
-// DictTpNew, TupleSubtypeNew.
-bool ExactTypeOrRefuse(PyTypeObject* type, PyTypeObject* exact) {
-  if (type == exact) return true;
-  SetErrorFormat(PyExc_TypeError, "cannot create '%s' instances", type->tp_name);
-  return false;
-}
-
-// An instance of a subtype of list, dict or tuple: the subtype's tp_alloc
+// An instance of a subtype of list, dict, tuple, set or frozenset: the
+// subtype's tp_alloc
 // (its basicsize and `nitems` items, zeroed, tracked), which for list is
 // already an empty list.
 Ref<> NewSubtypeInstance(PyTypeObject* type, Py_ssize_t nitems = 0) {
@@ -922,20 +965,47 @@ int DictTpInit(PyObject* self, PyObject* args, PyObject* kwargs) {
   return 0;
 }
 
+// set.__new__ makes an empty set (of `type`, possibly a C extension's
+// subtype, as for list); set.__init__ fills it, as in CPython.
 PyObject* SetTpNew(PyTypeObject* type, PyObject* args, PyObject* kwargs) {
-  if (!ExactTypeOrRefuse(type, SetType())) return nullptr;
+  (void)args;
+  if (type == SetType()) {
+    if (!CheckNoKeywords("set", kwargs)) return nullptr;
+    return RefOrRaise(SetNew()).Release();
+  }
+  Ref<> s = NewSubtypeInstance(type);
+  if (s) internal::SetInitEmpty(s.get());
+  return s.Release();
+}
+
+// set.__init__(iterable=()): clears the set, then adds the items.
+int SetTpInit(PyObject* self, PyObject* args, PyObject* kwargs) {
   const Py_ssize_t n = OneOptionalArg("set", args, kwargs, false);
-  if (n < 0) return nullptr;
-  Ref<> set = RefOrRaise(SetNew());
-  if (!set) return nullptr;
-  if (n == 1 && AddAll(set.get(), TupleItem(args, 0)) < 0) return nullptr;
-  return set.Release();
+  if (n < 0) return -1;
+  if (SetSize(self) != 0 && OkOrRaise(SetClear(self)) < 0) return -1;
+  if (n == 1 && AddAll(self, TupleItem(args, 0)) < 0) return -1;
+  return 0;
+}
+
+// frozenset.__new__ for a subtype: the iterable's items in a new instance
+// of the subtype (never a shared empty frozenset), added before any other
+// thread can see it.
+PyObject* FrozenSetSubtypeNew(PyTypeObject* type, Py_ssize_t n, PyObject* args) {
+  Ref<> fs = NewSubtypeInstance(type);
+  if (!fs) return nullptr;
+  internal::SetInitEmpty(fs.get());
+  if (n == 1 && ForEachItem(TupleItem(args, 0), [&](PyObject* item) {
+        return OkOrRaise(internal::SetAddNew(fs.get(), item).status()) < 0 ? -1 : 1;
+      }) < 0) {
+    return nullptr;
+  }
+  return fs.Release();
 }
 
 PyObject* FrozenSetTpNew(PyTypeObject* type, PyObject* args, PyObject* kwargs) {
-  if (!ExactTypeOrRefuse(type, FrozenSetType())) return nullptr;
   const Py_ssize_t n = OneOptionalArg("frozenset", args, kwargs, false);
   if (n < 0) return nullptr;
+  if (type != FrozenSetType()) return FrozenSetSubtypeNew(type, n, args);
   if (n == 0) return RefOrRaise(FrozenSetNew()).Release();
   PyObject* iterable = TupleItem(args, 0);
   if (iterable->ob_type == FrozenSetType()) return Ref<>::NewRef(iterable).Release();
@@ -1020,9 +1090,13 @@ void InstallContainerMethods() {
     TupleType()->tp_as_sequence->sq_contains = TupleContainsSlot;
   }
   if (DictType()->tp_as_sequence == nullptr) DictType()->tp_as_sequence = &g_dict_as_sequence;
+  if (SetType()->tp_as_number == nullptr) SetType()->tp_as_number = &g_set_as_number;
+  if (FrozenSetType()->tp_as_number == nullptr) {
+    FrozenSetType()->tp_as_number = &g_frozenset_as_number;
+  }
   // Calling the types (type.__call__ runs tp_new, then tp_init: object's
-  // for tuple, set and frozenset, which accepts the arguments because
-  // tp_new is not object's; list's and dict's own).
+  // for tuple and frozenset, which accepts the arguments because tp_new is
+  // not object's; list's, dict's and set's own).
   struct {
     PyTypeObject* type;
     newfunc tp_new;
@@ -1033,9 +1107,10 @@ void InstallContainerMethods() {
   for (const auto& c : kNew) {
     if (c.type->tp_new == nullptr) c.type->tp_new = c.tp_new;
   }
-  // list and dict fill themselves in __init__ (see ListTpNew).
+  // list, dict and set fill themselves in __init__ (see ListTpNew).
   if (ListType()->tp_init == nullptr) ListType()->tp_init = ListTpInit;
   if (DictType()->tp_init == nullptr) DictType()->tp_init = DictTpInit;
+  if (SetType()->tp_init == nullptr) SetType()->tp_init = SetTpInit;
 }
 
 }  // namespace internal

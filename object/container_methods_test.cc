@@ -34,6 +34,7 @@
 #include "object/methodobject.h"
 #include "object/object.h"
 #include "object/none_bool.h"
+#include "object/number.h"
 #include "object/protocol_testing.h"
 #include "object/refcount.h"
 #include "object/set.h"
@@ -493,6 +494,47 @@ TEST_F(MethodsTest, SetAndFrozenSetMethods) {
 }
 
 PyObject* T(PyTypeObject* t) { return reinterpret_cast<PyObject*>(t); }
+
+// The operators - & ^ | and their in-place forms (CPython's results and
+// errors).
+TEST_F(MethodsTest, SetOperators) {
+  Ref<> a = *SetNew(Ints({1, 2, 3}).get());
+  Ref<> b = *FrozenSetNew(Ints({3, 4}).get());
+  auto op = [](NumberOp o, PyObject* x, PyObject* y) {
+    absl::StatusOr<Ref<>> r = NumberBinary(o, x, y);
+    return r.ok() ? std::move(*r) : Ref<>();
+  };
+  Ref<> u = op(NumberOp::kOr, a.get(), b.get());
+  ASSERT_TRUE(u && u->ob_type == SetType());  // the left operand's kind
+  EXPECT_EQ(SortedSet(u.get()), (std::vector<int64_t>{1, 2, 3, 4}));
+  Ref<> fu = op(NumberOp::kOr, b.get(), a.get());
+  ASSERT_TRUE(fu && fu->ob_type == FrozenSetType());
+  EXPECT_EQ(SortedSet(op(NumberOp::kAnd, a.get(), b.get()).get()), (std::vector<int64_t>{3}));
+  EXPECT_EQ(SortedSet(op(NumberOp::kSubtract, a.get(), b.get()).get()),
+            (std::vector<int64_t>{1, 2}));
+  EXPECT_EQ(SortedSet(op(NumberOp::kXor, a.get(), b.get()).get()),
+            (std::vector<int64_t>{1, 2, 4}));
+  // A list is not a set operand (the methods take any iterable).
+  absl::StatusOr<Ref<>> bad = NumberBinary(NumberOp::kOr, a.get(), Ints({9}).get());
+  EXPECT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().message(), "unsupported operand type(s) for |: 'set' and 'list'");
+  // In place: the same set object, updated.
+  absl::StatusOr<Ref<>> same = NumberInPlace(NumberOp::kOr, a.get(), b.get());
+  ASSERT_TRUE(same.ok());
+  EXPECT_EQ(same->get(), a.get());
+  EXPECT_EQ(SortedSet(a.get()), (std::vector<int64_t>{1, 2, 3, 4}));
+  ASSERT_TRUE(NumberInPlace(NumberOp::kSubtract, a.get(), b.get()).ok());
+  EXPECT_EQ(SortedSet(a.get()), (std::vector<int64_t>{1, 2}));
+  ASSERT_TRUE(NumberInPlace(NumberOp::kXor, a.get(), b.get()).ok());
+  EXPECT_EQ(SortedSet(a.get()), (std::vector<int64_t>{1, 2, 3, 4}));
+  ASSERT_TRUE(NumberInPlace(NumberOp::kAnd, a.get(), b.get()).ok());
+  EXPECT_EQ(SortedSet(a.get()), (std::vector<int64_t>{3, 4}));
+  // A frozenset has no in-place form: |= makes a new frozenset.
+  absl::StatusOr<Ref<>> fresh = NumberInPlace(NumberOp::kOr, b.get(), a.get());
+  ASSERT_TRUE(fresh.ok());
+  EXPECT_NE(fresh->get(), b.get());
+  EXPECT_EQ(SortedSet(b.get()), (std::vector<int64_t>{3, 4}));
+}
 
 TEST_F(MethodsTest, CallingTheTypes) {
   Ref<> src = Ints({3, 1, 3});

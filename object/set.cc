@@ -446,7 +446,12 @@ void SetDealloc(PyObject* op) {
     if (IsLive(table[i].key)) Decref(table[i].key);
   }
   FreeTableNow(table);
-  FreeObject(op);
+  // An instance of a C extension's subtype goes back through its tp_free.
+  if (op->ob_type == &PySet_Type || op->ob_type == &PyFrozenSet_Type) {
+    FreeObject(op);
+  } else {
+    op->ob_type->tp_free(op);
+  }
 }
 
 int SetTraverse(PyObject* op, visitproc visit, void* arg) {
@@ -592,6 +597,13 @@ PyTypeObject* SetType() { return (void)g_types_ready, &PySet_Type; }
 PyTypeObject* FrozenSetType() { return (void)g_types_ready, &PyFrozenSet_Type; }
 
 absl::StatusOr<Ref<>> SetNew(PyObject* iterable) { return NewAnySet(&PySet_Type, iterable); }
+
+void internal::SetInitEmpty(PyObject* anyset) {
+  SetObject* s = AsSet(anyset);
+  s->mask = kMinSize - 1;
+  s->table = EmptyEntries();
+  s->hash = -1;
+}
 
 absl::StatusOr<Ref<>> FrozenSetNew(PyObject* iterable) {
   return NewAnySet(&PyFrozenSet_Type, iterable);

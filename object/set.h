@@ -160,6 +160,9 @@ namespace internal {
 // (what PySet_Add allows for a frozenset: the caller checks that it holds
 // the only reference). True if added, false if present.
 absl::StatusOr<bool> SetAddNew(PyObject* anyset, PyObject* key);
+// Makes the zeroed body of a new set or frozenset subtype instance (from
+// its tp_alloc) an empty set.
+void SetInitEmpty(PyObject* anyset);
 // Statistics of the calling thread's lookups, for tests: how many
 // SetContains calls took the locked fallback.
 uint64_t SetLookupFallbacksForTesting();

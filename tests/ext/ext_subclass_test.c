@@ -1,4 +1,5 @@
-/* C extension types that subclass list, dict and tuple, written the way
+/* C extension types that subclass list, dict, tuple, set and frozenset,
+ * written the way
  * extensions write them: a struct that starts with PyListObject /
  * PyDictObject (a tuple subtype keeps tuple's layout) and adds fields,
  * tp_base = &PyList_Type / &PyDict_Type / &PyTuple_Type, and slots that do
@@ -14,6 +15,9 @@
  *   - list.__init__ clears and refills; dict.__init__ merges a mapping, pairs
  *     and keywords; a dict subtype's __missing__ answers for absent keys
  *     (exact dicts raise KeyError);
+ *   - set.__new__ makes an empty instance of a set subtype and set.__init__
+ *     fills it; frozenset.__new__ fills a new instance of a frozenset
+ *     subtype (a struct starting with PySetObject);
  *   - a heap subtype (PyType_FromSpec, Py_tp_base list, no dealloc of its
  *     own) is instantiable and gives its reference back when an instance
  *     dies;
@@ -128,6 +132,44 @@ static PyTypeObject PointType = {
     .tp_flags = Py_TPFLAGS_DEFAULT,
     .tp_base = &PyTuple_Type,
     .tp_new = point_new,
+};
+
+/* ---- LabeledSet / LabeledFrozenSet: set subtypes with a field ------------ */
+
+typedef struct {
+  PySetObject set;
+  long label;
+} LabeledSet;
+
+static atomic_long g_sets_freed;
+
+static int ls_init(PyObject* self, PyObject* args, PyObject* kwds) {
+  ((LabeledSet*)self)->label = 7;
+  return PySet_Type.tp_init(self, args, kwds);
+}
+
+static void ls_dealloc(PyObject* self) {
+  atomic_fetch_add(&g_sets_freed, 1);
+  Py_TYPE(self)->tp_base->tp_dealloc(self);
+}
+
+static PyTypeObject LabeledSetType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "ext_subclass_test.LabeledSet",
+    .tp_basicsize = sizeof(LabeledSet),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_GC,
+    .tp_base = &PySet_Type,
+    .tp_init = ls_init,
+    .tp_dealloc = ls_dealloc,
+};
+
+static PyTypeObject LabeledFrozenSetType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "ext_subclass_test.LabeledFrozenSet",
+    .tp_basicsize = sizeof(LabeledSet),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_GC,
+    .tp_base = &PyFrozenSet_Type,
+    .tp_dealloc = ls_dealloc,
 };
 
 /* ---- the tests ------------------------------------------------------------ */
@@ -279,6 +321,57 @@ static void test_list_subtypes(void) {
   Py_DECREF(heap);
 }
 
+static void test_set_subtypes(void) {
+  PyObject* items = Py_BuildValue("([iiii])", 1, 2, 2, 3);
+  PyObject* s = PyObject_Call((PyObject*)&LabeledSetType, items, NULL);
+  CHECK(s != NULL && Py_TYPE(s) == &LabeledSetType);
+  CHECK(PySet_Check(s) && !PyAnySet_CheckExact(s) && PyAnySet_Check(s));
+  CHECK_EQ_LL(PySet_GET_SIZE(s), 3);
+  CHECK(((LabeledSet*)s)->label == 7);
+  PyObject* nine = PyLong_FromLong(9);
+  CHECK(PySet_Add(s, nine) == 0 && PySet_Contains(s, nine) == 1);
+  CHECK(PySet_Discard(s, nine) == 1 && PySet_Size(s) == 3);
+  /* set.__init__ again: cleared, then refilled. */
+  PyObject* two = Py_BuildValue("((ii))", 8, 9);
+  CHECK(PySet_Type.tp_init(s, two, NULL) == 0);
+  CHECK(PySet_Size(s) == 2 && PySet_Contains(s, nine) == 1);
+  Py_DECREF(two);
+  /* Set operations with an exact set: results are exact sets. */
+  PyObject* exact = PySet_New(NULL);
+  CHECK(PySet_Add(exact, nine) == 0);
+  PyObject* both = PyNumber_And(s, exact);
+  CHECK(both != NULL && PySet_CheckExact(both) && PySet_Size(both) == 1);
+  Py_DECREF(both);
+  Py_DECREF(exact);
+  atomic_store(&g_sets_freed, 0);
+  Py_DECREF(s);
+  CHECK_EQ_LL(atomic_load(&g_sets_freed), 1);
+  PyObject* pair = Py_BuildValue("(ii)", 1, 2);
+  CHECK(PyObject_Call((PyObject*)&LabeledSetType, pair, NULL) == NULL);
+  ext_test_expect_error(PyExc_TypeError, "set expected at most 1 argument, got 2");
+  Py_DECREF(pair);
+
+  /* frozenset.__new__ for the subtype: filled, hashable like a frozenset. */
+  PyObject* fs = PyObject_Call((PyObject*)&LabeledFrozenSetType, items, NULL);
+  CHECK(fs != NULL && Py_TYPE(fs) == &LabeledFrozenSetType);
+  CHECK(PyFrozenSet_Check(fs) && !PyFrozenSet_CheckExact(fs) && PySet_GET_SIZE(fs) == 3);
+  PyObject* plain = PyFrozenSet_New(PyTuple_GET_ITEM(items, 0));
+  CHECK(PyObject_Hash(fs) == PyObject_Hash(plain));
+  CHECK(PyObject_RichCompareBool(fs, plain, Py_EQ) == 1);
+  Py_DECREF(plain);
+  /* An empty one is its own object, not a shared empty frozenset. */
+  atomic_store(&g_sets_freed, 0);
+  PyObject* e1 = PyObject_CallNoArgs((PyObject*)&LabeledFrozenSetType);
+  PyObject* e2 = PyObject_CallNoArgs((PyObject*)&LabeledFrozenSetType);
+  CHECK(e1 != NULL && e2 != NULL && e1 != e2 && PySet_GET_SIZE(e1) == 0);
+  Py_DECREF(e1);
+  Py_DECREF(e2);
+  Py_DECREF(fs);
+  CHECK_EQ_LL(atomic_load(&g_sets_freed), 3);
+  Py_DECREF(nine);
+  Py_DECREF(items);
+}
+
 /* ---- threads ---------------------------------------------------------------- */
 
 static PyObject* g_shared_list; /* a TaggedList */
@@ -344,9 +437,12 @@ int main(void) {
   CHECK(PyType_Ready(&DefaultingDictType) == 0);
   CHECK(PyType_Ready(&TaggedListType) == 0);
   CHECK(PyType_Ready(&PointType) == 0);
+  CHECK(PyType_Ready(&LabeledSetType) == 0);
+  CHECK(PyType_Ready(&LabeledFrozenSetType) == 0);
   test_tuple_subtypes();
   test_dict_subtypes();
   test_list_subtypes();
+  test_set_subtypes();
   test_threads(seed);
   CHECK(Py_FinalizeEx() == 0);
   CHECK_EQ_LL(ftrt_LeakedObjectsAtLastFinalize(), 0);
