@@ -215,7 +215,7 @@ void ByteArrayDealloc(PyObject* op) {
   std::free(AsBA(op)->ob_bytes);
   AsBA(op)->ob_bytes = nullptr;
   AsBA(op)->ob_start = nullptr;
-  FreeObject(op);
+  FreeInstance(op, &PyByteArray_Type);  // a subtype's instance: its tp_free
 }
 
 Py_ssize_t LengthSlot(PyObject* op) { return ByteArraySize(op); }
@@ -637,13 +637,9 @@ PyMethodDef g_bytearray_methods[] = {
 
 #undef FTRT_FAST
 
-// bytearray(source=b'', encoding=..., errors=...): CPython's __init__ rules
-// and messages, done in tp_new (ftrt's containers have no separate
-// __init__ to call again).
-PyObject* TpNew(PyTypeObject* type, PyObject* args, PyObject* kwargs) {
-  if (type != &PyByteArray_Type) {
-    return SetErrorFormat(PyExc_TypeError, "cannot create '%s' instances", type->tp_name);
-  }
+// bytearray(source=b'', encoding=..., errors=...) as a new exact
+// bytearray: CPython's __init__ rules and messages.
+PyObject* Build(PyObject* args, PyObject* kwargs) {
   static const ArgParser kParser = {"bytearray", {"source", "encoding", "errors"}, 0, 0, 3};
   PyObject* out[3] = {nullptr, nullptr, nullptr};
   if (!UnpackKeywordsDict(kParser, args, kwargs, absl::MakeSpan(out))) return nullptr;
@@ -680,6 +676,42 @@ PyObject* TpNew(PyTypeObject* type, PyObject* args, PyObject* kwargs) {
                                               : "errors without a string argument");
   }
   return ByteArrayFromObject(source).Release();
+}
+
+// bytearray.__new__ makes an empty bytearray (of `type`, possibly a C
+// extension's subtype: its tp_alloc's zeroed body is an empty bytearray);
+// bytearray.__init__ fills it, as in CPython, so a subtype's own tp_init
+// can call PyByteArray_Type.tp_init.
+PyObject* TpNew(PyTypeObject* type, PyObject* args, PyObject* kwargs) {
+  (void)args;
+  (void)kwargs;
+  if (type == &PyByteArray_Type) return RefOrRaise(ByteArrayNew(0)).Release();
+  Ref<> b = Ref<>::Steal(type->tp_alloc(type, 0));
+  if (!b && !HasError()) SetErrorString(PyExc_MemoryError, "");
+  return b.Release();
+}
+
+// bytearray.__init__: the new contents are built apart, then swapped in
+// under self's critical section (BufferError while self is exported, as
+// in CPython); self's old block goes with the builder, after the section.
+int TpInit(PyObject* self, PyObject* args, PyObject* kwargs) {
+  Ref<> built = Ref<>::Steal(Build(args, kwargs));
+  if (!built) return -1;
+  {
+    Mutex& mu = ObjectMutex(self);
+    CriticalSection cs(mu);
+    ByteArrayObject* o = AsBA(self);
+    if (o->ob_exports > 0) return OkOrRaise(ExportedError());
+    ByteArrayObject* n = AsBA(built.get());
+    std::swap(o->ob_bytes, n->ob_bytes);
+    std::swap(o->ob_start, n->ob_start);
+    std::swap(o->ob_alloc, n->ob_alloc);
+    const Py_ssize_t old_size = SizeRef(self).load(std::memory_order_relaxed);
+    SizeRef(self).store(SizeRef(built.get()).load(std::memory_order_relaxed),
+                        std::memory_order_release);
+    SizeRef(built.get()).store(old_size, std::memory_order_relaxed);
+  }
+  return 0;
 }
 
 constinit PySequenceMethods g_as_sequence = [] {
@@ -733,6 +765,7 @@ constinit PyTypeObject PyByteArray_Type = [] {
   t.tp_iter = IterSlot;
   t.tp_methods = g_bytearray_methods;
   t.tp_new = TpNew;
+  t.tp_init = TpInit;
   return t;
 }();
 

@@ -1,5 +1,5 @@
-/* C extension types that subclass list, dict, tuple, set and frozenset,
- * written the way
+/* C extension types that subclass list, dict, tuple, set, frozenset and
+ * bytearray, written the way
  * extensions write them: a struct that starts with PyListObject /
  * PyDictObject (a tuple subtype keeps tuple's layout) and adds fields,
  * tp_base = &PyList_Type / &PyDict_Type / &PyTuple_Type, and slots that do
@@ -18,6 +18,9 @@
  *   - set.__new__ makes an empty instance of a set subtype and set.__init__
  *     fills it; frozenset.__new__ fills a new instance of a frozenset
  *     subtype (a struct starting with PySetObject);
+ *   - bytearray.__new__ makes an empty instance of a subtype and
+ *     bytearray.__init__ fills it (again: replaced; BufferError while
+ *     exported);
  *   - a heap subtype (PyType_FromSpec, Py_tp_base list, no dealloc of its
  *     own) is instantiable and gives its reference back when an instance
  *     dies;
@@ -170,6 +173,27 @@ static PyTypeObject LabeledFrozenSetType = {
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_GC,
     .tp_base = &PyFrozenSet_Type,
     .tp_dealloc = ls_dealloc,
+};
+
+/* ---- Blob: a bytearray subtype whose tp_init calls bytearray's ------------ */
+
+typedef struct {
+  PyByteArrayObject ba;
+  int inits;
+} Blob;
+
+static int blob_init(PyObject* self, PyObject* args, PyObject* kwds) {
+  ((Blob*)self)->inits++;
+  return PyByteArray_Type.tp_init(self, args, kwds);
+}
+
+static PyTypeObject BlobType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "ext_subclass_test.Blob",
+    .tp_basicsize = sizeof(Blob),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
+    .tp_base = &PyByteArray_Type,
+    .tp_init = blob_init,
 };
 
 /* ---- the tests ------------------------------------------------------------ */
@@ -372,10 +396,44 @@ static void test_set_subtypes(void) {
   Py_DECREF(items);
 }
 
+static void test_bytearray_subtypes(void) {
+  PyObject* args = Py_BuildValue("(y)", "hello");
+  PyObject* b = PyObject_Call((PyObject*)&BlobType, args, NULL);
+  Py_DECREF(args);
+  CHECK(b != NULL && Py_TYPE(b) == &BlobType && ((Blob*)b)->inits == 1);
+  CHECK(PyByteArray_Check(b) && !PyByteArray_CheckExact(b));
+  CHECK(PyByteArray_GET_SIZE(b) == 5 && memcmp(PyByteArray_AS_STRING(b), "hello", 5) == 0);
+  CHECK(PyByteArray_Resize(b, 2) == 0 && PyByteArray_Size(b) == 2);
+  PyObject* r = PyObject_Repr(b);
+  CHECK(r != NULL && strcmp(PyUnicode_AsUTF8(r), "bytearray(b'he')") == 0);
+  Py_DECREF(r);
+  /* __init__ again replaces the contents: bytearray(3) is three zeros. */
+  args = Py_BuildValue("(i)", 3);
+  CHECK(PyByteArray_Type.tp_init(b, args, NULL) == 0);
+  CHECK(PyByteArray_GET_SIZE(b) == 3 && PyByteArray_AS_STRING(b)[1] == 0);
+  /* ... but not while a buffer is exported. */
+  Py_buffer view;
+  CHECK(PyObject_GetBuffer(b, &view, PyBUF_SIMPLE) == 0);
+  CHECK(PyByteArray_Type.tp_init(b, args, NULL) == -1);
+  ext_test_expect_error(PyExc_BufferError, "Existing exports of data: object cannot be re-sized");
+  PyBuffer_Release(&view);
+  Py_DECREF(args);
+  /* Exact bytearrays still fill through __new__ + __init__. */
+  args = Py_BuildValue("(s s)", "h\xc3\xa9", "latin-1");
+  PyObject* exact = PyObject_Call((PyObject*)&PyByteArray_Type, args, NULL);
+  CHECK(exact != NULL && PyByteArray_CheckExact(exact) && PyByteArray_GET_SIZE(exact) == 2);
+  CHECK((unsigned char)PyByteArray_AS_STRING(exact)[1] == 0xe9);
+  Py_DECREF(exact);
+  Py_DECREF(args);
+  Py_DECREF(b);
+}
+
 /* ---- threads ---------------------------------------------------------------- */
 
 static PyObject* g_shared_list; /* a TaggedList */
 static PyObject* g_shared_dict; /* a CountingDict: "k0".."k9" -> 0..9 */
+static PyObject* g_shared_blob; /* a Blob: always n copies of one byte */
+static atomic_long g_blob_inits;
 static long g_rounds;
 static atomic_llong g_appended_sum; /* what the threads appended */
 
@@ -393,6 +451,30 @@ static void* worker(void* arg) {
     atomic_fetch_add(&g_appended_sum, j);
     Py_DECREF(v);
     Py_DECREF(k);
+    /* The shared Blob: re-initialised to n copies of one byte (refused
+     * while another thread has it exported), or read through a buffer,
+     * which must never show a mix of two contents. */
+    if (ext_test_next_random(&state) % 4 == 0) {
+      char fill[16];
+      const int n = 1 + (int)(ext_test_next_random(&state) % 15);
+      memset(fill, 'a' + (int)(ext_test_next_random(&state) % 26), (size_t)n);
+      PyObject* a = Py_BuildValue("(y#)", fill, (Py_ssize_t)n);
+      if (PyByteArray_Type.tp_init(g_shared_blob, a, NULL) == 0) {
+        atomic_fetch_add(&g_blob_inits, 1);
+      } else {
+        CHECK(PyErr_ExceptionMatches(PyExc_BufferError));
+        PyErr_Clear();
+      }
+      Py_DECREF(a);
+    } else {
+      Py_buffer view;
+      CHECK(PyObject_GetBuffer(g_shared_blob, &view, PyBUF_SIMPLE) == 0);
+      CHECK(view.len >= 1 && view.len <= 15);
+      for (Py_ssize_t b = 1; b < view.len; b++) {
+        CHECK(((char*)view.buf)[b] == ((char*)view.buf)[0]);
+      }
+      PyBuffer_Release(&view);
+    }
     if (ext_test_next_random(&state) % 16 == 0) {
       Py_BEGIN_ALLOW_THREADS
       sched_yield();
@@ -407,7 +489,10 @@ static void test_threads(unsigned seed) {
   g_rounds = ext_test_scaled(3000, 300);
   g_shared_list = PyObject_CallNoArgs((PyObject*)&TaggedListType);
   g_shared_dict = PyObject_CallNoArgs((PyObject*)&CountingDictType);
-  CHECK(g_shared_list != NULL && g_shared_dict != NULL);
+  PyObject* start = Py_BuildValue("(y)", "zzz");
+  g_shared_blob = PyObject_Call((PyObject*)&BlobType, start, NULL);
+  Py_DECREF(start);
+  CHECK(g_shared_list != NULL && g_shared_dict != NULL && g_shared_blob != NULL);
   for (int j = 0; j < 10; j++) {
     char key[8];
     snprintf(key, sizeof key, "k%d", j);
@@ -423,8 +508,13 @@ static void test_threads(unsigned seed) {
     sum += PyLong_AsLong(PyList_GET_ITEM(g_shared_list, i));
   }
   CHECK_EQ_LL(sum, atomic_load(&g_appended_sum)); /* nothing lost or doubled */
+  /* Some re-initialisations got through (others met an export), and the
+   * Blob's own tp_init ran once, when it was made. */
+  CHECK(atomic_load(&g_blob_inits) > 0);
+  CHECK(((Blob*)g_shared_blob)->inits == 1);
   Py_CLEAR(g_shared_list);
   Py_CLEAR(g_shared_dict);
+  Py_CLEAR(g_shared_blob);
 }
 
 int main(void) {
@@ -439,10 +529,12 @@ int main(void) {
   CHECK(PyType_Ready(&PointType) == 0);
   CHECK(PyType_Ready(&LabeledSetType) == 0);
   CHECK(PyType_Ready(&LabeledFrozenSetType) == 0);
+  CHECK(PyType_Ready(&BlobType) == 0);
   test_tuple_subtypes();
   test_dict_subtypes();
   test_list_subtypes();
   test_set_subtypes();
+  test_bytearray_subtypes();
   test_threads(seed);
   CHECK(Py_FinalizeEx() == 0);
   CHECK_EQ_LL(ftrt_LeakedObjectsAtLastFinalize(), 0);
