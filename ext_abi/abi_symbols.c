@@ -6,7 +6,7 @@
  * shared object now (the names stay declared and addressable); linked
  * against libftrt.so with -Wl,-z,defs once the runtime implements
  * them, where an undefined reference names a missing export.
- * 686 functions, 110 variables. */
+ * 700 functions, 119 variables. */
 #include "Python.h"
 #include "structmember.h"
 
@@ -685,7 +685,22 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&_PyObject_New,
     (const void*)&_PyObject_NewVar,
     (const void*)&_PyTuple_Resize,
+    (const void*)&_PyUnicode_IsAlpha,
+    (const void*)&_PyUnicode_IsDecimalDigit,
+    (const void*)&_PyUnicode_IsDigit,
+    (const void*)&_PyUnicode_IsLinebreak,
+    (const void*)&_PyUnicode_IsLowercase,
+    (const void*)&_PyUnicode_IsNumeric,
+    (const void*)&_PyUnicode_IsPrintable,
+    (const void*)&_PyUnicode_IsTitlecase,
+    (const void*)&_PyUnicode_IsUppercase,
     (const void*)&_PyUnicode_IsWhitespace,
+    (const void*)&_PyUnicode_ToDecimalDigit,
+    (const void*)&_PyUnicode_ToDigit,
+    (const void*)&_PyUnicode_ToLowercase,
+    (const void*)&_PyUnicode_ToNumeric,
+    (const void*)&_PyUnicode_ToTitlecase,
+    (const void*)&_PyUnicode_ToUppercase,
     (const void*)&_Py_SetRefcnt,
     (const void*)&_Py_c_abs,
     (const void*)&_Py_c_diff,
@@ -694,7 +709,6 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&_Py_c_prod,
     (const void*)&_Py_c_quot,
     (const void*)&_Py_c_sum,
-    (const void*)&ftrt_CFunctionClass,
     (const void*)&ftrt_CheckDecref,
     (const void*)&ftrt_CheckIncref,
     (const void*)&ftrt_DecRefShared,
@@ -807,6 +821,11 @@ const void* const ftrt_abi_variables[] = {
     (const void*)&PyTuple_Type,
     (const void*)&PyType_Type,
     (const void*)&PyUnicode_Type,
+    (const void*)&Py_FileSystemDefaultEncodeErrors,
+    (const void*)&Py_FileSystemDefaultEncoding,
+    (const void*)&Py_HasFileSystemDefaultEncoding,
+    (const void*)&Py_UTF8Mode,
+    (const void*)&_PyByteArray_empty_string,
     (const void*)&_PyWeakref_CallableProxyType,
     (const void*)&_PyWeakref_ProxyType,
     (const void*)&_PyWeakref_RefType,
@@ -815,4 +834,8 @@ const void* const ftrt_abi_variables[] = {
     (const void*)&_Py_NoneStruct,
     (const void*)&_Py_NotImplementedStruct,
     (const void*)&_Py_TrueStruct,
+    (const void*)&_Py_ascii_whitespace,
+    (const void*)&_Py_ctype_table,
+    (const void*)&_Py_ctype_tolower,
+    (const void*)&_Py_ctype_toupper,
 };

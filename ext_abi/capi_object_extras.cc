@@ -1,8 +1,9 @@
 // libftrt.so: small pieces of CPython 3.13's object API that real
 // extensions call and that belong to no larger part: Py_SET_REFCNT,
-// PyObject_Print and PyFile_Write*, the numbered constants of
+// PyObject_Print and PyFile_Write* (and the file system encoding's
+// globals), the numbered constants of
 // Py_GetConstant, PyVectorcall_Function, PyDescr_IsData,
-// PyType_SUPPORTS_WEAKREFS, PyCFunction_GET_CLASS, and the names
+// PyType_SUPPORTS_WEAKREFS, and the names
 // PyExceptionClass_Name / PyEval_GetFuncName / PyEval_GetFuncDesc give
 // for messages. Each is a thin adapter over object/.
 #include <cerrno>
@@ -25,6 +26,15 @@
 using ftrt::ext::internal::BadCall;
 
 extern "C" {
+
+extern const char* Py_FileSystemDefaultEncoding;
+extern const char* Py_FileSystemDefaultEncodeErrors;
+extern int Py_HasFileSystemDefaultEncoding;
+extern int Py_UTF8Mode;
+const char* Py_FileSystemDefaultEncoding = "utf-8";
+const char* Py_FileSystemDefaultEncodeErrors = "surrogateescape";
+int Py_HasFileSystemDefaultEncoding = 1;
+int Py_UTF8Mode = 0;
 
 // (Declared by the headers extensions include; repeated here for the
 // library, which does not include Python.h.)
@@ -181,13 +191,6 @@ vectorcallfunc PyVectorcall_Function(PyObject* callable) {
 
 int PyDescr_IsData(PyObject* descr) {
   return descr != nullptr && descr->ob_type->tp_descr_set != nullptr ? 1 : 0;
-}
-
-PyTypeObject* ftrt_CFunctionClass(PyObject* op) {
-  if (op == nullptr || !ftrt::IsCFunction(op)) return nullptr;
-  auto* f = reinterpret_cast<PyCFunctionObject*>(op);
-  if ((f->m_ml->ml_flags & METH_METHOD) == 0) return nullptr;
-  return reinterpret_cast<PyCMethodObject*>(op)->mm_class;
 }
 
 const char* PyExceptionClass_Name(PyObject* exc) {

@@ -39,7 +39,8 @@ OUT = os.path.join(ROOT, "ext_abi", "abi_symbols.c")
 EXTRA_HEADERS = [os.path.join(ROOT, "object", "refcount_abi.h")]
 
 AUX_LINE = re.compile(r"/\* (\S+):\d+:\S+ \*/ (.*);$")
-DATA_DECL = re.compile(r"PyAPI_DATA\(([^)]*)\)\s*(\w+)\s*;")
+# A variable, or an array (its bounds are part of its type).
+DATA_DECL = re.compile(r"PyAPI_DATA\(([^)]*)\)\s*(\w+)\s*(\[[^\]]*\])?\s*;")
 
 
 def aux_info(includes, source, defines=()):
@@ -75,7 +76,7 @@ def data_decls(paths):
         with open(path) as f:
             text = f.read()
         for m in DATA_DECL.finditer(text):
-            out[m.group(2)] = re.sub(r"\s+", "", m.group(1))
+            out[m.group(2)] = re.sub(r"\s+", "", m.group(1) + (m.group(3) or ""))
     return out
 
 

@@ -26,6 +26,7 @@
 #ifndef FTRT_OBJECT_METHODOBJECT_H_
 #define FTRT_OBJECT_METHODOBJECT_H_
 
+#include <cstddef>
 #include <string>
 
 #include "object/cpython_types.h"
@@ -55,6 +56,12 @@ typedef struct {
   PyObject* im_weakreflist;
   vectorcallfunc vectorcall;
 } PyMethodObject;
+
+// ext_abi/include/methodobject.h gives extensions the same layout.
+static_assert(offsetof(PyCFunctionObject, m_ml) == 32 &&
+              offsetof(PyCFunctionObject, vectorcall) == 64 &&
+              offsetof(PyCMethodObject, mm_class) == 72,
+              "PyCFunctionObject / PyCMethodObject as CPython 3.13 (and Python.h) lay them out");
 
 extern PyTypeObject PyCFunction_Type;
 extern PyTypeObject PyCMethod_Type;

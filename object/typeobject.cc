@@ -43,6 +43,7 @@
 #include "object/set.h"
 #include "object/slice.h"
 #include "object/str.h"
+#include "object/str_methods.h"
 #include "object/subscript.h"
 #include "object/tuple.h"
 #include "object/type_cache.h"
@@ -1434,6 +1435,7 @@ void ReadyAllStaticTypes() {
   InstallSubscriptSlots();
   InstallContainerMethods();
   InstallIntMethods();
+  InstallStrMethods();
   InstallFormatSlots();
   size_t n;
   PyTypeObject* const* types = StaticTypes(&n);

@@ -13,6 +13,13 @@ extern "C" {
 PyAPI_FUNC(int) PyFile_WriteObject(PyObject* obj, PyObject* file, int flags);
 PyAPI_FUNC(int) PyFile_WriteString(const char* s, PyObject* file);
 
+/* The file system encoding (deprecated in CPython 3.12, still read by
+ * older extensions): "utf-8" with "surrogateescape", as CPython on Linux. */
+Py_DEPRECATED(3.12) PyAPI_DATA(const char*) Py_FileSystemDefaultEncoding;
+Py_DEPRECATED(3.12) PyAPI_DATA(const char*) Py_FileSystemDefaultEncodeErrors;
+Py_DEPRECATED(3.12) PyAPI_DATA(int) Py_HasFileSystemDefaultEncoding;
+Py_DEPRECATED(3.12) PyAPI_DATA(int) Py_UTF8Mode;
+
 #ifdef __cplusplus
 }
 #endif

@@ -34,13 +34,46 @@ PyAPI_FUNC(int) PyCFunction_GetFlags(PyObject* op);
 
 #define PyCMethod_CheckExact(op) Py_IS_TYPE((op), &PyCMethod_Type)
 #define PyCMethod_Check(op) PyObject_TypeCheck((op), &PyCMethod_Type)
-/* The class a METH_METHOD function was defined in (borrowed), else NULL. */
-PyAPI_FUNC(PyTypeObject*) ftrt_CFunctionClass(PyObject* op);
-/* CPython's unchecked accessors (op must be a builtin function). */
-#define PyCFunction_GET_FUNCTION(func) PyCFunction_GetFunction(_PyObject_CAST(func))
-#define PyCFunction_GET_SELF(func) PyCFunction_GetSelf(_PyObject_CAST(func))
-#define PyCFunction_GET_FLAGS(func) PyCFunction_GetFlags(_PyObject_CAST(func))
-#define PyCFunction_GET_CLASS(func) ftrt_CFunctionClass(_PyObject_CAST(func))
+
+/* CPython 3.13's layouts of builtin functions (cpython/methodobject.h),
+ * which some extensions read directly (cffi reads m_ml and m_module). A
+ * builtin function is immutable once made: any thread may read it. */
+typedef struct {
+  PyObject_HEAD
+  PyMethodDef* m_ml;      /* what the function calls */
+  PyObject* m_self;       /* __self__ (NULL for METH_STATIC) */
+  PyObject* m_module;     /* __module__ (usually a str), or NULL */
+  PyObject* m_weakreflist;
+  vectorcallfunc vectorcall;
+} PyCFunctionObject;
+
+typedef struct {
+  PyCFunctionObject func;
+  PyTypeObject* mm_class; /* the class that defined a METH_METHOD function */
+} PyCMethodObject;
+
+#define _PyCFunctionObject_CAST(func) _Py_CAST(PyCFunctionObject*, (func))
+#define _PyCMethodObject_CAST(func) _Py_CAST(PyCMethodObject*, (func))
+
+/* The unchecked accessors (func must be a builtin function). */
+static inline PyCFunction PyCFunction_GET_FUNCTION(PyObject* func) {
+  return _PyCFunctionObject_CAST(func)->m_ml->ml_meth;
+}
+#define PyCFunction_GET_FUNCTION(func) PyCFunction_GET_FUNCTION(_PyObject_CAST(func))
+static inline PyObject* PyCFunction_GET_SELF(PyObject* func) {
+  PyCFunctionObject* f = _PyCFunctionObject_CAST(func);
+  return (f->m_ml->ml_flags & METH_STATIC) ? _Py_NULL : f->m_self;
+}
+#define PyCFunction_GET_SELF(func) PyCFunction_GET_SELF(_PyObject_CAST(func))
+static inline int PyCFunction_GET_FLAGS(PyObject* func) {
+  return _PyCFunctionObject_CAST(func)->m_ml->ml_flags;
+}
+#define PyCFunction_GET_FLAGS(func) PyCFunction_GET_FLAGS(_PyObject_CAST(func))
+static inline PyTypeObject* PyCFunction_GET_CLASS(PyObject* func) {
+  PyCFunctionObject* f = _PyCFunctionObject_CAST(func);
+  return (f->m_ml->ml_flags & METH_METHOD) ? _PyCMethodObject_CAST(func)->mm_class : _Py_NULL;
+}
+#define PyCFunction_GET_CLASS(func) PyCFunction_GET_CLASS(_PyObject_CAST(func))
 
 #ifdef __cplusplus
 }

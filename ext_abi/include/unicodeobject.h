@@ -275,14 +275,105 @@ PyAPI_FUNC(Py_ssize_t) PyUnicode_AsWideChar(PyObject* unicode, wchar_t* w,
 PyAPI_FUNC(wchar_t*) PyUnicode_AsWideCharString(PyObject* unicode,
                                                 Py_ssize_t* size);
 
-/* Py_UNICODE_ISSPACE: whether str.isspace() holds for the code point
- * (CPython 3.13's inline form: a table for ASCII, _PyUnicode_IsWhitespace
- * above it). Pure functions of the code point: safe from any thread. */
-PyAPI_DATA(const unsigned char) _Py_ascii_whitespace[];
+/* ---- Characters ---------------------------------------------------------
+ * Py_UNICODE, the pre-PEP 393 code unit, is wchar_t (4 bytes here, so
+ * Py_UNICODE_WIDE); deprecated since 3.13, as in CPython. */
+Py_DEPRECATED(3.13) typedef wchar_t PY_UNICODE_TYPE;
+Py_DEPRECATED(3.13) typedef wchar_t Py_UNICODE;
+#define Py_UNICODE_SIZE SIZEOF_WCHAR_T
+#if Py_UNICODE_SIZE >= 4
+#define Py_UNICODE_WIDE
+#endif
+#define Py_USING_UNICODE
+
+/* U+FFFD, what the "replace" error handler decodes a bad sequence to. */
+#define Py_UNICODE_REPLACEMENT_CHARACTER ((Py_UCS4)0xFFFD)
+
+/* UTF-16 surrogates. JOIN_SURROGATES takes a high then a low surrogate;
+ * HIGH_SURROGATE / LOW_SURROGATE split a code point in U+10000-U+10FFFF. */
+static inline int Py_UNICODE_IS_SURROGATE(Py_UCS4 ch) {
+  return (0xD800 <= ch && ch <= 0xDFFF);
+}
+static inline int Py_UNICODE_IS_HIGH_SURROGATE(Py_UCS4 ch) {
+  return (0xD800 <= ch && ch <= 0xDBFF);
+}
+static inline int Py_UNICODE_IS_LOW_SURROGATE(Py_UCS4 ch) {
+  return (0xDC00 <= ch && ch <= 0xDFFF);
+}
+static inline Py_UCS4 Py_UNICODE_JOIN_SURROGATES(Py_UCS4 high, Py_UCS4 low) {
+  assert(Py_UNICODE_IS_HIGH_SURROGATE(high));
+  assert(Py_UNICODE_IS_LOW_SURROGATE(low));
+  return 0x10000 + (((high & 0x03FF) << 10) | (low & 0x03FF));
+}
+static inline Py_UCS4 Py_UNICODE_HIGH_SURROGATE(Py_UCS4 ch) {
+  assert(0x10000 <= ch && ch <= 0x10ffff);
+  return (0xD800 - (0x10000 >> 10) + (ch >> 10));
+}
+static inline Py_UCS4 Py_UNICODE_LOW_SURROGATE(Py_UCS4 ch) {
+  assert(0x10000 <= ch && ch <= 0x10ffff);
+  return (0xDC00 + (ch & 0x3FF));
+}
+
+/* The character database (Unicode 15.1, as CPython 3.13's; object/
+ * unicode_ctype.h has the definitions). Each is str's method on a string
+ * of the one character: Py_UNICODE_ISALPHA is str.isalpha(),
+ * ISDECIMAL isdecimal(), ISDIGIT isdigit(), ISNUMERIC isnumeric(),
+ * ISPRINTABLE isprintable(), ISSPACE isspace(), ISALNUM isalnum(),
+ * ISLOWER islower(), ISUPPER isupper(); ISTITLE is true for titlecase
+ * letters only (Lt: 'ǅ', not 'A'), ISLINEBREAK for the characters
+ * str.splitlines() splits at. TOLOWER / TOUPPER / TOTITLE are the simple
+ * (one code point) mappings, the character itself if it has none (for a
+ * character whose full mapping is longer, CPython's choice: 'ß' gives 'S');
+ * TODECIMAL / TODIGIT give 0-9 or -1, TONUMERIC the value or -1.0. A
+ * value past U+10FFFF has no property. Py_UNICODE_ISSPACE is CPython
+ * 3.13's inline form: a table for ASCII, _PyUnicode_IsWhitespace above
+ * it. Pure functions of the code point: safe from any thread. */
+PyAPI_FUNC(int) _PyUnicode_IsLowercase(Py_UCS4 ch);
+PyAPI_FUNC(int) _PyUnicode_IsUppercase(Py_UCS4 ch);
+PyAPI_FUNC(int) _PyUnicode_IsTitlecase(Py_UCS4 ch);
 PyAPI_FUNC(int) _PyUnicode_IsWhitespace(const Py_UCS4 ch);
+PyAPI_FUNC(int) _PyUnicode_IsLinebreak(const Py_UCS4 ch);
+PyAPI_FUNC(Py_UCS4) _PyUnicode_ToLowercase(Py_UCS4 ch);
+PyAPI_FUNC(Py_UCS4) _PyUnicode_ToUppercase(Py_UCS4 ch);
+PyAPI_FUNC(Py_UCS4) _PyUnicode_ToTitlecase(Py_UCS4 ch);
+PyAPI_FUNC(int) _PyUnicode_ToDecimalDigit(Py_UCS4 ch);
+PyAPI_FUNC(int) _PyUnicode_ToDigit(Py_UCS4 ch);
+PyAPI_FUNC(double) _PyUnicode_ToNumeric(Py_UCS4 ch);
+PyAPI_FUNC(int) _PyUnicode_IsDecimalDigit(Py_UCS4 ch);
+PyAPI_FUNC(int) _PyUnicode_IsDigit(Py_UCS4 ch);
+PyAPI_FUNC(int) _PyUnicode_IsNumeric(Py_UCS4 ch);
+PyAPI_FUNC(int) _PyUnicode_IsPrintable(Py_UCS4 ch);
+PyAPI_FUNC(int) _PyUnicode_IsAlpha(Py_UCS4 ch);
+
+PyAPI_DATA(const unsigned char) _Py_ascii_whitespace[];
 static inline int Py_UNICODE_ISSPACE(Py_UCS4 ch) {
   if (ch < 128) return _Py_ascii_whitespace[ch];
   return _PyUnicode_IsWhitespace(ch);
+}
+
+#define Py_UNICODE_ISLOWER(ch) _PyUnicode_IsLowercase(ch)
+#define Py_UNICODE_ISUPPER(ch) _PyUnicode_IsUppercase(ch)
+#define Py_UNICODE_ISTITLE(ch) _PyUnicode_IsTitlecase(ch)
+#define Py_UNICODE_ISLINEBREAK(ch) _PyUnicode_IsLinebreak(ch)
+
+#define Py_UNICODE_TOLOWER(ch) _PyUnicode_ToLowercase(ch)
+#define Py_UNICODE_TOUPPER(ch) _PyUnicode_ToUppercase(ch)
+#define Py_UNICODE_TOTITLE(ch) _PyUnicode_ToTitlecase(ch)
+
+#define Py_UNICODE_ISDECIMAL(ch) _PyUnicode_IsDecimalDigit(ch)
+#define Py_UNICODE_ISDIGIT(ch) _PyUnicode_IsDigit(ch)
+#define Py_UNICODE_ISNUMERIC(ch) _PyUnicode_IsNumeric(ch)
+#define Py_UNICODE_ISPRINTABLE(ch) _PyUnicode_IsPrintable(ch)
+
+#define Py_UNICODE_TODECIMAL(ch) _PyUnicode_ToDecimalDigit(ch)
+#define Py_UNICODE_TODIGIT(ch) _PyUnicode_ToDigit(ch)
+#define Py_UNICODE_TONUMERIC(ch) _PyUnicode_ToNumeric(ch)
+
+#define Py_UNICODE_ISALPHA(ch) _PyUnicode_IsAlpha(ch)
+
+static inline int Py_UNICODE_ISALNUM(Py_UCS4 ch) {
+  return (Py_UNICODE_ISALPHA(ch) || Py_UNICODE_ISDECIMAL(ch) ||
+          Py_UNICODE_ISDIGIT(ch) || Py_UNICODE_ISNUMERIC(ch));
 }
 
 PyAPI_FUNC(Py_ssize_t) PyUnicode_GetLength(PyObject* unicode);
