@@ -26,6 +26,7 @@
 #include "object/slice.h"
 #include "object/str.h"
 #include "object/tuple.h"
+#include "object/unicode_ctype.h"
 #include "object/typeobject.h"
 
 namespace ftrt {
@@ -95,25 +96,9 @@ PyObject* ComplexRepr(PyObject* self) {
   return StrResult(ComplexReprText(ComplexValue(self), FloatReprText)).Release();
 }
 
-// Py_UNICODE_ISPRINTABLE without the Unicode database: false for control
-// characters, separators other than the space, format characters,
-// surrogates, private use and non-characters in the ranges listed; true
-// for everything else (an approximation: unassigned code points print).
-bool IsPrintable(Py_UCS4 c) {
-  if (c < 0x20 || c == 0x7f) return false;
-  if (c < 0x7f) return true;
-  if (c <= 0xa0 || c == 0xad) return false;
-  if (c == 0x1680 || c == 0x180e || c == 0x3000 || c == 0xfeff) return false;
-  if ((c >= 0x2000 && c <= 0x200f) || (c >= 0x2028 && c <= 0x202f) ||
-      (c >= 0x205f && c <= 0x206f)) {
-    return false;
-  }
-  if (c >= 0xd800 && c <= 0xf8ff) return false;  // surrogates and private use
-  if (c >= 0xfff0 && c <= 0xffff && c != 0xfffc && c != 0xfffd) return false;
-  if ((c & 0xfffe) == 0xfffe) return false;  // non-characters
-  if (c >= 0xe0000) return false;            // tags, private use planes
-  return true;
-}
+// Py_UNICODE_ISPRINTABLE: what repr() leaves unescaped (CPython's rule,
+// from the Unicode database: not Other or Separator, except the space).
+bool IsPrintable(Py_UCS4 c) { return UnicodeIsPrintable(c); }
 
 void AppendHex(std::u32string* out, char kind, Py_UCS4 c, int width) {
   static const char kHex[] = "0123456789abcdef";

@@ -62,6 +62,10 @@ TEST_F(DispatchTest, BuiltinReprsAsCpython) {
             "'a\\'b\"c\\n\\x01\\x7f\xc3\xa9\\u2028'");
   EXPECT_EQ(R(S("it's").get()), "\"it's\"");
   EXPECT_EQ(R(S("\xf0\x9f\x98\x80\xc2\xa0").get()), "'\xf0\x9f\x98\x80\\xa0'");
+  // The Unicode database decides (CPython 3.13): unassigned U+0378 and
+  // U+2065 and tag U+E0001 are escaped; U+0905, U+08A0 and U+1FAE8 print.
+  EXPECT_EQ(R(S("\xcd\xb8\xe0\xa4\x85\xf3\xa0\x80\x81\xe0\xa2\xa0\xf0\x9f\xab\xa8\xe2\x81\xa5").get()),
+            "'\\u0378\xe0\xa4\x85\\U000e0001\xe0\xa2\xa0\xf0\x9f\xab\xa8\\u2065'");
   EXPECT_EQ(R(BytesFromData(absl::string_view("a'b\n\x00\xff", 6))->get()),
             "b\"a'b\\n\\x00\\xff\"");
   EXPECT_EQ(R(BytesFromData("it's")->get()), "b\"it's\"");
