@@ -111,26 +111,34 @@ int PyObject_Print(PyObject* o, FILE* fp, int flags) {
   return 0;
 }
 
+}  // extern "C"
+
+namespace {
+
+// file.write(text); takes text. 0, or -1 with the exception.
+int CallWrite(PyObject* file, PyObject* text) {
+  if (text == nullptr) return -1;
+  PyObject* write = PyObject_GetAttrString(file, "write");
+  PyObject* r = write != nullptr ? PyObject_CallOneArg(write, text) : nullptr;
+  ftrt::Decref(text);
+  if (write != nullptr) ftrt::Decref(write);
+  if (r == nullptr) return -1;
+  ftrt::Decref(r);
+  return 0;
+}
+
+}  // namespace
+
+extern "C" {
+
 int PyFile_WriteObject(PyObject* obj, PyObject* file, int flags) {
   if (file == nullptr) {
     ftrt::SetErrorString(PyExc_TypeError, "writeobject with NULL file");
     return -1;
   }
-  PyObject* write = PyObject_GetAttrString(file, "write");
-  if (write == nullptr) return -1;
-  PyObject* text = obj == nullptr ? PyUnicode_FromString("<NULL>")
-                   : (flags & 1) != 0 ? PyObject_Str(obj)
-                                      : PyObject_Repr(obj);
-  if (text == nullptr) {
-    ftrt::Decref(write);
-    return -1;
-  }
-  PyObject* r = PyObject_CallOneArg(write, text);
-  ftrt::Decref(text);
-  ftrt::Decref(write);
-  if (r == nullptr) return -1;
-  ftrt::Decref(r);
-  return 0;
+  return CallWrite(file, obj == nullptr          ? PyUnicode_FromString("<NULL>")
+                         : (flags & 1) != 0 ? PyObject_Str(obj)
+                                            : PyObject_Repr(obj));
 }
 
 int PyFile_WriteString(const char* s, PyObject* file) {
@@ -139,19 +147,7 @@ int PyFile_WriteString(const char* s, PyObject* file) {
     return -1;
   }
   if (ftrt::HasError()) return -1;  // as CPython: nothing is written over a pending error
-  PyObject* text = PyUnicode_FromString(s == nullptr ? "" : s);
-  if (text == nullptr) return -1;
-  PyObject* write = PyObject_GetAttrString(file, "write");
-  if (write == nullptr) {
-    ftrt::Decref(text);
-    return -1;
-  }
-  PyObject* r = PyObject_CallOneArg(write, text);
-  ftrt::Decref(text);
-  ftrt::Decref(write);
-  if (r == nullptr) return -1;
-  ftrt::Decref(r);
-  return 0;
+  return CallWrite(file, PyUnicode_FromString(s == nullptr ? "" : s));
 }
 
 PyObject* Py_GetConstantBorrowed(unsigned int constant_id) {
