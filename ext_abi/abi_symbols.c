@@ -6,7 +6,7 @@
  * shared object now (the names stay declared and addressable); linked
  * against libftrt.so with -Wl,-z,defs once the runtime implements
  * them, where an undefined reference names a missing export.
- * 700 functions, 119 variables. */
+ * 701 functions, 120 variables. */
 #include "Python.h"
 #include "structmember.h"
 
@@ -81,6 +81,7 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyDescr_NewGetSet,
     (const void*)&PyDescr_NewMember,
     (const void*)&PyDescr_NewMethod,
+    (const void*)&PyDictProxy_New,
     (const void*)&PyDict_Clear,
     (const void*)&PyDict_Contains,
     (const void*)&PyDict_ContainsString,
@@ -731,6 +732,7 @@ const void* const ftrt_abi_variables[] = {
     (const void*)&PyClassMethodDescr_Type,
     (const void*)&PyClassMethod_Type,
     (const void*)&PyComplex_Type,
+    (const void*)&PyDictProxy_Type,
     (const void*)&PyDict_Type,
     (const void*)&PyEllipsis_Type,
     (const void*)&PyExc_ArithmeticError,

@@ -2,7 +2,7 @@
 // extensions call and that belong to no larger part: Py_SET_REFCNT,
 // PyObject_Print and PyFile_Write* (and the file system encoding's
 // globals), the numbered constants of
-// Py_GetConstant, PyVectorcall_Function, PyDescr_IsData,
+// Py_GetConstant, PyVectorcall_Function, PyDictProxy_New, PyDescr_IsData,
 // PyType_SUPPORTS_WEAKREFS, and the names
 // PyExceptionClass_Name / PyEval_GetFuncName / PyEval_GetFuncDesc give
 // for messages. Each is a thin adapter over object/.
@@ -16,6 +16,7 @@
 #include "object/call.h"
 #include "object/dispatch.h"
 #include "object/int.h"
+#include "object/mappingproxy.h"
 #include "object/methodobject.h"
 #include "object/none_bool.h"
 #include "object/refcount.h"
@@ -183,6 +184,14 @@ vectorcallfunc PyVectorcall_Function(PyObject* callable) {
   vectorcallfunc f;
   std::memcpy(&f, reinterpret_cast<char*>(callable) + t->tp_vectorcall_offset, sizeof f);
   return f;
+}
+
+PyObject* PyDictProxy_New(PyObject* mapping) {
+  if (mapping == nullptr) {
+    BadCall("PyDictProxy_New");
+    return nullptr;
+  }
+  return ftrt::MappingProxyNew(mapping).Release();
 }
 
 int PyDescr_IsData(PyObject* descr) {

@@ -31,6 +31,7 @@
 #include "object/hash.h"
 #include "object/int.h"
 #include "object/int_methods.h"
+#include "object/mappingproxy.h"
 #include "object/intern.h"
 #include "object/iterators.h"
 #include "object/list.h"
@@ -1472,7 +1473,7 @@ PyTypeObject* const* StaticTypes(size_t* n) {
       SliceType(),            ComplexType(),
       MemoryViewType(),
       ByteArrayType(),        &PyByteArrayIter_Type,
-      &PyReversed_Type,
+      &PyReversed_Type,       &PyDictProxy_Type,
   };
   *n = sizeof(kTypes) / sizeof(kTypes[0]);
   return kTypes;

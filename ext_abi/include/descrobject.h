@@ -25,6 +25,12 @@ PyAPI_DATA(PyTypeObject) PyMemberDescr_Type;
 PyAPI_DATA(PyTypeObject) PyGetSetDescr_Type;
 
 PyAPI_FUNC(PyObject*) PyDescr_NewMethod(PyTypeObject* type, PyMethodDef* meth);
+/* A read-only view of a mapping (a dict, or any mapping but a list or
+ * tuple): len, [], in, iteration, get/keys/values/items/copy, ==, str go
+ * to the mapping; assignment raises TypeError. TypeError "mappingproxy()
+ * argument must be a mapping, not list" for anything else. */
+PyAPI_DATA(PyTypeObject) PyDictProxy_Type;
+PyAPI_FUNC(PyObject*) PyDictProxy_New(PyObject* mapping);
 /* 1 if descr is a data descriptor (its type has tp_descr_set), else 0. */
 PyAPI_FUNC(int) PyDescr_IsData(PyObject* descr);
 PyAPI_FUNC(PyObject*) PyDescr_NewClassMethod(PyTypeObject* type,

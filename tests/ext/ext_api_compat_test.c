@@ -2,7 +2,7 @@
  * use, through Python.h as an extension sees it: Py_SET_REFCNT in a
  * resurrecting tp_dealloc (owner and other threads), PyObject_Print,
  * PyFile_WriteObject / WriteString, Py_GetConstant, PyVectorcall_Function,
- * PyDescr_IsData, PyCFunction_GET_*, PyWeakref_GET_OBJECT,
+ * PyDescr_IsData, PyDictProxy_New, PyCFunction_GET_*, PyWeakref_GET_OBJECT,
  * PyExceptionClass_Name, PyEval_GetFuncName / Desc, the simulated Ctrl-C
  * (PyErr_SetInterrupt, PyErr_CheckSignals, PyOS_InterruptOccurred) from 6
  * threads at once, PyTime_*, the old TLS keys, the stack-size calls,
@@ -233,6 +233,55 @@ static void test_objects(void) {
   CHECK(PyOS_strnicmp("ABCx", "abcy", 3) == 0 && PyOS_strnicmp("ABCx", "abcy", 4) < 0);
 }
 
+/* ---- mappingproxy ---------------------------------------------------------- */
+
+static void test_dict_proxy(void) {
+  PyObject* d = Py_BuildValue("{s:i,s:i}", "a", 1, "b", 2);
+  PyObject* p = PyDictProxy_New(d);
+  CHECK(p != NULL && Py_IS_TYPE(p, &PyDictProxy_Type));
+  CHECK(PyObject_Size(p) == 2 && PyMapping_Check(p));
+  PyObject* key = PyUnicode_FromString("a");
+  PyObject* v = PyObject_GetItem(p, key);
+  CHECK(v != NULL && PyLong_AsLong(v) == 1);
+  Py_DECREF(v);
+  CHECK(PySequence_Contains(p, key) == 1);
+  PyObject* zz = PyUnicode_FromString("zz");
+  CHECK(PySequence_Contains(p, zz) == 0);
+  CHECK(PyObject_GetItem(p, zz) == NULL);
+  ext_test_expect_error(PyExc_KeyError, "'zz'");
+  /* Read-only, and it sees later changes of the dict. */
+  CHECK(PyObject_SetItem(p, key, Py_None) == -1);
+  ext_test_expect_error(PyExc_TypeError, "'mappingproxy' object does not support item assignment");
+  CHECK(PyDict_SetItem(d, zz, Py_True) == 0 && PyObject_Size(p) == 3);
+  PyObject* got = PyObject_CallMethod(p, "get", "Os", zz, "default");
+  CHECK(got == Py_True);
+  Py_DECREF(got);
+  got = PyObject_CallMethod(p, "get", "ss", "absent", "default");
+  CHECK(got != NULL && strcmp(PyUnicode_AsUTF8(got), "default") == 0);
+  Py_DECREF(got);
+  PyObject* copy = PyObject_CallMethod(p, "copy", NULL);
+  CHECK(copy != NULL && PyDict_CheckExact(copy) && PyDict_Size(copy) == 3 && copy != d);
+  CHECK(PyObject_RichCompareBool(p, copy, Py_EQ) == 1);
+  Py_DECREF(copy);
+  PyObject* keys = PySequence_List(p); /* iteration: the dict's keys */
+  CHECK(keys != NULL && PyList_GET_SIZE(keys) == 3);
+  Py_DECREF(keys);
+  PyObject* r = PyObject_Repr(p);
+  CHECK(r != NULL && strcmp(PyUnicode_AsUTF8(r), "mappingproxy({'a': 1, 'b': 2, 'zz': True})") == 0);
+  Py_DECREF(r);
+  CHECK(PyObject_Hash(p) == -1); /* a dict is unhashable, so is its proxy */
+  ext_test_expect_error(PyExc_TypeError, NULL);
+  /* Not a mapping. */
+  PyObject* list = PyList_New(0);
+  CHECK(PyDictProxy_New(list) == NULL);
+  ext_test_expect_error(PyExc_TypeError, "mappingproxy() argument must be a mapping, not list");
+  Py_DECREF(list);
+  Py_DECREF(zz);
+  Py_DECREF(key);
+  Py_DECREF(p);
+  Py_DECREF(d);
+}
+
 /* ---- signals, from many threads ------------------------------------------- */
 
 enum { kThreads = 6 };
@@ -355,6 +404,7 @@ int main(void) {
   test_set_refcnt();
   test_print_and_write();
   test_objects();
+  test_dict_proxy();
   test_signals();
   test_runtime_bits();
   CHECK(Py_FinalizeEx() == 0);
