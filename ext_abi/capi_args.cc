@@ -206,12 +206,12 @@ bool GetMask(const Format& fmt, int index, PyObject* arg, const char* kw, uint64
     ftrt::SetErrorString(PyExc_TypeError, "'float' object cannot be interpreted as an integer");
     return false;
   }
-  if (ftrt::IsInt(arg) && ftrt::IntIsBig(arg)) {
-    *v = ftrt::IntToBigInt(arg).LowBits64();
+  if (ftrt::IsInt(arg)) {
+    *v = ftrt::IntLowBits64(arg);
     return true;
   }
   int64_t s = 0;
-  if (!GetInt64(fmt, index, arg, kw, &s)) return false;
+  if (!GetInt64(fmt, index, arg, kw, &s)) return false;  // (the TypeError)
   *v = static_cast<uint64_t>(s);
   return true;
 }

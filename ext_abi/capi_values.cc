@@ -278,8 +278,7 @@ unsigned long long PyLong_AsUnsignedLongLongMask(PyObject* op) {
   ftrt::Ref<> holder;
   PyObject* i = IndexOrInt(op, "PyLong_AsUnsignedLongLongMask", &holder);
   if (i == nullptr) return static_cast<unsigned long long>(-1);
-  if (!ftrt::IntIsBig(i)) return static_cast<unsigned long long>(ftrt::IntValue(i));
-  return ftrt::IntToBigInt(i).LowBits64();
+  return ftrt::IntLowBits64(i);
 }
 unsigned long PyLong_AsUnsignedLongMask(PyObject* op) {
   return PyLong_AsUnsignedLongLongMask(op);

@@ -47,15 +47,9 @@ bool AsComplex(const PyObject* op, Py_complex* out) {
 // (CPython: "int too large to convert to float"); NotImplemented if one is
 // not a number; otherwise true with both values.
 bool Operands(PyObject* a, PyObject* b, Py_complex* x, Py_complex* y, PyObject** result) {
-  for (PyObject* op : {a, b}) {
-    if (IsInt(op) && IntIsBig(op)) {
-      absl::StatusOr<double> d = IntAsDouble(op);
-      if (!d.ok()) {
-        SetErrorIndicator(d.status());
-        *result = nullptr;
-        return false;
-      }
-    }
+  if (internal::IntOverflowsDouble(a) || internal::IntOverflowsDouble(b)) {
+    *result = nullptr;
+    return false;
   }
   if (!AsComplex(a, x) || !AsComplex(b, y)) {
     *result = internal::NotImplementedResult();
@@ -372,13 +366,7 @@ absl::StatusOr<Py_complex> ParseComplex(absl::string_view text) {
 // a float, or an object with __float__ / __index__) as (x, 0). `first`:
 // the real argument (the imaginary one otherwise), for the messages.
 bool ConstructorArg(PyObject* v, bool first, Py_complex* out) {
-  if (IsInt(v) && IntIsBig(v)) {
-    absl::StatusOr<double> d = IntAsDouble(v);
-    if (!d.ok()) {
-      SetErrorIndicator(d.status());
-      return false;
-    }
-  }
+  if (internal::IntOverflowsDouble(v)) return false;
   if (AsComplex(v, out)) return true;
   if (IsStr(v)) {
     // (A string first argument is parsed by the caller.)

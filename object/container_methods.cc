@@ -742,52 +742,43 @@ PyObject* SetSymmetricDifferenceUpdateMethod(PyObject* self, PyObject* other) {
 // operand's kind (exact, also for subtypes' instances, as in CPython).
 // The in-place forms update a mutable left operand and return it.
 template <PyObject* (*F)(PyObject*, PyObject* const*, Py_ssize_t)>
-PyObject* SetOperatorSlot(PyObject* a, PyObject* b) {
-  if (!IsAnySet(a) || !IsAnySet(b)) return Ref<>::NewRef(NotImplemented()).Release();
+PyObject* WithOneArg(PyObject* a, PyObject* b) {
   return F(a, &b, 1);
 }
 
-PyObject* SetXorSlot(PyObject* a, PyObject* b) {
+template <binaryfunc F>
+PyObject* SetOperatorSlot(PyObject* a, PyObject* b) {
   if (!IsAnySet(a) || !IsAnySet(b)) return Ref<>::NewRef(NotImplemented()).Release();
-  return SetSymmetricDifferenceMethod(a, b);
+  return F(a, b);
 }
 
-template <PyObject* (*F)(PyObject*, PyObject* const*, Py_ssize_t)>
+template <binaryfunc F>
 PyObject* SetInPlaceSlot(PyObject* a, PyObject* b) {
   if (!IsSet(a) || !IsAnySet(b)) return Ref<>::NewRef(NotImplemented()).Release();
-  Ref<> none = Ref<>::Steal(F(a, &b, 1));
+  Ref<> none = Ref<>::Steal(F(a, b));
   if (!none) return nullptr;
   return Ref<>::NewRef(a).Release();
 }
 
-PyObject* SetInPlaceXorSlot(PyObject* a, PyObject* b) {
-  if (!IsSet(a) || !IsAnySet(b)) return Ref<>::NewRef(NotImplemented()).Release();
-  Ref<> none = Ref<>::Steal(SetSymmetricDifferenceUpdateMethod(a, b));
-  if (!none) return nullptr;
-  return Ref<>::NewRef(a).Release();
+// set's operators, and frozenset's (no in-place forms: a |= b on a
+// frozenset makes a new one).
+constexpr PyNumberMethods SetNumberMethods(bool in_place) {
+  PyNumberMethods m{};
+  m.nb_subtract = SetOperatorSlot<WithOneArg<SetDifferenceMethod>>;
+  m.nb_and = SetOperatorSlot<WithOneArg<SetIntersectionMethod>>;
+  m.nb_xor = SetOperatorSlot<SetSymmetricDifferenceMethod>;
+  m.nb_or = SetOperatorSlot<WithOneArg<SetUnionMethod>>;
+  if (in_place) {
+    m.nb_inplace_subtract = SetInPlaceSlot<WithOneArg<SetDifferenceUpdateMethod>>;
+    m.nb_inplace_and = SetInPlaceSlot<WithOneArg<SetIntersectionUpdateMethod>>;
+    m.nb_inplace_xor = SetInPlaceSlot<SetSymmetricDifferenceUpdateMethod>;
+    m.nb_inplace_or = SetInPlaceSlot<WithOneArg<SetUpdateMethod>>;
+  }
+  return m;
 }
 
-constinit PyNumberMethods g_set_as_number = [] {
-  PyNumberMethods m{};
-  m.nb_subtract = SetOperatorSlot<SetDifferenceMethod>;
-  m.nb_and = SetOperatorSlot<SetIntersectionMethod>;
-  m.nb_xor = SetXorSlot;
-  m.nb_or = SetOperatorSlot<SetUnionMethod>;
-  m.nb_inplace_subtract = SetInPlaceSlot<SetDifferenceUpdateMethod>;
-  m.nb_inplace_and = SetInPlaceSlot<SetIntersectionUpdateMethod>;
-  m.nb_inplace_xor = SetInPlaceXorSlot;
-  m.nb_inplace_or = SetInPlaceSlot<SetUpdateMethod>;
-  return m;
-}();
-
-constinit PyNumberMethods g_frozenset_as_number = [] {
-  PyNumberMethods m{};
-  m.nb_subtract = SetOperatorSlot<SetDifferenceMethod>;
-  m.nb_and = SetOperatorSlot<SetIntersectionMethod>;
-  m.nb_xor = SetXorSlot;
-  m.nb_or = SetOperatorSlot<SetUnionMethod>;
-  return m;
-}();
+constinit PyNumberMethods g_set_as_number = SetNumberMethods(true);
+constinit PyNumberMethods g_frozenset_as_number = SetNumberMethods(false);
 
 PyObject* SetIsSubsetMethod(PyObject* self, PyObject* other) {
   Ref<> other_set = AsSetLike(other);

@@ -48,19 +48,10 @@ bool AsDouble(const PyObject* op, double* out) {
   }
   if (IsInt(op)) {
     absl::StatusOr<double> d = IntAsDouble(op);
-    *out = d.ok() ? *d : IntSign(op) * HUGE_VAL;  // (IntOverflowsDouble caught it)
+    *out = d.ok() ? *d : IntSign(op) * HUGE_VAL;  // (IntOverflowsDouble refuses it)
     return true;
   }
   return false;
-}
-
-// True with OverflowError set if op is an int too large for a double.
-bool IntOverflowsDouble(const PyObject* op) {
-  if (!IsInt(op) || !IntIsBig(op)) return false;
-  absl::StatusOr<double> d = IntAsDouble(op);
-  if (d.ok()) return false;
-  SetErrorIndicator(d.status());
-  return true;
 }
 
 PyObject* NewFloat(double v) { return internal::SlotResult(FloatFromDouble(v)); }
@@ -98,7 +89,7 @@ template <typename Op>
 PyObject* Binary(PyObject* a, PyObject* b, Op op) {
   double x, y;
   if (!AsDouble(a, &x) || !AsDouble(b, &y)) return internal::NotImplementedResult();
-  if (IntOverflowsDouble(a) || IntOverflowsDouble(b)) return nullptr;
+  if (internal::IntOverflowsDouble(a) || internal::IntOverflowsDouble(b)) return nullptr;
   return op(x, y);
 }
 
@@ -152,7 +143,7 @@ PyObject* FloatDivmodSlot(PyObject* a, PyObject* b) {
 PyObject* FloatPowerSlot(PyObject* a, PyObject* b, PyObject* mod) {
   double x, y;
   if (!AsDouble(a, &x) || !AsDouble(b, &y)) return internal::NotImplementedResult();
-  if (IntOverflowsDouble(a) || IntOverflowsDouble(b)) return nullptr;
+  if (internal::IntOverflowsDouble(a) || internal::IntOverflowsDouble(b)) return nullptr;
   if (mod != None()) {
     return Raise(ErrorKind::kTypeError,
                  "pow() 3rd argument not allowed unless all arguments are integers");

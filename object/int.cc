@@ -22,6 +22,14 @@ namespace internal {
 
 Py_hash_t IntHashSlot(PyObject* op) { return IntHash(op); }
 
+bool IntOverflowsDouble(const PyObject* op) {
+  if (!IsInt(op) || !IntIsBig(op)) return false;
+  absl::StatusOr<double> d = IntAsDouble(op);
+  if (d.ok()) return false;
+  SetErrorIndicator(d.status());
+  return true;
+}
+
 PyObject* IntRichCompareSlot(PyObject* a, PyObject* b, int op) {
   // Other types (float included: it compares exactly, see float.cc) get
   // their reflected turn.
@@ -281,6 +289,11 @@ absl::StatusOr<double> IntAsDouble(const PyObject* op) {
   return IntToBigInt(op).ToDouble();
 }
 
+uint64_t IntLowBits64(const PyObject* op) {
+  if (!IntIsBig(op)) return static_cast<uint64_t>(IntValue(op));
+  return IntToBigInt(op).LowBits64();
+}
+
 int64_t IntClampedValue(const PyObject* op) {
   if (!IntIsBig(op)) return IntValue(op);
   return IntSign(op) < 0 ? INT64_MIN : INT64_MAX;
@@ -310,20 +323,18 @@ absl::StatusOr<std::string> IntToString(const PyObject* op, int base) {
     return BigInt::FromInt64(IntValue(op)).ToString(base);
   }
   const BigInt v = IntToBigInt(op);
-  // 10**4300 has 14284.5 bits: a value of more bits has too many digits.
-  if (base == 10 && v.BitLength() > 14300) {
+  auto too_long = [] {
     return Errorf(ErrorKind::kValueError,
                   "Exceeds the limit (%d digits) for integer string conversion; use "
                   "sys.set_int_max_str_digits() to increase the limit",
                   kMaxStrDigits);
-  }
+  };
+  // 10**4300 has 14284.5 bits: a value of more bits has too many digits
+  // (refused before the quadratic conversion); the few just below are
+  // counted after it.
+  if (base == 10 && v.BitLength() > 14300) return too_long();
   std::string text = v.ToString(base);
-  if (base == 10 && text.size() - (v.negative() ? 1 : 0) > kMaxStrDigits) {
-    return Errorf(ErrorKind::kValueError,
-                  "Exceeds the limit (%d digits) for integer string conversion; use "
-                  "sys.set_int_max_str_digits() to increase the limit",
-                  kMaxStrDigits);
-  }
+  if (base == 10 && text.size() - (v.negative() ? 1 : 0) > kMaxStrDigits) return too_long();
   return text;
 }
 

@@ -110,6 +110,9 @@ absl::StatusOr<uint64_t> IntAsUint64(const PyObject* op);
 // float(op), correctly rounded; OverflowError "int too large to convert
 // to float" (op must be an int).
 absl::StatusOr<double> IntAsDouble(const PyObject* op);
+// An int's value modulo 2**64 (op must be an int): the low 64 bits of its
+// two's complement form, as PyLong_AsUnsignedLongLongMask returns them.
+uint64_t IntLowBits64(const PyObject* op);
 // An int's value clamped to [INT64_MIN, INT64_MAX] (op must be an int):
 // for the callers that only need to know a huge index is out of range.
 int64_t IntClampedValue(const PyObject* op);
@@ -155,6 +158,10 @@ absl::StatusOr<Ref<>> IntInvert(const PyObject* a);
 absl::StatusOr<Ref<>> IntAbsolute(const PyObject* a);
 
 namespace internal {
+// For float's and complex's mixed arithmetic: true with OverflowError "int
+// too large to convert to float" set if op is an int beyond the double
+// range; false for anything else.
+bool IntOverflowsDouble(const PyObject* op);
 // int's slots, shared with bool.
 Py_hash_t IntHashSlot(PyObject* op);
 PyObject* IntRichCompareSlot(PyObject* a, PyObject* b, int op);

@@ -14,7 +14,6 @@
 
 #include "object/attributes.h"
 #include "object/call.h"
-#include "object/dict.h"
 #include "object/dispatch.h"
 #include "object/error_indicator.h"
 #include "object/exceptions.h"
@@ -45,11 +44,6 @@ PyObject* SubscriptSlot(PyObject* self, PyObject* key) {
 
 int ContainsSlot(PyObject* self, PyObject* key) {
   PyObject* m = MappingOf(self);
-  if (IsDict(m)) {
-    absl::StatusOr<bool> in = DictContains(m, key);
-    if (!in.ok()) return OkOrRaise(in.status());
-    return *in ? 1 : 0;
-  }
   if (const PySequenceMethods* sq = m->ob_type->tp_as_sequence; sq && sq->sq_contains) {
     return sq->sq_contains(m, key);
   }
@@ -164,8 +158,8 @@ constinit PyTypeObject PyDictProxy_Type = [] {
 
 Ref<> MappingProxyNew(PyObject* mapping) {
   const PyMappingMethods* mp = mapping->ob_type->tp_as_mapping;
-  if (!(IsDict(mapping) || (mp != nullptr && mp->mp_subscript != nullptr)) || IsList(mapping) ||
-      IsTuple(mapping)) {
+  // (dict has mp_subscript too.)
+  if (mp == nullptr || mp->mp_subscript == nullptr || IsList(mapping) || IsTuple(mapping)) {
     return SetErrorFormat(PyExc_TypeError, "mappingproxy() argument must be a mapping, not %s",
                           mapping->ob_type->tp_name);
   }

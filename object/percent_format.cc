@@ -137,15 +137,13 @@ bool FormatInteger(std::u32string* out, PyObject* v, char32_t c, int flags, int6
   if (c == U'X') {
     for (char& ch : digits) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
   }
-  std::reverse(digits.begin(), digits.end());
   if (prec > kMaxOutput) {
     NoMemory();
     return false;
   }
   if (prec > static_cast<int64_t>(digits.size())) {
-    digits.append(static_cast<size_t>(prec) - digits.size(), '0');
+    digits.insert(0, static_cast<size_t>(prec) - digits.size(), '0');
   }
-  std::reverse(digits.begin(), digits.end());
   std::u32string sign_prefix;
   if (const char32_t s = SignOf(negative, flags); s != 0) sign_prefix.push_back(s);
   if (flags & kAlt) {
