@@ -26,9 +26,13 @@
 // 4300 decimal digits a ValueError, as in CPython. Known difference: only
 // ASCII digits are read (CPython also takes other Unicode decimals).
 //
-// The types stay exact: a heap subclass of int/float/str inherits tp_new
-// but is refused ("cannot create 'X' instances"), as ftrt's scalars have
-// no subclass layout; bool's own tp_new returns the singletons.
+// Subclasses: calling a subclass of int, float, str or bytes (a C
+// extension's type with tp_base = &PyLong_Type & co., or a heap subclass,
+// which inherits tp_new) makes the exact value as above, then an instance
+// of the subclass holding a copy of it (object/'s *SubtypeCopy: str's in
+// the non-compact form, whose characters live in a block of their own),
+// as CPython's long_subtype_new & co.; the subclass's tp_init runs next.
+// bool cannot be subclassed; its tp_new returns the singletons.
 //
 // Thread safety: the slots keep no state; each call only reads its
 // arguments (immutable scalars, or objects read through the C API's own
@@ -48,6 +52,7 @@
 #include "object/none_bool.h"
 #include "object/str.h"
 #include "object/tuple.h"
+#include "object/typeobject.h"
 #include "object/type_cache.h"
 
 extern "C" {
@@ -135,12 +140,19 @@ bool Unpack(const char* fname, PyObject* args, PyObject* kwargs, const char* con
   return true;
 }
 
-// The exact type, or TypeError "cannot create 'X' instances" (a heap
-// subclass: no subclass layout for ftrt's scalars).
-bool ExactOrRefuse(PyTypeObject* type, PyTypeObject* exact) {
-  if (type == exact) return true;
-  ftrt::SetErrorFormat(PyExc_TypeError, "cannot create '%s' instances", type->tp_name);
-  return false;
+// For a subclass `type` of `exact`: the exact value `new_exact` makes
+// from the same arguments, copied into an instance of `type` by `copy`.
+PyObject* SubtypeNew(PyTypeObject* type, PyTypeObject* exact, newfunc new_exact, PyObject* args,
+                     PyObject* kwargs,
+                     absl::StatusOr<ftrt::Ref<>> (*copy)(PyTypeObject*, const PyObject*)) {
+  if (!ftrt::TypeIsSubtype(type, exact)) {
+    ftrt::SetErrorFormat(PyExc_TypeError, "%s.__new__(%s): %s is not a subtype of %s",
+                         exact->tp_name, type->tp_name, type->tp_name, exact->tp_name);
+    return nullptr;
+  }
+  ftrt::Ref<> value = ftrt::Ref<>::Steal(new_exact(exact, args, kwargs));
+  if (!value) return nullptr;
+  return NewOrRaise(copy(type, value.get()));
 }
 
 // ---- int --------------------------------------------------------------------
@@ -177,7 +189,9 @@ bool IsBytesLike(PyObject* x) {
 }
 
 PyObject* IntTpNew(PyTypeObject* type, PyObject* args, PyObject* kwargs) {
-  if (!ExactOrRefuse(type, ftrt::IntType())) return nullptr;
+  if (type != ftrt::IntType()) {
+    return SubtypeNew(type, ftrt::IntType(), IntTpNew, args, kwargs, ftrt::IntSubtypeCopy);
+  }
   static const char* const kNames[] = {"x", "base"};
   PyObject* a[2];
   if (!Unpack("int", args, kwargs, kNames, 2, 1, a)) return nullptr;
@@ -258,7 +272,9 @@ bool CleanFloatText(const std::string& text, std::string* out) {
 }
 
 PyObject* FloatTpNew(PyTypeObject* type, PyObject* args, PyObject* kwargs) {
-  if (!ExactOrRefuse(type, ftrt::FloatType())) return nullptr;
+  if (type != ftrt::FloatType()) {
+    return SubtypeNew(type, ftrt::FloatType(), FloatTpNew, args, kwargs, ftrt::FloatSubtypeCopy);
+  }
   static const char* const kNames[] = {"x"};
   PyObject* x;
   if (!Unpack("float", args, kwargs, kNames, 1, 1, &x)) return nullptr;
@@ -292,7 +308,9 @@ const char* StrArg(PyObject* v, const char* name, const char* fname = "str") {
 }
 
 PyObject* StrTpNew(PyTypeObject* type, PyObject* args, PyObject* kwargs) {
-  if (!ExactOrRefuse(type, ftrt::StrType())) return nullptr;
+  if (type != ftrt::StrType()) {
+    return SubtypeNew(type, ftrt::StrType(), StrTpNew, args, kwargs, ftrt::StrSubtypeCopy);
+  }
   static const char* const kNames[] = {"object", "encoding", "errors"};
   PyObject* a[3];
   if (!Unpack("str", args, kwargs, kNames, 3, 0, a)) return nullptr;
@@ -315,7 +333,9 @@ PyObject* StrTpNew(PyTypeObject* type, PyObject* args, PyObject* kwargs) {
 // PyObject_Bytes; an integer (__index__, and no buffer) is that many zero
 // bytes.
 PyObject* BytesTpNew(PyTypeObject* type, PyObject* args, PyObject* kwargs) {
-  if (!ExactOrRefuse(type, ftrt::BytesType())) return nullptr;
+  if (type != ftrt::BytesType()) {
+    return SubtypeNew(type, ftrt::BytesType(), BytesTpNew, args, kwargs, ftrt::BytesSubtypeCopy);
+  }
   const Py_ssize_t npos = args != nullptr ? ftrt::TupleSize(args) : 0;
   const Py_ssize_t nkw = kwargs != nullptr ? PyDict_Size(kwargs) : 0;
   if (npos + nkw > 3) {

@@ -43,15 +43,20 @@ extern "C" {
 #endif
 
 /* ---- str (PEP 393) -------------------------------------------------------
- * Two compact forms, as CPython has them (ftrt never makes the "legacy",
- * non-compact form, which only str subclasses use):
+ * Two compact forms, as CPython has them, and for instances of str
+ * subclasses the non-compact one:
  *   compact ASCII: PyASCIIObject, then the characters (1 byte each), then a
  *     NUL; state.ascii = state.compact = 1, kind 1; the UTF-8 form is the
  *     data itself;
  *   compact: PyCompactUnicodeObject, then the characters (kind bytes each,
  *     kind the narrowest that holds the widest character: 1, 2 or 4), then
  *     a NUL of the same width; state.compact = 1, state.ascii = 0; utf8 is a
- *     separately allocated, NUL-terminated cache made on first request.
+ *     separately allocated, NUL-terminated cache made on first request;
+ *   non-compact (str subclasses only: a subtype's fields follow the
+ *     struct, so the characters cannot): PyUnicodeObject, whose data
+ *     points to a separate block of the characters and a NUL; state.compact
+ *     = 0, state.ascii as above, utf8 as in the compact form (NULL for an
+ *     ASCII string, whose data is its UTF-8 form).
  * hash is -1 until computed (then written once, racily but atomically, by
  * whichever thread computes it first; every thread computes the same). */
 typedef uint32_t Py_UCS4;
@@ -89,6 +94,16 @@ typedef struct {
   Py_ssize_t utf8_length; /* bytes in utf8, without the NUL; 0 if none */
   char* utf8;             /* NUL-terminated UTF-8 form, or NULL */
 } PyCompactUnicodeObject;
+
+typedef struct {
+  PyCompactUnicodeObject _base;
+  union {
+    void* any;
+    Py_UCS1* latin1;
+    Py_UCS2* ucs2;
+    Py_UCS4* ucs4;
+  } data; /* the characters, in their own block */
+} PyUnicodeObject;
 
 /* ---- tuple ---------------------------------------------------------------
  * Immutable once published; ob_size items follow the header. */
@@ -243,6 +258,8 @@ FTRT_LAYOUT_ASSERT(offsetof(PyASCIIObject, state) == 48, "state");
 FTRT_LAYOUT_ASSERT(sizeof(PyCompactUnicodeObject) == 72, "PyCompactUnicodeObject");
 FTRT_LAYOUT_ASSERT(offsetof(PyCompactUnicodeObject, utf8_length) == 56, "utf8_length");
 FTRT_LAYOUT_ASSERT(offsetof(PyCompactUnicodeObject, utf8) == 64, "utf8");
+FTRT_LAYOUT_ASSERT(sizeof(PyUnicodeObject) == 80, "PyUnicodeObject");
+FTRT_LAYOUT_ASSERT(offsetof(PyUnicodeObject, data) == 72, "data");
 FTRT_LAYOUT_ASSERT(offsetof(PyTupleObject, ob_item) == 40, "tuple ob_item");
 FTRT_LAYOUT_ASSERT(sizeof(PyListObject) == 56, "PyListObject");
 FTRT_LAYOUT_ASSERT(offsetof(PyListObject, ob_item) == 40, "list ob_item");

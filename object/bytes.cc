@@ -121,6 +121,17 @@ absl::StatusOr<Ref<>> BytesNew(Py_ssize_t size) {
   return b;
 }
 
+absl::StatusOr<Ref<>> BytesSubtypeCopy(PyTypeObject* type, const PyObject* value) {
+  const Py_ssize_t n = BytesSize(value);
+  // tp_alloc sizes it by bytes' item size (1) and sets ob_size.
+  Ref<> obj = Ref<>::Steal(type->tp_alloc(type, n));
+  if (!obj) return TakeErrorIndicator("tp_alloc");
+  reinterpret_cast<BytesObject*>(obj.get())->ob_shash = -1;
+  std::memcpy(BytesData(obj.get()), BytesData(value), static_cast<size_t>(n));
+  BytesData(obj.get())[n] = '\0';
+  return obj;
+}
+
 Py_hash_t BytesHash(PyObject* op) {
   Py_hash_t h = ShashRef(op).load(std::memory_order_relaxed);
   if (h != -1) return h;

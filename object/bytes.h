@@ -48,6 +48,10 @@ absl::StatusOr<Ref<>> BytesFromData(absl::string_view data);
 // for a negative size.
 absl::StatusOr<Ref<>> BytesNew(Py_ssize_t size);
 
+// An instance of `type`, a subclass of bytes, holding a copy of the bytes
+// `value`; made by the type's tp_alloc (its error if that fails).
+absl::StatusOr<Ref<>> BytesSubtypeCopy(PyTypeObject* type, const PyObject* value);
+
 // hash(b), cached (unchecked: op must be bytes).
 Py_hash_t BytesHash(PyObject* op);
 

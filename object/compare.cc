@@ -111,8 +111,9 @@ absl::StatusOr<bool> RichCompareBool(PyObject* a, PyObject* b, int op) {
 absl::StatusOr<bool> IsTrue(PyObject* op) {
   if (op == True()) return true;
   if (op == False() || op == None()) return false;
-  if (IsInt(op)) return IntSign(op) != 0;
-  if (IsFloat(op)) return FloatValue(op) != 0.0;
+  // Exact types only: a subclass may define its own __bool__ (nb_bool).
+  if (IsIntExact(op)) return IntSign(op) != 0;
+  if (IsFloatExact(op)) return FloatValue(op) != 0.0;
   PyTypeObject* type = op->ob_type;
   if (type->tp_as_number != nullptr && type->tp_as_number->nb_bool != nullptr) {
     const int r = type->tp_as_number->nb_bool(op);

@@ -446,9 +446,10 @@ int ObjectRichCompareBool(PyObject* v, PyObject* w, int op) {
 int ObjectIsTrue(PyObject* obj) {
   if (obj == True()) return 1;
   if (obj == False() || obj == None()) return 0;
-  if (IsInt(obj)) return IntSign(obj) != 0;
-  if (IsFloat(obj)) return FloatValue(obj) != 0.0;
-  if (IsStr(obj)) return StrLength(obj) != 0;
+  // Exact types only: a subclass may define its own __bool__ (nb_bool).
+  if (IsIntExact(obj)) return IntSign(obj) != 0;
+  if (IsFloatExact(obj)) return FloatValue(obj) != 0.0;
+  if (IsStrExact(obj)) return StrLength(obj) != 0;
   PyTypeObject* t = obj->ob_type;
   if (t->tp_as_number != nullptr && t->tp_as_number->nb_bool != nullptr) {
     const int r = t->tp_as_number->nb_bool(obj);

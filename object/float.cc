@@ -164,11 +164,14 @@ PyObject* FloatPowerSlot(PyObject* a, PyObject* b, PyObject* mod) {
 }
 
 PyObject* FloatNegativeSlot(PyObject* a) { return NewFloat(-FloatValue(a)); }
-PyObject* FloatPositiveSlot(PyObject* a) { return Ref<>::NewRef(a).Release(); }
+// +x and float(x): x itself when it is an exact float, else (a subclass
+// instance) an exact float of its value, as CPython's float_float.
+PyObject* FloatExactSlot(PyObject* a) {
+  return IsFloatExact(a) ? Ref<>::NewRef(a).Release() : NewFloat(FloatValue(a));
+}
 PyObject* FloatAbsoluteSlot(PyObject* a) { return NewFloat(std::fabs(FloatValue(a))); }
 int FloatBoolSlot(PyObject* a) { return FloatValue(a) != 0.0; }
 PyObject* FloatIntSlot(PyObject* a) { return internal::SlotResult(IntFromDouble(FloatValue(a))); }
-PyObject* FloatFloatSlot(PyObject* a) { return Ref<>::NewRef(a).Release(); }
 
 constinit PyNumberMethods g_float_number_methods = [] {
   PyNumberMethods m{};
@@ -179,11 +182,11 @@ constinit PyNumberMethods g_float_number_methods = [] {
   m.nb_divmod = FloatDivmodSlot;
   m.nb_power = FloatPowerSlot;
   m.nb_negative = FloatNegativeSlot;
-  m.nb_positive = FloatPositiveSlot;
+  m.nb_positive = FloatExactSlot;
   m.nb_absolute = FloatAbsoluteSlot;
   m.nb_bool = FloatBoolSlot;
   m.nb_int = FloatIntSlot;
-  m.nb_float = FloatFloatSlot;
+  m.nb_float = FloatExactSlot;
   m.nb_floor_divide = FloatFloorDivideSlot;
   m.nb_true_divide = FloatTrueDivideSlot;
   return m;
@@ -220,6 +223,13 @@ absl::StatusOr<Ref<>> FloatFromDouble(double v) {
   if (!obj) return NoMemoryError();
   obj->ob_fval = v;
   return Ref<>(std::move(obj));
+}
+
+absl::StatusOr<Ref<>> FloatSubtypeCopy(PyTypeObject* type, const PyObject* value) {
+  Ref<> obj = Ref<>::Steal(type->tp_alloc(type, 0));
+  if (!obj) return TakeErrorIndicator("tp_alloc");
+  reinterpret_cast<FloatObject*>(obj.get())->ob_fval = FloatValue(value);
+  return obj;
 }
 
 absl::StatusOr<double> FloatAsDouble(const PyObject* op) {

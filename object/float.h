@@ -26,7 +26,15 @@ using FloatObject = PyFloatObject;
 
 PyTypeObject* FloatType();
 
-inline bool IsFloat(const PyObject* op) { return op->ob_type == &PyFloat_Type; }
+// float or a subclass (a C extension's type with tp_base = &PyFloat_Type:
+// float's layout is in the chain of tp_base of every type that holds one).
+inline bool IsFloat(const PyObject* op) {
+  for (const PyTypeObject* t = op->ob_type; t != nullptr; t = t->tp_base) {
+    if (t == &PyFloat_Type) return true;
+  }
+  return false;
+}
+inline bool IsFloatExact(const PyObject* op) { return op->ob_type == &PyFloat_Type; }
 
 // The value (unchecked: op must be a float).
 inline double FloatValue(const PyObject* op) {
@@ -35,6 +43,10 @@ inline double FloatValue(const PyObject* op) {
 
 // A new float; MemoryError if allocation fails.
 absl::StatusOr<Ref<>> FloatFromDouble(double v);
+
+// An instance of `type`, a subclass of float, holding the value of the
+// float `value`; made by the type's tp_alloc (its error if that fails).
+absl::StatusOr<Ref<>> FloatSubtypeCopy(PyTypeObject* type, const PyObject* value);
 
 // PyFloat_AsDouble: a float's value, or an int's converted, correctly
 // rounded (OverflowError "int too large to convert to float" past the

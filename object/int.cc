@@ -153,6 +153,38 @@ absl::StatusOr<Ref<>> IntFromBigInt(const BigInt& v) {
   return Ref<>(std::move(obj));
 }
 
+absl::StatusOr<Ref<>> IntSubtypeCopy(PyTypeObject* type, const PyObject* value) {
+  const auto* src = reinterpret_cast<const IntObject*>(value);
+  const size_t n = static_cast<size_t>(src->ftrt_ndigits < 0 ? -src->ftrt_ndigits : src->ftrt_ndigits);
+  Ref<> obj;
+  if (n == 0) {
+    obj = Ref<>::Steal(type->tp_alloc(type, 0));
+    if (!obj) return TakeErrorIndicator("tp_alloc");
+  } else {
+    // The digits follow the int's struct, where a subclass keeps its own
+    // fields (or __dict__): only a subclass without any can hold them. Its
+    // tp_alloc knows nothing of digits (int's item size is 0), so the
+    // object is allocated here as PyType_GenericAlloc would.
+    if (type->tp_basicsize != static_cast<Py_ssize_t>(sizeof(IntObject)) ||
+        type->tp_dictoffset != 0 || type->tp_weaklistoffset != 0) {
+      return Errorf(ErrorKind::kOverflowError,
+                    "int subclass '%s' cannot hold a value beyond 64 bits (its fields follow the "
+                    "int's value)",
+                    type->tp_name);
+    }
+    obj = Ref<>::Steal(AllocObjectOfType(type, static_cast<Py_ssize_t>(
+                                                   sizeof(IntObject) + n * sizeof(BigInt::Digit))));
+    if (!obj) return NoMemoryError();
+    if (type->tp_flags & Py_TPFLAGS_HAVE_GC) TrackObject(obj.get());
+    std::copy(BigDigits(src), BigDigits(src) + n,
+              reinterpret_cast<BigInt::Digit*>(reinterpret_cast<IntObject*>(obj.get()) + 1));
+  }
+  auto* dst = reinterpret_cast<IntObject*>(obj.get());
+  dst->ftrt_value = src->ftrt_value;
+  dst->ftrt_ndigits = src->ftrt_ndigits;
+  return obj;
+}
+
 absl::StatusOr<Ref<>> IntFromUint64(uint64_t v) {
   if (v <= static_cast<uint64_t>(INT64_MAX)) return IntFromInt64(static_cast<int64_t>(v));
   return IntFromBigInt(BigInt::FromUint64(v));

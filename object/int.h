@@ -76,6 +76,12 @@ inline int IntSign(const PyObject* op) {
 // itself when it is one.
 absl::StatusOr<Ref<>> IntExact(const PyObject* op);
 
+// An instance of `type`, a subclass of int, holding the value of the int
+// `value`; made by the type's tp_alloc (its error if that fails).
+// OverflowError for a value beyond 64 bits when the subclass has fields of
+// its own (or a __dict__ or weakref slot), which would overlap its digits.
+absl::StatusOr<Ref<>> IntSubtypeCopy(PyTypeObject* type, const PyObject* value);
+
 // The value of an int (either form) as a BigInt.
 BigInt IntToBigInt(const PyObject* op);
 // An int of the value v (the small form when it fits; MemoryError).

@@ -255,7 +255,7 @@ absl::StatusOr<Ref<>> NumberInt(PyObject* op) {
 }
 
 absl::StatusOr<Ref<>> NumberFloat(PyObject* op) {
-  if (IsFloat(op)) return Ref<>::NewRef(op);
+  if (IsFloatExact(op)) return Ref<>::NewRef(op);
   if (unaryfunc f = NumberSlot(op, &PyNumberMethods::nb_float); f != nullptr) {
     absl::StatusOr<Ref<>> r = Answer(f(op), "__float__");
     if (!r.ok()) return r;
@@ -263,8 +263,12 @@ absl::StatusOr<Ref<>> NumberFloat(PyObject* op) {
       return Errorf(ErrorKind::kTypeError, "%s.__float__ returned non-float (type %s)",
                     op->ob_type->tp_name, (*r)->ob_type->tp_name);
     }
+    // An instance of a float subclass gives its value (CPython 3.13 also
+    // warns that this is deprecated).
+    if (!IsFloatExact(r->get())) return FloatFromDouble(FloatValue(r->get()));
     return r;
   }
+  if (IsFloat(op)) return FloatFromDouble(FloatValue(op));
   if (HasIndex(op)) {
     absl::StatusOr<Ref<>> i = NumberIndex(op);
     if (!i.ok()) return i;

@@ -36,10 +36,18 @@ std::atomic_ref<Py_ssize_t> Utf8LenRef(const PyObject* op) {
 
 void StrDealloc(PyObject* op) {
   if (!StrIsAscii(op)) std::free(Utf8PtrRef(op).load(std::memory_order_acquire));
+  if (!AsStr(op)->state.compact) std::free(reinterpret_cast<PyUnicodeObject*>(op)->data.any);
   FreeObject(op);
 }
 
 Py_hash_t StrHashSlot(PyObject* op) { return StrHash(op); }
+
+// str(s): s itself when it is an exact str, else (a subclass instance) an
+// exact str of its characters, as CPython's unicode_str.
+PyObject* StrStrSlot(PyObject* op) {
+  if (IsStrExact(op)) return Ref<>::NewRef(op).Release();
+  return internal::SlotResult(StrFromKindAndData(StrKind(op), StrData(op), StrLength(op)));
+}
 
 PyObject* StrRichCompareSlot(PyObject* a, PyObject* b, int op) {
   if (!IsStr(a) || !IsStr(b)) return NotImplemented();
@@ -68,9 +76,12 @@ constinit PyTypeObject PyUnicode_Type = [] {
   PyTypeObject t{};
   t.ob_base.ob_base = ::ftrt::internal::StaticObjectHeader(nullptr);
   t.tp_name = "str";
-  t.tp_basicsize = sizeof(PyASCIIObject);
+  // A subclass instance's size (its characters are in a block of their
+  // own); an exact str is sized by its characters (AllocStr).
+  t.tp_basicsize = sizeof(PyUnicodeObject);
   t.tp_itemsize = 0;
   t.tp_dealloc = StrDealloc;
+  t.tp_str = StrStrSlot;
   t.tp_as_sequence = &g_str_as_sequence;
   t.tp_hash = StrHashSlot;
   t.tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_UNICODE_SUBCLASS |
@@ -184,6 +195,36 @@ absl::Status NotAStr(const char* what, const PyObject* op) {
 PyTypeObject* StrType() { return (void)g_types_ready, &PyUnicode_Type; }
 
 PyObject* EmptyStr() { return &g_empty_str.base.ob_base; }
+
+absl::StatusOr<Ref<>> StrSubtypeCopy(PyTypeObject* type, const PyObject* value) {
+  if (type->tp_basicsize < static_cast<Py_ssize_t>(sizeof(PyUnicodeObject))) {
+    return Errorf(ErrorKind::kSystemError, "str subclass '%s' is smaller than PyUnicodeObject",
+                  type->tp_name);
+  }
+  const size_t bytes = (static_cast<size_t>(StrLength(value)) + 1) * static_cast<size_t>(StrKind(value));
+  void* data = std::malloc(bytes);
+  if (data == nullptr) return NoMemoryError();
+  std::memcpy(data, StrData(value), bytes);  // the characters and the NUL
+  Ref<> obj = Ref<>::Steal(type->tp_alloc(type, 0));
+  if (!obj) {
+    std::free(data);
+    return TakeErrorIndicator("tp_alloc");
+  }
+  // Not yet reachable by any other thread: plain stores.
+  auto* u = reinterpret_cast<PyUnicodeObject*>(obj.get());
+  StrObject* s = &u->_base._base;
+  s->length = StrLength(value);
+  s->hash = -1;
+  s->state.interned = SSTATE_NOT_INTERNED;
+  s->state.kind = static_cast<unsigned>(StrKind(value));
+  s->state.compact = 0;
+  s->state.ascii = StrIsAscii(value) ? 1 : 0;
+  s->state.statically_allocated = 0;
+  u->_base.utf8_length = 0;
+  u->_base.utf8 = nullptr;
+  u->data.any = data;
+  return obj;
+}
 
 Py_UCS4 StrMaxCharValue(const PyObject* op) {
   if (StrIsAscii(op)) return 0x7F;

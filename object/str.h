@@ -33,6 +33,7 @@
 #include "object/builtin_layouts.h"
 #include "object/cpython_types.h"
 #include "object/ref.h"
+#include "sync/config.h"
 
 extern "C" {
 extern PyTypeObject PyUnicode_Type;
@@ -61,6 +62,8 @@ inline int StrKind(const PyObject* op) { return static_cast<int>(AsStr(op)->stat
 inline bool StrIsAscii(const PyObject* op) { return AsStr(op)->state.ascii != 0; }
 inline void* StrData(const PyObject* op) {
   const StrObject* s = AsStr(op);
+  // A str subclass instance keeps its characters in a block of their own.
+  if (FTRT_UNLIKELY(!s->state.compact)) return reinterpret_cast<const PyUnicodeObject*>(s)->data.any;
   const char* base = reinterpret_cast<const char*>(s);
   return const_cast<char*>(base + (s->state.ascii ? sizeof(PyASCIIObject)
                                                   : sizeof(PyCompactUnicodeObject)));
@@ -101,6 +104,12 @@ absl::StatusOr<Ref<>> StrFromKindAndData(int kind, const void* data, Py_ssize_t 
 
 // a + b (TypeError unless both are str).
 absl::StatusOr<Ref<>> StrConcat(const PyObject* a, const PyObject* b);
+
+// An instance of `type`, a subclass of str (a C extension's type with
+// tp_base = &PyUnicode_Type, or a heap subclass), holding the characters
+// of the str `value`: non-compact (builtin_layouts.h), made by the type's
+// tp_alloc. MemoryError if allocation fails.
+absl::StatusOr<Ref<>> StrSubtypeCopy(PyTypeObject* type, const PyObject* value);
 
 // The empty string (immortal, static).
 PyObject* EmptyStr();

@@ -1,7 +1,12 @@
 /* int (CPython's longobject.h). ints have any size, as in CPython; the
  * object layout (a 64-bit word while the value fits, 32-bit digits
- * beyond; not CPython 3.13's lv_tag and 30-bit digits) stays private to
- * object/: extensions use only these functions. Small ints (-5..256) are
+ * beyond; not CPython 3.13's lv_tag and 30-bit digits) is object/'s:
+ * extensions read values only through these functions. The struct is
+ * complete, as CPython's is (longintrepr.h, which Python.h includes), so
+ * that a C subclass of int can start its own struct with it
+ * (struct { PyLongObject base; int tag; }); its fields are ftrt's own
+ * names, so code that reads CPython's internals (long_value.ob_digit)
+ * fails to compile rather than misread. Small ints (-5..256) are
  * immortal.
  *
  * Conversions to C report overflow with OverflowError and return -1 (use
@@ -15,6 +20,15 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* The value while it fits in 64 bits (ftrt_ndigits == 0), else
+ * |ftrt_ndigits| 32-bit digits after the struct, signed as ftrt_ndigits
+ * (object/builtin_layouts.h). */
+struct _longobject {
+  PyObject_HEAD
+  int64_t ftrt_value;
+  int64_t ftrt_ndigits;
+};
 
 PyAPI_DATA(PyTypeObject) PyLong_Type;
 

@@ -78,11 +78,6 @@ void PyCriticalSection2_End(PyCriticalSection2* c) {
 }
 
 /* ---- Singletons and types ------------------------------------------------ */
-struct _longobject { /* opaque to extensions; complete only here */
-  PyObject ob_base;
-  long value;
-};
-
 PyObject _Py_NoneStruct;
 PyObject _Py_NotImplementedStruct;
 struct _longobject _Py_TrueStruct;
@@ -99,9 +94,9 @@ void ftrt_standins_init_singletons(void) {
   init_static_header(&_Py_NoneStruct);
   init_static_header(&_Py_NotImplementedStruct);
   init_static_header(&_Py_TrueStruct.ob_base);
-  _Py_TrueStruct.value = 1;
+  _Py_TrueStruct.ftrt_value = 1;
   init_static_header(&_Py_FalseStruct.ob_base);
-  _Py_FalseStruct.value = 0;
+  _Py_FalseStruct.ftrt_value = 0;
 }
 
 /* Multi-phase init's first step: the definition is the result. */
