@@ -6,7 +6,7 @@
  * shared object now (the names stay declared and addressable); linked
  * against libftrt.so with -Wl,-z,defs once the runtime implements
  * them, where an undefined reference names a missing export.
- * 701 functions, 120 variables. */
+ * 703 functions, 122 variables. */
 #include "Python.h"
 #include "structmember.h"
 
@@ -676,6 +676,8 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&Py_VaBuildValue,
     (const void*)&_PyBytes_Resize,
     (const void*)&_PyErr_BadInternalCall,
+    (const void*)&_PyEval_SliceIndex,
+    (const void*)&_PyEval_SliceIndexNotNone,
     (const void*)&_PyLong_AsByteArray,
     (const void*)&_PyLong_FromByteArray,
     (const void*)&_PyLong_GCD,
@@ -804,6 +806,7 @@ const void* const ftrt_abi_variables[] = {
     (const void*)&PyExc_ZeroDivisionError,
     (const void*)&PyFloat_Type,
     (const void*)&PyFrozenSet_Type,
+    (const void*)&PyFunction_Type,
     (const void*)&PyGetSetDescr_Type,
     (const void*)&PyList_Type,
     (const void*)&PyLong_Type,
@@ -820,6 +823,7 @@ const void* const ftrt_abi_variables[] = {
     (const void*)&PySlice_Type,
     (const void*)&PyStaticMethod_Type,
     (const void*)&PyStructSequence_UnnamedField,
+    (const void*)&PySuper_Type,
     (const void*)&PyTuple_Type,
     (const void*)&PyType_Type,
     (const void*)&PyUnicode_Type,

@@ -11,6 +11,9 @@
 #include "object/module.h"
 #include "object/str.h"
 
+extern "C" PyObject* PyErr_SetImportErrorSubclass(PyObject* exception, PyObject* msg,
+                                                  PyObject* name, PyObject* path);
+
 namespace ftrt::ext::internal {
 
 Ref<> ResolveDottedName(const std::string& full) {
@@ -36,6 +39,29 @@ Ref<> ResolveDottedName(const std::string& full) {
 
 namespace {
 
+// ModuleNotFoundError for `name`, naming its first dotted prefix that is
+// not a loaded module, as CPython's import does ("No module named 'zope'"
+// for zope.interface when zope is missing), with that prefix as the
+// exception's `name` (code that tells a missing optional dependency by
+// e.name reads it).
+void RaiseModuleNotFound(const std::string& name) {
+  std::string missing = name;
+  for (size_t dot = name.find('.'); dot != std::string::npos; dot = name.find('.', dot + 1)) {
+    const std::string prefix = name.substr(0, dot);
+    if (ftrt::ext::FindLoadedModule(prefix)) continue;
+    ftrt::Ref<> m = ftrt::ext::internal::ResolveDottedName(prefix);
+    if (m && ftrt::IsModule(m.get())) continue;
+    ftrt::ClearError();
+    missing = prefix;
+    break;
+  }
+  const std::string text = "No module named '" + missing + "'";
+  ftrt::Ref<> msg = ftrt::RefOrRaise(ftrt::StrFromUtf8(text));
+  ftrt::Ref<> mod_name = ftrt::RefOrRaise(ftrt::StrFromUtf8(missing));
+  if (!msg || !mod_name) return;
+  PyErr_SetImportErrorSubclass(PyExc_ModuleNotFoundError, msg.get(), mod_name.get(), nullptr);
+}
+
 // The loaded module `name` names: registered under the whole name, or a
 // submodule attribute of a loaded package. Null, with no exception set if
 // `raise` is false, when there is none.
@@ -50,7 +76,7 @@ PyObject* ImportByName(const std::string& name, bool raise) {
     return nullptr;  // something else went wrong: pass it on
   }
   ftrt::ClearError();
-  if (raise) ftrt::SetErrorFormat(PyExc_ModuleNotFoundError, "No module named '%s'", name.c_str());
+  if (raise) RaiseModuleNotFound(name);
   return nullptr;
 }
 

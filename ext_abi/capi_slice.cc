@@ -1,5 +1,6 @@
 // libftrt.so: the slice C API (PySlice_New, PySlice_Unpack,
-// PySlice_AdjustIndices, PySlice_GetIndices, PySlice_GetIndicesEx) over
+// PySlice_AdjustIndices, PySlice_GetIndices, PySlice_GetIndicesEx, and the
+// slice-bound converters _PyEval_SliceIndex / _PyEval_SliceIndexNotNone) over
 // object/'s slice (slice.h). PySlice_Type, PyEllipsis_Type and
 // _Py_EllipsisObject are object/'s own objects under their C names.
 #include "ext_abi/capi_internal.h"
@@ -78,6 +79,24 @@ int PySlice_GetIndices(PyObject* slice, Py_ssize_t length, Py_ssize_t* start, Py
   if (!OldIndex(s->stop, backwards ? -1 : length, length, /*from_end=*/true, stop)) return -1;
   if (*stop > length || *start >= length) return -1;
   return 0;
+}
+
+// The "O&" converters of slice bounds (CPython's cpython/ceval.h): 1 with
+// *pi set (None leaves it as it is, for the first), or 0 with TypeError.
+int _PyEval_SliceIndex(PyObject* v, Py_ssize_t* pi) {
+  if (v == nullptr || pi == nullptr) {
+    BadCall("_PyEval_SliceIndex");
+    return 0;
+  }
+  if (ftrt::IsNone(v)) return 1;
+  return ftrt::SliceIndex(v, pi) == 0 ? 1 : 0;
+}
+int _PyEval_SliceIndexNotNone(PyObject* v, Py_ssize_t* pi) {
+  if (v == nullptr || pi == nullptr) {
+    BadCall("_PyEval_SliceIndexNotNone");
+    return 0;
+  }
+  return ftrt::SliceIndex(v, pi) == 0 ? 1 : 0;
 }
 
 }  // extern "C"

@@ -492,8 +492,32 @@ int PyUnicode_EqualToUTF8(PyObject* a, const char* s) {
   if (s == nullptr) return 0;
   return PyUnicode_EqualToUTF8AndSize(a, s, static_cast<Py_ssize_t>(std::strlen(s)));
 }
-PyObject* PyUnicode_InternFromString(const char* s) { return PyUnicode_FromString(s); }
-void PyUnicode_InternInPlace(PyObject** p) { (void)p; }
+// Interning (object/intern.h): one canonical, immortal str per text, as in
+// CPython 3.13t, where every interned string is immortal. An extension that
+// keeps names in static variables keeps immortal objects, which
+// Py_FinalizeEx does not count as leaked.
+PyObject* PyUnicode_InternFromString(const char* s) {
+  if (s == nullptr) {
+    ftrt::ext::internal::BadCall("PyUnicode_InternFromString");
+    return nullptr;
+  }
+  return ftrt::InternFromString(s);  // immortal: the reference needs no count
+}
+// Replaces *p by the interned str equal to it (dropping the reference to
+// *p). A str subclass instance is left as it is, as in CPython; so is *p
+// if interning fails (the error is cleared: the function cannot report it).
+void PyUnicode_InternInPlace(PyObject** p) {
+  if (p == nullptr || *p == nullptr || !ftrt::IsStrExact(*p)) return;
+  PyObject* interned = ftrt::InternStr(*p);
+  if (interned == nullptr) {
+    ftrt::ClearError();
+    return;
+  }
+  if (interned != *p) {
+    ftrt::Decref(*p);
+    *p = interned;
+  }
+}
 
 // PyUnicode_FromFormat / PyUnicode_FromFormatV: capi_fromformat.cc.
 

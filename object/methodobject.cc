@@ -342,6 +342,18 @@ constinit PyTypeObject PyMethod_Type = [] {
   return t;
 }();
 
+// Python functions (CPython's PyFunction_Type, "function"). ftrt runs no
+// Python code, so the type has no instances: extensions that ask
+// PyFunction_Check or isinstance(x, function) to tell Python functions
+// from C callables (wrapt's binding, for one) get "no" for every object,
+// which is the truth here. Calling the type is refused.
+constinit PyTypeObject PyFunction_Type = [] {
+  PyTypeObject t = StaticTypeInit("function", sizeof(PyObject), Py_TPFLAGS_DEFAULT);
+  t.tp_flags &= ~Py_TPFLAGS_READY;
+  t.tp_doc = "Python functions: none exist in ftrt, which runs no Python code.";
+  return t;
+}();
+
 }  // extern "C"
 
 namespace internal {

@@ -66,6 +66,7 @@ static_assert(offsetof(PyCFunctionObject, m_ml) == 32 &&
 extern PyTypeObject PyCFunction_Type;
 extern PyTypeObject PyCMethod_Type;
 extern PyTypeObject PyMethod_Type;
+extern PyTypeObject PyFunction_Type;
 
 }  // extern "C"
 

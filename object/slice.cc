@@ -114,20 +114,6 @@ PyMethodDef g_slice_methods[] = {
     {nullptr, nullptr, 0, nullptr},
 };
 
-// A slice field read as an index (CPython's _PyEval_SliceIndex): the
-// TypeError names slices.
-int SliceIndex(PyObject* v, Py_ssize_t* out) {
-  if (!HasIndex(v)) {
-    SetErrorString(PyExc_TypeError,
-                   "slice indices must be integers or None or have an __index__ method");
-    return -1;
-  }
-  const Py_ssize_t x = IndexAsSsize(v);
-  if (x == -1 && HasError()) return -1;
-  *out = x;
-  return 0;
-}
-
 }  // namespace
 
 extern "C" {
@@ -166,6 +152,19 @@ Ref<> SliceFromIndices(Py_ssize_t start, Py_ssize_t stop) {
   if (!b) return nullptr;
   return SliceNew(a.get(), b.get(), nullptr);
 }
+
+int SliceIndex(PyObject* v, Py_ssize_t* out) {
+  if (!HasIndex(v)) {
+    SetErrorString(PyExc_TypeError,
+                   "slice indices must be integers or None or have an __index__ method");
+    return -1;
+  }
+  const Py_ssize_t x = IndexAsSsize(v);
+  if (x == -1 && HasError()) return -1;
+  *out = x;
+  return 0;
+}
+
 
 Py_ssize_t IndexAsSsize(PyObject* op) {
   // A value beyond 64 bits clamps (PyNumber_AsSsize_t(op, NULL)): every

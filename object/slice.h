@@ -59,6 +59,12 @@ int SliceUnpack(PyObject* slice, Py_ssize_t* start, Py_ssize_t* stop, Py_ssize_t
 // (Whether op has __index__ at all: number.h's HasIndex.)
 Py_ssize_t IndexAsSsize(PyObject* op);
 
+// A slice bound read as an index (CPython's _PyEval_SliceIndex, without
+// its None case): 0 with *out set, or -1 with TypeError "slice indices
+// must be integers or None or have an __index__ method" (or what
+// __index__ raised). An int beyond 64 bits clamps, as IndexAsSsize.
+int SliceIndex(PyObject* v, Py_ssize_t* out);
+
 namespace internal {
 // The repr slot (installed by dispatch.h's InstallReprSlots; it needs
 // ObjectRepr of the fields).

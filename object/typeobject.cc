@@ -32,6 +32,7 @@
 #include "object/int.h"
 #include "object/int_methods.h"
 #include "object/mappingproxy.h"
+#include "object/super.h"
 #include "object/intern.h"
 #include "object/iterators.h"
 #include "object/list.h"
@@ -1474,6 +1475,7 @@ PyTypeObject* const* StaticTypes(size_t* n) {
       MemoryViewType(),
       ByteArrayType(),        &PyByteArrayIter_Type,
       &PyReversed_Type,       &PyDictProxy_Type,
+      &PySuper_Type,          &PyFunction_Type,
   };
   *n = sizeof(kTypes) / sizeof(kTypes[0]);
   return kTypes;

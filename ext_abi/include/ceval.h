@@ -49,6 +49,15 @@ PyAPI_FUNC(void) Py_SetRecursionLimit(int limit);
 PyAPI_FUNC(const char*) PyEval_GetFuncName(PyObject* func);
 PyAPI_FUNC(const char*) PyEval_GetFuncDesc(PyObject* func);
 
+/* "O&" converters for slice bounds (PyArg_ParseTuple(args, "|O&O&",
+ * _PyEval_SliceIndex, &start, ...)): 1 with *pi set from an int or an
+ * object with __index__ (clamped to the Py_ssize_t range), or 0 with
+ * TypeError "slice indices must be integers or None or have an __index__
+ * method". _PyEval_SliceIndex leaves *pi as it is for None;
+ * _PyEval_SliceIndexNotNone refuses None. */
+PyAPI_FUNC(int) _PyEval_SliceIndex(PyObject* v, Py_ssize_t* pi);
+PyAPI_FUNC(int) _PyEval_SliceIndexNotNone(PyObject* v, Py_ssize_t* pi);
+
 #define Py_BEGIN_ALLOW_THREADS \
   {                            \
     PyThreadState* _save;      \

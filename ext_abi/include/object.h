@@ -102,6 +102,7 @@ static inline int Py_IsNone(PyObject* x) { return Py_Is(x, Py_None); }
 /* ---- Types -------------------------------------------------------------- */
 PyAPI_DATA(PyTypeObject) PyType_Type;       /* 'type' */
 PyAPI_DATA(PyTypeObject) PyBaseObject_Type; /* 'object' */
+PyAPI_DATA(PyTypeObject) PySuper_Type;      /* 'super' */
 
 PyAPI_FUNC(unsigned long) PyType_GetFlags(PyTypeObject* type);
 

@@ -7,7 +7,11 @@
  * (PyErr_SetInterrupt, PyErr_CheckSignals, PyOS_InterruptOccurred) from 6
  * threads at once, PyTime_*, the old TLS keys, the stack-size calls,
  * PyImport_ImportModuleLevel, PySys_FormatStdout, PyOS_stricmp, the hash
- * constants and the integer typedefs. Expected values are CPython 3.13's. */
+ * constants and the integer typedefs; interning (PyUnicode_InternFromString
+ * gives one immortal str per text, also to 6 threads at once), super over
+ * static C types, PyFunction_Check, the _PyEval_SliceIndex converters and
+ * the ModuleNotFoundError of a dotted name. Expected values are CPython
+ * 3.13's. */
 #include "Python.h"
 
 #include <signal.h>
@@ -397,8 +401,171 @@ static void test_runtime_bits(void) {
   CHECK(PySys_Audit("compat.event", "i", 1) == 0);
 }
 
+/* ---- interning, super, function, slice converters, import errors ------ */
+
+static PyObject* base_who(PyObject* self, PyObject* unused) {
+  (void)self, (void)unused;
+  return PyUnicode_FromString("base");
+}
+static PyObject* base_kind(PyObject* cls, PyObject* unused) {
+  (void)unused;
+  return PyUnicode_FromString(((PyTypeObject*)cls)->tp_name);
+}
+static PyObject* derived_who(PyObject* self, PyObject* unused) {
+  (void)self, (void)unused;
+  return PyUnicode_FromString("derived");
+}
+static PyMethodDef base_methods[] = {
+    {"who", base_who, METH_NOARGS, NULL},
+    {"kind", base_kind, METH_NOARGS | METH_CLASS, NULL},
+    {NULL, NULL, 0, NULL},
+};
+static PyMethodDef derived_methods[] = {
+    {"who", derived_who, METH_NOARGS, NULL},
+    {NULL, NULL, 0, NULL},
+};
+static PyTypeObject BaseType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "compat.Base",
+    .tp_basicsize = sizeof(PyObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
+    .tp_methods = base_methods,
+    .tp_new = PyType_GenericNew,
+};
+static PyTypeObject DerivedType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "compat.Derived",
+    .tp_basicsize = sizeof(PyObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_methods = derived_methods,
+};
+
+/* Checks a new reference to a str, and drops it. */
+static void check_str(PyObject* o, const char* expected) {
+  CHECK(o != NULL && PyUnicode_Check(o));
+  if (strcmp(PyUnicode_AsUTF8(o), expected) != 0) {
+    fprintf(stderr, "'%s', expected '%s'\n", PyUnicode_AsUTF8(o), expected);
+    abort();
+  }
+  Py_DECREF(o);
+}
+
+/* Whether a new reference is `expected`; drops it. */
+static int is_and_drop(PyObject* o, PyObject* expected) {
+  Py_XDECREF(o);
+  return o == expected;
+}
+
+static PyObject* g_interned_first;
+
+static void* intern_worker(void* arg) {
+  unsigned state = (unsigned)(uintptr_t)arg;
+  PyGILState_STATE g = PyGILState_Ensure();
+  for (int i = 0; i < 2000; i++) {
+    char text[32];
+    snprintf(text, sizeof text, "compat_name_%u", ext_test_next_random(&state) % 50);
+    PyObject* a = PyUnicode_InternFromString(text);
+    PyObject* b = PyUnicode_FromString(text);
+    PyUnicode_InternInPlace(&b);
+    CHECK(a != NULL && a == b);
+    Py_DECREF(a);
+    Py_DECREF(b);
+    PyObject* c = PyUnicode_InternFromString("compat_name_shared");
+    CHECK(c == g_interned_first);
+    Py_DECREF(c);
+  }
+  PyGILState_Release(g);
+  return NULL;
+}
+
+static void test_wild_api(void) {
+  /* Interning: one canonical str per text. */
+  PyObject* a = PyUnicode_InternFromString("compat_name_shared");
+  PyObject* b = PyUnicode_InternFromString("compat_name_shared");
+  CHECK(a != NULL && a == b);
+  PyObject* s = PyUnicode_FromString("compat_name_shared");
+  CHECK(s != a);
+  PyUnicode_InternInPlace(&s);
+  CHECK(s == a);
+  Py_DECREF(s);
+  Py_DECREF(b);
+  g_interned_first = a;
+  ext_test_run_threads(6, intern_worker, ext_test_seed());
+  Py_DECREF(a);
+
+  /* super(type, obj) over static C types. */
+  PyObject* d = PyObject_CallNoArgs((PyObject*)&DerivedType);
+  CHECK(d != NULL);
+  check_str(PyObject_CallMethod(d, "who", NULL), "derived");
+  PyObject* sup = PyObject_CallFunctionObjArgs((PyObject*)&PySuper_Type, (PyObject*)&DerivedType, d,
+                                               NULL);
+  CHECK(sup != NULL && PyObject_TypeCheck(sup, &PySuper_Type));
+  check_str(PyObject_CallMethod(sup, "who", NULL), "base");
+  check_str(PyObject_CallMethod(sup, "kind", NULL), "compat.Derived");
+  check_str(PyObject_Repr(sup), "<super: <class 'compat.Derived'>, <compat.Derived object>>");
+  CHECK(is_and_drop(PyObject_GetAttrString(sup, "__self__"), d));
+  CHECK(is_and_drop(PyObject_GetAttrString(sup, "__thisclass__"), (PyObject*)&DerivedType));
+  CHECK(PyObject_GetAttrString(sup, "nothing") == NULL);
+  ext_test_expect_error(PyExc_AttributeError, NULL);
+  Py_DECREF(sup);
+  sup = PyObject_CallFunctionObjArgs((PyObject*)&PySuper_Type, (PyObject*)&DerivedType,
+                                     (PyObject*)&DerivedType, NULL);
+  check_str(PyObject_CallMethod(sup, "kind", NULL), "compat.Derived");
+  Py_DECREF(sup);
+  sup = PyObject_CallOneArg((PyObject*)&PySuper_Type, (PyObject*)&DerivedType);
+  check_str(PyObject_Repr(sup), "<super: <class 'compat.Derived'>, NULL>");
+  Py_DECREF(sup);
+  PyObject* x = PyUnicode_FromString("x");
+  CHECK(PyObject_CallFunctionObjArgs((PyObject*)&PySuper_Type, (PyObject*)&PyLong_Type, x, NULL) ==
+        NULL);
+  ext_test_expect_error(PyExc_TypeError,
+                        "super(type, obj): obj (instance of str) is not an instance or subtype of "
+                        "type (int).");
+  CHECK(PyObject_CallNoArgs((PyObject*)&PySuper_Type) == NULL);
+  ext_test_expect_error(PyExc_RuntimeError, "super(): no arguments");
+  CHECK(PyObject_CallOneArg((PyObject*)&PySuper_Type, x) == NULL);
+  ext_test_expect_error(PyExc_TypeError, "super() argument 1 must be a type, not str");
+
+  /* No object is a Python function. */
+  PyObject* meth = PyObject_GetAttrString(d, "who");
+  CHECK(meth != NULL && !PyFunction_Check(meth) && !PyFunction_Check(x));
+  CHECK(PyObject_IsInstance(meth, (PyObject*)&PyFunction_Type) == 0);
+  Py_DECREF(meth);
+  CHECK(PyObject_CallNoArgs((PyObject*)&PyFunction_Type) == NULL);
+  ext_test_expect_error(PyExc_TypeError, "cannot create 'function' instances");
+  Py_DECREF(d);
+
+  /* The slice-bound converters, as pyrsistent's index() uses them. */
+  Py_ssize_t start = -7, stop = -7;
+  PyObject* args = Py_BuildValue("(Oi)", Py_None, 5);
+  CHECK(PyArg_ParseTuple(args, "|O&O&", _PyEval_SliceIndex, &start, _PyEval_SliceIndex, &stop));
+  CHECK(start == -7 && stop == 5);
+  Py_DECREF(args);
+  PyObject* big = PyLong_FromString("-1180591620717411303424", NULL, 10);
+  CHECK(_PyEval_SliceIndex(big, &start) == 1 && start == PY_SSIZE_T_MIN);
+  Py_DECREF(big);
+  CHECK(_PyEval_SliceIndex(x, &start) == 0);
+  ext_test_expect_error(PyExc_TypeError,
+                        "slice indices must be integers or None or have an __index__ method");
+  CHECK(_PyEval_SliceIndexNotNone(Py_None, &start) == 0);
+  ext_test_expect_error(PyExc_TypeError,
+                        "slice indices must be integers or None or have an __index__ method");
+  Py_DECREF(x);
+
+  /* A dotted name names its first missing package. */
+  CHECK(PyImport_ImportModule("compat_nope.sub.mod") == NULL);
+  PyObject* exc = PyErr_GetRaisedException();
+  CHECK(exc != NULL && PyErr_GivenExceptionMatches(exc, PyExc_ModuleNotFoundError));
+  check_str(PyObject_Str(exc), "No module named 'compat_nope'");
+  check_str(PyObject_GetAttrString(exc, "name"), "compat_nope");
+  Py_DECREF(exc);
+}
+
 int main(void) {
   Py_Initialize();
+  DerivedType.tp_base = &BaseType;
+  CHECK(PyType_Ready(&BaseType) == 0);
+  CHECK(PyType_Ready(&DerivedType) == 0);
   CHECK(PyType_Ready(&PhoenixType) == 0);
   CHECK(PyType_Ready(&SinkType) == 0);
   test_set_refcnt();
@@ -407,6 +574,7 @@ int main(void) {
   test_dict_proxy();
   test_signals();
   test_runtime_bits();
+  test_wild_api();
   CHECK(Py_FinalizeEx() == 0);
   CHECK_EQ_LL(ftrt_LeakedObjectsAtLastFinalize(), 0);
   return 0;
