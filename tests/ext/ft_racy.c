@@ -6,7 +6,12 @@
  * read-modify-write that nothing guards. Under ThreadSanitizer the
  * extension checker must report the race at `calls = calls + 1` below;
  * without it, counts go missing. (The fix: a PyMutex, as ft_safe does, or
- * a C11 atomic.) */
+ * a C11 atomic.)
+ *
+ * Its type Tally has the same bug in a method (`tally_total = tally_total
+ * + 1`). The type is static and named without the module prefix ("Tally",
+ * as wrapt names its types), so the checker must find it as the
+ * extension's own by where it is defined, not by its name. */
 #include "Python.h"
 
 static long calls; /* BUG: shared by every thread, no lock */
@@ -28,6 +33,32 @@ static PyObject* ft_racy_reset(PyObject* Py_UNUSED(module),
   Py_RETURN_NONE;
 }
 
+static long tally_total; /* BUG: the same, in a method */
+
+static PyObject* Tally_add(PyObject* Py_UNUSED(self), PyObject* Py_UNUSED(ignored)) {
+  tally_total = tally_total + 1; /* the race in a method */
+  return PyLong_FromLong(tally_total);
+}
+
+static PyMethodDef Tally_methods[] = {
+    {"add", Tally_add, METH_NOARGS, "add() -> additions so far (racy)"},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject TallyType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    "Tally",            /* tp_name: no module prefix */
+    sizeof(PyObject),   /* tp_basicsize */
+};
+
+static int ft_racy_exec(PyObject* module) {
+  TallyType.tp_flags = Py_TPFLAGS_DEFAULT;
+  TallyType.tp_methods = Tally_methods;
+  TallyType.tp_new = PyType_GenericNew;
+  if (PyType_Ready(&TallyType) < 0) return -1;
+  return PyModule_AddType(module, &TallyType);
+}
+
 static PyMethodDef ft_racy_functions[] = {
     {"bump", ft_racy_bump, METH_NOARGS, "bump() -> calls so far (racy)"},
     {"calls", ft_racy_calls, METH_NOARGS, "calls() -> the call count"},
@@ -36,6 +67,7 @@ static PyMethodDef ft_racy_functions[] = {
 };
 
 static PyModuleDef_Slot ft_racy_slots[] = {
+    {Py_mod_exec, ft_racy_exec},
     {Py_mod_gil, Py_MOD_GIL_NOT_USED}, /* a promise the code does not keep */
     {0, NULL},
 };

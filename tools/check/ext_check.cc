@@ -32,6 +32,10 @@
 // module was imported: each is a leak (a missing Py_DECREF in the
 // extension, typically). It also reports whether the module declared
 // Py_mod_gil = Py_MOD_GIL_NOT_USED and whether the GIL came back on.
+#include <dlfcn.h>
+#include <limits.h>
+#include <stdlib.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -196,6 +200,7 @@ struct Target {
 
 struct Plan {
   PyObject* module = nullptr;
+  std::string so_path;                        // the extension's shared object
   std::vector<PyObject*> pool;                // shared arguments (owned)
   std::map<PyTypeObject*, std::vector<PyObject*>> instances;  // borrowed from pool
   std::map<std::string, PyObject*> shared;    // spec mode (owned)
@@ -252,16 +257,43 @@ void BuildPool(Plan& plan) {
   Steal(p, Py_NewRef(plan.module));
 }
 
-bool IsModuleType(PyObject* module, PyObject* value) {
+// The shared object that holds `addr` (its realpath), or "" if none does.
+std::string ObjectFileOf(const void* addr) {
+  Dl_info info;
+  if (dladdr(addr, &info) == 0 || info.dli_fname == nullptr) return "";
+  char resolved[PATH_MAX];
+  return realpath(info.dli_fname, resolved) != nullptr ? resolved : info.dli_fname;
+}
+
+// Whether a type found in the module's dict is the extension's own (to be
+// called and its methods exercised), not a type it re-exports (int, a type
+// of another extension): its tp_name is "<module>.X"; or it is a static
+// type defined in the extension's shared object (many name their types
+// without the module prefix: wrapt's "ObjectProxy", zope's misspelt
+// "_interface_coptimizations.X"); or a heap type made for this module
+// (PyType_FromModuleAndSpec).
+bool IsModuleType(PyObject* module, PyObject* value, const std::string& ext_file) {
   if (!PyType_Check(value)) return false;
+  auto* type = reinterpret_cast<PyTypeObject*>(value);
   const char* mod = PyModule_GetName(module);
-  if (mod == nullptr) {
-    PyErr_Clear();
-    return false;
+  if (mod == nullptr) PyErr_Clear();
+  const char* tp = type->tp_name;
+  if (mod != nullptr && tp != nullptr) {
+    const size_t n = std::strlen(mod);
+    if (std::strncmp(tp, mod, n) == 0 && tp[n] == '.') return true;
   }
-  const char* tp = reinterpret_cast<PyTypeObject*>(value)->tp_name;
-  const size_t n = std::strlen(mod);
-  return tp != nullptr && std::strncmp(tp, mod, n) == 0 && tp[n] == '.';
+  if (!(type->tp_flags & Py_TPFLAGS_HEAPTYPE)) {
+    return !ext_file.empty() && ObjectFileOf(type) == ext_file;
+  }
+  PyObject* owner = PyType_GetModule(type);
+  if (owner == nullptr) PyErr_Clear();
+  return owner == module;
+}
+
+// A type's name without its module prefix ("m.Foo" -> "Foo", "Foo" as is).
+std::string ShortTypeName(const PyTypeObject* type) {
+  const char* dot = std::strrchr(type->tp_name, '.');
+  return dot != nullptr ? dot + 1 : type->tp_name;
 }
 
 // Instances of `type` made with the pool's values (no arguments first).
@@ -288,6 +320,9 @@ void MakeInstances(Plan& plan, PyTypeObject* type, Rng& rng) {
 
 void Discover(Plan& plan, Rng& rng) {
   BuildPool(plan);
+  char resolved[PATH_MAX];
+  const std::string ext_file =
+      realpath(plan.so_path.c_str(), resolved) != nullptr ? resolved : plan.so_path;
   PyObject* dict = PyModule_GetDict(plan.module);
   std::vector<PyTypeObject*> types;
   Py_ssize_t pos = 0;
@@ -312,7 +347,7 @@ void Discover(Plan& plan, Rng& rng) {
       t.callable = Py_NewRef(v);
       ArityFromFlags(PyCFunction_GetFlags(v), &t.min_args, &t.max_args);
       plan.targets.push_back(t);
-    } else if (IsModuleType(plan.module, v)) {
+    } else if (IsModuleType(plan.module, v, ext_file)) {
       PyTypeObject* type = reinterpret_cast<PyTypeObject*>(v);
       types.push_back(type);
       Target t;
@@ -326,7 +361,7 @@ void Discover(Plan& plan, Rng& rng) {
   }
   for (PyTypeObject* type : types) MakeInstances(plan, type, rng);
   for (PyTypeObject* type : types) {
-    const std::string tname = std::strrchr(type->tp_name, '.') + 1;
+    const std::string tname = ShortTypeName(type);
     if (plan.instances[type].empty()) {
       Info("no instance of " + tname + " could be made from the pool: its methods are not called");
       continue;
@@ -706,6 +741,7 @@ int RunChild(const Options& opt) {
 
   Plan plan;
   const std::string name = spec.module.empty() ? opt.name : spec.module;
+  plan.so_path = opt.so;
   plan.module = ftrt_ImportExtension(name.c_str(), opt.so.c_str());
   if (plan.module == nullptr) {
     EmitFinding("import", "import", "the module '" + name + "' did not import: " + TakeError());
