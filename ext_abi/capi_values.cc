@@ -20,6 +20,7 @@
 #include <cwchar>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "absl/strings/string_view.h"
 #include "ext_abi/capi_internal.h"
@@ -492,8 +493,25 @@ int PyUnicode_EqualToUTF8(PyObject* a, const char* s) {
   if (s == nullptr) return 0;
   return PyUnicode_EqualToUTF8AndSize(a, s, static_cast<Py_ssize_t>(std::strlen(s)));
 }
-PyObject* PyUnicode_InternFromString(const char* s) { return PyUnicode_FromString(s); }
-void PyUnicode_InternInPlace(PyObject** p) { (void)p; }
+// Interned strings are immortal and process-wide (object/intern.h), as
+// in CPython 3.13: the one safe kind of key for a static type's dict,
+// which outlives every runtime.
+PyObject* PyUnicode_InternFromString(const char* s) {
+  if (s == nullptr) {
+    ftrt::ext::internal::BadCall("PyUnicode_InternFromString");
+    return nullptr;
+  }
+  return ftrt::InternFromString(s);  // immortal: the new reference costs nothing
+}
+void PyUnicode_InternInPlace(PyObject** p) {
+  if (p == nullptr || *p == nullptr || !ftrt::IsStrExact(*p)) return;  // CPython ignores these too
+  PyObject* interned = ftrt::InternStr(*p);
+  if (interned == nullptr) {
+    ftrt::ClearError();  // CPython leaves the string as it is on failure
+    return;
+  }
+  if (interned != *p) ftrt::Decref(std::exchange(*p, interned));
+}
 
 // PyUnicode_FromFormat / PyUnicode_FromFormatV: capi_fromformat.cc.
 
