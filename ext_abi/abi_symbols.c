@@ -6,7 +6,7 @@
  * shared object now (the names stay declared and addressable); linked
  * against libftrt.so with -Wl,-z,defs once the runtime implements
  * them, where an undefined reference names a missing export.
- * 703 functions, 122 variables. */
+ * 704 functions, 122 variables. */
 #include "Python.h"
 #include "structmember.h"
 
@@ -191,6 +191,7 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&PyImport_AddModule,
     (const void*)&PyImport_AddModuleObject,
     (const void*)&PyImport_AddModuleRef,
+    (const void*)&PyImport_AppendInittab,
     (const void*)&PyImport_GetModule,
     (const void*)&PyImport_GetModuleDict,
     (const void*)&PyImport_Import,

@@ -44,6 +44,7 @@ void PyBuffer_Release(Py_buffer* view);
 int PyBuffer_FillInfo(Py_buffer* view, PyObject* obj, void* buf, Py_ssize_t len, int readonly,
                       int flags);
 PyObject* PyDict_GetItemString(PyObject* op, const char* key);
+PyObject* PyNumber_Index(PyObject* o);
 }
 
 namespace {
@@ -187,9 +188,20 @@ bool TypeFail(const Format& fmt, int index, const char* expected, PyObject* arg,
   return false;
 }
 
+// As CPython 3.13's getargs.c converts (PyLong_AsLong): an int, or an
+// object with __index__; anything else is "'str' object cannot be
+// interpreted as an integer" (floats included).
 bool GetInt64(const Format& fmt, int index, PyObject* arg, const char* kw, int64_t* v) {
-  if (ftrt::IsFloat(arg) || !ftrt::IsInt(arg)) {
-    return TypeFail(fmt, index, "int", arg, kw);
+  (void)fmt, (void)index, (void)kw;
+  Ref<> owned;
+  if (!ftrt::IsInt(arg)) {
+    if (ftrt::IsFloat(arg)) {
+      ftrt::SetErrorString(PyExc_TypeError, "'float' object cannot be interpreted as an integer");
+      return false;
+    }
+    owned = Ref<>::Steal(PyNumber_Index(arg));  // its TypeError when there is no __index__
+    if (!owned) return false;
+    arg = owned.get();
   }
   if (ftrt::IntIsBig(arg)) {
     ftrt::SetErrorString(PyExc_OverflowError, "Python int too large to convert to C long");

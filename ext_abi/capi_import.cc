@@ -1,6 +1,7 @@
 // libftrt.so: importing by name (import.h) over the loader's registry of
-// loaded extension modules, and the dotted-name walk PyCapsule_Import
-// shares with it.
+// loaded extension modules and its table of built-in modules (imported on
+// first use), the dotted-name walk PyCapsule_Import shares with it, and
+// PyImport_AppendInittab.
 #include <string>
 
 #include "ext_abi/capi_internal.h"
@@ -19,8 +20,9 @@ namespace ftrt::ext::internal {
 Ref<> ResolveDottedName(const std::string& full) {
   const size_t dot = full.find('.');
   const std::string module_name = full.substr(0, dot);
-  Ref<> object = FindLoadedModule(module_name);
+  Ref<> object = FindOrImportBuiltin(module_name);
   if (!object) {
+    if (HasError()) return nullptr;  // a built-in's init failed
     SetErrorFormat(PyExc_ModuleNotFoundError, "No module named '%s'", module_name.c_str());
     return nullptr;
   }
@@ -66,7 +68,8 @@ void RaiseModuleNotFound(const std::string& name) {
 // submodule attribute of a loaded package. Null, with no exception set if
 // `raise` is false, when there is none.
 PyObject* ImportByName(const std::string& name, bool raise) {
-  if (ftrt::Ref<> m = ftrt::ext::FindLoadedModule(name)) return m.Release();
+  if (ftrt::Ref<> m = ftrt::ext::FindOrImportBuiltin(name)) return m.Release();
+  if (ftrt::HasError()) return nullptr;  // a built-in's init failed
   ftrt::Ref<> m = ftrt::ext::internal::ResolveDottedName(name);
   if (m && ftrt::IsModule(m.get())) return m.Release();
   // A missing package, a missing submodule and an attribute that is not
@@ -171,6 +174,13 @@ PyObject* PyImport_AddModuleObject(PyObject* name) {
   PyObject* m = ftrt::ext::AddModule(std::string(*utf8)).Release();
   if (m != nullptr) ftrt::Decref(m);  // the registry holds it
   return m;
+}
+
+// Before Py_Initialize only (CPython 3.13 calls Py_FatalError after it;
+// here the call fails with -1 and changes nothing).
+int PyImport_AppendInittab(const char* name, PyObject* (*initfunc)(void)) {
+  if (name == nullptr || initfunc == nullptr) return -1;
+  return ftrt::ext::AppendBuiltin(name, initfunc) ? 0 : -1;
 }
 
 // sys.modules: the loader's registry (loader.h), borrowed.

@@ -20,6 +20,7 @@
 #include <cwchar>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "absl/strings/string_view.h"
 #include "ext_abi/capi_internal.h"

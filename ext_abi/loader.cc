@@ -23,9 +23,14 @@
 #include "object/module.h"
 #include "object/str.h"
 #include "runtime/runtime.h"
+#include "sync/mutex.h"
+
+extern "C" PyObject* ftrt_PyInit_datetime(void);  // datetime_module.c
 
 namespace ftrt::ext {
 namespace {
+
+using InitFn = PyObject* (*)();
 
 std::mutex g_mu;
 // Loaded modules by name: a dict (str -> module), which is also what
@@ -143,45 +148,10 @@ int ApplyGilPolicy(const std::string& name, PyObject* module) {
   return WarnEx(PyExc_RuntimeWarning, msg, 1);
 }
 
-Ref<> Load(const std::string& name, const std::string& path) {
-  const std::string what = absl::StrCat("cannot import extension module '", name, "' from ",
-                                        path);
-  Runtime* rt = internal::CurrentRuntime();
-  if (rt == nullptr || rt->finalizing()) {
-    ClearError();
-    SetErrorString(PyExc_ImportError,
-                   absl::StrCat("import of '", name,
-                                "' halted: the runtime is finalizing (or not initialized)"));
-    return nullptr;
-  }
-  struct stat st;
-  if (::stat(path.c_str(), &st) != 0) {
-    return ImportErrorWithCause(absl::StrCat(what, ": the file does not exist"),
-                                PyExc_FileNotFoundError,
-                                absl::StrCat("No such file or directory: '", path, "'"));
-  }
-  absl::Status abi = CheckExtensionAbi(path);
-  if (!abi.ok()) {
-    return ImportErrorWithCause(
-        absl::StrCat(what, ": ", abi.message()), PyExc_ImportError,
-        "the shared object was not built against ftrt's Python.h (ext_abi/include); "
-        "rebuild the extension from source against it");
-  }
-  void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
-  if (handle == nullptr) {
-    const char* err = dlerror();
-    return ImportErrorWithCause(absl::StrCat(what, ": dlopen failed"), PyExc_OSError,
-                                err == nullptr ? "dlopen failed" : err);
-  }
-  const std::string init_name = "PyInit_" + name;
-  using InitFn = PyObject* (*)();
-  auto init = reinterpret_cast<InitFn>(dlsym(handle, init_name.c_str()));
-  if (init == nullptr) {
-    return ImportErrorWithCause(
-        absl::StrCat("dynamic module '", name, "' does not define module export function (",
-                     init_name, ")"),
-        PyExc_AttributeError, absl::StrCat("no symbol ", init_name, " in ", path));
-  }
+// Runs a module's init function (PyInit_<name>, or a built-in's) and
+// single- or multi-phase initialization, then the GIL policy: the module,
+// or null with ImportError set (its cause chained).
+Ref<> RunInit(const std::string& name, InitFn init) {
   ClearError();
   PyObject* result = init();
   if (result == nullptr) {
@@ -232,7 +202,124 @@ Ref<> Load(const std::string& name, const std::string& path) {
   return module;
 }
 
+
+// False, with ImportError set, once the runtime is finalizing (or before
+// it is initialized): no import may start then.
+bool CanImport(const std::string& name) {
+  Runtime* rt = internal::CurrentRuntime();
+  if (rt != nullptr && !rt->finalizing()) return true;
+  ClearError();
+  SetErrorString(PyExc_ImportError,
+                 absl::StrCat("import of '", name,
+                              "' halted: the runtime is finalizing (or not initialized)"));
+  return false;
+}
+
+Ref<> Load(const std::string& name, const std::string& path) {
+  const std::string what = absl::StrCat("cannot import extension module '", name, "' from ",
+                                        path);
+  if (!CanImport(name)) return nullptr;
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) {
+    return ImportErrorWithCause(absl::StrCat(what, ": the file does not exist"),
+                                PyExc_FileNotFoundError,
+                                absl::StrCat("No such file or directory: '", path, "'"));
+  }
+  absl::Status abi = CheckExtensionAbi(path);
+  if (!abi.ok()) {
+    return ImportErrorWithCause(
+        absl::StrCat(what, ": ", abi.message()), PyExc_ImportError,
+        "the shared object was not built against ftrt's Python.h (ext_abi/include); "
+        "rebuild the extension from source against it");
+  }
+  void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (handle == nullptr) {
+    const char* err = dlerror();
+    return ImportErrorWithCause(absl::StrCat(what, ": dlopen failed"), PyExc_OSError,
+                                err == nullptr ? "dlopen failed" : err);
+  }
+  const std::string init_name = "PyInit_" + name;
+  auto init = reinterpret_cast<InitFn>(dlsym(handle, init_name.c_str()));
+  if (init == nullptr) {
+    return ImportErrorWithCause(
+        absl::StrCat("dynamic module '", name, "' does not define module export function (",
+                     init_name, ")"),
+        PyExc_AttributeError, absl::StrCat("no symbol ", init_name, " in ", path));
+  }
+  return RunInit(name, init);
+}
+
+// BUILT-IN MODULES (CPython's inittab): modules compiled into the
+// runtime, imported by name on first use. The table starts with ftrt's own
+// (datetime) and grows by PyImport_AppendInittab before Py_Initialize;
+// guarded by g_mu, and kept across runtimes (like CPython's, it is the
+// process's). A later entry of the same name shadows an earlier one.
+std::vector<std::pair<std::string, InitFn>>& Inittab() {
+  static auto* table = new std::vector<std::pair<std::string, InitFn>>{
+      {"datetime", &ftrt_PyInit_datetime},
+  };
+  return *table;
+}
+
+InitFn FindBuiltin(const std::string& name) {
+  std::lock_guard<std::mutex> g(g_mu);
+  const auto& table = Inittab();
+  for (auto it = table.rbegin(); it != table.rend(); ++it) {
+    if (it->first == name) return it->second;
+  }
+  return nullptr;
+}
+
+// Serialises the inits of built-in modules, so that a module imported by
+// many threads at once is initialised once: the first runs its init while
+// the others wait (ftrt::Mutex detaches while it sleeps, so a stop-the-world
+// or a collection in the init does not wait for them) and then find the
+// registered module. An init may import another built-in (an appended
+// module's PyInit calling PyDateTime_IMPORT): tls_builtin_depth lets the
+// same thread in again. Held across the init, which may run any code, so
+// it is taken before g_mu and never while holding it.
+Mutex g_builtin_mu;
+thread_local int tls_builtin_depth = 0;
+
+// The built-in `name` (init `init`), made and registered now unless
+// another thread did first. Null with ImportError set on failure.
+// (No thread-safety analysis: the lock is taken only by the outermost
+// call on a thread, which the analysis cannot follow.)
+Ref<> ImportBuiltin(const std::string& name, InitFn init) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+  if (!CanImport(name)) return nullptr;
+  const bool outer = tls_builtin_depth == 0;
+  if (outer) g_builtin_mu.Lock();
+  ++tls_builtin_depth;
+  Ref<> module;
+  Ref<> dict = ModulesDict(/*create=*/true);
+  Ref<> key = dict ? ModuleKey(name) : nullptr;
+  if (key) {
+    module = LookUpModule(dict.get(), key.get());
+    if (!module) {
+      Ref<> fresh = RunInit(name, init);
+      if (fresh) module = RegisterModule(dict.get(), key.get(), fresh.get());
+    }
+  }
+  --tls_builtin_depth;
+  if (outer) g_builtin_mu.Unlock();
+  return module;
+}
+
 }  // namespace
+
+Ref<> FindOrImportBuiltin(const std::string& name) {
+  if (Ref<> m = FindLoadedModule(name)) return m;
+  InitFn init = FindBuiltin(name);
+  if (init == nullptr) return nullptr;
+  return ImportBuiltin(name, init);
+}
+
+bool AppendBuiltin(const std::string& name, PyObject* (*init)()) {
+  if (internal::CurrentRuntime() != nullptr) return false;
+  std::lock_guard<std::mutex> g(g_mu);
+  Inittab().emplace_back(name, init);
+  return true;
+}
 
 Ref<> Import(const std::string& name, const std::string& path) {
   Ref<> dict = ModulesDict(/*create=*/true);

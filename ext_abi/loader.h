@@ -12,6 +12,8 @@
 // init returning NULL without an exception (SystemError) or raising. Once
 // finalization has begun, imports fail with ImportError. Loaded modules are
 // kept by name until Py_FinalizeEx (a second Import returns the same one).
+// Built-in modules (FindOrImportBuiltin) are made on first import and kept
+// the same way; the next runtime imports them afresh.
 #ifndef FTRT_EXT_ABI_LOADER_H_
 #define FTRT_EXT_ABI_LOADER_H_
 
@@ -32,6 +34,20 @@ Ref<> Import(const std::string& name, const std::string& path);
 // The module loaded as `name` (a new reference), or null with no
 // exception set when none is (PyCapsule_Import's module registry).
 Ref<> FindLoadedModule(const std::string& name);
+
+// The module loaded as `name`; or, when there is none and `name` is a
+// built-in module (the inittab: datetime, and what PyImport_AppendInittab
+// added), that module imported now and registered, exactly once however
+// many threads ask at the same time (a new reference). Null with no
+// exception set when `name` is neither; null with ImportError set when the
+// built-in's init fails or the runtime is finalizing.
+Ref<> FindOrImportBuiltin(const std::string& name);
+
+// PyImport_AppendInittab: adds a built-in module (init as PyInit_<name>
+// is: a module, or a PyModuleDef from PyModuleDef_Init). False, and no
+// change, once a runtime is initialized (CPython allows it only before
+// Py_Initialize). The table is process-wide and kept across runtimes.
+bool AppendBuiltin(const std::string& name, PyObject* (*init)());
 
 // PyImport_AddModuleRef: the module registered as `name`, or a new empty
 // module registered under it (a new reference; null with an exception if

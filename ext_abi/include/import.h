@@ -1,11 +1,14 @@
 /* Importing modules by name (CPython's import.h), over ftrt's registry of
- * loaded extension modules.
+ * loaded extension modules and its table of built-in modules.
  *
  * ftrt runs no Python code and has no sys.path: the modules there are are
  * the C extensions the host loaded (ftrt_ImportExtension, or the loader
- * behind it), kept by name until Py_FinalizeEx. So PyImport_ImportModule
- * finds one of those and never loads anything; any other name, "sys" or
- * "numpy" included, is ModuleNotFoundError ("No module named 'x'"). A
+ * behind it) and the built-in modules (ftrt's own `datetime`, and what
+ * PyImport_AppendInittab added), each built-in made on its first import
+ * (once, however many threads import it at the same time); all are kept by
+ * name until Py_FinalizeEx, and a later runtime imports the built-ins
+ * again. Any other name, "sys" or "numpy" included, is ModuleNotFoundError
+ * ("No module named 'x'"). A
  * dotted name "a.b" is loaded module a's attribute b if that is a module
  * (a submodule a's init attached), else ModuleNotFoundError. Thread-safe: the
  * registry has its own lock.
@@ -50,6 +53,13 @@ PyAPI_FUNC(PyObject*) PyImport_AddModuleObject(PyObject* name);
  * dotted name, say) is what PyImport_ImportModule and PyCapsule_Import
  * find under that name. NULL with MemoryError if it cannot be made. */
 PyAPI_FUNC(PyObject*) PyImport_GetModuleDict(void);
+/* Adds a built-in module: initfunc is called on its first import, as a
+ * PyInit_<name> function is (it returns the module, or PyModuleDef_Init's
+ * result for multi-phase initialization). 0, or -1 if name or initfunc is
+ * NULL or the runtime is already initialized: call it before
+ * Py_Initialize (CPython 3.13 aborts with a fatal error after it). The
+ * table is the process's and is kept across Py_FinalizeEx. */
+PyAPI_FUNC(int) PyImport_AppendInittab(const char* name, PyObject* (*initfunc)(void));
 
 #ifdef __cplusplus
 }
