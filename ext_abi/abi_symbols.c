@@ -6,7 +6,7 @@
  * shared object now (the names stay declared and addressable); linked
  * against libftrt.so with -Wl,-z,defs once the runtime implements
  * them, where an undefined reference names a missing export.
- * 701 functions, 120 variables. */
+ * 702 functions, 121 variables. */
 #include "Python.h"
 #include "structmember.h"
 
@@ -654,6 +654,7 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&Py_FatalError,
     (const void*)&Py_Finalize,
     (const void*)&Py_FinalizeEx,
+    (const void*)&Py_GenericAlias,
     (const void*)&Py_GetBuildInfo,
     (const void*)&Py_GetCompiler,
     (const void*)&Py_GetConstant,
@@ -825,6 +826,7 @@ const void* const ftrt_abi_variables[] = {
     (const void*)&PyUnicode_Type,
     (const void*)&Py_FileSystemDefaultEncodeErrors,
     (const void*)&Py_FileSystemDefaultEncoding,
+    (const void*)&Py_GenericAliasType,
     (const void*)&Py_HasFileSystemDefaultEncoding,
     (const void*)&Py_UTF8Mode,
     (const void*)&_PyByteArray_empty_string,

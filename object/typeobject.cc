@@ -31,6 +31,7 @@
 #include "object/hash.h"
 #include "object/int.h"
 #include "object/int_methods.h"
+#include "object/genericalias.h"
 #include "object/mappingproxy.h"
 #include "object/intern.h"
 #include "object/iterators.h"
@@ -1474,6 +1475,7 @@ PyTypeObject* const* StaticTypes(size_t* n) {
       MemoryViewType(),
       ByteArrayType(),        &PyByteArrayIter_Type,
       &PyReversed_Type,       &PyDictProxy_Type,
+      &Py_GenericAliasType,
   };
   *n = sizeof(kTypes) / sizeof(kTypes[0]);
   return kTypes;
