@@ -6,7 +6,7 @@
  * shared object now (the names stay declared and addressable); linked
  * against libftrt.so with -Wl,-z,defs once the runtime implements
  * them, where an undefined reference names a missing export.
- * 702 functions, 121 variables. */
+ * 712 functions, 121 variables. */
 #include "Python.h"
 #include "structmember.h"
 
@@ -687,6 +687,16 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&_PyObject_New,
     (const void*)&_PyObject_NewVar,
     (const void*)&_PyTuple_Resize,
+    (const void*)&_PyUnicodeWriter_Dealloc,
+    (const void*)&_PyUnicodeWriter_Finish,
+    (const void*)&_PyUnicodeWriter_Init,
+    (const void*)&_PyUnicodeWriter_PrepareInternal,
+    (const void*)&_PyUnicodeWriter_PrepareKindInternal,
+    (const void*)&_PyUnicodeWriter_WriteASCIIString,
+    (const void*)&_PyUnicodeWriter_WriteChar,
+    (const void*)&_PyUnicodeWriter_WriteLatin1String,
+    (const void*)&_PyUnicodeWriter_WriteStr,
+    (const void*)&_PyUnicodeWriter_WriteSubstring,
     (const void*)&_PyUnicode_IsAlpha,
     (const void*)&_PyUnicode_IsDecimalDigit,
     (const void*)&_PyUnicode_IsDigit,
