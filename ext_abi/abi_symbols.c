@@ -6,7 +6,7 @@
  * shared object now (the names stay declared and addressable); linked
  * against libftrt.so with -Wl,-z,defs once the runtime implements
  * them, where an undefined reference names a missing export.
- * 704 functions, 122 variables. */
+ * 715 functions, 123 variables. */
 #include "Python.h"
 #include "structmember.h"
 
@@ -655,6 +655,7 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&Py_FatalError,
     (const void*)&Py_Finalize,
     (const void*)&Py_FinalizeEx,
+    (const void*)&Py_GenericAlias,
     (const void*)&Py_GetBuildInfo,
     (const void*)&Py_GetCompiler,
     (const void*)&Py_GetConstant,
@@ -689,6 +690,16 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&_PyObject_New,
     (const void*)&_PyObject_NewVar,
     (const void*)&_PyTuple_Resize,
+    (const void*)&_PyUnicodeWriter_Dealloc,
+    (const void*)&_PyUnicodeWriter_Finish,
+    (const void*)&_PyUnicodeWriter_Init,
+    (const void*)&_PyUnicodeWriter_PrepareInternal,
+    (const void*)&_PyUnicodeWriter_PrepareKindInternal,
+    (const void*)&_PyUnicodeWriter_WriteASCIIString,
+    (const void*)&_PyUnicodeWriter_WriteChar,
+    (const void*)&_PyUnicodeWriter_WriteLatin1String,
+    (const void*)&_PyUnicodeWriter_WriteStr,
+    (const void*)&_PyUnicodeWriter_WriteSubstring,
     (const void*)&_PyUnicode_IsAlpha,
     (const void*)&_PyUnicode_IsDecimalDigit,
     (const void*)&_PyUnicode_IsDigit,
@@ -830,6 +841,7 @@ const void* const ftrt_abi_variables[] = {
     (const void*)&PyUnicode_Type,
     (const void*)&Py_FileSystemDefaultEncodeErrors,
     (const void*)&Py_FileSystemDefaultEncoding,
+    (const void*)&Py_GenericAliasType,
     (const void*)&Py_HasFileSystemDefaultEncoding,
     (const void*)&Py_UTF8Mode,
     (const void*)&_PyByteArray_empty_string,

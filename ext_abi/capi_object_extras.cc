@@ -1,8 +1,8 @@
 // libftrt.so: small pieces of CPython 3.13's object API that real
 // extensions call and that belong to no larger part: Py_SET_REFCNT,
 // PyObject_Print and PyFile_Write* (and the file system encoding's
-// globals), the numbered constants of
-// Py_GetConstant, PyVectorcall_Function, PyDictProxy_New, PyDescr_IsData,
+// globals), the numbered constants of Py_GetConstant,
+// PyVectorcall_Function, PyDictProxy_New, Py_GenericAlias, PyDescr_IsData,
 // PyType_SUPPORTS_WEAKREFS, and the names
 // PyExceptionClass_Name / PyEval_GetFuncName / PyEval_GetFuncDesc give
 // for messages. Each is a thin adapter over object/.
@@ -15,6 +15,7 @@
 #include "object/bytes.h"
 #include "object/call.h"
 #include "object/dispatch.h"
+#include "object/genericalias.h"
 #include "object/int.h"
 #include "object/mappingproxy.h"
 #include "object/methodobject.h"
@@ -192,6 +193,14 @@ PyObject* PyDictProxy_New(PyObject* mapping) {
     return nullptr;
   }
   return ftrt::MappingProxyNew(mapping).Release();
+}
+
+PyObject* Py_GenericAlias(PyObject* origin, PyObject* args) {
+  if (origin == nullptr || args == nullptr) {
+    BadCall("Py_GenericAlias");
+    return nullptr;
+  }
+  return ftrt::GenericAliasNew(origin, args).Release();
 }
 
 int PyDescr_IsData(PyObject* descr) {

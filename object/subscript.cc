@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "object/attributes.h"
 #include "object/bytes.h"
 #include "object/call.h"
 #include "object/dict.h"
@@ -14,17 +15,20 @@
 #include "object/error_indicator.h"
 #include "object/errors.h"
 #include "object/exceptions.h"
+#include "object/genericalias.h"
 #include "object/int.h"
 #include "object/intern.h"
 #include "object/iterators.h"
 #include "object/list.h"
 #include "object/none_bool.h"
 #include "object/number.h"
+#include "object/object.h"
 #include "object/refcount.h"
 #include "object/slice.h"
 #include "object/str.h"
 #include "object/tuple.h"
 #include "object/type_cache.h"
+#include "object/typeobject.h"
 
 namespace ftrt {
 namespace {
@@ -375,6 +379,23 @@ Ref<> DictItemOrRaise(absl::StatusOr<Ref<>> r, PyObject* key) {
 
 }  // namespace
 
+namespace {
+
+// A type with no mapping or sequence slots, subscripted: `type[X]` is a
+// types.GenericAlias, another type's [X] calls its __class_getitem__ (PEP
+// 560; extensions set it to Py_GenericAlias), as CPython's
+// PyObject_GetItem does.
+Ref<> ClassGetItem(PyObject* type, PyObject* key) {
+  if (type == reinterpret_cast<PyObject*>(TypeType())) return GenericAliasNew(type, key);
+  Ref<> method;
+  if (GetOptionalAttr(type, InternFromString("__class_getitem__"), &method) < 0) return nullptr;
+  if (method && method.get() != None()) return CallOneArg(method.get(), key);
+  return SetErrorFormat(PyExc_TypeError, "type '%s' is not subscriptable",
+                        reinterpret_cast<PyTypeObject*>(type)->tp_name);
+}
+
+}  // namespace
+
 Ref<> ObjectGetItem(PyObject* o, PyObject* key) {
   PyTypeObject* t = o->ob_type;
   if (t->tp_as_mapping != nullptr && t->tp_as_mapping->mp_subscript != nullptr) {
@@ -398,6 +419,7 @@ Ref<> ObjectGetItem(PyObject* o, PyObject* key) {
     if (!r) internal::EnsureErrorAfterSlotFailure("__getitem__");
     return r;
   }
+  if (IsType(o)) return ClassGetItem(o, key);
   return SetErrorFormat(PyExc_TypeError, "'%s' object is not subscriptable", t->tp_name);
 }
 

@@ -5,7 +5,9 @@
 // Dispatch is CPython 3.13's (Objects/abstract.c), in our own code: the
 // type's mp_subscript / mp_ass_subscript first; else, for a key with
 // __index__, sq_item / sq_ass_item (a negative index has the length added
-// first); else TypeError ("'int' object is not subscriptable", "... does
+// first); else, for a type, its __class_getitem__ (type[X] is a
+// types.GenericAlias; "type 'int' is not subscriptable" without one); else
+// TypeError ("'int' object is not subscriptable", "... does
 // not support item assignment", "... does not support item deletion",
 // "sequence index must be integer, not 'str'"). dict's mp_subscript and
 // mp_ass_subscript are CPython's too (with __missing__ for subtypes), so a

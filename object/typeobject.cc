@@ -31,6 +31,7 @@
 #include "object/hash.h"
 #include "object/int.h"
 #include "object/int_methods.h"
+#include "object/genericalias.h"
 #include "object/mappingproxy.h"
 #include "object/super.h"
 #include "object/intern.h"
@@ -1476,6 +1477,7 @@ PyTypeObject* const* StaticTypes(size_t* n) {
       ByteArrayType(),        &PyByteArrayIter_Type,
       &PyReversed_Type,       &PyDictProxy_Type,
       &PySuper_Type,          &PyFunction_Type,
+      &Py_GenericAliasType,
   };
   *n = sizeof(kTypes) / sizeof(kTypes[0]);
   return kTypes;

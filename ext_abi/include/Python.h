@@ -34,6 +34,8 @@
  *   classobject.h     bound methods (PyMethod_New, PyMethod_GET_SELF)
  *   descrobject.h weakrefobject.h abstract.h     members, weak refs, calls,
  *                                                the number protocol
+ *   genericaliasobject.h  types.GenericAlias (MyType[int]: Py_GenericAlias
+ *                     as __class_getitem__)
  *   pystate.h ceval.h pythread.h                 thread states, detaching,
  *                                                threads, recursion guard
  *   pyframe.h         PyCodeObject, PyFrame_*: declared; no frame exists
@@ -137,6 +139,7 @@
 #include "pystate.h"
 #include "pyframe.h"
 #include "descrobject.h"
+#include "genericaliasobject.h"
 #include "funcobject.h"
 #include "enumobject.h"
 #include "warnings.h"

@@ -562,6 +562,83 @@ PyAPI_FUNC(PyObject*) PyUnicode_DecodeLocaleAndSize(const char* str, Py_ssize_t 
 PyAPI_FUNC(PyObject*) PyUnicode_DecodeLocale(const char* str, const char* errors);
 PyAPI_FUNC(PyObject*) PyUnicode_EncodeLocale(PyObject* unicode, const char* errors);
 
+/* ---- _PyUnicodeWriter: CPython 3.13's private, exported string builder -
+ * pythoncapi_compat.h builds the 3.14 PyUnicodeWriter_* functions on it
+ * for every PY_VERSION_HEX < 3.14, so it is here with CPython's layout and
+ * semantics; the public 3.14 PyUnicodeWriter type and its functions are
+ * deliberately NOT declared (that header defines them itself).
+ *
+ * A writer is a caller-owned struct (usually on the stack) over one str
+ * that no other thread sees until _PyUnicodeWriter_Finish returns it:
+ *   buffer   the str being written (NULL until the first write), or, with
+ *            readonly set, a shared str kept as is (size is then 0)
+ *   data     its characters, kind their width, maxchar the largest code
+ *            point that kind holds; size its capacity, pos how many are
+ *            written
+ *   min_length, min_char, overallocate: set after _PyUnicodeWriter_Init
+ *            for the least capacity, the least maxchar (127) and growth
+ *            by a quarter more than asked
+ * After _PyUnicodeWriter_Prepare(w, n, maxchar) returns 0 the caller may
+ * store n characters up to maxchar itself with PyUnicode_WRITE(w->kind,
+ * w->data, w->pos, ch), advancing w->pos. The Write* functions return 0,
+ * or -1 with an exception: WriteChar ValueError "character must be in
+ * range(0x110000)"; WriteStr / WriteSubstring TypeError for a non-str and
+ * SystemError for a range outside the string (CPython only asserts);
+ * WriteASCIIString (len -1: strlen) SystemError for a byte above 127.
+ * _PyUnicodeWriter_Finish returns the text as a new exact-length str of
+ * the narrowest kind ("" when empty) and leaves buffer NULL (NULL with an
+ * exception on failure, the writer then empty); _PyUnicodeWriter_Dealloc
+ * drops an unfinished buffer. A writer must not be used from two threads
+ * at once. */
+typedef struct {
+  PyObject* buffer;
+  void* data;
+  int kind;
+  Py_UCS4 maxchar;
+  Py_ssize_t size;
+  Py_ssize_t pos;
+  /* minimum number of allocated characters (default: 0) */
+  Py_ssize_t min_length;
+  /* minimum character (default: 127, ASCII) */
+  Py_UCS4 min_char;
+  /* If non-zero, overallocate the buffer (default: 0). */
+  unsigned char overallocate;
+  /* If readonly is 1, buffer is a shared string (cannot be modified) and
+   * size is set to 0. */
+  unsigned char readonly;
+} _PyUnicodeWriter;
+
+PyAPI_FUNC(void) _PyUnicodeWriter_Init(_PyUnicodeWriter* writer);
+#define _PyUnicodeWriter_Prepare(WRITER, LENGTH, MAXCHAR)            \
+  (((MAXCHAR) <= (WRITER)->maxchar &&                                \
+    (LENGTH) <= (WRITER)->size - (WRITER)->pos)                      \
+       ? 0                                                           \
+       : (((LENGTH) == 0)                                            \
+              ? 0                                                    \
+              : _PyUnicodeWriter_PrepareInternal((WRITER), (LENGTH), \
+                                                 (MAXCHAR))))
+PyAPI_FUNC(int) _PyUnicodeWriter_PrepareInternal(_PyUnicodeWriter* writer,
+                                                 Py_ssize_t length,
+                                                 Py_UCS4 maxchar);
+#define _PyUnicodeWriter_PrepareKind(WRITER, KIND) \
+  ((KIND) <= (WRITER)->kind ? 0                    \
+                            : _PyUnicodeWriter_PrepareKindInternal((WRITER), (KIND)))
+PyAPI_FUNC(int) _PyUnicodeWriter_PrepareKindInternal(_PyUnicodeWriter* writer,
+                                                     int kind);
+PyAPI_FUNC(int) _PyUnicodeWriter_WriteChar(_PyUnicodeWriter* writer, Py_UCS4 ch);
+PyAPI_FUNC(int) _PyUnicodeWriter_WriteStr(_PyUnicodeWriter* writer, PyObject* str);
+PyAPI_FUNC(int) _PyUnicodeWriter_WriteSubstring(_PyUnicodeWriter* writer,
+                                                PyObject* str, Py_ssize_t start,
+                                                Py_ssize_t end);
+PyAPI_FUNC(int) _PyUnicodeWriter_WriteASCIIString(_PyUnicodeWriter* writer,
+                                                  const char* str,
+                                                  Py_ssize_t len);
+PyAPI_FUNC(int) _PyUnicodeWriter_WriteLatin1String(_PyUnicodeWriter* writer,
+                                                   const char* str,
+                                                   Py_ssize_t len);
+PyAPI_FUNC(PyObject*) _PyUnicodeWriter_Finish(_PyUnicodeWriter* writer);
+PyAPI_FUNC(void) _PyUnicodeWriter_Dealloc(_PyUnicodeWriter* writer);
+
 #ifdef __cplusplus
 }
 #endif
