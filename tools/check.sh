@@ -36,6 +36,7 @@ usage() {
 usage: tools/ft check EXT.c [MORE.c ...] [--spec SPEC.json] [--threads N]
                       [--seconds S] [--seed K] [--module NAME] [--only tsan|asan]
                       [--out DIR] [-I DIR | -DNAME ...] [-L DIR | -lNAME ...]
+                      [--stub MODULE[:Class,...] ...]
 
 Checks a C extension for free-threading bugs: compiles it against ftrt's
 Python.h with ThreadSanitizer, loads it and calls its functions from N
@@ -49,7 +50,10 @@ extension's source lines), ASan/UBSan errors, crashes and hangs,
 reference-count errors, objects leaked after finalization, and whether the
 module declared Py_mod_gil; then "verdict: PASS" or "verdict: FAIL (...)".
 -I/-D/-U go to the compiler; -L/-l link the libraries the extension wraps
-(-lbrotlienc, say).
+(-lbrotlienc, say). ftrt runs no Python code: an extension that imports a
+pure-Python module at init (decimal, uuid, its own package's .py files)
+gets it with --stub MODULE:Class,Class (repeatable), a module of stand-in
+classes that take any arguments.
 Exit status 0 only on PASS. The module name defaults to the first source's
 file name (PyInit_<name>). Logs: out/check/<module>/.
 HELP
@@ -58,6 +62,7 @@ HELP
 sources=()
 spec="" threads="" seconds="" seed="" module="" only="" outdir=""
 extra=()
+stubs=()
 libs=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -69,6 +74,7 @@ while [ $# -gt 0 ]; do
     --module) module="$2"; shift 2 ;;
     --only) only="$2"; shift 2 ;;
     --out) outdir="$2"; shift 2 ;;
+    --stub) stubs+=(--stub "$2"); shift 2 ;;
     -I) extra+=("-I$(cd "$2" && pwd)"); shift 2 ;;
     -I*|-D*|-U*) extra+=("$1"); shift ;;
     -L) libs+=("-L$(cd "$2" && pwd)"); shift 2 ;;
@@ -158,6 +164,7 @@ for p in "${passes[@]}"; do
   [ -z "$spec" ] || args+=(--spec "$spec")
   [ -z "$threads" ] || args+=(--threads "$threads")
   [ -z "$seconds" ] || args+=(--seconds "$seconds")
+  args+=("${stubs[@]}")
   log "$p pass: $module, seed $seed"
   rc=0
   env PYTHONUNBUFFERED=1 \

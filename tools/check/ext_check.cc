@@ -709,11 +709,107 @@ void Worker(const Plan& plan, uint64_t seed, std::chrono::steady_clock::time_poi
 
 struct Options {
   std::string so, name, spec_path;
+  std::vector<std::string> stubs;  // --stub MODULE[:Class,Class...]
   int threads = 0;    // 0: the spec's, else 4
   double seconds = 0;  // 0: the spec's, else 2
   uint64_t seed = 0;
   bool seed_given = false;
 };
+
+// ---- stand-in modules (--stub) ----------------------------------------------
+//
+// Extensions import pure-Python modules at init (simplejson: its errors
+// module; python-rapidjson: decimal and uuid) and keep classes from them
+// for isinstance checks and construction. ftrt runs no Python code, so
+// `--stub decimal:Decimal` registers a module `decimal` (and its parent
+// packages, for a dotted name) whose `Decimal` is a stand-in class: a heap
+// type named "decimal.Decimal" that takes any arguments. No pool value is
+// an instance of it, so the paths the extension takes for such values are
+// not exercised; everything else is.
+
+int StubInit(PyObject*, PyObject*, PyObject*) { return 0; }
+
+PyObject* StubNew(PyTypeObject* type, PyObject*, PyObject*) { return type->tp_alloc(type, 0); }
+
+// A module registered under `name`, with each parent package holding it as
+// an attribute. A new reference, or null with an exception.
+PyObject* StubModule(const std::string& name) {
+  PyObject* m = PyImport_AddModuleRef(name.c_str());
+  if (m == nullptr) return nullptr;
+  const size_t dot = name.rfind('.');
+  if (dot != std::string::npos) {
+    PyObject* parent = StubModule(name.substr(0, dot));
+    if (parent == nullptr ||
+        PyModule_AddObjectRef(parent, name.substr(dot + 1).c_str(), m) < 0) {
+      Py_XDECREF(parent);
+      Py_DECREF(m);
+      return nullptr;
+    }
+    Py_DECREF(parent);
+  }
+  return m;
+}
+
+// One --stub argument: "MODULE" or "MODULE:Class,Class". False with a
+// message on stderr if it cannot be set up.
+bool InstallStub(const std::string& arg, std::string* described) {
+  const size_t colon = arg.find(':');
+  const std::string module = arg.substr(0, colon);
+  PyObject* m = module.empty() ? nullptr : StubModule(module);
+  if (m == nullptr) {
+    std::fprintf(stderr, "ftcheck: --stub %s: %s\n", arg.c_str(), TakeError().c_str());
+    return false;
+  }
+  *described += (described->empty() ? "" : ", ") + module;
+  std::string classes = colon == std::string::npos ? "" : arg.substr(colon + 1);
+  std::vector<std::string> names;
+  for (size_t start = 0; start < classes.size();) {
+    size_t comma = classes.find(',', start);
+    if (comma == std::string::npos) comma = classes.size();
+    if (comma > start) names.push_back(classes.substr(start, comma - start));
+    start = comma + 1;
+  }
+  if (!names.empty()) *described += " (";
+  for (size_t i = 0; i < names.size(); ++i) {
+    // (The type keeps its own copy of the name.)
+    const std::string full = module + "." + names[i];
+    PyType_Slot slots[] = {{Py_tp_new, reinterpret_cast<void*>(StubNew)},
+                           {Py_tp_init, reinterpret_cast<void*>(StubInit)},
+                           {0, nullptr}};
+    PyType_Spec spec = {full.c_str(), 0, 0, Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE, slots};
+    PyObject* type = PyType_FromSpec(&spec);
+    if (type == nullptr || PyModule_Add(m, names[i].c_str(), type) < 0) {
+      std::fprintf(stderr, "ftcheck: --stub %s: %s\n", arg.c_str(), TakeError().c_str());
+      Py_DECREF(m);
+      return false;
+    }
+    *described += (i == 0 ? "" : ", ") + names[i];
+  }
+  if (!names.empty()) *described += ")";
+  Py_DECREF(m);
+  return true;
+}
+
+// The name of the first module a failed import could not find (the
+// ModuleNotFoundError's `name` in the exception or its causes), or "".
+std::string MissingModule(PyObject* exc) {
+  PyObject* link = Py_NewRef(exc);
+  std::string found;
+  for (int depth = 0; link != nullptr && depth < 8 && found.empty(); ++depth) {
+    if (PyErr_GivenExceptionMatches(link, PyExc_ModuleNotFoundError)) {
+      PyObject* name = PyObject_GetAttrString(link, "name");
+      if (name != nullptr && PyUnicode_Check(name)) found = PyUnicode_AsUTF8(name);
+      Py_XDECREF(name);
+      PyErr_Clear();
+    }
+    PyObject* next = PyException_GetCause(link);
+    if (next == nullptr) next = PyException_GetContext(link);
+    Py_DECREF(link);
+    link = next;
+  }
+  Py_XDECREF(link);
+  return found;
+}
 
 int RunChild(const Options& opt) {
   Spec spec;
@@ -742,9 +838,28 @@ int RunChild(const Options& opt) {
   Plan plan;
   const std::string name = spec.module.empty() ? opt.name : spec.module;
   plan.so_path = opt.so;
+  std::string stubbed;
+  for (const std::string& s : opt.stubs) {
+    if (!InstallStub(s, &stubbed)) {
+      EmitFinding("error", "stub", "--stub " + s + " could not be set up");
+      Py_FinalizeEx();
+      std::fprintf(stderr, "ftcheck: finished\n");
+      return 3;
+    }
+  }
+  if (!stubbed.empty()) Info("stand-in modules (--stub): " + stubbed);
   plan.module = ftrt_ImportExtension(name.c_str(), opt.so.c_str());
   if (plan.module == nullptr) {
-    EmitFinding("import", "import", "the module '" + name + "' did not import: " + TakeError());
+    PyObject* exc = PyErr_GetRaisedException();
+    const std::string missing = exc != nullptr ? MissingModule(exc) : "";
+    PyErr_SetRaisedException(exc);
+    std::vector<std::string> hint;
+    if (!missing.empty()) {
+      hint.push_back("'" + missing + "' is missing (ftrt runs no Python code): --stub " + missing +
+                     ":Class,... gives the extension stand-ins for what it takes from it");
+    }
+    EmitFinding("import", "import", "the module '" + name + "' did not import: " + TakeError(),
+                hint);
     Py_FinalizeEx();
     std::fprintf(stderr, "ftcheck: finished\n");
     return 3;
@@ -901,7 +1016,7 @@ int RunReport(int argc, char** argv) {
 int Usage() {
   std::fprintf(stderr,
                "usage: ext_check child --so EXT.so --name NAME [--spec F] [--threads N] "
-               "[--seconds S] [--seed K]\n"
+               "[--seconds S] [--seed K] [--stub MODULE[:Class,...]]\n"
                "       ext_check report --module NAME --source F.c ... --pass NAME=LOG:STATUS ...\n"
                "(run through tools/ft check)\n");
   return 2;
@@ -924,6 +1039,7 @@ int main(int argc, char** argv) {
     if (a == "--so") opt.so = v;
     else if (a == "--name") opt.name = v;
     else if (a == "--spec") opt.spec_path = v;
+    else if (a == "--stub") opt.stubs.push_back(v);
     else if (a == "--threads") opt.threads = std::atoi(v.c_str());
     else if (a == "--seconds") opt.seconds = std::atof(v.c_str());
     else if (a == "--seed") {

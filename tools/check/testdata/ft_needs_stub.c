@@ -1,0 +1,66 @@
+/* ft_needs_stub: an extension that takes a class from a pure-Python module
+ * at init, as simplejson takes its errors module's classes and
+ * python-rapidjson takes decimal.Decimal and uuid.UUID. ftrt runs no Python
+ * code, so `tools/ft check` can run it only with --stub
+ * ft_stub_pkg.errors:Failure (tools/ft test's check-stub runs it both
+ * ways: without the stub the import finding names the missing package and
+ * suggests --stub; with it the verdict is PASS).
+ *   make(x)        Failure(x)
+ *   is_failure(x)  isinstance(x, Failure)
+ * Thread-safe: the class is read-only module state; Py_MOD_GIL_NOT_USED. */
+#include "Python.h"
+
+typedef struct {
+  PyObject* failure; /* ft_stub_pkg.errors.Failure */
+} State;
+
+static State* state_of(PyObject* module) { return (State*)PyModule_GetState(module); }
+
+static PyObject* make(PyObject* module, PyObject* arg) {
+  return PyObject_CallOneArg(state_of(module)->failure, arg);
+}
+
+static PyObject* is_failure(PyObject* module, PyObject* arg) {
+  const int r = PyObject_IsInstance(arg, state_of(module)->failure);
+  if (r < 0) return NULL;
+  return PyBool_FromLong(r);
+}
+
+static int exec_module(PyObject* module) {
+  PyObject* errors = PyImport_ImportModule("ft_stub_pkg.errors");
+  if (errors == NULL) return -1;
+  state_of(module)->failure = PyObject_GetAttrString(errors, "Failure");
+  Py_DECREF(errors);
+  return state_of(module)->failure != NULL ? 0 : -1;
+}
+
+static int traverse(PyObject* module, visitproc visit, void* arg) {
+  Py_VISIT(state_of(module)->failure);
+  return 0;
+}
+
+static int clear(PyObject* module) {
+  Py_CLEAR(state_of(module)->failure);
+  return 0;
+}
+
+static void free_module(void* module) { clear((PyObject*)module); }
+
+static PyMethodDef functions[] = {
+    {"make", make, METH_O, "make(x) -> Failure(x)"},
+    {"is_failure", is_failure, METH_O, "is_failure(x) -> isinstance(x, Failure)"},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyModuleDef_Slot slots[] = {
+    {Py_mod_exec, exec_module},
+    {Py_mod_gil, Py_MOD_GIL_NOT_USED},
+    {0, NULL},
+};
+
+static struct PyModuleDef module_def = {
+    PyModuleDef_HEAD_INIT, "ft_needs_stub", NULL, sizeof(State), functions, slots,
+    traverse,              clear,           free_module,
+};
+
+PyMODINIT_FUNC PyInit_ft_needs_stub(void) { return PyModuleDef_Init(&module_def); }
