@@ -619,6 +619,10 @@ struct ThreadTally {
   std::vector<int64_t> mismatch;  // per target: expectation not met
   std::vector<std::string> first_mismatch;
   std::map<std::string, int64_t> exceptions;
+  // per target: how many calls raised SystemError (or returned NULL with
+  // no exception), and the first such exception's text
+  std::vector<int64_t> system_errors;
+  std::vector<std::string> first_system_error;
 };
 
 PyObject* PickArg(const Plan& plan, Rng& rng) {
@@ -674,6 +678,8 @@ void Worker(const Plan& plan, uint64_t seed, std::chrono::steady_clock::time_poi
   tally->ok.assign(n, 0);
   tally->mismatch.assign(n, 0);
   tally->first_mismatch.assign(n, "");
+  tally->system_errors.assign(n, 0);
+  tally->first_system_error.assign(n, "");
   PyGILState_STATE st = PyGILState_Ensure();
   while (std::chrono::steady_clock::now() < deadline) {
     for (int burst = 0; burst < 16; burst++) {
@@ -698,6 +704,15 @@ void Worker(const Plan& plan, uint64_t seed, std::chrono::steady_clock::time_poi
       } else {
         PyObject* exc = PyErr_GetRaisedException();
         tally->exceptions[exc ? Py_TYPE(exc)->tp_name : "(NULL without an exception)"]++;
+        // A SystemError is how CPython reports C code misusing the API
+        // (PyErr_BadInternalCall) or a NULL result without an exception:
+        // worth showing, not a normal outcome to count and forget.
+        if (exc == nullptr || PyErr_GivenExceptionMatches(exc, PyExc_SystemError)) {
+          if (tally->system_errors[k]++ == 0) {
+            tally->first_system_error[k] =
+                exc == nullptr ? "returned NULL without an exception" : Repr(exc);
+          }
+        }
         Py_XDECREF(exc);
       }
     }
@@ -909,8 +924,8 @@ int RunChild(const Options& opt) {
 
     // Totals.
     const size_t n = plan.targets.size();
-    std::vector<int64_t> calls(n), ok(n), mismatch(n);
-    std::vector<std::string> first(n);
+    std::vector<int64_t> calls(n), ok(n), mismatch(n), system_errors(n);
+    std::vector<std::string> first(n), first_system_error(n);
     std::map<std::string, int64_t> exceptions;
     int64_t total = 0, errors = 0;
     for (const auto& t : tallies) {
@@ -919,6 +934,10 @@ int RunChild(const Options& opt) {
         ok[k] += t.ok[k];
         mismatch[k] += t.mismatch[k];
         if (first[k].empty()) first[k] = t.first_mismatch[k];
+        if (k < t.system_errors.size()) {
+          system_errors[k] += t.system_errors[k];
+          if (first_system_error[k].empty()) first_system_error[k] = t.first_system_error[k];
+        }
       }
       for (const auto& [e, c] : t.exceptions) {
         exceptions[e] += c;
@@ -933,6 +952,11 @@ int RunChild(const Options& opt) {
     Info(std::to_string(total) + " calls, " + std::to_string(errors) +
          " raised (normal outcomes" + (exc_text.empty() ? "" : ": " + exc_text) + ")");
     for (size_t k = 0; k < n; k++) {
+      if (system_errors[k] > 0) {
+        Info("SystemError from " + plan.targets[k].name + " (" + std::to_string(system_errors[k]) +
+             " of " + std::to_string(calls[k]) + " calls), first: " + first_system_error[k] +
+             " (in CPython, C code misusing the API, or a NULL result without an exception)");
+      }
       if (calls[k] == 0) Info("never called (too short a run?): " + plan.targets[k].name);
       if (mismatch[k] > 0) {
         EmitFinding("expect", plan.targets[k].name,

@@ -7,6 +7,9 @@
  * suggests --stub; with it the verdict is PASS).
  *   make(x)        Failure(x)
  *   is_failure(x)  isinstance(x, Failure)
+ *   forgetful()    BUG: returns NULL without setting an exception (zope's
+ *                  Spec_extends does this); the call raises SystemError,
+ *                  which the checker shows in an info line
  * Thread-safe: the class is read-only module state; Py_MOD_GIL_NOT_USED. */
 #include "Python.h"
 
@@ -24,6 +27,12 @@ static PyObject* is_failure(PyObject* module, PyObject* arg) {
   const int r = PyObject_IsInstance(arg, state_of(module)->failure);
   if (r < 0) return NULL;
   return PyBool_FromLong(r);
+}
+
+static PyObject* forgetful(PyObject* module, PyObject* unused) {
+  (void)module;
+  (void)unused;
+  return NULL; /* BUG: no exception set */
 }
 
 static int exec_module(PyObject* module) {
@@ -49,6 +58,7 @@ static void free_module(void* module) { clear((PyObject*)module); }
 static PyMethodDef functions[] = {
     {"make", make, METH_O, "make(x) -> Failure(x)"},
     {"is_failure", is_failure, METH_O, "is_failure(x) -> isinstance(x, Failure)"},
+    {"forgetful", forgetful, METH_NOARGS, "forgetful() -> NULL without an exception (a bug)"},
     {NULL, NULL, 0, NULL},
 };
 
