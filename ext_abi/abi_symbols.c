@@ -6,7 +6,7 @@
  * shared object now (the names stay declared and addressable); linked
  * against libftrt.so with -Wl,-z,defs once the runtime implements
  * them, where an undefined reference names a missing export.
- * 715 functions, 123 variables. */
+ * 716 functions, 123 variables. */
 #include "Python.h"
 #include "structmember.h"
 
@@ -676,6 +676,7 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&Py_ReprLeave,
     (const void*)&Py_SetRecursionLimit,
     (const void*)&Py_VaBuildValue,
+    (const void*)&_PyBytes_Join,
     (const void*)&_PyBytes_Resize,
     (const void*)&_PyErr_BadInternalCall,
     (const void*)&_PyEval_SliceIndex,

@@ -657,6 +657,51 @@ PyObject* PyBytes_FromObject(PyObject* op) {
   return NewOrRaise(ftrt::BytesFromData(data));
 }
 
+// sep.join(x) for bytes (CPython's exported _PyBytes_Join, which
+// pythoncapi_compat.h calls): the items of the iterable x, each a
+// bytes-like object, with the bytes-like sep between them. TypeError "can
+// only join an iterable" or "sequence item 1: expected a bytes-like
+// object, int found", as CPython's.
+PyObject* _PyBytes_Join(PyObject* sep, PyObject* x) {
+  if (sep == nullptr || x == nullptr) {
+    BadCall("_PyBytes_Join");
+    return nullptr;
+  }
+  std::string separator;
+  if (!ftrt::CopyBytesLike(sep, &separator)) return nullptr;
+  PyObject* it = PyObject_GetIter(x);
+  if (it == nullptr) {
+    if (ftrt::ExceptionMatches(PyExc_TypeError)) {
+      ftrt::ClearError();
+      ftrt::SetErrorString(PyExc_TypeError, "can only join an iterable");
+    }
+    return nullptr;
+  }
+  std::string data;
+  Py_ssize_t i = 0;
+  while (PyObject* item = PyIter_Next(it)) {
+    const bool bytes_like = item->ob_type->tp_as_buffer != nullptr &&
+                            item->ob_type->tp_as_buffer->bf_getbuffer != nullptr;
+    if (i > 0) data += separator;
+    std::string part;
+    const bool ok = bytes_like && ftrt::CopyBytesLike(item, &part);
+    if (!bytes_like) {
+      ftrt::SetErrorFormat(PyExc_TypeError, "sequence item %d: expected a bytes-like object, %.80s found",
+                           i, item->ob_type->tp_name);
+    }
+    ftrt::Decref(item);
+    if (!ok) {
+      ftrt::Decref(it);
+      return nullptr;
+    }
+    data += part;
+    ++i;
+  }
+  ftrt::Decref(it);
+  if (PyErr_Occurred()) return nullptr;
+  return NewOrRaise(ftrt::BytesFromData(data));
+}
+
 // ---- tuple -----------------------------------------------------------------
 
 PyObject* PyTuple_New(Py_ssize_t size) {

@@ -44,6 +44,9 @@ PyAPI_FUNC(int) PyBytes_AsStringAndSize(PyObject* obj, char** buffer,
                                         Py_ssize_t* length);
 PyAPI_FUNC(void) PyBytes_Concat(PyObject** bytes, PyObject* newpart);
 PyAPI_FUNC(void) PyBytes_ConcatAndDel(PyObject** bytes, PyObject* newpart);
+/* sep.join(x): the bytes-like items of the iterable x with the bytes-like
+ * sep between them (CPython's cpython/bytesobject.h). */
+PyAPI_FUNC(PyObject*) _PyBytes_Join(PyObject* sep, PyObject* x);
 PyAPI_FUNC(int) _PyBytes_Resize(PyObject** bytes, Py_ssize_t newsize);
 
 #define _PyBytes_CAST(op) \

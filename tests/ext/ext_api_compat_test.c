@@ -9,8 +9,8 @@
  * PyImport_ImportModuleLevel, PySys_FormatStdout, PyOS_stricmp, the hash
  * constants and the integer typedefs; interning (PyUnicode_InternFromString
  * gives one immortal str per text, also to 6 threads at once), super over
- * static C types, PyFunction_Check, the _PyEval_SliceIndex converters and
- * the ModuleNotFoundError of a dotted name. Expected values are CPython
+ * static C types, PyFunction_Check, the _PyEval_SliceIndex converters,
+ * _PyBytes_Join and the ModuleNotFoundError of a dotted name. Expected values are CPython
  * 3.13's. */
 #include "Python.h"
 
@@ -551,6 +551,23 @@ static void test_wild_api(void) {
   ext_test_expect_error(PyExc_TypeError,
                         "slice indices must be integers or None or have an __index__ method");
   Py_DECREF(x);
+
+  /* _PyBytes_Join, as pythoncapi_compat.h calls it. */
+  PyObject* comma = PyBytes_FromString(",");
+  PyObject* parts = Py_BuildValue("[yNy]", "a", PyByteArray_FromStringAndSize("b", 1), "c");
+  PyObject* joined = _PyBytes_Join(comma, parts);
+  CHECK(joined != NULL && PyBytes_CheckExact(joined) && strcmp(PyBytes_AS_STRING(joined), "a,b,c") == 0);
+  Py_DECREF(joined);
+  Py_DECREF(parts);
+  parts = Py_BuildValue("[yi]", "a", 1);
+  CHECK(_PyBytes_Join(comma, parts) == NULL);
+  ext_test_expect_error(PyExc_TypeError, "sequence item 1: expected a bytes-like object, int found");
+  Py_DECREF(parts);
+  PyObject* five = PyLong_FromLong(5);
+  CHECK(_PyBytes_Join(comma, five) == NULL);
+  ext_test_expect_error(PyExc_TypeError, "can only join an iterable");
+  Py_DECREF(five);
+  Py_DECREF(comma);
 
   /* A dotted name names its first missing package. */
   CHECK(PyImport_ImportModule("compat_nope.sub.mod") == NULL);
