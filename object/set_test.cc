@@ -509,7 +509,7 @@ TEST_F(SetTest, InsertionWhoseKeyEqualityReplacesTheTableAtTheSameAddress) {
 TEST_F(SetTest, TraverseAndClearForTheCollector) {
   Ref<> s = *SetNew();
   Ref<> a = I(424242);
-  Ref<> b = S("b");
+  Ref<> b = S("bee");
   ASSERT_TRUE(SetAdd(s.get(), a.get()).ok());
   ASSERT_TRUE(SetAdd(s.get(), b.get()).ok());
   ASSERT_TRUE(SetAdd(s.get(), I(99).get()).ok());

@@ -2,6 +2,7 @@
 #include "object/str.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
@@ -109,6 +110,54 @@ constinit EmptyStrStorage g_empty_str = {
     .data = {0},
 };
 
+// The one-character strings U+0000..U+00FF (CPython's latin-1
+// singletons), in static storage: immortal compact strings, so that s[i],
+// iteration, chr() and one-character decodes allocate nothing and, as in
+// CPython, two such strings of one character are one object. Their hash
+// and (for U+0080..U+00FF) UTF-8 caches are filled in on first use, as any
+// string's. Not interned: the intern table keeps its own copy.
+struct AsciiCharStorage {
+  PyASCIIObject base;
+  Py_UCS1 data[8];
+};
+struct Latin1CharStorage {
+  PyCompactUnicodeObject base;
+  Py_UCS1 data[8];
+};
+
+constexpr PyASCIIObject CharHeader(bool ascii) {
+  PyASCIIObject h{};
+  h.ob_base = internal::StaticObjectHeader(&PyUnicode_Type);
+  h.length = 1;
+  h.hash = -1;
+  h.state.interned = SSTATE_NOT_INTERNED;
+  h.state.kind = PyUnicode_1BYTE_KIND;
+  h.state.compact = 1;
+  h.state.ascii = ascii ? 1 : 0;
+  h.state.statically_allocated = 1;
+  return h;
+}
+
+constinit std::array<AsciiCharStorage, 128> g_ascii_chars = [] {
+  std::array<AsciiCharStorage, 128> a{};
+  for (size_t c = 0; c < a.size(); ++c) {
+    a[c].base = CharHeader(true);
+    a[c].data[0] = static_cast<Py_UCS1>(c);
+  }
+  return a;
+}();
+
+constinit std::array<Latin1CharStorage, 128> g_latin1_chars = [] {
+  std::array<Latin1CharStorage, 128> a{};
+  for (size_t c = 0; c < a.size(); ++c) {
+    a[c].base._base = CharHeader(false);
+    a[c].base.utf8_length = 0;
+    a[c].base.utf8 = nullptr;
+    a[c].data[0] = static_cast<Py_UCS1>(0x80 + c);
+  }
+  return a;
+}();
+
 const bool g_types_ready = [] {
   InitStaticType(&PyUnicode_Type);
   return true;
@@ -196,6 +245,11 @@ PyTypeObject* StrType() { return (void)g_types_ready, &PyUnicode_Type; }
 
 PyObject* EmptyStr() { return &g_empty_str.base.ob_base; }
 
+PyObject* Latin1Char(Py_UCS1 c) {
+  if (c < 0x80) return &g_ascii_chars[c].base.ob_base;
+  return &g_latin1_chars[c - 0x80].base._base.ob_base;
+}
+
 absl::StatusOr<Ref<>> StrSubtypeCopy(PyTypeObject* type, const PyObject* value) {
   if (type->tp_basicsize < static_cast<Py_ssize_t>(sizeof(PyUnicodeObject))) {
     return Errorf(ErrorKind::kSystemError, "str subclass '%s' is smaller than PyUnicodeObject",
@@ -242,6 +296,11 @@ absl::StatusOr<Ref<>> StrFromUtf8(absl::string_view utf8) {
   if (utf8.empty()) return Ref<>::Steal(EmptyStr());
   absl::StatusOr<Utf8Scan> scan = ScanUtf8(utf8);
   if (!scan.ok()) return scan.status();
+  if (scan->length == 1 && scan->max_char < 0x100) {
+    Py_UCS4 c = 0;
+    DecodeUtf8(utf8, PyUnicode_4BYTE_KIND, &c);
+    return Ref<>::Steal(Latin1Char(static_cast<Py_UCS1>(c)));
+  }
   Ref<> s = AllocStr(scan->length, scan->max_char);
   if (!s) return NoMemoryError();
   if (scan->max_char == 0) {
@@ -272,6 +331,9 @@ absl::StatusOr<Ref<>> StrFromCodePoints(absl::Span<const Py_UCS4> code_points) {
     if (c > max_char) max_char = c;
   }
   if (code_points.empty()) return Ref<>::Steal(EmptyStr());
+  if (code_points.size() == 1 && max_char < 0x100) {
+    return Ref<>::Steal(Latin1Char(static_cast<Py_UCS1>(max_char)));
+  }
   Ref<> s = AllocStr(static_cast<Py_ssize_t>(code_points.size()), max_char);
   if (!s) return NoMemoryError();
   CopyChars(PyUnicode_4BYTE_KIND, code_points.data(), static_cast<Py_ssize_t>(code_points.size()),
@@ -295,6 +357,7 @@ absl::StatusOr<Ref<>> StrFromKindAndData(int kind, const void* data, Py_ssize_t 
     return Errorf(ErrorKind::kValueError, "character U+%x is not in range [U+0000; U+10ffff]",
                   max_char);
   }
+  if (length == 1 && max_char < 0x100) return Ref<>::Steal(Latin1Char(static_cast<Py_UCS1>(max_char)));
   Ref<> s = AllocStr(length, max_char);
   if (!s) return NoMemoryError();
   CopyChars(kind, data, length, StrKind(s.get()), StrData(s.get()));

@@ -114,6 +114,11 @@ absl::StatusOr<Ref<>> StrSubtypeCopy(PyTypeObject* type, const PyObject* value);
 // The empty string (immortal, static).
 PyObject* EmptyStr();
 
+// The one-character string of U+0000..U+00FF `c` (immortal, static: one
+// object per character, as CPython's latin-1 singletons). StrFromUtf8,
+// StrFromCodePoints and StrFromKindAndData return these for such text.
+PyObject* Latin1Char(Py_UCS1 c);
+
 // --- queries ---
 
 // The UTF-8 form, cached in the object (valid while the caller holds a

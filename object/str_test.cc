@@ -15,6 +15,7 @@
 #include "object/errors.h"
 #include "object/int.h"
 #include "object/refcount.h"
+#include "object/str_ops.h"
 #include "tests/test_util.h"
 
 namespace ftrt {
@@ -222,6 +223,61 @@ TEST_F(StrTest, CachesFillSafelyFromManyThreads) {
         mismatches.fetch_add(1, std::memory_order_relaxed);
       absl::StatusOr<absl::string_view> u = StrAsUtf8(s);
       if (!u.ok() || *u != "r\xc3\xa9sum\xc3\xa9 \xe2\x82\xac" + std::to_string(i)) {
+        mismatches.fetch_add(1, std::memory_order_relaxed);
+      }
+    }
+  });
+  EXPECT_EQ(mismatches.load(std::memory_order_acquire), 0);
+}
+
+TEST_F(StrTest, Latin1CharactersAreSingletons) {
+  // Every constructor gives the one static object for U+0000..U+00FF.
+  for (int c = 0; c < 0x100; ++c) {
+    const Py_UCS4 cp = static_cast<Py_UCS4>(c);
+    PyObject* one = Latin1Char(static_cast<Py_UCS1>(c));
+    EXPECT_TRUE(IsImmortal(one));
+    EXPECT_EQ(StrLength(one), 1);
+    EXPECT_EQ(StrReadChar(one, 0), cp);
+    EXPECT_EQ(StrIsAscii(one), c < 0x80);
+    EXPECT_EQ(StrFromCodePoints({cp})->get(), one);
+    const Py_UCS4 wide[1] = {cp};
+    EXPECT_EQ(StrFromKindAndData(PyUnicode_4BYTE_KIND, wide, 1)->get(), one);
+    std::string utf8;
+    if (c < 0x80) {
+      utf8 = std::string(1, static_cast<char>(c));
+    } else {
+      utf8 = {static_cast<char>(0xC0 | (c >> 6)), static_cast<char>(0x80 | (c & 0x3F))};
+    }
+    EXPECT_EQ(StrFromUtf8(utf8)->get(), one);
+    // Equal to, and hashing as, a string made the long way.
+    Ref<> longer = Str(utf8 + "x");
+    EXPECT_EQ(StrReadChar(longer.get(), 0), cp);
+  }
+  // Past U+00FF, and longer strings, are objects of their own.
+  EXPECT_NE(StrFromCodePoints({0x100})->get(), StrFromCodePoints({0x100})->get());
+  EXPECT_NE(Str("ab").get(), Str("ab").get());
+  // A singleton cannot be written (it is shared by every user).
+  absl::Status st = StrWriteChar(Latin1Char('a'), 0, 'b');
+  EXPECT_EQ(st.message(), "Cannot modify a string currently used");
+  EXPECT_EQ(StrReadChar(Latin1Char('a'), 0), static_cast<Py_UCS4>('a'));
+  // 4 threads race to fill the hash and UTF-8 caches of the non-ASCII
+  // ones (static objects: TSan checks the publication).
+  std::vector<Py_hash_t> want_hash(0x100);
+  for (int c = 0x80; c < 0x100; ++c) {
+    Ref<> fresh = *StrNew(1, static_cast<Py_UCS4>(c));  // not the singleton
+    ASSERT_TRUE(StrWriteChar(fresh.get(), 0, static_cast<Py_UCS4>(c)).ok());
+    ASSERT_NE(fresh.get(), Latin1Char(static_cast<Py_UCS1>(c)));
+    want_hash[static_cast<size_t>(c)] = StrHash(fresh.get());
+  }
+  std::atomic<int> mismatches{0};
+  RunThreads(4, [&](int) {
+    for (int c = 0x80; c < 0x100; ++c) {
+      PyObject* one = Latin1Char(static_cast<Py_UCS1>(c));
+      const std::string want = {static_cast<char>(0xC0 | (c >> 6)),
+                                static_cast<char>(0x80 | (c & 0x3F))};
+      absl::StatusOr<absl::string_view> u = StrAsUtf8(one);
+      if (!u.ok() || *u != want) mismatches.fetch_add(1, std::memory_order_relaxed);
+      if (StrHash(one) != want_hash[static_cast<size_t>(c)]) {
         mismatches.fetch_add(1, std::memory_order_relaxed);
       }
     }
