@@ -53,7 +53,8 @@ module declared Py_mod_gil; then "verdict: PASS" or "verdict: FAIL (...)".
 (-lbrotlienc, say). ftrt runs no Python code: an extension that imports a
 pure-Python module at init (decimal, uuid, its own package's .py files)
 gets it with --stub MODULE:Class,Class (repeatable), a module of stand-in
-classes that take any arguments.
+classes that take any arguments (a name ending in Error, Exception or
+Warning is an exception class).
 Exit status 0 only on PASS. The module name defaults to the first source's
 file name (PyInit_<name>). Logs: out/check/<module>/.
 HELP

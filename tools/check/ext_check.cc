@@ -738,9 +738,12 @@ struct Options {
 // for isinstance checks and construction. ftrt runs no Python code, so
 // `--stub decimal:Decimal` registers a module `decimal` (and its parent
 // packages, for a dotted name) whose `Decimal` is a stand-in class: a heap
-// type named "decimal.Decimal" that takes any arguments. No pool value is
-// an instance of it, so the paths the extension takes for such values are
-// not exercised; everything else is.
+// type named "decimal.Decimal" that takes any arguments. A name ending in
+// Error, Exception or Warning is an exception class instead (a subclass of
+// Exception), which the extension can raise (simplejson's
+// errors.JSONDecodeError). No pool value is an instance of a stand-in, so
+// the paths the extension takes for such values are not exercised;
+// everything else is.
 
 int StubInit(PyObject*, PyObject*, PyObject*) { return 0; }
 
@@ -788,11 +791,20 @@ bool InstallStub(const std::string& arg, std::string* described) {
   for (size_t i = 0; i < names.size(); ++i) {
     // (The type keeps its own copy of the name.)
     const std::string full = module + "." + names[i];
-    PyType_Slot slots[] = {{Py_tp_new, reinterpret_cast<void*>(StubNew)},
-                           {Py_tp_init, reinterpret_cast<void*>(StubInit)},
-                           {0, nullptr}};
-    PyType_Spec spec = {full.c_str(), 0, 0, Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE, slots};
-    PyObject* type = PyType_FromSpec(&spec);
+    auto ends_with = [&](const char* suffix) {
+      const size_t n = std::strlen(suffix);
+      return names[i].size() >= n && names[i].compare(names[i].size() - n, n, suffix) == 0;
+    };
+    PyObject* type;
+    if (ends_with("Error") || ends_with("Exception") || ends_with("Warning")) {
+      type = PyErr_NewException(full.c_str(), nullptr, nullptr);
+    } else {
+      PyType_Slot slots[] = {{Py_tp_new, reinterpret_cast<void*>(StubNew)},
+                             {Py_tp_init, reinterpret_cast<void*>(StubInit)},
+                             {0, nullptr}};
+      PyType_Spec spec = {full.c_str(), 0, 0, Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE, slots};
+      type = PyType_FromSpec(&spec);
+    }
     if (type == nullptr || PyModule_Add(m, names[i].c_str(), type) < 0) {
       std::fprintf(stderr, "ftcheck: --stub %s: %s\n", arg.c_str(), TakeError().c_str());
       Py_DECREF(m);
