@@ -11,6 +11,7 @@
 #include "object/iterators.h"
 #include "object/str.h"
 #include "object/str_ops.h"
+#include "object/str_text_methods.h"
 
 extern "C" void* PyMem_Malloc(size_t n);
 extern "C" PyObject* PyErr_NoMemory(void);
@@ -103,26 +104,7 @@ PyObject* PyUnicode_Join(PyObject* separator, PyObject* iterable) {
                          separator->ob_type->tp_name);
     return nullptr;
   }
-  ftrt::Ref<> it = ftrt::GetIter(iterable);
-  if (!it) {
-    if (ftrt::ExceptionMatches(PyExc_TypeError)) {
-      ftrt::ClearError();
-      ftrt::SetErrorString(PyExc_TypeError, "can only join an iterable");
-    }
-    return nullptr;
-  }
-  std::vector<ftrt::Ref<>> held;
-  std::vector<PyObject*> items;
-  for (;;) {
-    ftrt::Ref<> item = ftrt::IterNext(it.get());
-    if (!item) {
-      if (ftrt::HasError()) return nullptr;
-      break;
-    }
-    items.push_back(item.get());
-    held.push_back(std::move(item));
-  }
-  return NewOrRaise(ftrt::StrJoin(separator, items));
+  return ftrt::StrJoinIterable(separator, iterable).Release();
 }
 
 PyObject* PyUnicode_Split(PyObject* s, PyObject* sep, Py_ssize_t maxsplit) {

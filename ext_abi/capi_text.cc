@@ -16,6 +16,7 @@
 #include <string>
 
 #include "ext_abi/capi_internal.h"
+#include "object/codec_names.h"
 #include "object/dispatch.h"
 #include "object/error_indicator.h"
 #include "object/exceptions.h"
@@ -29,18 +30,6 @@ PyObject* PyErr_GetRaisedException(void);
 PyObject* PyUnicode_FromFormatV(const char* format, va_list vargs);
 const char* PyUnicode_AsUTF8AndSize(PyObject* unicode, Py_ssize_t* size);
 void PyErr_SetRaisedException(PyObject* exc);
-PyObject* PyUnicode_AsUTF8String(PyObject* unicode);
-PyObject* PyUnicode_AsASCIIString(PyObject* unicode);
-PyObject* PyUnicode_AsLatin1String(PyObject* unicode);
-PyObject* PyUnicode_DecodeUTF8(const char* s, Py_ssize_t size, const char* errors);
-PyObject* PyUnicode_DecodeASCII(const char* s, Py_ssize_t size, const char* errors);
-PyObject* PyUnicode_DecodeLatin1(const char* s, Py_ssize_t size, const char* errors);
-PyObject* PyUnicode_AsUTF16String(PyObject* unicode);
-PyObject* PyUnicode_AsUTF32String(PyObject* unicode);
-PyObject* PyUnicode_DecodeUTF16(const char* s, Py_ssize_t size, const char* errors,
-                                int* byteorder);
-PyObject* PyUnicode_DecodeUTF32(const char* s, Py_ssize_t size, const char* errors,
-                                int* byteorder);
 }
 
 using ftrt::ext::internal::BadCall;
@@ -82,34 +71,6 @@ size_t FloatPrefix(const char* s) {
     }
   }
   return i;
-}
-
-// The canonical name of an encoding this library has, or nullptr:
-// case-insensitive, '-', '_' and ' ' alike, as Python's codec lookup.
-const char* CodecName(const char* encoding) {
-  if (encoding == nullptr) return "utf-8";
-  std::string n;
-  for (const char* p = encoding; *p != '\0'; ++p) {
-    const char c = static_cast<char>(std::tolower(static_cast<unsigned char>(*p)));
-    n.push_back(c == '_' || c == ' ' ? '-' : c);
-  }
-  if (n == "utf-8" || n == "utf8" || n == "u8" || n == "utf") return "utf-8";
-  if (n == "ascii" || n == "us-ascii" || n == "646") return "ascii";
-  if (n == "latin-1" || n == "latin1" || n == "iso-8859-1" || n == "iso8859-1" || n == "l1" ||
-      n == "8859" || n == "cp819" || n == "latin") {
-    return "latin-1";
-  }
-  if (n == "utf-16" || n == "utf16" || n == "u16") return "utf-16";
-  if (n == "utf-16le" || n == "utf-16-le") return "utf-16-le";
-  if (n == "utf-16be" || n == "utf-16-be") return "utf-16-be";
-  if (n == "utf-32" || n == "utf32" || n == "u32") return "utf-32";
-  if (n == "utf-32le" || n == "utf-32-le") return "utf-32-le";
-  if (n == "utf-32be" || n == "utf-32-be") return "utf-32-be";
-  return nullptr;
-}
-
-void UnknownEncoding(const char* encoding) {
-  ftrt::SetErrorFormat(PyExc_LookupError, "unknown encoding: %s", encoding);
 }
 
 // The formatted text, cut at 1000 bytes as CPython's PySys_Write* cut it,
@@ -198,47 +159,25 @@ char* PyOS_double_to_string(double val, char format_code, int precision, int fla
   return p;
 }
 
+// By name through object/codec_names.h (str.encode and bytes.decode use
+// the same); null means UTF-8 and 'strict'.
 PyObject* PyUnicode_AsEncodedString(PyObject* unicode, const char* encoding, const char* errors) {
-  const char* codec = CodecName(encoding);
-  if (codec == nullptr) {
-    UnknownEncoding(encoding);
-    return nullptr;
-  }
-  if (errors != nullptr && std::strcmp(errors, "strict") != 0) {
-    ftrt::SetErrorFormat(PyExc_NotImplementedError,
-                         "error handler '%s' is not supported (only 'strict')", errors);
-    return nullptr;
-  }
-  if (std::strcmp(codec, "utf-8") == 0) return PyUnicode_AsUTF8String(unicode);
-  if (std::strcmp(codec, "utf-16") == 0) return PyUnicode_AsUTF16String(unicode);
-  if (std::strcmp(codec, "utf-32") == 0) return PyUnicode_AsUTF32String(unicode);
-  if (std::strncmp(codec, "utf-16-", 7) == 0 || std::strncmp(codec, "utf-32-", 7) == 0) {
-    if (NeedStr(unicode, "PyUnicode_AsEncodedString") == nullptr) return nullptr;
-    const int order = codec[7] == 'l' ? -1 : 1;
-    return NewOrRaise(codec[4] == '1' ? ftrt::StrEncodeUtf16(unicode, order)
-                                      : ftrt::StrEncodeUtf32(unicode, order));
-  }
-  if (std::strcmp(codec, "ascii") == 0) return PyUnicode_AsASCIIString(unicode);
-  return PyUnicode_AsLatin1String(unicode);
+  if (NeedStr(unicode, "PyUnicode_AsEncodedString") == nullptr) return nullptr;
+  return ftrt::StrEncodeByName(unicode, encoding != nullptr ? encoding : "utf-8",
+                               errors != nullptr ? errors : "strict")
+      .Release();
 }
 
 PyObject* PyUnicode_Decode(const char* s, Py_ssize_t size, const char* encoding,
                            const char* errors) {
-  const char* codec = CodecName(encoding);
-  if (codec == nullptr) {
-    UnknownEncoding(encoding);
+  if (size < 0 || (s == nullptr && size > 0)) {
+    BadCall("PyUnicode_Decode");
     return nullptr;
   }
-  if (std::strcmp(codec, "utf-8") == 0) return PyUnicode_DecodeUTF8(s, size, errors);
-  if (std::strcmp(codec, "ascii") == 0) return PyUnicode_DecodeASCII(s, size, errors);
-  if (std::strncmp(codec, "utf-16", 6) == 0 || std::strncmp(codec, "utf-32", 6) == 0) {
-    // "utf-16": a BOM picks the order (native without one); "-le" / "-be"
-    // fix it.
-    int order = codec[6] == '\0' ? 0 : codec[7] == 'l' ? -1 : 1;
-    return codec[4] == '1' ? PyUnicode_DecodeUTF16(s, size, errors, &order)
-                           : PyUnicode_DecodeUTF32(s, size, errors, &order);
-  }
-  return PyUnicode_DecodeLatin1(s, size, errors);
+  return ftrt::StrDecodeByName(size == 0 ? absl::string_view() : absl::string_view(s, static_cast<size_t>(size)),
+                               encoding != nullptr ? encoding : "utf-8",
+                               errors != nullptr ? errors : "strict")
+      .Release();
 }
 
 void PySys_WriteStdout(const char* format, ...) {

@@ -27,6 +27,7 @@
 #include "object/builtin_layouts.h"
 #include "object/bytearray.h"
 #include "object/bytes.h"
+#include "object/bytes_methods.h"
 #include "object/container_methods.h"
 #include "object/dict.h"
 #include "object/dispatch.h"
@@ -669,37 +670,7 @@ PyObject* _PyBytes_Join(PyObject* sep, PyObject* x) {
   }
   std::string separator;
   if (!ftrt::CopyBytesLike(sep, &separator)) return nullptr;
-  PyObject* it = PyObject_GetIter(x);
-  if (it == nullptr) {
-    if (ftrt::ExceptionMatches(PyExc_TypeError)) {
-      ftrt::ClearError();
-      ftrt::SetErrorString(PyExc_TypeError, "can only join an iterable");
-    }
-    return nullptr;
-  }
-  std::string data;
-  Py_ssize_t i = 0;
-  while (PyObject* item = PyIter_Next(it)) {
-    const bool bytes_like = item->ob_type->tp_as_buffer != nullptr &&
-                            item->ob_type->tp_as_buffer->bf_getbuffer != nullptr;
-    if (i > 0) data += separator;
-    std::string part;
-    const bool ok = bytes_like && ftrt::CopyBytesLike(item, &part);
-    if (!bytes_like) {
-      ftrt::SetErrorFormat(PyExc_TypeError, "sequence item %d: expected a bytes-like object, %.80s found",
-                           i, item->ob_type->tp_name);
-    }
-    ftrt::Decref(item);
-    if (!ok) {
-      ftrt::Decref(it);
-      return nullptr;
-    }
-    data += part;
-    ++i;
-  }
-  ftrt::Decref(it);
-  if (PyErr_Occurred()) return nullptr;
-  return NewOrRaise(ftrt::BytesFromData(data));
+  return ftrt::BytesJoinIterable(separator, x).Release();
 }
 
 // ---- tuple -----------------------------------------------------------------

@@ -921,7 +921,11 @@ bool CopyBytesLike(PyObject* obj, std::string* out) {
     internal::EnsureErrorAfterSlotFailure("bf_getbuffer");
     return false;
   }
-  if (view.len > 0) out->assign(static_cast<const char*>(view.buf), static_cast<size_t>(view.len));
+  if (view.len > 0) {
+    out->assign(static_cast<const char*>(view.buf), static_cast<size_t>(view.len));
+  } else {
+    out->clear();
+  }
   // Must hold no lock here: this may drop the exporter's last reference.
   ReleaseBuffer(&view);
   return true;

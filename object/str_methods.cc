@@ -20,6 +20,9 @@
 // when a cased character precedes it and none follows, skipping
 // case-ignorable characters both ways; otherwise σ.
 //
+// The text methods (encode, join, split, find, strip, ...) are
+// str_text_methods.cc's; the table below lists both.
+//
 // The character data is unicode_ctype.h's (whitespace str_ops.h's), the
 // same the C API's Py_UNICODE_IS* macros read. Results are new exact strs
 // in canonical form, also for a str subclass. A string is immutable, so
@@ -34,6 +37,7 @@
 #include "object/ref.h"
 #include "object/str.h"
 #include "object/str_ops.h"
+#include "object/str_text_methods.h"
 #include "object/unicode_ctype.h"
 
 namespace ftrt {
@@ -199,6 +203,8 @@ Ref<> Convert(PyObject* s, Conversion conv) {
   return RefOrRaise(StrFromCodePoints(out));
 }
 
+#define FTRT_FAST(f) reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(f))
+
 template <Conversion conv>
 PyObject* ConvertMethod(PyObject* self, PyObject*) {
   return Convert(self, conv).Release();
@@ -261,8 +267,73 @@ PyMethodDef g_str_methods[] = {
     {"capitalize", ConvertMethod<Conversion::kCapitalize>, METH_NOARGS,
      "Return a capitalized version of the string.\n\nMore specifically, make the first "
      "character have upper case and the rest lower\ncase."},
+    {"encode", FTRT_FAST(internal::StrEncodeMethod), METH_FASTCALL | METH_KEYWORDS,
+     "Encode the string using the codec registered for encoding."},
+    {"join", internal::StrJoinMethod, METH_O,
+     "Concatenate any number of strings.\n\nThe string whose method is called is inserted in "
+     "between each given string.\nThe result is returned as a new string."},
+    {"split", FTRT_FAST(internal::StrSplitMethod), METH_FASTCALL | METH_KEYWORDS,
+     "Return a list of the substrings in the string, using sep as the separator string."},
+    {"rsplit", FTRT_FAST(internal::StrRSplitMethod), METH_FASTCALL | METH_KEYWORDS,
+     "Return a list of the substrings in the string, using sep as the separator string.\n\n"
+     "Splitting starts at the end of the string and works to the front."},
+    {"splitlines", FTRT_FAST(internal::StrSplitlinesMethod), METH_FASTCALL | METH_KEYWORDS,
+     "Return a list of the lines in the string, breaking at line boundaries."},
+    {"strip", FTRT_FAST(internal::StrStripMethod), METH_FASTCALL,
+     "Return a copy of the string with leading and trailing whitespace removed."},
+    {"lstrip", FTRT_FAST(internal::StrLStripMethod), METH_FASTCALL,
+     "Return a copy of the string with leading whitespace removed."},
+    {"rstrip", FTRT_FAST(internal::StrRStripMethod), METH_FASTCALL,
+     "Return a copy of the string with trailing whitespace removed."},
+    {"startswith", FTRT_FAST(internal::StrStartswithMethod), METH_FASTCALL,
+     "Return True if the string starts with the specified prefix, False otherwise."},
+    {"endswith", FTRT_FAST(internal::StrEndswithMethod), METH_FASTCALL,
+     "Return True if the string ends with the specified suffix, False otherwise."},
+    {"find", FTRT_FAST(internal::StrFindMethod), METH_FASTCALL,
+     "Return the lowest index in S where substring sub is found, such that sub is contained "
+     "within S[start:end].\n\nReturn -1 on failure."},
+    {"rfind", FTRT_FAST(internal::StrRFindMethod), METH_FASTCALL,
+     "Return the highest index in S where substring sub is found, such that sub is contained "
+     "within S[start:end].\n\nReturn -1 on failure."},
+    {"index", FTRT_FAST(internal::StrIndexMethod), METH_FASTCALL,
+     "Return the lowest index in S where substring sub is found, such that sub is contained "
+     "within S[start:end].\n\nRaises ValueError when the substring is not found."},
+    {"rindex", FTRT_FAST(internal::StrRIndexMethod), METH_FASTCALL,
+     "Return the highest index in S where substring sub is found, such that sub is contained "
+     "within S[start:end].\n\nRaises ValueError when the substring is not found."},
+    {"count", FTRT_FAST(internal::StrCountMethod), METH_FASTCALL,
+     "Return the number of non-overlapping occurrences of substring sub in string "
+     "S[start:end]."},
+    {"replace", FTRT_FAST(internal::StrReplaceMethod), METH_FASTCALL | METH_KEYWORDS,
+     "Return a copy with all occurrences of substring old replaced by new."},
+    {"partition", internal::StrPartitionMethod, METH_O,
+     "Partition the string into three parts using the given separator."},
+    {"rpartition", internal::StrRPartitionMethod, METH_O,
+     "Partition the string into three parts using the given separator, searching from the "
+     "end."},
+    {"removeprefix", internal::StrRemoveprefixMethod, METH_O,
+     "Return a str with the given prefix string removed if present."},
+    {"removesuffix", internal::StrRemovesuffixMethod, METH_O,
+     "Return a str with the given suffix string removed if present."},
+    {"zfill", internal::StrZfillMethod, METH_O,
+     "Pad a numeric string with zeros on the left, to fill a field of the given width.\n\n"
+     "The string is never truncated."},
+    {"ljust", FTRT_FAST(internal::StrLJustMethod), METH_FASTCALL,
+     "Return a left-justified string of length width.\n\nPadding is done using the specified "
+     "fill character (default is a space)."},
+    {"rjust", FTRT_FAST(internal::StrRJustMethod), METH_FASTCALL,
+     "Return a right-justified string of length width.\n\nPadding is done using the "
+     "specified fill character (default is a space)."},
+    {"center", FTRT_FAST(internal::StrCenterMethod), METH_FASTCALL,
+     "Return a centered string of length width.\n\nPadding is done using the specified fill "
+     "character (default is a space)."},
+    {"expandtabs", FTRT_FAST(internal::StrExpandtabsMethod), METH_FASTCALL | METH_KEYWORDS,
+     "Return a copy where all tab characters are expanded using spaces.\n\nIf tabsize is not "
+     "given, a tab size of 8 characters is assumed."},
     {nullptr, nullptr, 0, nullptr},
 };
+
+#undef FTRT_FAST
 
 }  // namespace
 

@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "object/attributes.h"
+#include "object/bytes_methods.h"
 #include "object/bytearray.h"
 #include "object/bytes.h"
 #include "object/call.h"
@@ -1439,6 +1440,7 @@ void ReadyAllStaticTypes() {
   InstallContainerMethods();
   InstallIntMethods();
   InstallStrMethods();
+  InstallBytesMethods();
   InstallFormatSlots();
   size_t n;
   PyTypeObject* const* types = StaticTypes(&n);
