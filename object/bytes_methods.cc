@@ -77,20 +77,6 @@ void AdjustIndices(Py_ssize_t n, Py_ssize_t* start, Py_ssize_t* end) {
   if (*start < 0) *start = std::max<Py_ssize_t>(*start + n, 0);
 }
 
-bool OptionalBound(PyObject* v, Py_ssize_t* out) {
-  if (v == nullptr || v == None()) return true;
-  return SliceIndex(v, out) == 0;
-}
-
-bool SubAndBounds(const char* name, PyObject* const* args, Py_ssize_t nargs, Py_ssize_t* start,
-                  Py_ssize_t* end) {
-  if (!CheckPositional(name, nargs, 1, 3)) return false;
-  *start = 0;
-  *end = PY_SSIZE_T_MAX;
-  return OptionalBound(nargs > 1 ? args[1] : nullptr, start) &&
-         OptionalBound(nargs > 2 ? args[2] : nullptr, end);
-}
-
 // --- find / rfind / index / rindex / count ---
 
 // The index of sub in s[start:end] (clamped), first or last; -1 if absent.

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "object/builtin_internal.h"
+#include "object/call.h"
 #include "object/compare.h"
 #include "object/dict.h"
 #include "object/dispatch.h"
@@ -165,6 +166,23 @@ int SliceIndex(PyObject* v, Py_ssize_t* out) {
   return 0;
 }
 
+
+namespace {
+// An optional slice bound: absent or None leaves *out as it is.
+bool OptionalBound(PyObject* v, Py_ssize_t* out) {
+  if (v == nullptr || v == None()) return true;
+  return SliceIndex(v, out) == 0;
+}
+}  // namespace
+
+bool SubAndBounds(const char* name, PyObject* const* args, Py_ssize_t nargs, Py_ssize_t* start,
+                  Py_ssize_t* end) {
+  if (!CheckPositional(name, nargs, 1, 3)) return false;
+  *start = 0;
+  *end = PY_SSIZE_T_MAX;
+  return OptionalBound(nargs > 1 ? args[1] : nullptr, start) &&
+         OptionalBound(nargs > 2 ? args[2] : nullptr, end);
+}
 
 Py_ssize_t IndexAsSsize(PyObject* op) {
   // A value beyond 64 bits clamps (PyNumber_AsSsize_t(op, NULL)): every

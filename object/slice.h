@@ -65,6 +65,14 @@ Py_ssize_t IndexAsSsize(PyObject* op);
 // __index__ raised). An int beyond 64 bits clamps, as IndexAsSsize.
 int SliceIndex(PyObject* v, Py_ssize_t* out);
 
+// The (sub[, start[, end]]) arguments of str's and bytes' find, count,
+// startswith, ... (METH_FASTCALL): 1 to 3 positional arguments (CPython's
+// TypeError otherwise), the bounds read as SliceIndex reads them, absent
+// or None leaving *start = 0 and *end = PY_SSIZE_T_MAX. False with the
+// error set.
+bool SubAndBounds(const char* name, PyObject* const* args, Py_ssize_t nargs, Py_ssize_t* start,
+                  Py_ssize_t* end);
+
 namespace internal {
 // The repr slot (installed by dispatch.h's InstallReprSlots; it needs
 // ObjectRepr of the fields).

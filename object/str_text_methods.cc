@@ -54,22 +54,6 @@ Ref<> Exact(PyObject* s) {
 
 PyObject* Release(absl::StatusOr<Ref<>> r) { return RefOrRaise(std::move(r)).Release(); }
 
-// An optional slice bound: absent or None leaves *out as it is.
-bool OptionalBound(PyObject* v, Py_ssize_t* out) {
-  if (v == nullptr || v == None()) return true;
-  return SliceIndex(v, out) == 0;
-}
-
-// The (sub[, start[, end]]) arguments of find, count, startswith, ...
-bool SubAndBounds(const char* name, PyObject* const* args, Py_ssize_t nargs, Py_ssize_t* start,
-                  Py_ssize_t* end) {
-  if (!CheckPositional(name, nargs, 1, 3)) return false;
-  *start = 0;
-  *end = PY_SSIZE_T_MAX;
-  return OptionalBound(nargs > 1 ? args[1] : nullptr, start) &&
-         OptionalBound(nargs > 2 ? args[2] : nullptr, end);
-}
-
 // An integer argument through __index__; false with the error set.
 bool IndexArg(PyObject* v, Py_ssize_t* out) {
   *out = IndexAsSsize(v);
