@@ -64,44 +64,9 @@ using ftrt::ext::internal::NewOrRaise;
 
 void Drop(PyObject* p) { ftrt::Ref<> r = ftrt::Ref<>::Steal(p); }
 
-Py_UCS4 ReadChar(int kind, const void* data, Py_ssize_t i) {
-  switch (kind) {
-    case PyUnicode_1BYTE_KIND:
-      return static_cast<const Py_UCS1*>(data)[i];
-    case PyUnicode_2BYTE_KIND:
-      return static_cast<const Py_UCS2*>(data)[i];
-    default:
-      return static_cast<const Py_UCS4*>(data)[i];
-  }
-}
-
-void WriteChar(int kind, void* data, Py_ssize_t i, Py_UCS4 ch) {
-  switch (kind) {
-    case PyUnicode_1BYTE_KIND:
-      static_cast<Py_UCS1*>(data)[i] = static_cast<Py_UCS1>(ch);
-      break;
-    case PyUnicode_2BYTE_KIND:
-      static_cast<Py_UCS2*>(data)[i] = static_cast<Py_UCS2>(ch);
-      break;
-    default:
-      static_cast<Py_UCS4*>(data)[i] = ch;
-      break;
-  }
-}
-
-// Copies n characters of (from_kind, from) to (to_kind, to), to_kind wide
-// enough for every one of them.
-void CopyChars(int from_kind, const void* from, Py_ssize_t n, int to_kind, void* to) {
-  if (from_kind == to_kind) {
-    std::memcpy(to, from, static_cast<size_t>(n) * static_cast<size_t>(to_kind));
-    return;
-  }
-  for (Py_ssize_t i = 0; i < n; ++i) WriteChar(to_kind, to, i, ReadChar(from_kind, from, i));
-}
-
 Py_UCS4 MaxCharOf(int kind, const void* data, Py_ssize_t n) {
   Py_UCS4 m = 0;
-  for (Py_ssize_t i = 0; i < n; ++i) m = std::max(m, ReadChar(kind, data, i));
+  for (Py_ssize_t i = 0; i < n; ++i) m = std::max(m, ftrt::KindRead(kind, data, i));
   return m;
 }
 
@@ -153,7 +118,7 @@ int PrepareSlow(Writer* w, Py_ssize_t length, Py_UCS4 maxchar) {
   }
   PyObject* next = std::move(*fresh).Release();
   if (PyObject* old = w->buffer) {
-    CopyChars(ftrt::StrKind(old), ftrt::StrData(old), w->pos, ftrt::StrKind(next),
+    ftrt::CopyChars(ftrt::StrKind(old), ftrt::StrData(old), w->pos, ftrt::StrKind(next),
               ftrt::StrData(next));
     Drop(old);
   }
@@ -174,7 +139,7 @@ int Append(Writer* w, int kind, const void* data, Py_ssize_t n, Py_UCS4 maxchar)
   if (n == 0) return 0;
   if (Prepare(w, n, maxchar) < 0) return -1;
   char* at = static_cast<char*>(w->data) + w->pos * w->kind;
-  CopyChars(kind, data, n, w->kind, at);
+  ftrt::CopyChars(kind, data, n, w->kind, at);
   w->pos += n;
   return 0;
 }
@@ -233,7 +198,7 @@ int _PyUnicodeWriter_WriteChar(Writer* w, Py_UCS4 ch) {
     return -1;
   }
   if (Prepare(w, 1, ch) < 0) return -1;
-  WriteChar(w->kind, w->data, w->pos, ch);
+  ftrt::KindWrite(w->kind, w->data, w->pos, ch);
   w->pos++;
   return 0;
 }

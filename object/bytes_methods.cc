@@ -19,6 +19,7 @@
 
 #include "absl/strings/match.h"
 #include "object/buffer.h"
+#include "object/builtin_internal.h"
 #include "object/bytearray.h"
 #include "object/bytes.h"
 #include "object/call.h"
@@ -32,6 +33,7 @@
 #include "object/none_bool.h"
 #include "object/number.h"
 #include "object/slice.h"
+#include "object/slice_indices.h"
 #include "object/str.h"
 #include "object/tuple.h"
 
@@ -52,8 +54,6 @@ PyObject* Whole(PyObject* self) {
   return NewBytes(BytesView(self));
 }
 
-PyObject* Bool(bool b) { return Ref<>::NewRef(BoolFrom(b)).Release(); }
-
 PyObject* Int(Py_ssize_t v) { return RefOrRaise(IntFromInt64(v)).Release(); }
 
 void Append(std::string* out, View v) { out->append(v.data(), v.size()); }
@@ -62,26 +62,12 @@ bool IsAsciiSpace(unsigned char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\x0b' || c == '\x0c';
 }
 
-bool IndexArg(PyObject* v, Py_ssize_t* out) {
-  *out = IndexAsSsize(v);
-  return !(*out == -1 && HasError());
-}
-
-// start and end clamped to [0, n] as a slice clamps them.
-void AdjustIndices(Py_ssize_t n, Py_ssize_t* start, Py_ssize_t* end) {
-  if (*end > n) {
-    *end = n;
-  } else if (*end < 0) {
-    *end = std::max<Py_ssize_t>(*end + n, 0);
-  }
-  if (*start < 0) *start = std::max<Py_ssize_t>(*start + n, 0);
-}
 
 // --- find / rfind / index / rindex / count ---
 
 // The index of sub in s[start:end] (clamped), first or last; -1 if absent.
 Py_ssize_t Find(View s, View sub, Py_ssize_t start, Py_ssize_t end, bool forward) {
-  AdjustIndices(static_cast<Py_ssize_t>(s.size()), &start, &end);
+  ClampSearchBounds(static_cast<Py_ssize_t>(s.size()), &start, &end);
   const auto m = static_cast<Py_ssize_t>(sub.size());
   if (end - start < m) return -1;
   const View window = s.substr(static_cast<size_t>(start), static_cast<size_t>(end - start));
@@ -90,7 +76,7 @@ Py_ssize_t Find(View s, View sub, Py_ssize_t start, Py_ssize_t end, bool forward
 }
 
 Py_ssize_t Count(View s, View sub, Py_ssize_t start, Py_ssize_t end) {
-  AdjustIndices(static_cast<Py_ssize_t>(s.size()), &start, &end);
+  ClampSearchBounds(static_cast<Py_ssize_t>(s.size()), &start, &end);
   if (end < start) return 0;
   if (sub.empty()) return end - start + 1;
   const View window = s.substr(static_cast<size_t>(start), static_cast<size_t>(end - start));
@@ -145,7 +131,7 @@ PyObject* SearchMethod(PyObject* self, PyObject* const* args, Py_ssize_t nargs) 
 // --- startswith / endswith ---
 
 bool TailMatch(View s, View sub, Py_ssize_t start, Py_ssize_t end, bool ends) {
-  AdjustIndices(static_cast<Py_ssize_t>(s.size()), &start, &end);
+  ClampSearchBounds(static_cast<Py_ssize_t>(s.size()), &start, &end);
   const auto m = static_cast<Py_ssize_t>(sub.size());
   if (end - start < m || start > static_cast<Py_ssize_t>(s.size())) return false;
   const Py_ssize_t at = ends ? end - m : start;
@@ -166,9 +152,9 @@ PyObject* TailMethod(PyObject* self, PyObject* const* args, Py_ssize_t nargs) {
   if (IsTuple(subobj)) {
     for (PyObject* item : TupleItems(subobj)) {
       if (!CopyBytesLike(item, &sub)) return nullptr;
-      if (TailMatch(BytesView(self), sub, start, end, kEnds)) return Bool(true);
+      if (TailMatch(BytesView(self), sub, start, end, kEnds)) return internal::BoolResult(true);
     }
-    return Bool(false);
+    return internal::BoolResult(false);
   }
   if (!HasBuffer(subobj)) {
     return SetErrorFormat(PyExc_TypeError,
@@ -176,7 +162,7 @@ PyObject* TailMethod(PyObject* self, PyObject* const* args, Py_ssize_t nargs) {
                           TypeName(subobj));
   }
   if (!CopyBytesLike(subobj, &sub)) return nullptr;
-  return Bool(TailMatch(BytesView(self), sub, start, end, kEnds));
+  return internal::BoolResult(TailMatch(BytesView(self), sub, start, end, kEnds));
 }
 
 // --- strip ---
@@ -530,7 +516,7 @@ PyObject* AllBytes(PyObject* self, PyObject*) {
   const View s = BytesView(self);
   bool all = !s.empty();
   for (const char c : s) all = all && pred(static_cast<unsigned char>(c));
-  return Bool(all);
+  return internal::BoolResult(all);
 }
 
 // islower (kLower) / isupper: no byte of the other case, one of this one.
@@ -539,17 +525,17 @@ PyObject* CasedAs(PyObject* self, PyObject*) {
   bool cased = false;
   for (const char ch : BytesView(self)) {
     const auto c = static_cast<unsigned char>(ch);
-    if (kLower ? IsUpper(c) : IsLower(c)) return Bool(false);
+    if (kLower ? IsUpper(c) : IsLower(c)) return internal::BoolResult(false);
     cased = cased || (kLower ? IsLower(c) : IsUpper(c));
   }
-  return Bool(cased);
+  return internal::BoolResult(cased);
 }
 
 PyObject* IsAsciiMethod(PyObject* self, PyObject*) {
   for (const char c : BytesView(self)) {
-    if (static_cast<unsigned char>(c) >= 0x80) return Bool(false);
+    if (static_cast<unsigned char>(c) >= 0x80) return internal::BoolResult(false);
   }
-  return Bool(true);
+  return internal::BoolResult(true);
 }
 
 PyObject* JoinMethod(PyObject* self, PyObject* iterable) {

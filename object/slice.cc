@@ -184,6 +184,11 @@ bool SubAndBounds(const char* name, PyObject* const* args, Py_ssize_t nargs, Py_
          OptionalBound(nargs > 2 ? args[2] : nullptr, end);
 }
 
+bool IndexArg(PyObject* v, Py_ssize_t* out) {
+  *out = IndexAsSsize(v);
+  return !(*out == -1 && HasError());
+}
+
 Py_ssize_t IndexAsSsize(PyObject* op) {
   // A value beyond 64 bits clamps (PyNumber_AsSsize_t(op, NULL)): every
   // such index is out of range anyway.

@@ -59,6 +59,10 @@ int SliceUnpack(PyObject* slice, Py_ssize_t* start, Py_ssize_t* stop, Py_ssize_t
 // (Whether op has __index__ at all: number.h's HasIndex.)
 Py_ssize_t IndexAsSsize(PyObject* op);
 
+// The same for an argument: true with *out set, or false with the error
+// set (str's and bytes' methods' integer arguments).
+bool IndexArg(PyObject* v, Py_ssize_t* out);
+
 // A slice bound read as an index (CPython's _PyEval_SliceIndex, without
 // its None case): 0 with *out set, or -1 with TypeError "slice indices
 // must be integers or None or have an __index__ method" (or what

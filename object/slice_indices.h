@@ -23,6 +23,19 @@ namespace ftrt {
 // not below -PY_SSIZE_T_MAX (what SliceUnpack gives), and returns how many
 // items the slice selects: items start, start + step, ... while before
 // stop. Never overflows: after clipping, -1 <= start, stop <= length.
+// The bounds of a search in s[start:end] (str's and bytes' find, count,
+// startswith, ...; CPython's ADJUST_INDICES): *end clipped to [0, len],
+// negative values counted from the end and floored at 0; *start may stay
+// past the end (the search then finds nothing).
+inline void ClampSearchBounds(Py_ssize_t len, Py_ssize_t* start, Py_ssize_t* end) {
+  if (*end > len) {
+    *end = len;
+  } else if (*end < 0) {
+    *end = *end + len < 0 ? 0 : *end + len;
+  }
+  if (*start < 0) *start = *start + len < 0 ? 0 : *start + len;
+}
+
 inline Py_ssize_t SliceAdjustIndices(Py_ssize_t length, Py_ssize_t* start, Py_ssize_t* stop,
                                      Py_ssize_t step) {
   const bool backwards = step < 0;

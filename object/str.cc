@@ -189,8 +189,23 @@ void CopyWiden(const From* from, Py_ssize_t n, To* to) {
   for (Py_ssize_t i = 0; i < n; ++i) to[i] = static_cast<To>(from[i]);
 }
 
-// Copies `n` characters of `from_kind` into `to` at `to_kind` (>= the
-// widest character's kind).
+}  // namespace
+
+namespace internal {
+absl::Status NotAStr(const char* what, const PyObject* op) {
+  return Errorf(ErrorKind::kTypeError, "%s must be str, not %s", what, op->ob_type->tp_name);
+}
+}  // namespace internal
+
+PyTypeObject* StrType() { return (void)g_types_ready, &PyUnicode_Type; }
+
+PyObject* EmptyStr() { return &g_empty_str.base.ob_base; }
+
+PyObject* Latin1Char(Py_UCS1 c) {
+  if (c < 0x80) return &g_ascii_chars[c].base.ob_base;
+  return &g_latin1_chars[c - 0x80].base._base.ob_base;
+}
+
 void CopyChars(int from_kind, const void* from, Py_ssize_t n, int to_kind, void* to) {
   if (from_kind == to_kind) {
     std::memcpy(to, from, static_cast<size_t>(n) * static_cast<size_t>(from_kind));
@@ -222,32 +237,15 @@ void CopyChars(int from_kind, const void* from, Py_ssize_t n, int to_kind, void*
   }
 }
 
-Py_UCS4 ReadAt(int kind, const void* data, Py_ssize_t i) {
-  switch (kind) {
-    case PyUnicode_1BYTE_KIND:
-      return static_cast<const Py_UCS1*>(data)[i];
-    case PyUnicode_2BYTE_KIND:
-      return static_cast<const Py_UCS2*>(data)[i];
-    default:
-      return static_cast<const Py_UCS4*>(data)[i];
-  }
+absl::StatusOr<Ref<>> StrSlice(const PyObject* s, Py_ssize_t begin, Py_ssize_t end) {
+  const int kind = StrKind(s);
+  return StrFromKindAndData(kind, static_cast<const char*>(StrData(s)) + begin * kind,
+                            end - begin);
 }
 
-}  // namespace
-
-namespace internal {
-absl::Status NotAStr(const char* what, const PyObject* op) {
-  return Errorf(ErrorKind::kTypeError, "%s must be str, not %s", what, op->ob_type->tp_name);
-}
-}  // namespace internal
-
-PyTypeObject* StrType() { return (void)g_types_ready, &PyUnicode_Type; }
-
-PyObject* EmptyStr() { return &g_empty_str.base.ob_base; }
-
-PyObject* Latin1Char(Py_UCS1 c) {
-  if (c < 0x80) return &g_ascii_chars[c].base.ob_base;
-  return &g_latin1_chars[c - 0x80].base._base.ob_base;
+absl::StatusOr<Ref<>> StrWhole(PyObject* s) {
+  if (IsStrExact(s)) return Ref<>::NewRef(s);
+  return StrSlice(s, 0, StrLength(s));
 }
 
 absl::StatusOr<Ref<>> StrSubtypeCopy(PyTypeObject* type, const PyObject* value) {
@@ -350,7 +348,7 @@ absl::StatusOr<Ref<>> StrFromKindAndData(int kind, const void* data, Py_ssize_t 
   if (length == 0) return Ref<>::Steal(EmptyStr());
   Py_UCS4 max_char = 0;
   for (Py_ssize_t i = 0; i < length; ++i) {
-    const Py_UCS4 c = ReadAt(kind, data, i);
+    const Py_UCS4 c = KindRead(kind, data, i);
     if (c > max_char) max_char = c;
   }
   if (max_char > kMaxUnicode) {
@@ -446,7 +444,7 @@ int StrCompare(const PyObject* a, const PyObject* b) {
     if (c != 0) return c < 0 ? -1 : 1;
   } else {
     for (Py_ssize_t i = 0; i < n; ++i) {
-      const Py_UCS4 ca = ReadAt(ka, da, i), cb = ReadAt(kb, db, i);
+      const Py_UCS4 ca = KindRead(ka, da, i), cb = KindRead(kb, db, i);
       if (ca != cb) return ca < cb ? -1 : 1;
     }
   }

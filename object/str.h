@@ -68,9 +68,9 @@ inline void* StrData(const PyObject* op) {
   return const_cast<char*>(base + (s->state.ascii ? sizeof(PyASCIIObject)
                                                   : sizeof(PyCompactUnicodeObject)));
 }
-inline Py_UCS4 StrReadChar(const PyObject* op, Py_ssize_t i) {
-  const void* data = StrData(op);
-  switch (StrKind(op)) {
+// Character i of `data`, characters of `kind` (1, 2 or 4 bytes each).
+inline Py_UCS4 KindRead(int kind, const void* data, Py_ssize_t i) {
+  switch (kind) {
     case PyUnicode_1BYTE_KIND:
       return static_cast<const Py_UCS1*>(data)[i];
     case PyUnicode_2BYTE_KIND:
@@ -79,6 +79,26 @@ inline Py_UCS4 StrReadChar(const PyObject* op, Py_ssize_t i) {
       return static_cast<const Py_UCS4*>(data)[i];
   }
 }
+// Stores ch (which `kind` must hold) as character i of `data`.
+inline void KindWrite(int kind, void* data, Py_ssize_t i, Py_UCS4 ch) {
+  switch (kind) {
+    case PyUnicode_1BYTE_KIND:
+      static_cast<Py_UCS1*>(data)[i] = static_cast<Py_UCS1>(ch);
+      break;
+    case PyUnicode_2BYTE_KIND:
+      static_cast<Py_UCS2*>(data)[i] = static_cast<Py_UCS2>(ch);
+      break;
+    default:
+      static_cast<Py_UCS4*>(data)[i] = ch;
+      break;
+  }
+}
+inline Py_UCS4 StrReadChar(const PyObject* op, Py_ssize_t i) {
+  return KindRead(StrKind(op), StrData(op), i);
+}
+// Copies `n` characters of `from_kind` into `to` at `to_kind` (which must
+// hold the widest of them).
+void CopyChars(int from_kind, const void* from, Py_ssize_t n, int to_kind, void* to);
 // PyUnicode_MAX_CHAR_VALUE: the largest code point the string's kind (and
 // ASCII flag) allows.
 Py_UCS4 StrMaxCharValue(const PyObject* op);
@@ -101,6 +121,14 @@ absl::StatusOr<Ref<>> StrFromCodePoints(absl::Span<const Py_UCS4> code_points);
 // From `length` characters of `kind` at `data`, narrowed to the smallest
 // kind that holds them (PyUnicode_FromKindAndData).
 absl::StatusOr<Ref<>> StrFromKindAndData(int kind, const void* data, Py_ssize_t length);
+
+// s[begin:end] as an exact str (0 <= begin <= end <= len(s); s a str or
+// a subclass instance).
+absl::StatusOr<Ref<>> StrSlice(const PyObject* s, Py_ssize_t begin, Py_ssize_t end);
+
+// s itself if it is an exact str, else an exact copy (what str's methods
+// return for "the whole string").
+absl::StatusOr<Ref<>> StrWhole(PyObject* s);
 
 // a + b (TypeError unless both are str).
 absl::StatusOr<Ref<>> StrConcat(const PyObject* a, const PyObject* b);

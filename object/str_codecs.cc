@@ -194,19 +194,6 @@ absl::StatusOr<Ref<>> EncodeUtfN(const PyObject* s, int byteorder, int width) {
   return BytesFromData(out);
 }
 
-absl::StatusOr<Ref<>> Slice(const PyObject* s, Py_ssize_t begin, Py_ssize_t end) {
-  const int kind = StrKind(s);
-  return StrFromKindAndData(kind, static_cast<const char*>(StrData(s)) + begin * kind,
-                            end - begin);
-}
-
-// s itself if it is an exact str, else an exact copy (as str's methods
-// return the whole string).
-absl::StatusOr<Ref<>> Whole(PyObject* s) {
-  if (IsStrExact(s)) return Ref<>::NewRef(s);
-  return Slice(s, 0, StrLength(s));
-}
-
 absl::StatusOr<Ref<>> ListOf(std::vector<Ref<>>& parts) {
   std::vector<PyObject*> items;
   items.reserve(parts.size());
@@ -410,15 +397,15 @@ absl::StatusOr<Ref<>> StrPartition(PyObject* s, const PyObject* sep, bool from_r
   const Py_ssize_t at = StrFind(s, sep, 0, n, from_right ? -1 : 1);
   Ref<> parts[3];
   if (at < 0) {
-    absl::StatusOr<Ref<>> whole = Whole(s);
+    absl::StatusOr<Ref<>> whole = StrWhole(s);
     if (!whole.ok()) return whole.status();
     parts[from_right ? 2 : 0] = *std::move(whole);
     parts[1] = Ref<>::NewRef(EmptyStr());
     parts[from_right ? 0 : 2] = Ref<>::NewRef(EmptyStr());
   } else {
-    absl::StatusOr<Ref<>> head = Slice(s, 0, at);
-    absl::StatusOr<Ref<>> mid = Slice(s, at, at + m);
-    absl::StatusOr<Ref<>> tail = Slice(s, at + m, n);
+    absl::StatusOr<Ref<>> head = StrSlice(s, 0, at);
+    absl::StatusOr<Ref<>> mid = StrSlice(s, at, at + m);
+    absl::StatusOr<Ref<>> tail = StrSlice(s, at + m, n);
     if (!head.ok()) return head.status();
     if (!mid.ok()) return mid.status();
     if (!tail.ok()) return tail.status();
@@ -434,7 +421,7 @@ absl::StatusOr<Ref<>> StrRSplit(PyObject* s, const PyObject* sep, Py_ssize_t max
   if (maxsplit < 0) maxsplit = PY_SSIZE_T_MAX;
   std::vector<Ref<>> parts;  // right to left
   auto add = [&](Py_ssize_t begin, Py_ssize_t end) -> absl::Status {
-    absl::StatusOr<Ref<>> part = Slice(s, begin, end);
+    absl::StatusOr<Ref<>> part = StrSlice(s, begin, end);
     if (!part.ok()) return part.status();
     parts.push_back(*std::move(part));
     return absl::OkStatus();
@@ -480,7 +467,7 @@ absl::StatusOr<Ref<>> StrSplitlines(PyObject* s, bool keepends) {
       if (StrReadChar(s, eol) == '\r' && next < n && StrReadChar(s, next) == '\n') ++next;
     }
     absl::StatusOr<Ref<>> line =
-        (i == 0 && next == n && (keepends || eol == n)) ? Whole(s) : Slice(s, i, keepends ? next : eol);
+        (i == 0 && next == n && (keepends || eol == n)) ? StrWhole(s) : StrSlice(s, i, keepends ? next : eol);
     if (!line.ok()) return line.status();
     parts.push_back(*std::move(line));
     i = next;

@@ -31,6 +31,7 @@
 
 #include <vector>
 
+#include "object/builtin_internal.h"
 #include "object/cpython_types.h"
 #include "object/error_indicator.h"
 #include "object/none_bool.h"
@@ -64,37 +65,35 @@ bool AllChars(const PyObject* s, Fn&& fn) {
   }
 }
 
-PyObject* Bool(bool b) { return Ref<>::NewRef(BoolFrom(b)).Release(); }
-
 // s is non-empty and every character satisfies pred.
 template <bool (*pred)(Py_UCS4)>
 PyObject* AllNonEmpty(PyObject* self, PyObject*) {
-  return Bool(StrLength(self) > 0 && AllChars(self, pred));
+  return internal::BoolResult(StrLength(self) > 0 && AllChars(self, pred));
 }
 
 PyObject* IsPrintableMethod(PyObject* self, PyObject*) {
-  return Bool(AllChars(self, UnicodeIsPrintable));
+  return internal::BoolResult(AllChars(self, UnicodeIsPrintable));
 }
 
-PyObject* IsAsciiMethod(PyObject* self, PyObject*) { return Bool(StrIsAscii(self)); }
+PyObject* IsAsciiMethod(PyObject* self, PyObject*) { return internal::BoolResult(StrIsAscii(self)); }
 
 // islower (own = lower, other = upper) and isupper (the reverse).
 template <bool (*own)(Py_UCS4), bool (*other)(Py_UCS4)>
 PyObject* CasedAs(PyObject* self, PyObject*) {
-  if (StrLength(self) == 1) return Bool(own(StrReadChar(self, 0)));
+  if (StrLength(self) == 1) return internal::BoolResult(own(StrReadChar(self, 0)));
   bool cased = false;
   const bool ok = AllChars(self, [&](Py_UCS4 ch) {
     if (other(ch) || UnicodeIsTitle(ch)) return false;
     cased = cased || own(ch);
     return true;
   });
-  return Bool(ok && cased);
+  return internal::BoolResult(ok && cased);
 }
 
 PyObject* IsTitleMethod(PyObject* self, PyObject*) {
   if (StrLength(self) == 1) {
     const Py_UCS4 ch = StrReadChar(self, 0);
-    return Bool(UnicodeIsTitle(ch) || UnicodeIsUpper(ch));
+    return internal::BoolResult(UnicodeIsTitle(ch) || UnicodeIsUpper(ch));
   }
   bool cased = false, previous_is_cased = false;
   const bool ok = AllChars(self, [&](Py_UCS4 ch) {
@@ -109,7 +108,7 @@ PyObject* IsTitleMethod(PyObject* self, PyObject*) {
     }
     return true;
   });
-  return Bool(ok && cased);
+  return internal::BoolResult(ok && cased);
 }
 
 // --- case conversions ---

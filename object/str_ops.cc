@@ -12,6 +12,7 @@
 #include "object/errors.h"
 #include "object/list.h"
 #include "object/refcount.h"
+#include "object/slice_indices.h"
 #include "object/str.h"
 
 namespace ftrt {
@@ -36,20 +37,6 @@ constexpr auto kSameChar = [](auto x, auto y) {
   return static_cast<Py_UCS4>(x) == static_cast<Py_UCS4>(y);
 };
 
-// s[start:end]'s clamping (CPython's ADJUST_INDICES): end to [0, len],
-// negative indices from the end; start may stay past the end.
-void AdjustIndices(Py_ssize_t& start, Py_ssize_t& end, Py_ssize_t len) {
-  if (end > len) {
-    end = len;
-  } else if (end < 0) {
-    end += len;
-    if (end < 0) end = 0;
-  }
-  if (start < 0) {
-    start += len;
-    if (start < 0) start = 0;
-  }
-}
 
 // Index of sub in s[start:end] (indices already adjusted, sub non-empty
 // and no longer than the range), or -1.
@@ -116,29 +103,10 @@ absl::Status CheckModifiable(const PyObject* s) {
   return absl::OkStatus();
 }
 
-void WriteAt(PyObject* s, Py_ssize_t i, Py_UCS4 ch) {
-  void* d = StrData(s);
-  switch (StrKind(s)) {
-    case PyUnicode_1BYTE_KIND:
-      static_cast<Py_UCS1*>(d)[i] = static_cast<Py_UCS1>(ch);
-      break;
-    case PyUnicode_2BYTE_KIND:
-      static_cast<Py_UCS2*>(d)[i] = static_cast<Py_UCS2>(ch);
-      break;
-    default:
-      static_cast<Py_UCS4*>(d)[i] = ch;
-  }
-}
-
-// s[begin:end] as a new string.
-absl::StatusOr<Ref<>> Slice(const PyObject* s, Py_ssize_t begin, Py_ssize_t end) {
-  const int kind = StrKind(s);
-  return StrFromKindAndData(kind, static_cast<const char*>(StrData(s)) + begin * kind,
-                            end - begin);
-}
+void WriteAt(PyObject* s, Py_ssize_t i, Py_UCS4 ch) { KindWrite(StrKind(s), StrData(s), i, ch); }
 
 absl::Status AppendSlice(PyObject* list, const PyObject* s, Py_ssize_t begin, Py_ssize_t end) {
-  absl::StatusOr<Ref<>> part = Slice(s, begin, end);
+  absl::StatusOr<Ref<>> part = StrSlice(s, begin, end);
   if (!part.ok()) return part.status();
   return ListAppend(list, part->get());
 }
@@ -153,7 +121,7 @@ bool IsUnicodeSpace(Py_UCS4 ch) {
 
 Py_ssize_t StrFind(const PyObject* s, const PyObject* sub, Py_ssize_t start, Py_ssize_t end,
                    int direction) {
-  AdjustIndices(start, end, StrLength(s));
+  ClampSearchBounds(StrLength(s), &start, &end);
   const Py_ssize_t m = StrLength(sub);
   if (end - start < m) return -1;
   if (m == 0) return direction > 0 ? start : end;
@@ -162,7 +130,7 @@ Py_ssize_t StrFind(const PyObject* s, const PyObject* sub, Py_ssize_t start, Py_
 
 Py_ssize_t StrFindChar(const PyObject* s, Py_UCS4 ch, Py_ssize_t start, Py_ssize_t end,
                        int direction) {
-  AdjustIndices(start, end, StrLength(s));
+  ClampSearchBounds(StrLength(s), &start, &end);
   if (start >= end) return -1;
   return VisitChars(s, [&](auto* a, Py_ssize_t) -> Py_ssize_t {
     if (direction > 0) {
@@ -179,7 +147,7 @@ Py_ssize_t StrFindChar(const PyObject* s, Py_UCS4 ch, Py_ssize_t start, Py_ssize
 }
 
 Py_ssize_t StrCount(const PyObject* s, const PyObject* sub, Py_ssize_t start, Py_ssize_t end) {
-  AdjustIndices(start, end, StrLength(s));
+  ClampSearchBounds(StrLength(s), &start, &end);
   const Py_ssize_t m = StrLength(sub);
   if (end - start < m) return 0;
   if (m == 0) return end - start + 1;
@@ -193,7 +161,7 @@ Py_ssize_t StrCount(const PyObject* s, const PyObject* sub, Py_ssize_t start, Py
 
 bool StrTailmatch(const PyObject* s, const PyObject* sub, Py_ssize_t start, Py_ssize_t end,
                   int direction) {
-  AdjustIndices(start, end, StrLength(s));
+  ClampSearchBounds(StrLength(s), &start, &end);
   const Py_ssize_t m = StrLength(sub);
   if (end - m < start) return false;
   if (m == 0) return true;

@@ -41,24 +41,13 @@ const char* TypeName(const PyObject* op) { return op->ob_type->tp_name; }
 
 // s[begin:end] as an exact str (0 <= begin <= end <= len(s)).
 Ref<> Slice(const PyObject* s, Py_ssize_t begin, Py_ssize_t end) {
-  const int kind = StrKind(s);
-  return RefOrRaise(StrFromKindAndData(
-      kind, static_cast<const char*>(StrData(s)) + begin * kind, end - begin));
+  return RefOrRaise(StrSlice(s, begin, end));
 }
 
 // s itself if exact, else an exact copy.
-Ref<> Exact(PyObject* s) {
-  if (IsStrExact(s)) return Ref<>::NewRef(s);
-  return Slice(s, 0, StrLength(s));
-}
+Ref<> Exact(PyObject* s) { return RefOrRaise(StrWhole(s)); }
 
 PyObject* Release(absl::StatusOr<Ref<>> r) { return RefOrRaise(std::move(r)).Release(); }
-
-// An integer argument through __index__; false with the error set.
-bool IndexArg(PyObject* v, Py_ssize_t* out) {
-  *out = IndexAsSsize(v);
-  return !(*out == -1 && HasError());
-}
 
 // --- find / rfind / index / rindex / count ---
 
