@@ -184,20 +184,14 @@ void DeallocSlot(PyObject* self) {
 }
 
 // __thisclass__, __self__ and __self_class__ (None when unset).
-template <size_t kOffset>
-PyObject* FieldGetter(PyObject* self, void*) {
-  PyObject* v = *reinterpret_cast<PyObject**>(reinterpret_cast<char*>(self) + kOffset);
-  return Ref<>::NewRef(v != nullptr ? v : None()).Release();
-}
-
-PyGetSetDef g_getset[] = {
-    {"__thisclass__", FieldGetter<offsetof(SuperObject, type)>, nullptr,
-     "the class invoking super()", nullptr},
-    {"__self__", FieldGetter<offsetof(SuperObject, obj)>, nullptr,
-     "the instance invoking super(); may be None", nullptr},
-    {"__self_class__", FieldGetter<offsetof(SuperObject, obj_type)>, nullptr,
-     "the type of the instance invoking super(); may be None", nullptr},
-    {nullptr, nullptr, nullptr, nullptr, nullptr},
+PyMemberDef g_members[] = {
+    {"__thisclass__", _Py_T_OBJECT, offsetof(SuperObject, type), Py_READONLY,
+     "the class invoking super()"},
+    {"__self__", _Py_T_OBJECT, offsetof(SuperObject, obj), Py_READONLY,
+     "the instance invoking super(); may be None"},
+    {"__self_class__", _Py_T_OBJECT, offsetof(SuperObject, obj_type), Py_READONLY,
+     "the type of the instance invoking super(); may be None"},
+    {nullptr, 0, 0, 0, nullptr},
 };
 
 }  // namespace
@@ -213,7 +207,7 @@ constinit PyTypeObject PySuper_Type = [] {
   t.tp_repr = ReprSlot;
   t.tp_getattro = GetattroSlot;
   t.tp_descr_get = DescrGetSlot;
-  t.tp_getset = g_getset;
+  t.tp_members = g_members;
   t.tp_init = InitSlot;
   t.tp_new = PyType_GenericNew;
   t.tp_alloc = PyType_GenericAlloc;
