@@ -108,6 +108,18 @@ std::string Repr(PyObject* o) {
 }
 
 // The pending exception as "TypeError: message" (cleared).
+// What explains `exc`: its __cause__, else its __context__ (a new
+// reference, or null at the end of the chain); *how words the link.
+PyObject* NextInChain(PyObject* exc, const char** how) {
+  PyObject* next = PyException_GetCause(exc);
+  *how = ", caused by ";
+  if (next == nullptr) {
+    next = PyException_GetContext(exc);
+    *how = ", while handling ";
+  }
+  return next;
+}
+
 std::string TakeError() {
   PyObject* exc = PyErr_GetRaisedException();
   if (exc == nullptr) return "no exception set";
@@ -116,12 +128,8 @@ std::string TakeError() {
   // is that exception; the cause is what the user needs to see.
   PyObject* link = exc;
   for (int depth = 0; depth < 8; ++depth) {
-    PyObject* next = PyException_GetCause(link);
-    const char* how = ", caused by ";
-    if (next == nullptr) {
-      next = PyException_GetContext(link);
-      how = ", while handling ";
-    }
+    const char* how;
+    PyObject* next = NextInChain(link, &how);
     if (link != exc) Py_DECREF(link);
     link = next;
     if (link == nullptr) break;
@@ -829,8 +837,8 @@ std::string MissingModule(PyObject* exc) {
       Py_XDECREF(name);
       PyErr_Clear();
     }
-    PyObject* next = PyException_GetCause(link);
-    if (next == nullptr) next = PyException_GetContext(link);
+    const char* how;
+    PyObject* next = NextInChain(link, &how);
     Py_DECREF(link);
     link = next;
   }
