@@ -6,7 +6,7 @@
  * shared object now (the names stay declared and addressable); linked
  * against libftrt.so with -Wl,-z,defs once the runtime implements
  * them, where an undefined reference names a missing export.
- * 716 functions, 123 variables. */
+ * 717 functions, 123 variables. */
 #include "Python.h"
 #include "structmember.h"
 
@@ -717,6 +717,7 @@ const void* const ftrt_abi_functions[] = {
     (const void*)&_PyUnicode_ToNumeric,
     (const void*)&_PyUnicode_ToTitlecase,
     (const void*)&_PyUnicode_ToUppercase,
+    (const void*)&_Py_HashBytes,
     (const void*)&_Py_SetRefcnt,
     (const void*)&_Py_c_abs,
     (const void*)&_Py_c_diff,

@@ -564,6 +564,10 @@ int PyObject_RichCompareBool(PyObject* a, PyObject* b, int op) {
   return ftrt::ObjectRichCompareBool(a, b, op);
 }
 Py_hash_t Py_HashPointer(const void* ptr) { return ftrt::HashPointer(ptr); }
+// The hash bytes and str data get (CPython's exported _Py_HashBytes).
+Py_hash_t _Py_HashBytes(const void* data, Py_ssize_t len) {
+  return len <= 0 ? 0 : ftrt::HashBytes(data, static_cast<size_t>(len));
+}
 Py_hash_t PyObject_Hash(PyObject* o) {
   if (!NeedObj(o, "PyObject_Hash")) return -1;
   return ftrt::ObjectHash(o);

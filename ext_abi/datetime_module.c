@@ -95,18 +95,6 @@ static Py_hash_t store_hash(Py_hash_t* slot, Py_hash_t h) {
   return h;
 }
 
-/* FNV-1a over the packed fields, never -1 (naive dates, times and
- * datetimes; equal fields, equal hash). */
-static Py_hash_t bytes_hash(const unsigned char* p, size_t n, Py_hash_t salt) {
-  uint64_t h = 1469598103934665603ULL ^ (uint64_t)salt;
-  for (size_t i = 0; i < n; i++) {
-    h ^= p[i];
-    h *= 1099511628211ULL;
-  }
-  Py_hash_t r = (Py_hash_t)(h >> 1);
-  return r == -1 ? -2 : r;
-}
-
 /* ---- the proleptic Gregorian calendar ---------------------------------- */
 
 static const int kDaysInMonth[13] = {0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -1737,7 +1725,7 @@ static Py_hash_t date_hash(PyObject* self) {
   PyDateTime_Date* d = (PyDateTime_Date*)self;
   Py_hash_t h = load_hash(&d->hashcode);
   if (h != -1) return h;
-  return store_hash(&d->hashcode, bytes_hash(d->data, _PyDateTime_DATE_DATASIZE, 1));
+  return store_hash(&d->hashcode, _Py_HashBytes(d->data, _PyDateTime_DATE_DATASIZE));
 }
 
 /* date + delta days (negated when negate is set), of date's class. */
@@ -2007,7 +1995,7 @@ static Py_hash_t time_hash(PyObject* self) {
   PyObject* offset = time_offset(self);
   if (offset == NULL) return -1;
   if (offset == Py_None) {
-    h = bytes_hash(t->data, _PyDateTime_TIME_DATASIZE, 2);
+    h = _Py_HashBytes(t->data, _PyDateTime_TIME_DATASIZE);
   } else {
     /* Equal aware times hash alike: hash the UTC time as a delta. */
     PyObject* local = new_delta(0, T_HOUR(self) * 3600LL + T_MINUTE(self) * 60 + T_SECOND(self),
@@ -2331,7 +2319,7 @@ static Py_hash_t datetime_hash(PyObject* self) {
   Py_DECREF(self0);
   if (offset == NULL) return -1;
   if (offset == Py_None) {
-    h = bytes_hash(dt->data, _PyDateTime_DATETIME_DATASIZE, 3);
+    h = _Py_HashBytes(dt->data, _PyDateTime_DATETIME_DATASIZE);
   } else {
     PyObject* local = new_delta(ymd_to_ord(YEAR(self), MONTH(self), DAY(self)),
                                 DT_HOUR(self) * 3600LL + DT_MINUTE(self) * 60 + DT_SECOND(self),

@@ -7,6 +7,7 @@
 #ifndef Py_HASH_H
 #define Py_HASH_H
 
+#include "object.h"
 #include "pyport.h"
 
 #define PyHASH_MULTIPLIER 1000003UL /* 0xf4243 */
@@ -20,6 +21,11 @@
 #define _PyHASH_MODULUS PyHASH_MODULUS
 #define _PyHASH_INF PyHASH_INF
 #define _PyHASH_IMAG PyHASH_IMAG
+
+/* The hash of `len` bytes at `data`, as bytes objects hash (0 for none;
+ * never -1). CPython exports it; datetime's and other extensions' types
+ * hash their packed fields with it. */
+PyAPI_FUNC(Py_hash_t) _Py_HashBytes(const void* data, Py_ssize_t len);
 
 /* Strings shorter than this would use a cheaper hash; 0: none do. */
 #ifndef Py_HASH_CUTOFF
